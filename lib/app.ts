@@ -1,0 +1,64 @@
+import { readFileSync } from 'node:fs';
+import { App, type AppProps, Validations } from 'aws-cdk-lib';
+import {
+  AwsSolutionsChecks,
+  HIPAASecurityChecks,
+  type NagPack,
+  NIST80053R5Checks,
+  PCIDSS321Checks,
+  ServerlessChecks,
+} from 'cdk-nag';
+import type { RecordingPolicy } from './policy/schema';
+import { FairlistenStack } from './stacks/fairlisten-stack';
+
+/** Placeholder account for offline synthesis; `cdk deploy` takes the real one from the CLI. */
+export const PLACEHOLDER_ACCOUNT = '111111111111';
+
+export const STACK_ID = 'Fairlisten';
+
+/** The cdk-nag packs the project answers to; findings fail the synth. */
+export const nagPacks = (): NagPack[] => [
+  new AwsSolutionsChecks(),
+  new HIPAASecurityChecks(),
+  new NIST80053R5Checks(),
+  new PCIDSS321Checks(),
+  new ServerlessChecks(),
+];
+
+/**
+ * cdk.json's context (feature flags included), so an App built in a test or by the CLI
+ * synthesizes exactly what `cdk synth` does.
+ */
+export function cdkJsonContext(): Record<string, unknown> {
+  const cdkJson = JSON.parse(readFileSync(new URL('../cdk.json', import.meta.url), 'utf8')) as {
+    context: Record<string, unknown>;
+  };
+  return cdkJson.context;
+}
+
+export interface BuildOptions {
+  readonly account?: string;
+  /** @default - a new App */
+  readonly app?: App;
+  readonly appProps?: AppProps;
+  /** Register the cdk-nag packs as validation plugins (the CLI synth does; unit tests check packs directly). */
+  readonly nag?: boolean;
+}
+
+/** Builds the app for a validated policy. The stack lives in the policy's region, nowhere else. */
+export function buildApp(
+  policy: RecordingPolicy,
+  options: BuildOptions = {},
+): { app: App; stack: FairlistenStack } {
+  const app =
+    options.app ??
+    new App({ ...options.appProps, context: { ...cdkJsonContext(), ...options.appProps?.context } });
+  const stack = new FairlistenStack(app, STACK_ID, {
+    policy,
+    env: { account: options.account ?? PLACEHOLDER_ACCOUNT, region: policy.region },
+  });
+  if (options.nag ?? true) {
+    Validations.of(app).addPlugins(...nagPacks());
+  }
+  return { app, stack };
+}

@@ -1,0 +1,153 @@
+import { Arn, ArnFormat, Stack } from 'aws-cdk-lib';
+import {
+  CfnContactFlow,
+  CfnHoursOfOperation,
+  CfnInstance,
+  CfnInstanceStorageConfig,
+  CfnIntegrationAssociation,
+  CfnQueue,
+} from 'aws-cdk-lib/aws-connect';
+import { ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import type { IFunction } from 'aws-cdk-lib/aws-lambda';
+import { Construct } from 'constructs';
+import type { RecordingsBucket } from './recordings-bucket';
+
+export interface ContactCenterProps {
+  /** Alias of the instance to create. Ignored when `existingInstanceArn` is set. */
+  readonly instanceAlias: string;
+  /** @default - a new instance is created */
+  readonly existingInstanceArn?: string;
+  /** Turn on Contact Lens on a created instance; its output then shares the recordings' retention. */
+  readonly contactLens: boolean;
+  /** Where Connect writes call recordings. */
+  readonly recordings: RecordingsBucket;
+  /** IANA time zone of the queue's (24/7) hours of operation. */
+  readonly timezone: string;
+}
+
+/**
+ * The Amazon Connect instance fairlisten works on — created, or imported by ARN since a platform
+ * team usually has one — with its call-recording storage pointed at the recordings bucket, a
+ * 24/7 queue, and the Lambda integrations the flows may call.
+ */
+export class ContactCenter extends Construct {
+  readonly instanceArn: string;
+  /** The instance id (last part of the ARN). */
+  readonly instanceId: string;
+  /** Set when this construct created the instance. */
+  readonly instance?: CfnInstance;
+  readonly queue: CfnQueue;
+  /** S3 key prefix of call recordings (Connect's storage config `BucketPrefix`). */
+  readonly recordingsPrefix: string;
+  readonly imported: boolean;
+  private readonly associatedFunctions: IFunction[] = [];
+
+  constructor(scope: Construct, id: string, props: ContactCenterProps) {
+    super(scope, id);
+    const stack = Stack.of(this);
+
+    if (props.existingInstanceArn) {
+      const parts = Arn.split(props.existingInstanceArn, ArnFormat.SLASH_RESOURCE_NAME);
+      if (parts.service !== 'connect' || parts.resource !== 'instance' || !parts.resourceName) {
+        throw new Error(
+          `existingInstanceArn must be a Connect instance ARN, got ${props.existingInstanceArn}`,
+        );
+      }
+      if (parts.region !== stack.region) {
+        throw new Error(
+          `existingInstanceArn is in ${parts.region} but the stack (and its recordings) are in ${stack.region}: recordings must stay in the policy region (C3)`,
+        );
+      }
+      this.instanceArn = props.existingInstanceArn;
+      this.instanceId = parts.resourceName;
+      this.imported = true;
+    } else {
+      this.instance = new CfnInstance(this, 'Instance', {
+        identityManagementType: 'CONNECT_MANAGED',
+        instanceAlias: props.instanceAlias,
+        attributes: {
+          inboundCalls: true,
+          outboundCalls: false,
+          contactflowLogs: true,
+          contactLens: props.contactLens,
+        },
+      });
+      this.instanceArn = this.instance.attrArn;
+      this.instanceId = this.instance.attrId;
+      this.imported = false;
+    }
+
+    this.recordingsPrefix = `connect/${props.instanceAlias}/CallRecordings`;
+    props.recordings.allowConnectWrites(this.instanceArn, '');
+    new CfnInstanceStorageConfig(this, 'CallRecordingsStorage', {
+      instanceArn: this.instanceArn,
+      resourceType: 'CALL_RECORDINGS',
+      storageType: 'S3',
+      s3Config: {
+        bucketName: props.recordings.bucket.bucketName,
+        bucketPrefix: this.recordingsPrefix,
+        encryptionConfig: { encryptionType: 'KMS', keyId: props.recordings.key.keyArn },
+      },
+    });
+
+    const hours = new CfnHoursOfOperation(this, 'AlwaysOpen', {
+      instanceArn: this.instanceArn,
+      name: 'fairlisten-always-open',
+      description: 'Hours of the fairlisten queue: always open (routing is not fairlisten’s concern)',
+      timeZone: props.timezone,
+      config: ['MONDAY', 'TUESDAY', 'WEDNESDAY', 'THURSDAY', 'FRIDAY', 'SATURDAY', 'SUNDAY'].map((day) => ({
+        day,
+        startTime: { hours: 0, minutes: 0 },
+        endTime: { hours: 23, minutes: 59 },
+      })),
+    });
+    this.queue = new CfnQueue(this, 'Queue', {
+      instanceArn: this.instanceArn,
+      name: 'fairlisten',
+      description: 'Calls reached through the fairlisten inbound flow',
+      hoursOfOperationArn: hours.attrHoursOfOperationArn,
+    });
+  }
+
+  /** Every function a flow of this instance may invoke (the flow validator checks against it). */
+  get lambdaArns(): readonly string[] {
+    return this.associatedFunctions.map((f) => f.functionArn);
+  }
+
+  /**
+   * Lets the instance invoke `fn` from a flow: the integration association that makes it
+   * callable, and a resource policy that admits this instance only.
+   */
+  associateFunction(id: string, fn: IFunction): void {
+    const stack = Stack.of(this);
+    new CfnIntegrationAssociation(this, `${id}Integration`, {
+      instanceId: this.instanceArn,
+      integrationType: 'LAMBDA_FUNCTION',
+      integrationArn: fn.functionArn,
+    });
+    fn.addPermission(`${id}InvokedByConnect`, {
+      principal: new ServicePrincipal('connect.amazonaws.com'),
+      action: 'lambda:InvokeFunction',
+      sourceAccount: stack.account,
+      sourceArn: this.instanceArn,
+    });
+    this.associatedFunctions.push(fn);
+  }
+
+  /** Adds a flow after checking it: a broken flow fails the synth, never the deploy. */
+  addFlow(
+    id: string,
+    props: { name: string; type: 'CONTACT_FLOW' | 'AGENT_WHISPER'; description: string; content: string },
+    validate: (content: string, associatedLambdaArns: readonly string[]) => void,
+  ): CfnContactFlow {
+    validate(props.content, this.lambdaArns);
+    return new CfnContactFlow(this, id, {
+      instanceArn: this.instanceArn,
+      name: props.name,
+      type: props.type,
+      description: props.description,
+      content: props.content,
+      state: 'ACTIVE',
+    });
+  }
+}

@@ -1,0 +1,248 @@
+import { Aspects, Duration, type IAspect, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { AnyPrincipal, Effect, type IRole, PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { Key } from 'aws-cdk-lib/aws-kms';
+import { BlockPublicAccess, Bucket, BucketEncryption, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
+import { Construct, type IConstruct } from 'constructs';
+import { acknowledge } from './nag';
+
+export interface RecordingsBucketProps {
+  /** Days any recording (every version, Contact Lens output included) may exist: 1..90 (C3). */
+  readonly retentionDays: number;
+  /** Days the server access logs are kept. */
+  readonly accessLogRetentionDays: number;
+}
+
+/** Object reads that expose audio. Denied to every principal that is not a named reader. */
+export const RECORDING_READ_ACTIONS = [
+  's3:GetObject',
+  's3:GetObjectVersion',
+  's3:GetObjectAttributes',
+  's3:GetObjectVersionAttributes',
+  's3:GetObjectTorrent',
+  's3:GetObjectVersionTorrent',
+  's3:RestoreObject',
+] as const;
+
+/**
+ * Object actions that delete a recording or pin it beyond its retention. Denied to every
+ * principal that is not a named rewriter. (Bucket-level settings stay with CloudFormation's
+ * deployment role, so the lifecycle can still be updated by a reviewed deploy.)
+ */
+export const RECORDING_REWRITE_ACTIONS = [
+  's3:DeleteObject',
+  's3:DeleteObjectVersion',
+  's3:PutObjectRetention',
+  's3:PutObjectLegalHold',
+] as const;
+
+/**
+ * The only place recordings live: one EU-region bucket, KMS-encrypted with its own rotating key,
+ * TLS-only, never public, and unable to keep anything — current or noncurrent version, delete
+ * marker or half-uploaded part — beyond `retentionDays` (C3).
+ *
+ * Who may read or rewrite audio is decided here and nowhere else: `grantRecordingRead` and
+ * `grantRecordingRewrite` add a role both to IAM and to the bucket policy's exception list; every
+ * other principal of the account, administrators included, is denied by the bucket policy.
+ */
+export class RecordingsBucket extends Construct {
+  readonly bucket: Bucket;
+  readonly key: Key;
+  readonly accessLogs: Bucket;
+  readonly retentionDays: number;
+  private readonly readers: IRole[] = [];
+  private readonly rewriters: IRole[] = [];
+
+  constructor(scope: Construct, id: string, props: RecordingsBucketProps) {
+    super(scope, id);
+    if (!Number.isInteger(props.retentionDays) || props.retentionDays < 1 || props.retentionDays > 90) {
+      throw new Error(`retentionDays must be a whole number 1..90 (C3), got ${props.retentionDays}`);
+    }
+    if (!Number.isInteger(props.accessLogRetentionDays) || props.accessLogRetentionDays < 1) {
+      throw new Error(
+        `accessLogRetentionDays must be a whole number ≥ 1, got ${props.accessLogRetentionDays}`,
+      );
+    }
+    this.retentionDays = props.retentionDays;
+
+    this.key = new Key(this, 'Key', {
+      description: 'fairlisten: call recordings only',
+      enableKeyRotation: true,
+      rotationPeriod: Duration.days(365),
+      removalPolicy: RemovalPolicy.RETAIN,
+      pendingWindow: Duration.days(30),
+    });
+
+    // Access logs name contact ids: kept no longer than the audit trail, never public.
+    // S3 server access logging only delivers to SSE-S3 buckets, hence no KMS here.
+    this.accessLogs = new Bucket(this, 'AccessLogs', {
+      encryption: BucketEncryption.S3_MANAGED,
+      blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
+      enforceSSL: true,
+      objectOwnership: ObjectOwnership.BUCKET_OWNER_ENFORCED,
+      versioned: true,
+      removalPolicy: RemovalPolicy.RETAIN,
+      lifecycleRules: [
+        {
+          id: 'expire-access-logs',
+          expiration: Duration.days(props.accessLogRetentionDays),
+          noncurrentVersionExpiration: Duration.days(1),
+          abortIncompleteMultipartUploadAfter: Duration.days(1),
+        },
+        { id: 'remove-expired-delete-markers', expiredObjectDeleteMarker: true },
+      ],
+    });
+
+    this.bucket = new Bucket(this, 'Bucket', {
+      encryption: BucketEncryption.KMS,
+      encryptionKey: this.key,
+      bucketKeyEnabled: true,
+      blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
+      enforceSSL: true,
+      objectOwnership: ObjectOwnership.BUCKET_OWNER_ENFORCED,
+      // Versioning lets a redaction replace audio atomically; the lifecycle removes old versions.
+      versioned: true,
+      serverAccessLogsBucket: this.accessLogs,
+      serverAccessLogsPrefix: 'recordings/',
+      removalPolicy: RemovalPolicy.RETAIN,
+      lifecycleRules: [
+        {
+          // No prefix filter: Connect's call recordings and Contact Lens output alike.
+          id: 'expire-recordings',
+          expiration: Duration.days(props.retentionDays),
+          noncurrentVersionExpiration: Duration.days(1),
+          abortIncompleteMultipartUploadAfter: Duration.days(1),
+        },
+        // S3 refuses ExpiredObjectDeleteMarker beside Days in one rule, hence a second rule.
+        { id: 'remove-expired-delete-markers', expiredObjectDeleteMarker: true },
+      ],
+    });
+
+    Aspects.of(this).add(new SealRecordingAccess(this));
+
+    for (const bucket of [this.bucket, this.accessLogs]) {
+      acknowledge(
+        bucket,
+        ['hipaa', 'nist', 'pci'],
+        'S3BucketReplicationEnabled',
+        'A replica would be a second copy to erase on every deletion or redaction request (C9) and, in another region, would leave the single EU region the policy pins (C3). Durability comes from S3 within the region; versioning covers mistakes for one day.',
+      );
+    }
+    acknowledge(
+      this.accessLogs,
+      ['hipaa', 'nist', 'pci'],
+      'S3DefaultEncryptionKMS',
+      'S3 server access logging delivers only to buckets encrypted with SSE-S3; the logs hold object keys and request metadata, never audio, and are TLS-only and private.',
+    );
+  }
+
+  /** Lets Amazon Connect (this instance only) write recordings under `prefix`. */
+  allowConnectWrites(instanceArn: string, prefix: string): void {
+    const stack = Stack.of(this);
+    const connect = new ServicePrincipal('connect.amazonaws.com');
+    const scoped = {
+      StringEquals: { 'aws:SourceAccount': stack.account },
+      ArnEquals: { 'aws:SourceArn': instanceArn },
+    };
+    this.bucket.addToResourcePolicy(
+      new PolicyStatement({
+        sid: 'ConnectWritesRecordings',
+        principals: [connect],
+        actions: ['s3:PutObject'],
+        resources: [this.bucket.arnForObjects(`${prefix}*`)],
+        conditions: scoped,
+      }),
+    );
+    this.bucket.addToResourcePolicy(
+      new PolicyStatement({
+        sid: 'ConnectLocatesBucket',
+        principals: [connect],
+        actions: ['s3:GetBucketLocation', 's3:GetBucketAcl'],
+        resources: [this.bucket.bucketArn],
+        conditions: scoped,
+      }),
+    );
+    this.key.addToResourcePolicy(
+      new PolicyStatement({
+        sid: 'ConnectEncryptsRecordings',
+        principals: [connect],
+        actions: ['kms:GenerateDataKey*', 'kms:Encrypt', 'kms:DescribeKey'],
+        resources: ['*'],
+        conditions: scoped,
+      }),
+    );
+  }
+
+  /** Lets `role` read audio under `prefix` (IAM and bucket-policy exception). */
+  grantRecordingRead(role: IRole, prefix = ''): void {
+    this.readers.push(role);
+    role.addToPrincipalPolicy(
+      new PolicyStatement({
+        actions: ['s3:GetObject', 's3:GetObjectVersion'],
+        resources: [this.bucket.arnForObjects(`${prefix}*`)],
+      }),
+    );
+    this.key.grantDecrypt(role);
+  }
+
+  /** Lets `role` replace and delete recordings, every version included (redaction, deletion). */
+  grantRecordingRewrite(role: IRole, prefix = ''): void {
+    this.rewriters.push(role);
+    role.addToPrincipalPolicy(
+      new PolicyStatement({
+        actions: ['s3:PutObject', 's3:DeleteObject', 's3:DeleteObjectVersion', 's3:AbortMultipartUpload'],
+        resources: [this.bucket.arnForObjects(`${prefix}*`)],
+      }),
+    );
+    role.addToPrincipalPolicy(
+      new PolicyStatement({
+        actions: ['s3:ListBucketVersions', 's3:ListBucket'],
+        resources: [this.bucket.bucketArn],
+      }),
+    );
+    this.key.grantEncryptDecrypt(role);
+  }
+
+  /** Roles named as readers so far (the compliance report recomputes this from the template). */
+  get recordingReaders(): readonly IRole[] {
+    return this.readers;
+  }
+
+  /** @internal Adds the deny statements once every grant is known (called by the aspect). */
+  _seal(): void {
+    this.bucket.addToResourcePolicy(denyUnless('OnlyNamedRolesReadRecordings', RECORDING_READ_ACTIONS, this));
+    this.bucket.addToResourcePolicy(
+      denyUnless('OnlyNamedRolesRewriteRecordings', RECORDING_REWRITE_ACTIONS, this, this.rewriters),
+    );
+  }
+}
+
+function denyUnless(
+  sid: string,
+  actions: readonly string[],
+  owner: RecordingsBucket,
+  allowed: readonly IRole[] = owner.recordingReaders,
+): PolicyStatement {
+  const statement = new PolicyStatement({
+    sid,
+    effect: Effect.DENY,
+    principals: [new AnyPrincipal()],
+    actions: [...actions],
+    resources: [owner.bucket.arnForObjects('*')],
+  });
+  if (allowed.length > 0) {
+    statement.addCondition('ArnNotEquals', { 'aws:PrincipalArn': allowed.map((r) => r.roleArn) });
+  }
+  return statement;
+}
+
+/** Seals the bucket policy at synthesis, after every construct had its chance to grant. */
+class SealRecordingAccess implements IAspect {
+  private sealed = false;
+  constructor(private readonly owner: RecordingsBucket) {}
+  visit(node: IConstruct): void {
+    if (node === this.owner && !this.sealed) {
+      this.sealed = true;
+      this.owner._seal();
+    }
+  }
+}

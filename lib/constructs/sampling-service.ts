@@ -1,0 +1,95 @@
+import { Duration, Stack } from 'aws-cdk-lib';
+import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import type { IKey } from 'aws-cdk-lib/aws-kms';
+import { Construct } from 'constructs';
+import { TABLES } from '../../lambda/shared/tables';
+import type { RecordingPolicy } from '../policy/schema';
+import type { ContactCenter } from './contact-center';
+import { FairlistenFunction } from './fairlisten-function';
+import { FairlistenTable } from './fairlisten-table';
+import { acknowledge } from './nag';
+
+export interface SamplingServiceProps {
+  readonly policy: RecordingPolicy;
+  readonly contactCenter: ContactCenter;
+  /** Key of the tables and log groups. */
+  readonly dataKey: IKey;
+}
+
+/** Connect gives a flow's Lambda at most this long; the function must answer well before. */
+export const FLOW_LAMBDA_TIME_LIMIT_SECONDS = 3;
+
+/** The policy fields the sampler enforces, as the function receives them (and the template shows). */
+export function samplerPolicyEnvironment(policy: RecordingPolicy): string {
+  return JSON.stringify({
+    version: policy.version,
+    timezone: policy.timezone,
+    samplingRate: policy.samplingRate,
+    maxRecordingsPerAgentPerMonth: policy.maxRecordingsPerAgentPerMonth,
+    excludedAgents: policy.excludedAgents,
+    excludedQueues: policy.excludedQueues,
+    auditRetentionDays: policy.auditRetentionDays,
+  });
+}
+
+/**
+ * The sampler: invoked from the agent whisper flow, it decides by the published lottery, paced
+ * per-agent cap and exclusions whether this contact is recorded, and starts the recording
+ * through the Connect API. It owns the decisions and quota tables.
+ */
+export class SamplingService extends Construct {
+  readonly function: FairlistenFunction;
+  readonly decisions: FairlistenTable;
+  readonly quotas: FairlistenTable;
+
+  constructor(scope: Construct, id: string, props: SamplingServiceProps) {
+    super(scope, id);
+    const stack = Stack.of(this);
+    this.decisions = new FairlistenTable(this, 'Decisions', {
+      keys: TABLES.decisions,
+      encryptionKey: props.dataKey,
+    });
+    this.quotas = new FairlistenTable(this, 'Quotas', { keys: TABLES.quotas, encryptionKey: props.dataKey });
+
+    this.function = new FairlistenFunction(this, 'Function', {
+      handlerDir: 'sampler',
+      serviceName: 'fairlisten-sampler',
+      description: 'fairlisten sampler: published lottery, paced per-agent cap, exclusions (C2, C4–C7)',
+      logKey: props.dataKey,
+      logRetentionDays: props.policy.auditRetentionDays,
+      // Below the flow's limit so the function, not Connect, decides what a timeout means.
+      timeout: Duration.seconds(FLOW_LAMBDA_TIME_LIMIT_SECONDS - 1),
+      memorySize: 512,
+      environment: {
+        FAIRLISTEN_POLICY: samplerPolicyEnvironment(props.policy),
+        DECISIONS_TABLE: this.decisions.table.tableName,
+        QUOTAS_TABLE: this.quotas.table.tableName,
+        CONNECT_INSTANCE_ID: props.contactCenter.instanceId,
+      },
+    });
+    this.decisions.table.grantReadWriteData(this.function);
+    this.quotas.table.grantReadWriteData(this.function);
+    this.function.addToRolePolicy(
+      new PolicyStatement({
+        actions: ['connect:StartContactRecording'],
+        resources: [
+          stack.formatArn({
+            service: 'connect',
+            resource: 'instance',
+            resourceName: `${props.contactCenter.instanceId}/contact/*`,
+          }),
+        ],
+      }),
+    );
+    props.contactCenter.associateFunction('Sampler', this.function);
+    const instanceRef = props.contactCenter.instance
+      ? `<${stack.getLogicalId(props.contactCenter.instance)}.Id>`
+      : props.contactCenter.instanceId;
+    acknowledge(
+      this.function.role!,
+      ['solutions'],
+      `IAM5[Resource::arn:aws:connect:${stack.region}:${stack.account}:instance/${instanceRef}/contact/*]`,
+      'StartContactRecording acts on the contact being decided, which is not known at deploy time; the resource is limited to contacts of this one Connect instance.',
+    );
+  }
+}

@@ -1,0 +1,48 @@
+export {
+  DEFAULT_OBJECTION_ATTRIBUTE,
+  type DescribeFlowOptions,
+  describeFlow,
+  type FlowFacts,
+  type FlowPrompt,
+  type LambdaInvocation,
+  type ObjectionBranch,
+  type RecordingAction,
+  type RecordingState,
+} from './describe';
+export {
+  FLOW_LANGUAGE_VERSION,
+  type FlowAction,
+  type FlowDocument,
+  FlowFormatError,
+  type FlowType,
+  LEGACY_FORMAT_MESSAGE,
+  readFlowInput,
+} from './flow-language';
+export {
+  CALLER_NOT_OBJECTED_VALUE,
+  CALLER_OBJECTED_ATTRIBUTE,
+  CALLER_OBJECTED_VALUE,
+  DEFAULT_NOTICE_TEXT,
+  DEFAULT_QUEUE_AT_CAPACITY_TEXT,
+  DEFAULT_TECHNICAL_ERROR_TEXT,
+  DEFAULT_TEXT_TO_SPEECH_VOICE,
+  FlowRenderError,
+  type InboundFlowProps,
+  OBJECTION_INPUT_SECONDS,
+  OBJECTION_KEY,
+  renderInboundFlow,
+  renderWhisperFlow,
+  SAMPLER_TIME_LIMIT_SECONDS,
+  type WhisperFlowProps,
+} from './render';
+export {
+  assertValidFlow,
+  type FlowIssue,
+  type FlowIssueCode,
+  FlowValidationError,
+  type FlowValidationResult,
+  MAX_FLOW_ACTIONS,
+  MAX_FLOW_CONTENT_CHARS,
+  type ValidateFlowOptions,
+  validateFlow,
+} from './validate';

@@ -1,0 +1,128 @@
+/**
+ * DynamoDB for offline tests and the local simulation: dynalite in memory on 127.0.0.1, plus
+ * table creation from the shared key layouts in `lambda/shared/tables.ts`.
+ *
+ * dynalite limits (TOOLCHAIN.md, § Local stand-ins): no `TransactWriteItems`, no
+ * `UpdateTimeToLive`. TTL attributes are therefore not enabled locally; expiry is a deployed-only
+ * behaviour.
+ */
+import {
+  type AttributeDefinition,
+  CreateTableCommand,
+  DescribeTableCommand,
+  DynamoDBClient,
+  type KeySchemaElement,
+  ResourceInUseException,
+} from '@aws-sdk/client-dynamodb';
+import dynalite from 'dynalite';
+import { TABLES, type TableKeys } from '../../lambda/shared/tables';
+import { closeServer, listenLoopback } from './net';
+
+/** Region used by every local client: Frankfurt, where fairlisten runs. */
+export const LOCAL_REGION = 'eu-central-1';
+
+/**
+ * Dummy credentials shared by every local service. dynalite and the Connect stand-in accept any;
+ * s3rver only accepts its built-in key pair `S3RVER`/`S3RVER` (InvalidAccessKeyId otherwise), so
+ * that pair is used everywhere and one `AWS_ACCESS_KEY_ID` works for all three.
+ */
+export const LOCAL_CREDENTIALS = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' } as const;
+
+export interface LocalDynamo {
+  /** `http://127.0.0.1:<port>`. */
+  readonly endpoint: string;
+  /** A client bound to the endpoint (destroyed by `stop()`). */
+  readonly client: DynamoDBClient;
+  /** Closes the client and the server; the data is gone afterwards. */
+  stop(): Promise<void>;
+}
+
+/** Starts an in-memory dynalite whose tables become ACTIVE immediately. */
+export async function startLocalDynamo(): Promise<LocalDynamo> {
+  const server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
+  const endpoint = await listenLoopback(server);
+  const client = new DynamoDBClient({ endpoint, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS });
+  let stopped = false;
+  return {
+    endpoint,
+    client,
+    async stop() {
+      if (stopped) return;
+      stopped = true;
+      client.destroy();
+      await closeServer(server);
+    },
+  };
+}
+
+/** Maps a logical table name (`seeds`) to its physical name; identity by default. */
+export type TableNamer = (logical: string) => string;
+
+/**
+ * Creates every table of `tables` (default: all of `TABLES`) with string keys and on-demand
+ * billing. Idempotent: an existing table is left as it is. Returns the physical names by logical
+ * name. `ttlAttribute` is ignored (dynalite cannot enable TTL).
+ */
+export async function createTables(
+  client: DynamoDBClient,
+  tables: Readonly<Record<string, TableKeys>> = TABLES,
+  names: TableNamer = (logical) => logical,
+): Promise<Record<string, string>> {
+  const created: Record<string, string> = {};
+  for (const [logical, keys] of Object.entries(tables)) {
+    const TableName = names(logical);
+    const KeySchema: KeySchemaElement[] = [{ AttributeName: keys.partitionKey, KeyType: 'HASH' }];
+    const AttributeDefinitions: AttributeDefinition[] = [
+      { AttributeName: keys.partitionKey, AttributeType: 'S' },
+    ];
+    if (keys.sortKey) {
+      KeySchema.push({ AttributeName: keys.sortKey, KeyType: 'RANGE' });
+      AttributeDefinitions.push({ AttributeName: keys.sortKey, AttributeType: 'S' });
+    }
+    try {
+      await client.send(
+        new CreateTableCommand({
+          TableName,
+          KeySchema,
+          AttributeDefinitions,
+          BillingMode: 'PAY_PER_REQUEST',
+        }),
+      );
+    } catch (err) {
+      if (!(err instanceof ResourceInUseException)) throw err;
+    }
+    await waitActive(client, TableName);
+    created[logical] = TableName;
+  }
+  return created;
+}
+
+/** Polls until the table is ACTIVE (immediate with `createTableMs: 0`, bounded otherwise). */
+async function waitActive(client: DynamoDBClient, TableName: string): Promise<void> {
+  for (let attempt = 0; attempt < 100; attempt++) {
+    const { Table } = await client.send(new DescribeTableCommand({ TableName }));
+    if (Table?.TableStatus === 'ACTIVE') return;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  throw new Error(`table ${TableName} did not become ACTIVE`);
+}
+
+/**
+ * Environment for code that builds its own SDK clients (handlers, bundled or spawned): the SDK v3
+ * reads `AWS_ENDPOINT_URL_DYNAMODB` and sends DynamoDB calls to dynalite.
+ */
+export function dynamoEnv(endpoint: string): Record<string, string> {
+  return {
+    AWS_ENDPOINT_URL_DYNAMODB: endpoint,
+    ...baseAwsEnv(),
+  };
+}
+
+/** Region and dummy credentials shared by every local service env. */
+export function baseAwsEnv(): Record<string, string> {
+  return {
+    AWS_REGION: LOCAL_REGION,
+    AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
+  };
+}

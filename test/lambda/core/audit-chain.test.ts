@@ -1,0 +1,374 @@
+import { createHash } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import {
+  AuditChainError,
+  type AuditIssueKind,
+  type AuditRecord,
+  appendRecord,
+  chainHeads,
+  computeRecordHash,
+  GENESIS_HASH,
+  verifyChain,
+} from '../../../lambda/core/audit-chain';
+import { CanonicalJsonError, canonicalize } from '../../../lambda/core/canonical-json';
+
+function f64(hex: string): number {
+  return Buffer.from(hex, 'hex').readDoubleBE(0);
+}
+
+describe('canonical JSON (RFC 8785)', () => {
+  it('canonicalizes the RFC 8785 §3.2.2 sample', () => {
+    const input = JSON.parse(
+      '{"numbers":[333333333.33333329,1E30,4.50,2e-3,0.000000000000000000000000001],' +
+        '"string":"\\u20ac$\\u000F\\u000aA\'\\u0042\\u0022\\u005c\\\\\\"\\/","literals":[null,true,false]}',
+    );
+    expect(canonicalize(input)).toBe(
+      '{"literals":[null,true,false],"numbers":[333333333.3333333,1e+30,4.5,0.002,1e-27],' +
+        '"string":"€$\\u000f\\nA\'B\\"\\\\\\\\\\"/"}',
+    );
+  });
+
+  it('sorts keys by UTF-16 code units (RFC 8785 §3.2.3)', () => {
+    const input = JSON.parse(
+      '{"\\u20ac":"Euro Sign","\\r":"Carriage Return","\\ufb33":"Hebrew Letter Dalet With Dagesh",' +
+        '"1":"One","\\ud83d\\ude00":"Emoji: Grinning Face","\\u0080":"Control",' +
+        '"\\u00f6":"Latin Small Letter O With Diaeresis"}',
+    );
+    expect(canonicalize(input)).toBe(
+      '{"\\r":"Carriage Return","1":"One","\u0080":"Control","\u00f6":"Latin Small Letter O With Diaeresis",' +
+        '"\u20ac":"Euro Sign","\ud83d\ude00":"Emoji: Grinning Face","\ufb33":"Hebrew Letter Dalet With Dagesh"}',
+    );
+  });
+
+  it.each([
+    ['0000000000000000', '0'],
+    ['8000000000000000', '0'],
+    ['0000000000000001', '5e-324'],
+    ['8000000000000001', '-5e-324'],
+    ['7fefffffffffffff', '1.7976931348623157e+308'],
+    ['ffefffffffffffff', '-1.7976931348623157e+308'],
+    ['4340000000000000', '9007199254740992'],
+    ['c340000000000000', '-9007199254740992'],
+    ['4430000000000000', '295147905179352830000'],
+    ['44b52d02c7e14af5', '9.999999999999997e+22'],
+    ['44b52d02c7e14af6', '1e+23'],
+    ['44b52d02c7e14af7', '1.0000000000000001e+23'],
+    ['444b1ae4d6e2ef4e', '999999999999999700000'],
+    ['444b1ae4d6e2ef4f', '999999999999999900000'],
+    ['444b1ae4d6e2ef50', '1e+21'],
+    ['3eb0c6f7a0b5ed8c', '9.999999999999997e-7'],
+    ['3eb0c6f7a0b5ed8d', '0.000001'],
+    ['41b3de4355555553', '333333333.3333332'],
+    ['41b3de4355555554', '333333333.33333325'],
+    ['41b3de4355555555', '333333333.3333333'],
+    ['41b3de4355555556', '333333333.3333334'],
+    ['41b3de4355555557', '333333333.33333343'],
+    ['becbf647612f3696', '-0.0000033333333333333333'],
+    ['43143ff3c1cb0959', '1424953923781206.2'],
+  ])('serializes IEEE-754 %s as %s (RFC 8785 appendix B)', (hex, expected) => {
+    expect(canonicalize(f64(hex))).toBe(expected);
+  });
+
+  it.each([
+    ['NaN', Number.NaN],
+    ['Infinity', Number.POSITIVE_INFINITY],
+    ['undefined', undefined],
+    ['undefined member', { a: undefined }],
+    ['bigint', 1n],
+    ['function', () => 1],
+    ['Date', new Date(0)],
+    ['Map', new Map()],
+    ['class instance', new (class Foo {})()],
+    ['lone surrogate', '\ud800'],
+    ['sparse array', new Array(3)],
+  ])('rejects %s', (_name, value) => {
+    expect(() => canonicalize(value)).toThrow(CanonicalJsonError);
+  });
+
+  it('rejects cycles but accepts shared (non-cyclic) references and null-prototype objects', () => {
+    const a: Record<string, unknown> = {};
+    a.self = a;
+    expect(() => canonicalize(a)).toThrow(/cyclic/);
+    const shared = { x: 1 };
+    expect(canonicalize({ b: shared, a: shared })).toBe('{"a":{"x":1},"b":{"x":1}}');
+    const bare = Object.assign(Object.create(null), { z: [], y: {} });
+    expect(canonicalize(bare)).toBe('{"y":{},"z":[]}');
+  });
+
+  it('names the path of the offending value', () => {
+    expect(() => canonicalize({ data: { list: [1, Number.NaN] } })).toThrow(/\/data\/list\/1/);
+  });
+});
+
+const T0 = Date.parse('2025-03-01T00:00:00.000Z');
+function buildChain(n: number, chain = 'listen-2025-03'): AuditRecord[] {
+  const out: AuditRecord[] = [];
+  for (let i = 0; i < n; i++) {
+    out.push(
+      appendRecord(out[i - 1], {
+        chain,
+        kind: i % 2 === 0 ? 'listen' : 'assignment',
+        at: new Date(T0 + i * 60_000).toISOString(),
+        actor: `coach-${i % 7}`,
+        ...(i % 3 === 0 ? { subject: `agent-${i}` } : {}),
+        data: { contactId: `c-${i}`, n: i, nested: { ok: true, list: [i, 'x'] } },
+      }),
+    );
+  }
+  return out;
+}
+
+const kinds = (records: unknown[]) => verifyChain(records).issues.map((i) => i.kind);
+
+describe('appendRecord', () => {
+  it('starts at seq 1 with the genesis hash and links each record to the previous one', () => {
+    const [a, b] = buildChain(2);
+    expect(a).toMatchObject({ seq: 1, prevHash: GENESIS_HASH });
+    expect(b).toMatchObject({ seq: 2, prevHash: a!.hash });
+  });
+
+  it('hashes utf8(prevHash) ‖ utf8(JCS(record without hash))', () => {
+    const r = appendRecord(undefined, {
+      chain: 'c',
+      kind: 'decision',
+      at: '2025-01-01T00:00:00Z',
+      actor: 'system',
+      data: { b: 1, a: 'é' },
+    });
+    const jcs =
+      '{"actor":"system","at":"2025-01-01T00:00:00Z","chain":"c","data":{"a":"é","b":1},' +
+      `"kind":"decision","prevHash":"${GENESIS_HASH}","seq":1}`;
+    expect(r.hash).toBe(
+      createHash('sha256')
+        .update(GENESIS_HASH + jcs, 'utf8')
+        .digest('hex'),
+    );
+    expect(computeRecordHash(r)).toBe(r.hash);
+  });
+
+  it('rejects bad input with AuditChainError', () => {
+    const base = { chain: 'c', kind: 'listen', at: '2025-01-01T00:00:00Z', actor: 'a', data: {} };
+    expect(() => appendRecord(undefined, { ...base, kind: 'Listen' })).toThrow(AuditChainError);
+    expect(() => appendRecord(undefined, { ...base, at: '2025-01-01T01:00:00+01:00' })).toThrow(
+      AuditChainError,
+    );
+    expect(() => appendRecord(undefined, { ...base, data: { x: Number.NaN } })).toThrow(AuditChainError);
+    expect(() => appendRecord(undefined, { ...base, data: { d: new Date() } as never })).toThrow(
+      AuditChainError,
+    );
+    const first = appendRecord(undefined, base);
+    expect(() => appendRecord(first, { ...base, chain: 'other' })).toThrow(/chain/);
+    expect(() => appendRecord({ ...first, actor: 'x' }, base)).toThrow(/does not match its hash/);
+  });
+
+  it('accepts any kind matching ^[a-z][a-z-]*$ and copies data', () => {
+    const data = { x: [1] };
+    const r = appendRecord(undefined, { chain: 'c', kind: 'new-kind', at: new Date(0), actor: 'a', data });
+    data.x.push(2);
+    expect(r.data).toEqual({ x: [1] });
+    expect(r.at).toBe('1970-01-01T00:00:00.000Z');
+  });
+});
+
+describe('verifyChain', () => {
+  it('accepts an intact chain and reports its head', () => {
+    const records = buildChain(5);
+    const v = verifyChain(records);
+    expect(v.ok).toBe(true);
+    expect(v.chains).toEqual([
+      { chain: 'listen-2025-03', records: 5, firstSeq: 1, lastSeq: 5, headHash: records[4]!.hash, ok: true },
+    ]);
+    expect(chainHeads(v)).toEqual({ 'listen-2025-03': records[4]!.hash });
+  });
+
+  it('verifies a 10,000-record chain', () => {
+    const records = buildChain(10_000);
+    const started = performance.now();
+    const v = verifyChain(records);
+    expect(v.ok).toBe(true);
+    expect(v.chains[0]!.lastSeq).toBe(10_000);
+    expect(performance.now() - started).toBeLessThan(5_000);
+  });
+
+  it('verifies several chains mixed in any order', () => {
+    const a = buildChain(4, 'a');
+    const b = buildChain(3, 'b');
+    const v = verifyChain([b[0], a[0], a[1], b[1], a[2], b[2], a[3]]);
+    expect(v.ok).toBe(true);
+    expect(v.chains.map((c) => [c.chain, c.records])).toEqual([
+      ['a', 4],
+      ['b', 3],
+    ]);
+  });
+
+  it('detects a changed field (hash mismatch) at the changed record', () => {
+    const records: AuditRecord[] = buildChain(6);
+    records[2] = { ...records[2]!, actor: 'someone-else' };
+    const v = verifyChain(records);
+    expect(v.issues).toHaveLength(1);
+    expect(v.issues[0]).toMatchObject({ kind: 'hash-mismatch', seq: 3, locations: [{ index: 2 }] });
+  });
+
+  it('detects a changed and re-hashed record at the next link', () => {
+    const records: AuditRecord[] = buildChain(6);
+    const changed = { ...records[2]!, data: { contactId: 'forged' } };
+    records[2] = { ...changed, hash: computeRecordHash(changed) };
+    const v = verifyChain(records);
+    expect(v.issues.map((i) => [i.kind, i.seq])).toEqual([['broken-link', 4]]);
+  });
+
+  it('detects a removed record with the missing seq', () => {
+    const records = buildChain(6);
+    records.splice(3, 1);
+    const v = verifyChain(records);
+    expect(v.issues).toHaveLength(1);
+    expect(v.issues[0]).toMatchObject({ kind: 'missing-records', seq: 5 });
+    expect(v.issues[0]!.message).toMatch(/seq 4 missing/);
+  });
+
+  it('detects removed records at the start of the chain', () => {
+    const records = buildChain(6).slice(2);
+    expect(kinds(records)).toEqual(['missing-records']);
+    expect(verifyChain(records).issues[0]!.message).toMatch(/seq 1–2 missing/);
+  });
+
+  it('detects an inserted record that reuses an existing seq', () => {
+    const chain = buildChain(6);
+    const records: unknown[] = [...chain];
+    // a well-formed, self-consistent record at seq 3 that does not link to seq 2
+    const forged = { ...chain[2]!, actor: 'intruder', prevHash: chain[0]!.hash };
+    const inserted = { ...forged, hash: computeRecordHash(forged) };
+    records.splice(3, 0, inserted);
+    const v = verifyChain(records);
+    expect(v.issues.map((i) => i.kind)).toEqual(['inserted-record']);
+    expect(v.issues[0]).toMatchObject({ seq: 3, locations: [{ index: 3 }, { index: 2 }] });
+  });
+
+  it('detects an inserted record when the following records were renumbered', () => {
+    const records = buildChain(6);
+    const inserted = appendRecord(records[2], {
+      chain: records[0]!.chain,
+      kind: 'listen',
+      at: '2025-03-02T00:00:00Z',
+      actor: 'intruder',
+      data: {},
+    });
+    const tail = records.slice(3).map((r) => ({ ...r, seq: r.seq + 1 }));
+    const tampered = [...records.slice(0, 3), inserted, ...tail];
+    const v = verifyChain(tampered);
+    const ins = v.issues.filter((i) => i.kind === 'inserted-record');
+    expect(ins).toHaveLength(1);
+    expect(ins[0]).toMatchObject({ seq: 4, locations: [{ index: 3 }, { index: 2 }, { index: 4 }] });
+    const renumbered = v.issues.filter((i) => i.kind === 'hash-mismatch');
+    expect(renumbered.map((i) => i.seq)).toEqual([5, 6, 7]);
+    expect(renumbered[0]!.message).toMatch(/seq was changed from 4/);
+  });
+
+  it('detects swapped records (out of order in the file) but still verifies the chain', () => {
+    const records = buildChain(6);
+    [records[2], records[3]] = [records[3]!, records[2]!];
+    const v = verifyChain(records, { sources: records.map((_, i) => ({ file: 'x.jsonl', line: i + 1 })) });
+    expect(v.issues).toHaveLength(1);
+    expect(v.issues[0]).toMatchObject({
+      kind: 'out-of-order',
+      severity: 'warning',
+      seq: 3,
+      locations: [
+        { file: 'x.jsonl', line: 4 },
+        { file: 'x.jsonl', line: 3 },
+      ],
+    });
+    expect(v.issues[0]!.message).toMatch(/x\.jsonl:4 \(seq 3\) appears after x\.jsonl:3 \(seq 4\)/);
+  });
+
+  it('detects swapped seq values as changed records', () => {
+    const records: AuditRecord[] = buildChain(6);
+    const s2 = records[2]!.seq;
+    records[2] = { ...records[2]!, seq: records[3]!.seq };
+    records[3] = { ...records[3]!, seq: s2 };
+    expect(kinds(records).filter((k) => k === 'hash-mismatch')).toHaveLength(2);
+  });
+
+  it('detects a fork: two valid records linked to the same predecessor', () => {
+    const records = buildChain(4);
+    const branch = appendRecord(records[1], {
+      chain: records[0]!.chain,
+      kind: 'listen',
+      at: '2025-03-05T00:00:00Z',
+      actor: 'other-writer',
+      data: {},
+    });
+    const v = verifyChain([...records.slice(0, 3), branch, records[3]]);
+    expect(v.issues.map((i) => i.kind)).toEqual(['fork']);
+    expect(v.issues[0]).toMatchObject({ seq: 3, locations: [{ index: 2 }, { index: 3 }] });
+    // the head is on the branch that continues
+    expect(v.chains[0]!.headHash).toBe(records[3]!.hash);
+  });
+
+  it('detects an exact duplicate line', () => {
+    const records = buildChain(3);
+    expect(kinds([records[0], records[1], records[1], records[2]])).toEqual(['duplicate-record']);
+    // a duplicate further down the file is also out of order
+    expect(kinds([...records, records[1]])).toEqual(['out-of-order', 'duplicate-record']);
+  });
+
+  it('detects a wrong genesis', () => {
+    const records = buildChain(3);
+    const bad = { ...records[0]!, prevHash: 'f'.repeat(64) };
+    const rehashed = { ...bad, hash: computeRecordHash(bad) };
+    const v = verifyChain([rehashed, ...records.slice(1)]);
+    expect(v.issues.map((i) => [i.kind, i.seq])).toEqual([
+      ['wrong-genesis', 1],
+      ['broken-link', 2],
+    ]);
+    const restart = appendRecord(undefined, {
+      chain: records[0]!.chain,
+      kind: 'listen',
+      at: '2025-03-05T00:00:00Z',
+      actor: 'x',
+    });
+    const midGenesis = { ...restart, seq: 4 };
+    expect(kinds([...records, { ...midGenesis, hash: computeRecordHash(midGenesis) }])).toEqual([
+      'wrong-genesis',
+    ]);
+  });
+
+  it('reports every problem, not just the first', () => {
+    const records: unknown[] = buildChain(10);
+    records[1] = { ...(records[1] as AuditRecord), actor: 'x' };
+    records.splice(5, 1);
+    records.push({ chain: 'listen-2025-03', seq: 'eleven' });
+    const found = new Set<AuditIssueKind>(verifyChain(records).issues.map((i) => i.kind));
+    expect([...found].sort()).toEqual(['hash-mismatch', 'malformed', 'missing-records']);
+  });
+
+  it('reports malformed records with their location', () => {
+    const v = verifyChain([null, 42, { chain: 'x' }], {
+      sources: [
+        { file: 'a.jsonl', line: 1 },
+        { file: 'a.jsonl', line: 2 },
+        { file: 'a.jsonl', line: 3 },
+      ],
+    });
+    expect(v.issues.map((i) => [i.kind, i.locations[0]!.line])).toEqual([
+      ['malformed', 1],
+      ['malformed', 2],
+      ['malformed', 3],
+    ]);
+    expect(v.ok).toBe(false);
+  });
+
+  it('compares with an expected (published) head', () => {
+    const records = buildChain(5);
+    const chain = records[0]!.chain;
+    expect(verifyChain(records, { expectedHeads: { [chain]: records[4]!.hash } }).ok).toBe(true);
+    // an older published head is an ancestor: the chain has only grown since
+    expect(verifyChain(records, { expectedHeads: { [chain]: records[2]!.hash } }).ok).toBe(true);
+    // truncated at the end: the published head is gone
+    const truncated = verifyChain(records.slice(0, 4), { expectedHeads: { [chain]: records[4]!.hash } });
+    expect(truncated.issues.map((i) => i.kind)).toEqual(['head-mismatch']);
+    expect(verifyChain(records, { expectedHeads: { nope: records[4]!.hash } }).issues[0]!.kind).toBe(
+      'head-mismatch',
+    );
+  });
+});

@@ -1,0 +1,287 @@
+import { Match } from 'aws-cdk-lib/assertions';
+import { describe, expect, it } from 'vitest';
+import { buildApp, nagPacks } from '../../../lib/app';
+import { defaultPolicy } from '../../../lib/policy/load';
+import { synthStack } from '../../support/synth';
+
+const { stack, template } = synthStack();
+const resources = (type: string) => template.findResources(type);
+const onlyLogicalId = (type: string, filter: Record<string, unknown> = {}) => {
+  const found = Object.keys(template.findResources(type, filter));
+  expect(found).toHaveLength(1);
+  return found[0]!;
+};
+const recordingsBucketId = onlyLogicalId('AWS::S3::Bucket', {
+  Properties: {
+    BucketEncryption: { ServerSideEncryptionConfiguration: [Match.objectLike({ BucketKeyEnabled: true })] },
+  },
+});
+
+describe('region (C3)', () => {
+  it('pins the stack to the policy region', () => {
+    expect(stack.region).toBe('eu-central-1');
+    expect(stack.account).toBe('111111111111');
+  });
+});
+
+describe('recordings bucket (C3)', () => {
+  it('encrypts with its own rotating customer-managed key and S3 Bucket Keys', () => {
+    template.hasResourceProperties('AWS::S3::Bucket', {
+      BucketEncryption: {
+        ServerSideEncryptionConfiguration: [
+          {
+            BucketKeyEnabled: true,
+            ServerSideEncryptionByDefault: {
+              SSEAlgorithm: 'aws:kms',
+              KMSMasterKeyID: { 'Fn::GetAtt': [Match.stringLikeRegexp('^RecordingsKey'), 'Arn'] },
+            },
+          },
+        ],
+      },
+    });
+    template.hasResourceProperties('AWS::KMS::Key', {
+      Description: 'fairlisten: call recordings only',
+      EnableKeyRotation: true,
+    });
+  });
+
+  it('expires every object, every old version, delete markers and partial uploads within the retention', () => {
+    const bucket = resources('AWS::S3::Bucket')[recordingsBucketId]!;
+    expect(bucket.Properties.VersioningConfiguration).toEqual({ Status: 'Enabled' });
+    const rules = bucket.Properties.LifecycleConfiguration.Rules as Record<string, unknown>[];
+    expect(rules).toEqual([
+      {
+        Id: 'expire-recordings',
+        Status: 'Enabled',
+        ExpirationInDays: 90,
+        NoncurrentVersionExpiration: { NoncurrentDays: 1 },
+        AbortIncompleteMultipartUpload: { DaysAfterInitiation: 1 },
+      },
+      { Id: 'remove-expired-delete-markers', Status: 'Enabled', ExpiredObjectDeleteMarker: true },
+    ]);
+    // No prefix or tag filter: Contact Lens output falls under the same rule as recordings.
+    for (const rule of rules) expect(rule).not.toHaveProperty('Prefix');
+    for (const rule of rules) expect(rule).not.toHaveProperty('Filter');
+  });
+
+  it('follows a shorter policy retention', () => {
+    const { template: t } = synthStack({ retentionDays: 30 });
+    t.hasResourceProperties('AWS::S3::Bucket', {
+      LifecycleConfiguration: { Rules: Match.arrayWith([Match.objectLike({ ExpirationInDays: 30 })]) },
+    });
+  });
+
+  it('blocks public access, enforces ownership, logs access, and is retained', () => {
+    const bucket = resources('AWS::S3::Bucket')[recordingsBucketId]!;
+    expect(bucket.Properties.PublicAccessBlockConfiguration).toEqual({
+      BlockPublicAcls: true,
+      BlockPublicPolicy: true,
+      IgnorePublicAcls: true,
+      RestrictPublicBuckets: true,
+    });
+    expect(bucket.Properties.OwnershipControls).toEqual({
+      Rules: [{ ObjectOwnership: 'BucketOwnerEnforced' }],
+    });
+    expect(bucket.Properties.LoggingConfiguration.DestinationBucketName.Ref).toMatch(/^RecordingsAccessLogs/);
+    expect(bucket.DeletionPolicy).toBe('Retain');
+    expect(bucket.UpdateReplacePolicy).toBe('Retain');
+    expect(bucket.Properties).not.toHaveProperty('ObjectLockEnabled');
+  });
+
+  it('keeps access logs private, TLS-only and bounded by the audit retention', () => {
+    template.hasResourceProperties('AWS::S3::Bucket', {
+      LifecycleConfiguration: { Rules: Match.arrayWith([Match.objectLike({ ExpirationInDays: 365 })]) },
+      PublicAccessBlockConfiguration: Match.objectLike({
+        BlockPublicAcls: true,
+        RestrictPublicBuckets: true,
+      }),
+    });
+  });
+
+  it('denies plain HTTP and every audio read by principals that are not named readers', () => {
+    const policies = resources('AWS::S3::BucketPolicy');
+    const policy = Object.values(policies).find((p) => p.Properties.Bucket.Ref === recordingsBucketId)!;
+    const statements = policy.Properties.PolicyDocument.Statement as Record<string, unknown>[];
+    expect(statements).toContainEqual(
+      expect.objectContaining({
+        Effect: 'Deny',
+        Principal: { AWS: '*' },
+        Action: 's3:*',
+        Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+      }),
+    );
+    const readDeny = statements.find((s) => s.Sid === 'OnlyNamedRolesReadRecordings')!;
+    expect(readDeny).toMatchObject({ Effect: 'Deny', Principal: { AWS: '*' } });
+    expect(readDeny.Action).toEqual(expect.arrayContaining(['s3:GetObject', 's3:GetObjectVersion']));
+    const rewriteDeny = statements.find((s) => s.Sid === 'OnlyNamedRolesRewriteRecordings')!;
+    expect(rewriteDeny.Action).toEqual(expect.arrayContaining(['s3:DeleteObject', 's3:DeleteObjectVersion']));
+  });
+
+  it('lets only this Connect instance of this account write recordings', () => {
+    const policy = Object.values(resources('AWS::S3::BucketPolicy')).find(
+      (p) => p.Properties.Bucket.Ref === recordingsBucketId,
+    )!;
+    const write = (policy.Properties.PolicyDocument.Statement as Record<string, unknown>[]).find(
+      (s) => s.Sid === 'ConnectWritesRecordings',
+    )!;
+    expect(write).toMatchObject({
+      Effect: 'Allow',
+      Principal: { Service: 'connect.amazonaws.com' },
+      Action: 's3:PutObject',
+      Condition: {
+        StringEquals: { 'aws:SourceAccount': '111111111111' },
+        ArnEquals: {
+          'aws:SourceArn': {
+            'Fn::GetAtt': [expect.stringMatching(/^ContactCenterInstance/), 'Arn'],
+          },
+        },
+      },
+    });
+  });
+});
+
+describe('Amazon Connect', () => {
+  it('creates an instance from the policy alias', () => {
+    template.hasResourceProperties('AWS::Connect::Instance', {
+      InstanceAlias: 'fairlisten',
+      IdentityManagementType: 'CONNECT_MANAGED',
+      Attributes: Match.objectLike({ InboundCalls: true, ContactflowLogs: true }),
+    });
+  });
+
+  it('stores call recordings in the recordings bucket with its KMS key', () => {
+    template.hasResourceProperties('AWS::Connect::InstanceStorageConfig', {
+      ResourceType: 'CALL_RECORDINGS',
+      StorageType: 'S3',
+      S3Config: {
+        BucketName: { Ref: recordingsBucketId },
+        BucketPrefix: 'connect/fairlisten/CallRecordings',
+        EncryptionConfig: {
+          EncryptionType: 'KMS',
+          KeyId: { 'Fn::GetAtt': [Match.stringLikeRegexp('^RecordingsKey'), 'Arn'] },
+        },
+      },
+    });
+    template.resourceCountIs('AWS::Connect::InstanceStorageConfig', 1);
+  });
+
+  it('imports an existing instance by ARN instead of creating one', () => {
+    const arn = 'arn:aws:connect:eu-central-1:111111111111:instance/0a1b2c3d-1111-2222-3333-444455556666';
+    const { template: t } = synthStack({ connect: { existingInstanceArn: arn } });
+    t.resourceCountIs('AWS::Connect::Instance', 0);
+    t.hasResourceProperties('AWS::Connect::InstanceStorageConfig', {
+      InstanceArn: arn,
+      ResourceType: 'CALL_RECORDINGS',
+    });
+    t.hasResourceProperties('AWS::Lambda::Permission', {
+      SourceArn: arn,
+      Principal: 'connect.amazonaws.com',
+    });
+  });
+
+  it('refuses an imported instance outside the policy region', () => {
+    const arn = 'arn:aws:connect:us-east-1:111111111111:instance/0a1b2c3d-1111-2222-3333-444455556666';
+    expect(() => synthStack({ connect: { existingInstanceArn: arn } })).toThrow(
+      /existingInstanceArn is in us-east-1 but the stack .* are in eu-central-1/,
+    );
+  });
+
+  it('lets only this instance invoke the sampler', () => {
+    template.hasResourceProperties('AWS::Lambda::Permission', {
+      Action: 'lambda:InvokeFunction',
+      Principal: 'connect.amazonaws.com',
+      SourceAccount: '111111111111',
+      SourceArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^ContactCenterInstance'), 'Arn'] },
+    });
+    template.hasResourceProperties('AWS::Connect::IntegrationAssociation', {
+      IntegrationType: 'LAMBDA_FUNCTION',
+      IntegrationArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^SamplingFunction'), 'Arn'] },
+    });
+  });
+});
+
+describe('effective policy in the template', () => {
+  it('is in the stack metadata and outputs', () => {
+    const json = template.toJSON();
+    expect(json.Metadata['fairlisten:policy']).toMatchObject({ samplingRate: 0.2, retentionDays: 90 });
+    template.hasOutput('SamplingRate', { Value: '0.2' });
+    template.hasOutput('RetentionDays', { Value: '90' });
+  });
+
+  it('is in the environment of the sampler that enforces it', () => {
+    const fn = Object.values(resources('AWS::Lambda::Function')).find((f) =>
+      String(f.Properties.Description).startsWith('fairlisten sampler'),
+    )!;
+    const env = JSON.parse(fn.Properties.Environment.Variables.FAIRLISTEN_POLICY);
+    expect(env).toMatchObject({
+      samplingRate: 0.2,
+      maxRecordingsPerAgentPerMonth: 8,
+      timezone: 'Europe/Paris',
+    });
+  });
+});
+
+describe('functions', () => {
+  it('run on a pinned runtime, answer Connect before its 3 s limit, and log to encrypted, bounded groups', () => {
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Runtime: 'nodejs24.x',
+      Timeout: 2,
+      TracingConfig: { Mode: 'Active' },
+    });
+    for (const group of Object.values(resources('AWS::Logs::LogGroup'))) {
+      expect(group.Properties.RetentionInDays).toBeLessThanOrEqual(365);
+      expect(group.Properties.KmsKeyId).toBeDefined();
+    }
+  });
+  it('use no AWS managed policies', () => {
+    for (const role of Object.values(resources('AWS::IAM::Role'))) {
+      expect(role.Properties.ManagedPolicyArns).toBeUndefined();
+    }
+  });
+});
+
+describe('tables', () => {
+  it('are encrypted with the project key, recoverable, protected and retained', () => {
+    const tables = Object.values(resources('AWS::DynamoDB::GlobalTable'));
+    expect(tables.length).toBeGreaterThan(0);
+    for (const t of tables) {
+      expect(t.DeletionPolicy).toBe('Retain');
+      expect(t.Properties.SSESpecification).toMatchObject({ SSEEnabled: true, SSEType: 'KMS' });
+      expect(t.Properties.Replicas[0]).toMatchObject({
+        PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+        DeletionProtectionEnabled: true,
+      });
+    }
+  });
+});
+
+describe('bad policies fail the synth', () => {
+  it.each([
+    [{ samplingRate: 0.5 }, /samplingRate 0\.5 exceeds the hard limit 0\.30 \(C4\)/],
+    [{ retentionDays: 120 }, /retentionDays 120 exceeds the hard limit 90 \(C3\)/],
+    [{ region: 'eu-west-3' }, /region eu-west-3 is in the EU but Amazon Connect does not exist there/],
+    [{ region: 'us-east-1' }, /region us-east-1 is not an EU region/],
+  ])('%j', (bad, message) => {
+    expect(() => synthStack(bad)).toThrow(message);
+  });
+});
+
+describe('cdk-nag', () => {
+  it.each(nagPacks().map((p) => [p.readPackName, p] as const))(
+    '%s has no unacknowledged finding',
+    (_name, pack) => {
+      const { stack: s } = buildApp(defaultPolicy(), { nag: false });
+      const report = pack.validateScope(s);
+      const findings = report.violations.map(
+        (v) => `${v.ruleName} ${v.violatingResources.map((r) => r.locations.join(',')).join(' ')}`,
+      );
+      expect(findings).toEqual([]);
+    },
+  );
+});
+
+describe('snapshot', () => {
+  it('changes only when the template does', () => {
+    expect(template.toJSON()).toMatchSnapshot();
+  });
+});
