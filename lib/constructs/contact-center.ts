@@ -11,6 +11,7 @@ import { ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
 import type { RecordingsBucket } from './recordings-bucket';
+import { markRole } from './roles';
 
 export interface ContactCenterProps {
   /** Alias of the instance to create. Ignored when `existingInstanceArn` is set. */
@@ -141,7 +142,7 @@ export class ContactCenter extends Construct {
     validate: (content: string, associatedLambdaArns: readonly string[]) => void,
   ): CfnContactFlow {
     validate(props.content, this.lambdaArns);
-    return new CfnContactFlow(this, id, {
+    const flow = new CfnContactFlow(this, id, {
       instanceArn: this.instanceArn,
       name: props.name,
       type: props.type,
@@ -149,5 +150,7 @@ export class ContactCenter extends Construct {
       content: props.content,
       state: 'ACTIVE',
     });
+    markRole(flow, `flow:${props.type === 'AGENT_WHISPER' ? 'whisper' : 'inbound'}`);
+    return flow;
   }
 }

@@ -7,6 +7,7 @@ import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import { handlerEntry, LAMBDA_BUNDLE, PROJECT_ROOT } from './bundling';
 import { acknowledge } from './nag';
+import { markRole } from './roles';
 
 export interface FairlistenFunctionProps {
   /** Folder under lambda/ holding handler.ts. */
@@ -80,6 +81,8 @@ export class FairlistenFunction extends NodejsFunction {
       },
     });
     this.logs = logGroup;
+    markRole(this, `function:${props.handlerDir}`);
+    markRole(role, `role:${props.handlerDir}`);
 
     acknowledge(
       this,

@@ -2,11 +2,12 @@ import { RemovalPolicy } from 'aws-cdk-lib';
 import { AttributeType, Billing, TableEncryptionV2, TableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
-import type { TableKeys } from '../../lambda/shared/tables';
+import { TABLES, type TableKeys, type TableName } from '../../lambda/shared/tables';
+import { markRole } from './roles';
 
 export interface FairlistenTableProps {
-  /** Key layout from lambda/shared/tables.ts (shared with handlers and the local harness). */
-  readonly keys: TableKeys;
+  /** Which table of lambda/shared/tables.ts (key layout shared with handlers and the local harness). */
+  readonly name: TableName;
   readonly encryptionKey: IKey;
 }
 
@@ -21,16 +22,27 @@ export class FairlistenTable extends Construct {
 
   constructor(scope: Construct, id: string, props: FairlistenTableProps) {
     super(scope, id);
-    this.keys = props.keys;
+    this.keys = TABLES[props.name];
     this.table = new TableV2(this, 'Table', {
-      partitionKey: { name: props.keys.partitionKey, type: AttributeType.STRING },
-      sortKey: props.keys.sortKey ? { name: props.keys.sortKey, type: AttributeType.STRING } : undefined,
+      partitionKey: { name: this.keys.partitionKey, type: AttributeType.STRING },
+      sortKey: this.keys.sortKey
+        ? {
+            name: this.keys.sortKey,
+            type: this.keys.sortKeyType === 'N' ? AttributeType.NUMBER : AttributeType.STRING,
+          }
+        : undefined,
+      globalSecondaryIndexes: this.keys.indexes?.map((index) => ({
+        indexName: index.name,
+        partitionKey: { name: index.partitionKey, type: AttributeType.STRING },
+        sortKey: index.sortKey ? { name: index.sortKey, type: AttributeType.STRING } : undefined,
+      })),
       billing: Billing.onDemand(),
       encryption: TableEncryptionV2.customerManagedKey(props.encryptionKey),
       pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
       deletionProtection: true,
-      timeToLiveAttribute: props.keys.ttlAttribute,
+      timeToLiveAttribute: this.keys.ttlAttribute,
       removalPolicy: RemovalPolicy.RETAIN,
     });
+    markRole(this.table, `table:${props.name}`);
   }
 }

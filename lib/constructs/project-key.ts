@@ -2,6 +2,7 @@ import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Key } from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
+import { markRole } from './roles';
 
 /**
  * The project's customer-managed key for everything that is not audio: tables (seeds,
@@ -21,6 +22,7 @@ export class ProjectKey extends Construct {
       removalPolicy: RemovalPolicy.RETAIN,
       pendingWindow: Duration.days(30),
     });
+    markRole(this.key, 'key:data');
     // CloudWatch Logs encrypts the function log groups of this account and region only.
     this.key.addToResourcePolicy(
       new PolicyStatement({

@@ -4,6 +4,7 @@ import { Key } from 'aws-cdk-lib/aws-kms';
 import { BlockPublicAccess, Bucket, BucketEncryption, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
 import { Construct, type IConstruct } from 'constructs';
 import { acknowledge } from './nag';
+import { markRole } from './roles';
 
 export interface RecordingsBucketProps {
   /** Days any recording (every version, Contact Lens output included) may exist: 1..90 (C3). */
@@ -118,6 +119,9 @@ export class RecordingsBucket extends Construct {
     });
 
     Aspects.of(this).add(new SealRecordingAccess(this));
+    markRole(this.bucket, 'bucket:recordings');
+    markRole(this.accessLogs, 'bucket:access-logs');
+    markRole(this.key, 'key:recordings');
 
     for (const bucket of [this.bucket, this.accessLogs]) {
       acknowledge(

@@ -2,7 +2,6 @@ import { Duration, Stack } from 'aws-cdk-lib';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
-import { TABLES } from '../../lambda/shared/tables';
 import type { RecordingPolicy } from '../policy/schema';
 import type { ContactCenter } from './contact-center';
 import { FairlistenFunction } from './fairlisten-function';
@@ -46,10 +45,10 @@ export class SamplingService extends Construct {
     super(scope, id);
     const stack = Stack.of(this);
     this.decisions = new FairlistenTable(this, 'Decisions', {
-      keys: TABLES.decisions,
+      name: 'decisions',
       encryptionKey: props.dataKey,
     });
-    this.quotas = new FairlistenTable(this, 'Quotas', { keys: TABLES.quotas, encryptionKey: props.dataKey });
+    this.quotas = new FairlistenTable(this, 'Quotas', { name: 'quotas', encryptionKey: props.dataKey });
 
     this.function = new FairlistenFunction(this, 'Function', {
       handlerDir: 'sampler',

@@ -72,19 +72,33 @@ export async function createTables(
   for (const [logical, keys] of Object.entries(tables)) {
     const TableName = names(logical);
     const KeySchema: KeySchemaElement[] = [{ AttributeName: keys.partitionKey, KeyType: 'HASH' }];
-    const AttributeDefinitions: AttributeDefinition[] = [
-      { AttributeName: keys.partitionKey, AttributeType: 'S' },
-    ];
+    const attributes = new Map<string, 'S' | 'N'>([[keys.partitionKey, 'S']]);
     if (keys.sortKey) {
       KeySchema.push({ AttributeName: keys.sortKey, KeyType: 'RANGE' });
-      AttributeDefinitions.push({ AttributeName: keys.sortKey, AttributeType: 'S' });
+      attributes.set(keys.sortKey, keys.sortKeyType ?? 'S');
     }
+    const GlobalSecondaryIndexes = keys.indexes?.map((index) => {
+      attributes.set(index.partitionKey, attributes.get(index.partitionKey) ?? 'S');
+      const schema: KeySchemaElement[] = [{ AttributeName: index.partitionKey, KeyType: 'HASH' }];
+      if (index.sortKey) {
+        attributes.set(index.sortKey, attributes.get(index.sortKey) ?? 'S');
+        schema.push({ AttributeName: index.sortKey, KeyType: 'RANGE' });
+      }
+      return { IndexName: index.name, KeySchema: schema, Projection: { ProjectionType: 'ALL' as const } };
+    });
+    const AttributeDefinitions: AttributeDefinition[] = [...attributes].map(
+      ([AttributeName, AttributeType]) => ({
+        AttributeName,
+        AttributeType,
+      }),
+    );
     try {
       await client.send(
         new CreateTableCommand({
           TableName,
           KeySchema,
           AttributeDefinitions,
+          GlobalSecondaryIndexes: GlobalSecondaryIndexes?.length ? GlobalSecondaryIndexes : undefined,
           BillingMode: 'PAY_PER_REQUEST',
         }),
       );

@@ -7,7 +7,7 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TABLES } from '../../../lambda/shared/tables';
+import { TABLES, type TableKeys } from '../../../lambda/shared/tables';
 import { createTables, dynamoEnv, type LocalDynamo, startLocalDynamo } from '../../../lib/local/dynamodb';
 import { acceptsConnections, withEnv } from '../../support/local';
 
@@ -31,13 +31,20 @@ describe('local DynamoDB (dynalite)', () => {
   it('creates every table of TABLES with its key layout, ACTIVE at once', async () => {
     const { TableNames } = await dynamo.client.send(new ListTablesCommand({}));
     expect(TableNames).toEqual(expect.arrayContaining(Object.keys(TABLES)));
-    for (const [name, keys] of Object.entries(TABLES)) {
+    for (const [name, keys] of Object.entries(TABLES) as [string, TableKeys][]) {
       const { Table } = await dynamo.client.send(new DescribeTableCommand({ TableName: name }));
       expect(Table?.TableStatus).toBe('ACTIVE');
       expect(Table?.BillingModeSummary?.BillingMode ?? 'PAY_PER_REQUEST').toBe('PAY_PER_REQUEST');
       const expected = [{ AttributeName: keys.partitionKey, KeyType: 'HASH' }];
-      if ('sortKey' in keys) expected.push({ AttributeName: keys.sortKey, KeyType: 'RANGE' });
+      if (keys.sortKey) expected.push({ AttributeName: keys.sortKey, KeyType: 'RANGE' });
       expect(Table?.KeySchema).toEqual(expected);
+      const sortType = Table?.AttributeDefinitions?.find(
+        (a) => a.AttributeName === keys.sortKey,
+      )?.AttributeType;
+      if (keys.sortKey) expect(sortType).toBe(keys.sortKeyType ?? 'S');
+      expect((Table?.GlobalSecondaryIndexes ?? []).map((i) => i.IndexName).sort()).toEqual(
+        (keys.indexes ?? []).map((i) => i.name).sort(),
+      );
     }
   });
 
