@@ -1,0 +1,90 @@
+/**
+ * Throughput of the sampler's pure core on one core: `decide` (period, HMAC-SHA256 draw, exclusions,
+ * pacing) and the draw alone, fast path vs the node:crypto reference. Run on its own:
+ *   npx tsx bench/sampler-core.ts
+ */
+import { randomBytes, randomUUID } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
+import { decide } from '../lambda/core/decision';
+import { draw, drawReference } from '../lambda/core/lottery';
+
+export interface BenchFigure {
+  name: string;
+  value: number;
+  unit: string;
+  target?: number;
+}
+
+function perSecond(fn: (i: number) => void, ms = 1000): number {
+  for (let i = 0; i < 20_000; i++) fn(i); // warm-up
+  let n = 0;
+  const t0 = performance.now();
+  let elapsed = 0;
+  while (elapsed < ms) {
+    for (let i = 0; i < 1000; i++) fn(n++);
+    elapsed = performance.now() - t0;
+  }
+  return Math.round(n / (elapsed / 1000));
+}
+
+export async function benchSamplerCore(): Promise<BenchFigure[]> {
+  const seed = new Uint8Array(randomBytes(32));
+  const ids = Array.from({ length: 4096 }, () => randomUUID());
+  const agents = Array.from({ length: 64 }, () => randomUUID());
+  const policy = {
+    samplingRate: 0.2,
+    maxRecordingsPerAgentPerMonth: 8,
+    timezone: 'Europe/Paris',
+    excludedAgents: agents.slice(0, 4),
+    excludedQueues: [randomUUID()],
+  };
+  const start = Date.UTC(2026, 11, 1);
+  const times = Array.from({ length: 4096 }, (_, i) => new Date(start + i * 600_000));
+  for (let i = 0; i < 1000; i++) {
+    if (draw(seed, ids[i]!) !== drawReference(seed, ids[i]!))
+      throw new Error('fast draw differs from reference');
+  }
+  const decisions = perSecond((i) => {
+    decide(
+      {
+        contactId: ids[i & 4095]!,
+        agentId: agents[i & 63]!,
+        queueId: agents[(i + 1) & 63]!,
+        callerObjected: false,
+        at: times[i & 4095]!,
+        recordedSoFar: i & 7,
+      },
+      policy,
+      seed,
+    );
+  });
+  const fast = perSecond((i) => draw(seed, ids[i & 4095]!));
+  const reference = perSecond((i) => drawReference(seed, ids[i & 4095]!));
+  return [
+    {
+      name: 'sampler core: decide() per second, one core',
+      value: decisions,
+      unit: 'decisions/s',
+      target: 300_000,
+    },
+    { name: 'lottery draw, precomputed HMAC key states', value: fast, unit: 'draws/s' },
+    { name: 'lottery draw, node:crypto createHmac (reference)', value: reference, unit: 'draws/s' },
+  ];
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  const figures = await benchSamplerCore();
+  const rows = figures.map((f) => [
+    f.name,
+    f.value.toLocaleString('en-US'),
+    f.unit,
+    f.target === undefined
+      ? ''
+      : `${f.value >= f.target ? 'ok' : 'BELOW'} (target ${f.target.toLocaleString('en-US')})`,
+  ]);
+  const widths = [0, 1, 2, 3].map((c) => Math.max(...rows.map((r) => r[c]!.length)));
+  for (const r of rows)
+    console.log(
+      r.map((cell, c) => (c === 1 ? cell.padStart(widths[c]!) : cell.padEnd(widths[c]!))).join('  '),
+    );
+}

@@ -1,0 +1,170 @@
+/**
+ * The sampler's decision (steps 1–6 of the published algorithm), pure: the Lambda handler loads the
+ * seed and the agent's count, calls `decide`, then (outcome `record`) reserves the slot atomically
+ * with the same `mayRecord` check and calls StartContactRecording; if Connect refuses, it releases
+ * the slot and stores reason `record-failed`.
+ *
+ * Choice: u is computed and stored for every decision that had a seed, excluded and objected
+ * contacts included. It reveals nothing (the seed is published later anyway) and lets the verifier
+ * check every stored draw the same way: `lotterySelected === (u < rate)` holds on every record whose
+ * u is not null. Only reason `error` (e.g. the seed could not be read) may store u = null.
+ */
+import type { RecordingPolicy } from '../../lib/policy/schema';
+import { ALGORITHM_VERSION, draw } from './lottery';
+import { mayRecord } from './pacing';
+import { elapsedFraction, periodOf } from './period';
+
+/** Hard limit of the sampling rate (C4), repeated here so the core refuses a policy beyond it. */
+export const MAX_SAMPLING_RATE = 0.3;
+
+/** The attribute the inbound flow sets when the caller objects to recording. */
+export const CALLER_OBJECTED_ATTRIBUTE = 'fairlistenCallerObjected';
+
+export type DecideReason = 'excluded-line' | 'caller-objected' | 'not-drawn' | 'agent-cap-reached' | 'drawn';
+/** Every stored reason: `decide`'s, plus `record-failed` and `error` which the handler produces. */
+export type Reason = DecideReason | 'record-failed' | 'error';
+export const REASONS: readonly Reason[] = [
+  'excluded-line',
+  'caller-objected',
+  'not-drawn',
+  'agent-cap-reached',
+  'drawn',
+  'record-failed',
+  'error',
+];
+
+export type DecisionPolicy = Pick<
+  RecordingPolicy,
+  'samplingRate' | 'maxRecordingsPerAgentPerMonth' | 'timezone' | 'excludedAgents' | 'excludedQueues'
+>;
+
+export interface DecisionInput {
+  contactId: string;
+  initialContactId?: string | undefined;
+  /** Bare agent UUID. */
+  agentId: string;
+  /** Bare queue UUID, when the contact has a queue. */
+  queueId?: string | undefined;
+  callerObjected: boolean;
+  at: Date;
+  /** The agent's recordings reserved so far in the period of `at` (released slots not counted). */
+  recordedSoFar: number;
+}
+
+export interface Decision {
+  period: string;
+  /** InitialContactId, or ContactId when there is none. */
+  drawKey: string;
+  u: number;
+  /** u < samplingRate. */
+  lotterySelected: boolean;
+  outcome: 'record' | 'skip';
+  reason: DecideReason;
+}
+
+/** One stored decision (a line of decisions.jsonl; an item of the decisions table). */
+export interface DecisionRecord {
+  contactId: string;
+  initialContactId: string | null;
+  agentArn: string;
+  agentId: string;
+  /** Bare queue UUID, or null. */
+  queue: string | null;
+  period: string;
+  /** ISO-8601 UTC instant of the decision (`Date.toISOString()`), the `at` given to `decide`. */
+  decidedAt: string;
+  /** The draw; null only with reason `error`. */
+  u: number | null;
+  rate: number;
+  lotterySelected: boolean;
+  recorded: boolean;
+  reason: Reason;
+  policyVersion: string;
+  algorithmVersion: string;
+}
+
+export class DecisionError extends Error {
+  override readonly name = 'DecisionError';
+}
+
+const excludedSets = new WeakMap<readonly string[], Set<string>>();
+function asSet(list: readonly string[]): Set<string> {
+  let s = excludedSets.get(list);
+  if (!s) {
+    s = new Set(list);
+    excludedSets.set(list, s);
+  }
+  return s;
+}
+
+/** Step 2: is the agent or the queue excluded? */
+export function isExcludedLine(policy: DecisionPolicy, agentId: string, queueId?: string | null): boolean {
+  return (
+    asSet(policy.excludedAgents).has(agentId) ||
+    (queueId != null && queueId !== '' && asSet(policy.excludedQueues).has(queueId))
+  );
+}
+
+export function drawKeyOf(contactId: string, initialContactId?: string | null): string {
+  return initialContactId ? initialContactId : contactId;
+}
+
+/** Steps 1–6. `seed` must be the seed of `periodOf(input.at, policy.timezone)`. */
+export function decide(input: DecisionInput, policy: DecisionPolicy, seed: Uint8Array): Decision {
+  const rate = policy.samplingRate;
+  if (!(typeof rate === 'number' && rate > 0 && rate <= MAX_SAMPLING_RATE)) {
+    throw new DecisionError(`samplingRate ${rate} is outside (0, ${MAX_SAMPLING_RATE}]`);
+  }
+  if (!input.contactId || !input.agentId) throw new DecisionError('contactId and agentId are required');
+  const period = periodOf(input.at, policy.timezone); // step 1
+  const drawKey = drawKeyOf(input.contactId, input.initialContactId);
+  const u = draw(seed, drawKey); // step 4 (computed for every decision, see the header)
+  const lotterySelected = u < rate;
+  let reason: DecideReason;
+  if (isExcludedLine(policy, input.agentId, input.queueId))
+    reason = 'excluded-line'; // step 2
+  else if (input.callerObjected)
+    reason = 'caller-objected'; // step 3
+  else if (!lotterySelected)
+    reason = 'not-drawn'; // step 5
+  else if (
+    !mayRecord(
+      input.recordedSoFar,
+      policy.maxRecordingsPerAgentPerMonth,
+      elapsedFraction(input.at, policy.timezone),
+    )
+  ) {
+    reason = 'agent-cap-reached'; // step 6
+  } else reason = 'drawn'; // step 7 (the handler reserves the slot and records)
+  return { period, drawKey, u, lotterySelected, outcome: reason === 'drawn' ? 'record' : 'skip', reason };
+}
+
+/** The record to store for a decision; `final` overrides the reason when the handler's step 7 failed. */
+export function toDecisionRecord(args: {
+  input: DecisionInput;
+  decision: Decision;
+  agentArn: string;
+  policy: DecisionPolicy & Pick<RecordingPolicy, 'version'>;
+  final?: 'record-failed';
+}): DecisionRecord {
+  const { input, decision, policy } = args;
+  const reason: Reason = args.final ?? decision.reason;
+  return {
+    contactId: input.contactId,
+    initialContactId: input.initialContactId ?? null,
+    agentArn: args.agentArn,
+    agentId: input.agentId,
+    queue: input.queueId ?? null,
+    period: decision.period,
+    decidedAt: input.at.toISOString(),
+    u: decision.u,
+    rate: policy.samplingRate,
+    lotterySelected: decision.lotterySelected,
+    recorded: reason === 'drawn',
+    reason,
+    policyVersion: policy.version,
+    algorithmVersion: ALGORITHM_VERSION,
+  };
+}
+
+export { ALGORITHM_VERSION };

@@ -1,0 +1,330 @@
+/**
+ * Independent re-computation of every sampler decision from the revealed seeds (`fairlisten verify`).
+ *
+ * Pure: takes the text of decisions.jsonl, the parsed seeds.json and the policy; returns a typed
+ * report. It shares with the sampler only the published primitives (`draw`'s reference form,
+ * `commitment`, `pacedLimit`, `elapsedFraction`, `periodOf`), so a reviewer can read them beside the
+ * README. Nothing here throws on bad input: malformed lines or seeds become violations.
+ */
+import { z } from 'zod';
+import { type DecisionRecord, MAX_SAMPLING_RATE, REASONS } from '../../lambda/core/decision';
+import {
+  ALGORITHM_VERSION,
+  commitment,
+  drawReference,
+  isCommitment,
+  seedFromHex,
+} from '../../lambda/core/lottery';
+import { pacedLimit } from '../../lambda/core/pacing';
+import { elapsedFraction, isPeriod, periodOf } from '../../lambda/core/period';
+import type { RecordingPolicy } from '../policy/schema';
+
+export type ViolationCode =
+  | 'malformed-line'
+  | 'duplicate-contact'
+  | 'malformed-seeds'
+  | 'commitment-mismatch'
+  | 'missing-seed'
+  | 'period-mismatch'
+  | 'draw-key'
+  | 'draw-mismatch'
+  | 'lottery-mismatch'
+  | 'recorded-not-drawn'
+  | 'reason-mismatch'
+  | 'rate-limit'
+  | 'rate-mismatch'
+  | 'excluded-recorded'
+  | 'pacing-exceeded'
+  | 'cap-exceeded'
+  | 'algorithm-version';
+
+export interface Violation {
+  code: ViolationCode;
+  /** 1-based line of decisions.jsonl, when the violation is about one line. */
+  line?: number;
+  contactId?: string;
+  period?: string;
+  message: string;
+}
+
+export interface VerifyReport {
+  ok: boolean;
+  decisions: number;
+  recorded: number;
+  byReason: Record<string, number>;
+  periods: string[];
+  agents: number;
+  violations: Violation[];
+}
+
+export type VerifyPolicy = Pick<
+  RecordingPolicy,
+  | 'samplingRate'
+  | 'maxRecordingsPerAgentPerMonth'
+  | 'timezone'
+  | 'excludedAgents'
+  | 'excludedQueues'
+  | 'version'
+>;
+
+const uuid = z.string().regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
+
+/** A stored decision, as read back (extra fields such as expiresAt are ignored). */
+export const decisionRecordSchema = z.looseObject({
+  contactId: uuid,
+  initialContactId: uuid.nullable(),
+  agentArn: z.string().max(256),
+  agentId: uuid,
+  queue: uuid.nullable(),
+  period: z.string().refine(isPeriod, 'is not a period YYYY-MM'),
+  decidedAt: z.iso.datetime({ offset: false }),
+  u: z.number().min(0).lt(1).nullable(),
+  rate: z.number(),
+  lotterySelected: z.boolean(),
+  recorded: z.boolean(),
+  reason: z.enum(REASONS as [string, ...string[]]),
+  policyVersion: z.string(),
+  algorithmVersion: z.string(),
+});
+
+/** seeds.json: `{"YYYY-MM": {"seed": "<64 hex>", "commitment": "<64 hex>"}}`. */
+export const seedsFileSchema = z.record(
+  z.string(),
+  z.looseObject({ seed: z.string(), commitment: z.string() }),
+);
+
+function issues(err: z.ZodError): string {
+  return err.issues.map((i) => `${i.path.map(String).join('.') || '(line)'}: ${i.message}`).join('; ');
+}
+
+export function verifyDecisions(args: {
+  decisionsJsonl: string;
+  seeds: unknown;
+  policy: VerifyPolicy;
+}): VerifyReport {
+  const { policy } = args;
+  const violations: Violation[] = [];
+  const add = (v: Violation) => violations.push(v);
+
+  // Seeds: valid hex, and commitment = SHA-256(seed).
+  const seeds = new Map<string, Uint8Array>();
+  const seedsParsed = seedsFileSchema.safeParse(args.seeds);
+  if (!seedsParsed.success) {
+    add({ code: 'malformed-seeds', message: `seeds file: ${issues(seedsParsed.error)}` });
+  } else {
+    for (const [period, entry] of Object.entries(seedsParsed.data)) {
+      if (!isPeriod(period)) {
+        add({
+          code: 'malformed-seeds',
+          period,
+          message: `seeds file: ${JSON.stringify(period)} is not a period`,
+        });
+        continue;
+      }
+      let seed: Uint8Array;
+      try {
+        seed = seedFromHex(entry.seed);
+      } catch {
+        add({
+          code: 'malformed-seeds',
+          period,
+          message: `seed of ${period} is not 64 lowercase hex characters`,
+        });
+        continue;
+      }
+      if (!isCommitment(entry.commitment) || commitment(seed) !== entry.commitment) {
+        add({
+          code: 'commitment-mismatch',
+          period,
+          message: `seed of ${period}: SHA-256(seed) = ${commitment(seed)} differs from the published commitment ${entry.commitment}`,
+        });
+        continue; // a seed that does not match its commitment proves nothing
+      }
+      seeds.set(period, seed);
+    }
+  }
+
+  const records: { line: number; r: DecisionRecord; at: number }[] = [];
+  const seen = new Map<string, number>();
+  const byReason: Record<string, number> = {};
+  let recordedCount = 0;
+  const missingSeedReported = new Set<string>();
+  const excludedAgents = new Set(policy.excludedAgents);
+  const excludedQueues = new Set(policy.excludedQueues);
+
+  const lines = args.decisionsJsonl.split('\n');
+  lines.forEach((text, idx) => {
+    const line = idx + 1;
+    if (text.trim() === '') return;
+    let json: unknown;
+    try {
+      json = JSON.parse(text);
+    } catch {
+      add({ code: 'malformed-line', line, message: `line ${line}: not valid JSON` });
+      return;
+    }
+    const parsed = decisionRecordSchema.safeParse(json);
+    if (!parsed.success) {
+      const cid = (json as { contactId?: unknown } | null)?.contactId;
+      add({
+        code: 'malformed-line',
+        line,
+        ...(typeof cid === 'string' ? { contactId: cid } : {}),
+        message: `line ${line}${typeof cid === 'string' ? ` (contact ${cid})` : ''}: ${issues(parsed.error)}`,
+      });
+      return;
+    }
+    const r = parsed.data as DecisionRecord;
+    const at = Date.parse(r.decidedAt);
+    const v = (code: ViolationCode, message: string) =>
+      add({
+        code,
+        line,
+        contactId: r.contactId,
+        period: r.period,
+        message: `contact ${r.contactId} (line ${line}): ${message}`,
+      });
+
+    const first = seen.get(r.contactId);
+    if (first !== undefined) {
+      v('duplicate-contact', `decided twice (first on line ${first})`);
+      return;
+    }
+    seen.set(r.contactId, line);
+    byReason[r.reason] = (byReason[r.reason] ?? 0) + 1;
+    if (r.recorded) recordedCount++;
+
+    if (r.algorithmVersion !== ALGORITHM_VERSION) {
+      v('algorithm-version', `algorithm ${JSON.stringify(r.algorithmVersion)} is not ${ALGORITHM_VERSION}`);
+    }
+    const expectedPeriod = periodOf(new Date(at), policy.timezone);
+    if (expectedPeriod !== r.period) {
+      v('period-mismatch', `decidedAt ${r.decidedAt} is in period ${expectedPeriod}, not ${r.period}`);
+    }
+    if (!(r.rate > 0 && r.rate <= MAX_SAMPLING_RATE)) {
+      v('rate-limit', `rate ${r.rate} is outside (0, ${MAX_SAMPLING_RATE}] (C4)`);
+    }
+    if (r.policyVersion === policy.version && r.rate !== policy.samplingRate) {
+      v(
+        'rate-mismatch',
+        `rate ${r.rate} differs from samplingRate ${policy.samplingRate} of policy ${policy.version}`,
+      );
+    }
+    if (r.agentArn.slice(r.agentArn.lastIndexOf('/') + 1) !== r.agentId) {
+      v('malformed-line', `agentId ${r.agentId} is not the id of agentArn ${r.agentArn}`);
+    }
+
+    // Reason ↔ recorded ↔ lottery consistency.
+    if (r.recorded !== (r.reason === 'drawn')) {
+      v('reason-mismatch', `recorded=${r.recorded} with reason ${r.reason} (only reason drawn is recorded)`);
+    }
+    if (r.u === null) {
+      if (r.reason !== 'error') v('reason-mismatch', `u is missing but reason is ${r.reason}`);
+    } else {
+      if (r.lotterySelected !== r.u < r.rate) {
+        v(
+          'lottery-mismatch',
+          `lotterySelected=${r.lotterySelected} but u ${r.u} ${r.u < r.rate ? '<' : '≥'} rate ${r.rate}`,
+        );
+      }
+      if (r.recorded && !(r.u < r.rate)) v('recorded-not-drawn', `recorded with u ${r.u} ≥ rate ${r.rate}`);
+      const needsSelected =
+        r.reason === 'drawn' || r.reason === 'agent-cap-reached' || r.reason === 'record-failed';
+      if (needsSelected && !r.lotterySelected)
+        v('reason-mismatch', `reason ${r.reason} but not selected by the lottery`);
+      if (r.reason === 'not-drawn' && r.lotterySelected)
+        v('reason-mismatch', 'reason not-drawn but selected');
+    }
+
+    // Exclusions are absolute.
+    const excluded = excludedAgents.has(r.agentId) || (r.queue !== null && excludedQueues.has(r.queue));
+    if (excluded && r.recorded)
+      v('excluded-recorded', `excluded line (agent ${r.agentId}, queue ${r.queue}) was recorded`);
+    if (excluded !== (r.reason === 'excluded-line') && r.reason !== 'error') {
+      v(
+        'reason-mismatch',
+        excluded
+          ? `excluded line stored with reason ${r.reason}`
+          : 'reason excluded-line but the line is not excluded',
+      );
+    }
+
+    // The draw itself.
+    if (r.u !== null) {
+      const seed = seeds.get(r.period);
+      if (!seed) {
+        if (!missingSeedReported.has(r.period)) {
+          missingSeedReported.add(r.period);
+          add({
+            code: 'missing-seed',
+            period: r.period,
+            contactId: r.contactId,
+            message: `period ${r.period} has no revealed seed matching its commitment (first: contact ${r.contactId}, line ${line})`,
+          });
+        }
+      } else {
+        const expected = drawReference(seed, r.initialContactId ?? r.contactId);
+        if (expected !== r.u) v('draw-mismatch', `stored u ${r.u} but the draw recomputes to ${expected}`);
+      }
+    }
+    records.push({ line, r, at });
+  });
+
+  // Caps and pacing: replay each agent's recordings per period in decidedAt order.
+  const perAgent = new Map<string, { line: number; r: DecisionRecord; at: number }[]>();
+  for (const rec of records) {
+    if (!rec.r.recorded) continue;
+    const key = `${rec.r.agentId}\u0000${rec.r.period}`;
+    const list = perAgent.get(key);
+    if (list) list.push(rec);
+    else perAgent.set(key, [rec]);
+  }
+  const max = policy.maxRecordingsPerAgentPerMonth;
+  for (const list of perAgent.values()) {
+    list.sort((a, b) => a.at - b.at || a.line - b.line);
+    list.forEach(({ r, line, at }, i) => {
+      const k = i + 1;
+      const f = elapsedFraction(new Date(at), policy.timezone);
+      const limit = pacedLimit(max, f);
+      const v = (code: ViolationCode, message: string) =>
+        add({
+          code,
+          line,
+          contactId: r.contactId,
+          period: r.period,
+          message: `contact ${r.contactId} (line ${line}): ${message}`,
+        });
+      if (k > max)
+        v('cap-exceeded', `recording #${k} of agent ${r.agentId} in ${r.period} exceeds the cap ${max}`);
+      else if (k > limit) {
+        v(
+          'pacing-exceeded',
+          `recording #${k} of agent ${r.agentId} at ${r.decidedAt} exceeds the paced limit ceil(${max} × ${f}) = ${limit}`,
+        );
+      }
+    });
+  }
+
+  return {
+    ok: violations.length === 0,
+    decisions: seen.size,
+    recorded: recordedCount,
+    byReason,
+    periods: [...new Set(records.map((x) => x.r.period))].sort(),
+    agents: new Set(records.map((x) => x.r.agentId)).size,
+    violations,
+  };
+}
+
+export function formatReport(report: VerifyReport): string {
+  const out: string[] = [];
+  for (const v of report.violations) out.push(`VIOLATION ${v.code}: ${v.message}`);
+  const reasons = Object.entries(report.byReason)
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([k, n]) => `${k}=${n}`)
+    .join(', ');
+  out.push(
+    `${report.ok ? 'OK' : 'FAILED'}: ${report.decisions} decisions, ${report.recorded} recorded, ${report.agents} agents, periods ${report.periods.join(', ') || '-'}; reasons: ${reasons || '-'}; ${report.violations.length} violation(s)`,
+  );
+  return out.join('\n');
+}

@@ -1,0 +1,220 @@
+import { createHash } from 'node:crypto';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { DecisionError, type DecisionInput, decide, toDecisionRecord } from '../../../lambda/core/decision';
+import { commitment, draw, seedFromHex } from '../../../lambda/core/lottery';
+import { pacedLimit } from '../../../lambda/core/pacing';
+import { elapsedFraction, periodBounds } from '../../../lambda/core/period';
+import { verifyDecisions } from '../../../lib/verify/verify';
+import { agentArn, toJsonl } from '../../lib/verify/dataset';
+import { independentDraw } from './independent-hmac';
+
+const SEED_HEX = '000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f';
+const seed = seedFromHex(SEED_HEX);
+const AGENT = '11111111-1111-4111-8111-111111111111';
+const EXCL_AGENT = '22222222-2222-4222-8222-222222222222';
+const QUEUE = '33333333-3333-4333-8333-333333333333';
+const EXCL_QUEUE = '44444444-4444-4444-8444-444444444444';
+const policy = {
+  samplingRate: 0.2,
+  maxRecordingsPerAgentPerMonth: 8,
+  timezone: 'Europe/Paris',
+  excludedAgents: [EXCL_AGENT],
+  excludedQueues: [EXCL_QUEUE],
+  version: 'test',
+};
+
+/** Contact ids whose draw (computed independently) is below / above the rate. */
+function idWhere(pred: (u: number) => boolean, salt = 0): string {
+  for (let i = 0; ; i++) {
+    const id = `00000000-0000-4000-8000-${(i + salt * 100_000).toString(16).padStart(12, '0')}`;
+    if (pred(independentDraw(SEED_HEX, id))) return id;
+  }
+}
+const DRAWN = idWhere((u) => u < 0.2);
+const NOT_DRAWN = idWhere((u) => u >= 0.2);
+const MID_DEC = new Date('2026-12-16T10:00:00Z'); // f = 371 h / 744 h ≈ 0.4987: ceil(8 f) = 4
+
+const base = (over: Partial<DecisionInput>): DecisionInput => ({
+  contactId: DRAWN,
+  agentId: AGENT,
+  queueId: QUEUE,
+  callerObjected: false,
+  at: MID_DEC,
+  recordedSoFar: 0,
+  ...over,
+});
+
+describe('decide', () => {
+  const table: [string, Partial<DecisionInput>, string, 'record' | 'skip'][] = [
+    ['drawn', {}, 'drawn', 'record'],
+    ['not drawn', { contactId: NOT_DRAWN }, 'not-drawn', 'skip'],
+    [
+      'excluded agent beats everything',
+      { agentId: EXCL_AGENT, callerObjected: true },
+      'excluded-line',
+      'skip',
+    ],
+    ['excluded queue', { queueId: EXCL_QUEUE }, 'excluded-line', 'skip'],
+    ['excluded even when not drawn', { queueId: EXCL_QUEUE, contactId: NOT_DRAWN }, 'excluded-line', 'skip'],
+    [
+      'objection before the lottery',
+      { callerObjected: true, contactId: NOT_DRAWN },
+      'caller-objected',
+      'skip',
+    ],
+    ['objection of a drawn contact', { callerObjected: true }, 'caller-objected', 'skip'],
+    ['not-drawn before the cap', { contactId: NOT_DRAWN, recordedSoFar: 8 }, 'not-drawn', 'skip'],
+    ['cap reached', { recordedSoFar: 8 }, 'agent-cap-reached', 'skip'],
+    ['pacing: 4 of 8 by mid-month, the 5th must wait', { recordedSoFar: 4 }, 'agent-cap-reached', 'skip'],
+    ['pacing: 3 of 8 by mid-month, the 4th passes', { recordedSoFar: 3 }, 'drawn', 'record'],
+    ['no queue is fine', { queueId: undefined }, 'drawn', 'record'],
+    [
+      'f = 0 exactly: nothing is recorded',
+      { at: periodBounds('2026-12', 'Europe/Paris').start },
+      'agent-cap-reached',
+      'skip',
+    ],
+    [
+      'first millisecond after: the first recording is allowed',
+      { at: new Date(periodBounds('2026-12', 'Europe/Paris').start.getTime() + 1) },
+      'drawn',
+      'record',
+    ],
+  ];
+  it.each(table)('%s', (_name, over, reason, outcome) => {
+    const d = decide(base(over), policy, seed);
+    expect(d.reason).toBe(reason);
+    expect(d.outcome).toBe(outcome);
+    expect(d.u).toBe(independentDraw(SEED_HEX, base(over).initialContactId ?? base(over).contactId));
+    expect(d.lotterySelected).toBe(d.u < 0.2);
+  });
+
+  it('draws on the InitialContactId: every leg of a transfer gets the same u', () => {
+    const legA = decide(base({ contactId: NOT_DRAWN, initialContactId: DRAWN }), policy, seed);
+    const legB = decide(base({ contactId: idWhere(() => true, 7), initialContactId: DRAWN }), policy, seed);
+    expect(legA.drawKey).toBe(DRAWN);
+    expect(legA.u).toBe(legB.u);
+    expect(legA.reason).toBe('drawn');
+  });
+
+  it('uses the period of the policy time zone', () => {
+    expect(decide(base({ at: new Date('2026-12-31T23:30:00Z') }), policy, seed).period).toBe('2027-01');
+  });
+
+  it('refuses a rate beyond the hard limit', () => {
+    expect(() => decide(base({}), { ...policy, samplingRate: 0.31 }, seed)).toThrow(DecisionError);
+  });
+
+  it('is deterministic', () => {
+    fc.assert(
+      fc.property(fc.uuid(), fc.boolean(), fc.integer({ min: 0, max: 10 }), (id, obj, n) => {
+        const input = base({ contactId: id, callerObjected: obj, recordedSoFar: n });
+        expect(decide(input, policy, seed)).toEqual(decide({ ...input }, policy, seed));
+      }),
+    );
+  });
+
+  it('exclusions are absolute', () => {
+    fc.assert(
+      fc.property(
+        fc.uuid(),
+        fc.boolean(),
+        fc.integer({ min: 0, max: 10 }),
+        fc.boolean(),
+        (id, obj, n, byAgent) => {
+          const d = decide(
+            base({
+              contactId: id,
+              callerObjected: obj,
+              recordedSoFar: n,
+              ...(byAgent ? { agentId: EXCL_AGENT } : { queueId: EXCL_QUEUE }),
+            }),
+            policy,
+            seed,
+          );
+          expect(d.outcome).toBe('skip');
+          expect(d.reason).toBe('excluded-line');
+        },
+      ),
+    );
+  });
+
+  it('never exceeds pacing or the cap when replaying random call sequences', () => {
+    const { start, end } = periodBounds('2026-10', 'Europe/Paris');
+    fc.assert(
+      fc.property(
+        fc.array(
+          fc.tuple(
+            fc.integer({ min: start.getTime(), max: end.getTime() - 1 }),
+            fc.integer({ min: 0, max: 2 }),
+            fc.uuid(),
+          ),
+          {
+            minLength: 1,
+            maxLength: 400,
+          },
+        ),
+        fc.integer({ min: 1, max: 30 }),
+        fc.uint8Array({ minLength: 32, maxLength: 32 }),
+        (calls, max, s) => {
+          const p = { ...policy, samplingRate: 0.3, maxRecordingsPerAgentPerMonth: max };
+          const counts = [0, 0, 0];
+          const agents = [
+            AGENT,
+            '55555555-5555-4555-8555-555555555555',
+            '66666666-6666-4666-8666-666666666666',
+          ];
+          const records = [];
+          for (const [ms, a, id] of [...calls].sort((x, y) => x[0] - y[0])) {
+            const input = base({
+              contactId: id,
+              agentId: agents[a]!,
+              at: new Date(ms),
+              recordedSoFar: counts[a]!,
+            });
+            const d = decide(input, p, s);
+            if (d.outcome === 'record') {
+              counts[a]! += 1;
+              expect(counts[a]!).toBeLessThanOrEqual(pacedLimit(max, elapsedFraction(input.at, p.timezone)));
+            }
+            expect(d.u).toBe(draw(s, id));
+            records.push(toDecisionRecord({ input, decision: d, agentArn: agentArn(agents[a]!), policy: p }));
+          }
+          for (const c of counts) expect(c).toBeLessThanOrEqual(max);
+          // And the verifier agrees that the replay is clean.
+          const seeds = { '2026-10': { seed: Buffer.from(s).toString('hex'), commitment: commitment(s) } };
+          const report = verifyDecisions({ decisionsJsonl: toJsonl(records), seeds, policy: p });
+          expect(report.violations).toEqual([]);
+        },
+      ),
+      { numRuns: 60 },
+    );
+  });
+
+  it('produces records the verifier accepts', () => {
+    const input = base({});
+    const d = decide(input, policy, seed);
+    const rec = toDecisionRecord({ input, decision: d, agentArn: agentArn(AGENT), policy });
+    expect(rec).toMatchObject({
+      recorded: true,
+      reason: 'drawn',
+      period: '2026-12',
+      algorithmVersion: 'fairlisten-lottery-v1',
+    });
+    const failed = toDecisionRecord({
+      input: base({ contactId: idWhere((u) => u < 0.2, 3) }),
+      decision: decide(base({ contactId: idWhere((u) => u < 0.2, 3) }), policy, seed),
+      agentArn: agentArn(AGENT),
+      policy,
+      final: 'record-failed',
+    });
+    expect(failed.recorded).toBe(false);
+    const report = verifyDecisions({
+      decisionsJsonl: toJsonl([rec, failed]),
+      seeds: { '2026-12': { seed: SEED_HEX, commitment: createHash('sha256').update(seed).digest('hex') } },
+      policy,
+    });
+    expect(report.violations).toEqual([]);
+  });
+});
