@@ -118,6 +118,50 @@ export const connectSettingsSchema = z
   })
   .describe('The Amazon Connect instance.');
 
+export const identitySettingsSchema = z
+  .strictObject({
+    issuer: z
+      .url({
+        protocol: /^https$/,
+        error: (iss) => `identity.issuer ${JSON.stringify(iss.input)} is not an https URL`,
+      })
+      .optional()
+      .describe('OIDC issuer of the API tokens. Default: a Cognito user pool created by the stack.'),
+    audience: z
+      .array(z.string().min(1))
+      .min(1)
+      .optional()
+      .describe('Accepted token audiences (client ids); required with an external issuer.'),
+    groupsClaim: z
+      .string()
+      .min(1)
+      .default('cognito:groups')
+      .describe('Token claim listing the caller’s groups.'),
+    connectUserClaim: z
+      .string()
+      .min(1)
+      .default('custom:connect_user_id')
+      .describe('Token claim carrying the caller’s Amazon Connect user id (agents and coaches).'),
+    groups: z
+      .strictObject({
+        agent: z.string().min(1).default('agents'),
+        coach: z.string().min(1).default('coaches'),
+        dpo: z.string().min(1).default('data-protection-officers'),
+        staffRepresentative: z.string().min(1).default('staff-representatives'),
+      })
+      .default({
+        agent: 'agents',
+        coach: 'coaches',
+        dpo: 'data-protection-officers',
+        staffRepresentative: 'staff-representatives',
+      })
+      .describe('Group names that grant each role.'),
+  })
+  .refine((i) => !i.issuer || (i.audience?.length ?? 0) > 0, {
+    error: 'identity.audience is required when identity.issuer is set',
+  })
+  .describe('Who calls the API: the JWT issuer and the claims that identify people and roles.');
+
 export const policySchema = z
   .strictObject({
     $schema: z.string().optional().describe('Path of this JSON Schema, for editors.'),
@@ -204,6 +248,16 @@ export const policySchema = z
       })
       .default({ maxDays: 30, maxExtraListens: 4 })
       .describe('Limits of a coaching plan: duration and extra listens per month (C5, C7).'),
+    identity: identitySettingsSchema.default({
+      groupsClaim: 'cognito:groups',
+      connectUserClaim: 'custom:connect_user_id',
+      groups: {
+        agent: 'agents',
+        coach: 'coaches',
+        dpo: 'data-protection-officers',
+        staffRepresentative: 'staff-representatives',
+      },
+    }),
     connect: connectSettingsSchema.default({
       instanceAlias: 'fairlisten',
       contactLens: false,

@@ -1,6 +1,7 @@
 import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import { ContactCenter } from '../constructs/contact-center';
+import { FairlistenApi } from '../constructs/fairlisten-api';
 import { ProjectKey } from '../constructs/project-key';
 import { RecordingsBucket } from '../constructs/recordings-bucket';
 import { SamplingService } from '../constructs/sampling-service';
@@ -20,6 +21,7 @@ export class FairlistenStack extends Stack {
   readonly recordings: RecordingsBucket;
   readonly contactCenter: ContactCenter;
   readonly sampling: SamplingService;
+  readonly api: FairlistenApi;
 
   constructor(scope: Construct, id: string, props: FairlistenStackProps) {
     const { policy } = props;
@@ -47,6 +49,12 @@ export class FairlistenStack extends Stack {
       policy,
       contactCenter: this.contactCenter,
       dataKey,
+    });
+
+    this.api = new FairlistenApi(this, 'Api', {
+      identity: policy.identity,
+      logKey: dataKey,
+      logRetentionDays: policy.auditRetentionDays,
     });
 
     // Flows are checked at synth against the functions this instance may call.

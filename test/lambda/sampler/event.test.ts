@@ -1,5 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
@@ -8,7 +9,7 @@ import {
   safeParseContactFlowEvent,
 } from '../../../lambda/sampler/event';
 
-const CORPUS = '/work/shared/corpus/events';
+const CORPUS = fileURLToPath(new URL('../../fixtures/corpus/events', import.meta.url));
 const INSTANCE = 'arn:aws:connect:eu-central-1:123456789012:instance/9308c2a1-9bc6-4cea-8290-6c0b4a6d38fa';
 const AGENT = `${INSTANCE}/agent/0d1e2f3a-4b5c-4d6e-8f70-8192a3b4c5d6`;
 

@@ -1,0 +1,324 @@
+/**
+ * Redaction benchmark (concern C9): core throughput, whole-process CLI time against ffmpeg, peak
+ * memory on a 115 MB and a 1 GB recording, and the bytes an S3 in-place redaction rewrites.
+ *
+ * `npx tsx bench/redact.ts` prints a table; `benchRedact()` returns the figures for bench/run.ts.
+ * The CLI is bundled with esbuild and run with plain `node`, as a deployed binary would be: tsx's
+ * start-up transpiling would otherwise dominate the measurement.
+ */
+import { spawnSync } from 'node:child_process';
+import {
+  closeSync,
+  createReadStream,
+  existsSync,
+  mkdtempSync,
+  openSync,
+  rmSync,
+  statSync,
+  writeSync,
+} from 'node:fs';
+import { open } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { Writable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
+import { planRedactionParts } from '../lambda/core/redaction-plan';
+import { type Channel, createSilenceTransform, planSilence, readWavLayout } from '../lambda/core/wav';
+
+export interface BenchFigure {
+  readonly name: string;
+  readonly value: number;
+  readonly unit: string;
+  readonly target?: string;
+  /** The same measure for the reference tool (ffmpeg), when there is one. */
+  readonly peer?: number;
+  /** peer / value for times (how many times faster we are). */
+  readonly ratio?: number;
+}
+
+export interface BenchRedactOptions {
+  /** Length of the Connect-format recording. @default 3600 */
+  readonly seconds?: number;
+  /** Size of the large-file memory check; 0 skips it. @default 1e9 */
+  readonly bigFileBytes?: number;
+  /** Timed repetitions; the median is reported. @default 5 */
+  readonly runs?: number;
+  readonly log?: (line: string) => void;
+}
+
+const RATE = 8000;
+const BLOCK = 4; // stereo s16le
+const MB = 1e6;
+const MiB = 1024 * 1024;
+const CLI = fileURLToPath(new URL('../lib/cli/redact.ts', import.meta.url));
+
+function header(dataBytes: number): Buffer {
+  const h = Buffer.alloc(44);
+  h.write('RIFF', 0, 'latin1');
+  h.writeUInt32LE(36 + dataBytes, 4);
+  h.write('WAVEfmt ', 8, 'latin1');
+  h.writeUInt32LE(16, 16);
+  h.writeUInt16LE(1, 20);
+  h.writeUInt16LE(2, 22);
+  h.writeUInt32LE(RATE, 24);
+  h.writeUInt32LE(RATE * BLOCK, 28);
+  h.writeUInt16LE(BLOCK, 32);
+  h.writeUInt16LE(16, 34);
+  h.write('data', 36, 'latin1');
+  h.writeUInt32LE(dataBytes, 40);
+  return h;
+}
+
+/** Writes a Connect-format WAV (8 kHz stereo s16le) of `dataBytes` with non-silent content. */
+export function writeConnectWav(path: string, dataBytes: number): void {
+  // 4 MiB of two detuned tones plus deterministic noise, repeated: never silent, cheap to write.
+  const pattern = Buffer.alloc(4 * MiB);
+  let seed = 12_345;
+  for (let i = 0; i < pattern.length / BLOCK; i++) {
+    seed = (Math.imul(seed, 1_103_515_245) + 12_345) >>> 0;
+    const noise = ((seed >>> 16) & 0x3ff) - 512;
+    pattern.writeInt16LE(Math.round(9000 * Math.sin(i * 0.0713)) + noise, i * BLOCK);
+    pattern.writeInt16LE(Math.round(7000 * Math.sin(i * 0.0241)) - noise, i * BLOCK + 2);
+  }
+  const fd = openSync(path, 'w');
+  try {
+    writeSync(fd, header(dataBytes));
+    for (let left = dataBytes; left > 0; ) {
+      const n = Math.min(left, pattern.length);
+      writeSync(fd, pattern, 0, n);
+      left -= n;
+    }
+  } finally {
+    closeSync(fd);
+  }
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)]!;
+}
+
+/** Wall time of a whole process; `output` is removed first so both tools create a new file. */
+function timeProcess(cmd: string, args: string[], output: string): number {
+  rmSync(output, { force: true });
+  // Start each run with no dirty pages from the previous one, so neither tool pays for the other.
+  spawnSync('sync');
+  const t0 = performance.now();
+  const r = spawnSync(cmd, args, { encoding: 'utf8' });
+  const ms = performance.now() - t0;
+  if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed (${r.status}): ${r.stderr}`);
+  return ms;
+}
+
+/** Peak RSS (MiB) of `node <args>`: GNU time if present, else a preload that reports maxRSS. */
+function peakRssMiB(nodeArgs: string[], reporter: string): number {
+  if (existsSync('/usr/bin/time')) {
+    const r = spawnSync('/usr/bin/time', ['-v', process.execPath, ...nodeArgs], { encoding: 'utf8' });
+    if (r.status !== 0) throw new Error(`redact failed: ${r.stderr}`);
+    const m = /Maximum resident set size \(kbytes\): (\d+)/.exec(r.stderr);
+    if (m) return Number(m[1]) / 1024;
+  }
+  const r = spawnSync(process.execPath, ['--import', reporter, ...nodeArgs], { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`redact failed: ${r.stderr}`);
+  const m = /maxRSS=(\d+)/.exec(r.stderr);
+  if (!m) throw new Error('no maxRSS reported');
+  return Number(m[1]) / 1024;
+}
+
+async function transformThroughput(
+  file: string,
+  channel: Channel,
+  from: number,
+  to: number,
+): Promise<number> {
+  const fh = await open(file, 'r');
+  const size = (await fh.stat()).size;
+  const { layout } = await readWavLayout(async (o, l) => {
+    const b = Buffer.alloc(l);
+    await fh.read(b, 0, l, o);
+    return b;
+  }, size);
+  await fh.close();
+  const { spans } = planSilence(layout, [{ from, to }], channel);
+  const t0 = performance.now();
+  await pipeline(
+    createReadStream(file, { highWaterMark: MiB }),
+    createSilenceTransform(spans),
+    new Writable({
+      write(_c, _e, cb) {
+        cb();
+      },
+    }),
+  );
+  return size / MB / ((performance.now() - t0) / 1000);
+}
+
+export async function benchRedact(opts: BenchRedactOptions = {}): Promise<BenchFigure[]> {
+  const seconds = opts.seconds ?? 3600;
+  const bigBytes = opts.bigFileBytes ?? 1e9;
+  const runs = opts.runs ?? 5;
+  const log = opts.log ?? (() => undefined);
+  const dir = mkdtempSync(join(tmpdir(), 'fairlisten-bench-redact-'));
+  const figures: BenchFigure[] = [];
+  try {
+    const hour = join(dir, 'hour.wav');
+    writeConnectWav(hour, seconds * RATE * BLOCK);
+    const size = statSync(hour).size;
+    log(`generated ${hour} (${size} bytes)`);
+    const [from, to] = [seconds / 6, seconds / 2]; // 20 minutes of a 1-hour file
+
+    for (const channel of ['both', 'agent'] as const) {
+      await transformThroughput(hour, channel, from, to); // warm the page cache and the JIT
+      const samples: number[] = [];
+      for (let r = 0; r < runs; r++) samples.push(await transformThroughput(hour, channel, from, to));
+      const mbps = median(samples);
+      figures.push({ name: `core streaming transform (${channel})`, value: round(mbps), unit: 'MB/s' });
+    }
+
+    const bundle = join(dir, 'redact.mjs');
+    await build({
+      stdin: {
+        contents: `import { run } from ${JSON.stringify(CLI)};\nprocess.exitCode = await run(process.argv.slice(2));\n`,
+        resolveDir: dir,
+        loader: 'ts',
+      },
+      bundle: true,
+      platform: 'node',
+      format: 'esm',
+      target: 'node20',
+      outfile: bundle,
+      logLevel: 'silent',
+    });
+    const reporter = join(dir, 'rss.mjs');
+    await build({
+      stdin: {
+        contents: `process.on('exit', () => process.stderr.write('maxRSS=' + process.resourceUsage().maxRSS + '\\n'));`,
+        loader: 'js',
+      },
+      platform: 'node',
+      format: 'esm',
+      outfile: reporter,
+      logLevel: 'silent',
+    });
+    figures.push({ name: 'bundled CLI size', value: round(statSync(bundle).size / 1024), unit: 'KiB' });
+
+    const out = join(dir, 'out.wav');
+    const cliArgs = [bundle, hour, out, '--range', `${from}-${to}`];
+    const hasFfmpeg = spawnSync('ffmpeg', ['-version']).status === 0;
+    const ffOut = join(dir, 'ff.wav');
+    const ffArgs = ['-nostdin', '-y', '-v', 'error', '-i', hour];
+    ffArgs.push('-af', `volume=enable='between(t,${from},${to})':volume=0`, ffOut);
+    timeProcess(process.execPath, cliArgs, out);
+    // Alternate the two tools so drifting machine load affects both alike.
+    const cliTimes: number[] = [];
+    const ffTimes: number[] = [];
+    for (let r = 0; r < runs; r++) {
+      cliTimes.push(timeProcess(process.execPath, cliArgs, out));
+      if (hasFfmpeg) ffTimes.push(timeProcess('ffmpeg', ffArgs, ffOut));
+    }
+    rmSync(ffOut, { force: true });
+    const cliMs = median(cliTimes);
+    const ffMs = hasFfmpeg ? median(ffTimes) : undefined;
+    figures.push({
+      name: `CLI whole process, ${round((to - from) / 60)}-min range, ${round(size / MB)} MB`,
+      value: round(cliMs),
+      unit: 'ms',
+      target: 'ffmpeg/CLI >= 2',
+      ...(ffMs !== undefined ? { peer: round(ffMs), ratio: round(ffMs / cliMs) } : {}),
+    });
+    const agentMs = median(
+      Array.from({ length: runs }, () =>
+        timeProcess(process.execPath, [...cliArgs, '--channel', 'agent'], out),
+      ),
+    );
+    figures.push({
+      name: `CLI whole process, agent channel only, ${round(size / MB)} MB`,
+      value: round(agentMs),
+      unit: 'ms',
+      ...(ffMs !== undefined ? { peer: round(ffMs), ratio: round(ffMs / agentMs) } : {}),
+    });
+    figures.push({
+      name: `CLI peak RSS, ${round(size / MB)} MB file`,
+      value: round(peakRssMiB(cliArgs, reporter)),
+      unit: 'MiB',
+    });
+    rmSync(out, { force: true });
+
+    if (bigBytes > 0) {
+      const big = join(dir, 'big.wav');
+      const dataBytes = Math.floor(bigBytes / BLOCK) * BLOCK;
+      writeConnectWav(big, dataBytes);
+      const bigSeconds = dataBytes / BLOCK / RATE;
+      const bigArgs = [
+        bundle,
+        big,
+        out,
+        '--range',
+        `${Math.floor(bigSeconds / 6)}-${Math.floor(bigSeconds / 2)}`,
+      ];
+      figures.push({
+        name: `CLI peak RSS, ${round(statSync(big).size / MB)} MB file (both)`,
+        value: round(peakRssMiB(bigArgs, reporter)),
+        unit: 'MiB',
+      });
+      figures.push({
+        name: `CLI peak RSS, ${round(statSync(big).size / MB)} MB file (agent)`,
+        value: round(peakRssMiB([...bigArgs, '--channel', 'agent'], reporter)),
+        unit: 'MiB',
+      });
+      rmSync(big, { force: true });
+      rmSync(out, { force: true });
+    }
+
+    const fh = await open(hour, 'r');
+    const { layout } = await readWavLayout(async (o, l) => {
+      const b = Buffer.alloc(l);
+      await fh.read(b, 0, l, o);
+      return b;
+    }, size);
+    await fh.close();
+    const { spans } = planSilence(layout, [{ from: seconds / 3, to: seconds / 3 + 10 }], 'both');
+    const plan = planRedactionParts(size, spans);
+    figures.push({
+      name: `S3 plan: bytes rewritten for a 10-s range in ${round(size / MB)} MB (${plan.parts.length} parts)`,
+      value: round(plan.rewriteBytes / MiB),
+      unit: 'MiB',
+      target: '<= 16 (ideally ~5)',
+    });
+    return figures;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+function round(x: number): number {
+  return Math.round(x * 100) / 100;
+}
+
+function printTable(figures: BenchFigure[]): void {
+  const rows = figures.map((f) => [
+    f.name,
+    `${f.value} ${f.unit}`,
+    f.peer !== undefined ? `ffmpeg ${f.peer} ${f.unit}` : '',
+    f.ratio !== undefined ? `x${f.ratio}` : '',
+    f.target ?? '',
+  ]);
+  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
+  for (const r of rows)
+    console.log(
+      r
+        .map((c, i) => c.padEnd(widths[i]!))
+        .join('  ')
+        .trimEnd(),
+    );
+}
+
+// No top-level await: bench/run.ts (or a CommonJS loader) can import this module.
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  benchRedact({ log: (l) => console.error(l) }).then(printTable, (err: unknown) => {
+    console.error(err);
+    process.exitCode = 1;
+  });
+}

@@ -1,0 +1,154 @@
+import { CfnOutput, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
+import { HttpApi, type HttpMethod, HttpStage, LogGroupLogDestination } from 'aws-cdk-lib/aws-apigatewayv2';
+import { HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
+import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import {
+  AccountRecovery,
+  CfnUserPoolGroup,
+  FeaturePlan,
+  Mfa,
+  StringAttribute,
+  UserPool,
+  type UserPoolClient,
+} from 'aws-cdk-lib/aws-cognito';
+import type { IKey } from 'aws-cdk-lib/aws-kms';
+import type { IFunction } from 'aws-cdk-lib/aws-lambda';
+import { LogGroup } from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+import type { RecordingPolicy } from '../policy/schema';
+import { acknowledge } from './nag';
+import { markRole } from './roles';
+
+export interface FairlistenApiProps {
+  readonly identity: RecordingPolicy['identity'];
+  /** Key of the access-log group. */
+  readonly logKey: IKey;
+  readonly logRetentionDays: number;
+}
+
+/**
+ * The one HTTP API people use — agents, coaches, the data-protection officer and staff
+ * representatives. Every route requires a JWT: from a Cognito user pool created here, or from
+ * the OIDC issuer the policy names. Roles come from token groups; the Connect user id from a
+ * claim (see `identityEnvironment`). Handlers authorize per request on top of that.
+ */
+export class FairlistenApi extends Construct {
+  readonly api: HttpApi;
+  readonly userPool?: UserPool;
+  readonly userPoolClient?: UserPoolClient;
+  readonly issuer: string;
+  private readonly authorizer: HttpJwtAuthorizer;
+  private readonly identity: RecordingPolicy['identity'];
+
+  constructor(scope: Construct, id: string, props: FairlistenApiProps) {
+    super(scope, id);
+    const stack = Stack.of(this);
+    this.identity = props.identity;
+
+    let audience: string[];
+    if (props.identity.issuer) {
+      this.issuer = props.identity.issuer;
+      audience = [...(props.identity.audience ?? [])];
+    } else {
+      this.userPool = new UserPool(this, 'Users', {
+        selfSignUpEnabled: false,
+        signInAliases: { username: true, email: false },
+        mfa: Mfa.REQUIRED,
+        mfaSecondFactor: { otp: true, sms: false },
+        passwordPolicy: {
+          minLength: 14,
+          requireDigits: true,
+          requireLowercase: true,
+          requireUppercase: true,
+          requireSymbols: true,
+        },
+        accountRecovery: AccountRecovery.NONE,
+        featurePlan: FeaturePlan.ESSENTIALS,
+        // The only personal link kept: which Connect user a person is (no name, no e-mail needed).
+        customAttributes: {
+          connect_user_id: new StringAttribute({ mutable: false, minLen: 36, maxLen: 36 }),
+        },
+        removalPolicy: RemovalPolicy.RETAIN,
+      });
+      this.userPoolClient = this.userPool.addClient('Client', {
+        authFlows: { userSrp: true },
+        accessTokenValidity: Duration.minutes(15),
+        idTokenValidity: Duration.minutes(15),
+        refreshTokenValidity: Duration.hours(8),
+        preventUserExistenceErrors: true,
+      });
+      for (const [role, name] of Object.entries(props.identity.groups)) {
+        new CfnUserPoolGroup(this, `Group${role[0]!.toUpperCase()}${role.slice(1)}`, {
+          userPoolId: this.userPool.userPoolId,
+          groupName: name,
+          description: `fairlisten role: ${role}`,
+        });
+      }
+      this.issuer = `https://cognito-idp.${stack.region}.amazonaws.com/${this.userPool.userPoolId}`;
+      audience = [this.userPoolClient.userPoolClientId];
+      acknowledge(
+        this.userPool,
+        ['solutions'],
+        'COG8',
+        'Threat protection needs the Plus feature plan, a cost decision left to the operator; sign-in already requires TOTP MFA, self sign-up is off and accounts are provisioned by the data-protection officer.',
+      );
+    }
+
+    this.authorizer = new HttpJwtAuthorizer('Jwt', this.issuer, {
+      jwtAudience: audience,
+      identitySource: ['$request.header.Authorization'],
+    });
+    this.api = new HttpApi(this, 'Api', {
+      description: 'fairlisten: privacy, playback and transparency API',
+      createDefaultStage: false,
+      defaultAuthorizer: this.authorizer,
+    });
+    const accessLogs = new LogGroup(this, 'AccessLogs', {
+      encryptionKey: props.logKey,
+      retention: props.logRetentionDays >= 365 ? 365 : props.logRetentionDays >= 180 ? 180 : 90,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    new HttpStage(this, 'Stage', {
+      httpApi: this.api,
+      stageName: '$default',
+      autoDeploy: true,
+      throttle: { rateLimit: 50, burstLimit: 100 },
+      accessLogSettings: {
+        destination: new LogGroupLogDestination(accessLogs),
+        // Identifiers only: who (sub), which route, outcome — no query strings, no bodies.
+        format: AccessLogFormat.custom(
+          JSON.stringify({
+            requestId: '$context.requestId',
+            time: '$context.requestTime',
+            route: '$context.routeKey',
+            status: '$context.status',
+            principal: '$context.authorizer.claims.sub',
+            latencyMs: '$context.responseLatency',
+          }),
+        ),
+      },
+    });
+    markRole(this.api, 'api:http');
+    new CfnOutput(this, 'Url', { value: this.api.apiEndpoint, description: 'fairlisten API endpoint' });
+  }
+
+  /** Environment that tells a handler how to read identity from the token claims. */
+  identityEnvironment(): Record<string, string> {
+    return {
+      IDENTITY_GROUPS_CLAIM: this.identity.groupsClaim,
+      IDENTITY_CONNECT_USER_CLAIM: this.identity.connectUserClaim,
+      IDENTITY_GROUPS: JSON.stringify(this.identity.groups),
+    };
+  }
+
+  /** Routes `method path` to `fn`, behind the JWT authorizer. */
+  addRoute(id: string, method: HttpMethod, path: string, fn: IFunction): void {
+    this.api.addRoutes({
+      path,
+      methods: [method],
+      integration: new HttpLambdaIntegration(id, fn),
+      authorizer: this.authorizer,
+    });
+  }
+}

@@ -1,0 +1,369 @@
+import { createHash } from 'node:crypto';
+import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import fc from 'fast-check';
+import { afterAll, describe, expect, it } from 'vitest';
+import { type Channel, WavError } from '../../../lambda/core/wav';
+import { RedactFileError, redactFile } from '../../../lambda/core/wav-redact-file';
+import {
+  buildWav,
+  expectedRedaction,
+  expectedSilenceByte,
+  type FixtureEncoding,
+  FORMAT_CASES,
+  readInfo,
+} from '../../support/wav-fixtures';
+
+const CORPUS = new URL('../../fixtures/corpus/wav/', import.meta.url);
+const corpus = (name: string) => new URL(name, CORPUS).pathname;
+const dir = mkdtempSync(join(tmpdir(), 'fairlisten-redact-file-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const CHANNEL_INDEX = { both: 'all', customer: 0, agent: 1 } as const;
+
+function fresh(): string {
+  return mkdtempSync(join(dir, 'case-'));
+}
+
+/** Independent silence expectations for the accepted corpus files (from WAV-FORMATS.md). */
+const ACCEPTED: Record<
+  string,
+  { encoding: FixtureEncoding; container: number; channels: number; rate: number }
+> = {
+  'hound_nonstandard-02_EXTENSIBLE-validBits0.wav': {
+    encoding: 'pcm',
+    container: 32,
+    channels: 2,
+    rate: 48_000,
+  },
+  'hound_pcmwaveformat-16bit-44100Hz-mono-extra_LIST-INFO-before-data.wav': {
+    encoding: 'pcm',
+    container: 16,
+    channels: 1,
+    rate: 44_100,
+  },
+  'hound_waveformatex-8bit-11025Hz-mono_RIFF-size-mismatch.wav': {
+    encoding: 'pcm',
+    container: 8,
+    channels: 1,
+    rate: 11_025,
+  },
+  'hound_waveformatextensible-24bit-4byte-48kHz-stereo.wav': {
+    encoding: 'pcm',
+    container: 32,
+    channels: 2,
+    rate: 48_000,
+  },
+  'wavefile_16bit-8kHz-stereo_junk-before-data.wav': {
+    encoding: 'pcm',
+    container: 16,
+    channels: 2,
+    rate: 8000,
+  },
+  'wavefile_8bit-16kHz-bext-mono_odd-data-with-pad.wav': {
+    encoding: 'pcm',
+    container: 8,
+    channels: 1,
+    rate: 16_000,
+  },
+  'wavefile_8bit-alaw-8kHz-mono_fmt6.wav': { encoding: 'alaw', container: 8, channels: 1, rate: 8000 },
+  'wavefile_8bit-mulaw-8kHz-mono_fmt7-fact.wav': { encoding: 'mulaw', container: 8, channels: 1, rate: 8000 },
+  'wavefile_Audacity-16bit_8k-stereo_LIST-INFO+id3-after-data.wav': {
+    encoding: 'pcm',
+    container: 16,
+    channels: 2,
+    rate: 8000,
+  },
+  'wavefile_M1F1-int12WE-AFsp_EXTENSIBLE-8k-stereo_LIST-after-data.wav': {
+    encoding: 'pcm',
+    container: 16,
+    channels: 2,
+    rate: 8000,
+  },
+  'wavefile_out_32IEEE-to-8_odd-data-MISSING-pad.wav': {
+    encoding: 'pcm',
+    container: 8,
+    channels: 1,
+    rate: 16_000,
+  },
+  'wavefile_out_8bit-mulaw-8kHz-stereo_fmt7.wav': {
+    encoding: 'mulaw',
+    container: 8,
+    channels: 2,
+    rate: 8000,
+  },
+};
+
+const REJECTED: Record<string, string> = {
+  'hound_fuzz_crash-b8447179_MALFORMED-huge-fmt-size.wav': 'MALFORMED',
+  'hound_fuzz_oom-48ae4cd0_MALFORMED-huge-chunk.wav': 'MALFORMED',
+  'wavefile_4bit-imaadpcm-8kHz-mono_fmt0x11.wav': 'UNSUPPORTED_FORMAT',
+  'wavefile_RF64-16bit-8kHz-stereo-reaper.wav': 'UNSUPPORTED_FORMAT',
+  'wavefile_RIFX-16bit-8k-mono_big-endian.wav': 'UNSUPPORTED_FORMAT',
+};
+
+async function expectRejected(
+  promise: Promise<unknown>,
+  code: string,
+  outDir: string,
+  errorClass: typeof WavError | typeof RedactFileError = WavError,
+) {
+  const err = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(err).toBeInstanceOf(errorClass);
+  expect((err as WavError).code).toBe(code);
+  expect((err as Error).message.length).toBeGreaterThan(10);
+  // No output and no temporary file left behind.
+  expect(readdirSync(outDir).filter((f) => f !== 'in.wav')).toEqual([]);
+}
+
+describe('corpus', () => {
+  it('classifies every corpus file', () => {
+    const files = readdirSync(CORPUS).filter((f) => f.endsWith('.wav'));
+    expect(files.sort()).toEqual([...Object.keys(ACCEPTED), ...Object.keys(REJECTED)].sort());
+  });
+
+  for (const [file, facts] of Object.entries(ACCEPTED)) {
+    const channels: Channel[] = facts.channels === 2 ? ['both', 'agent', 'customer'] : ['both'];
+    for (const channel of channels) {
+      it(`${file} (${channel}) redacts exactly`, async () => {
+        const input = readFileSync(corpus(file));
+        const info = readInfo(input);
+        expect([info.channels, info.sampleRate, info.bits]).toEqual([
+          facts.channels,
+          facts.rate,
+          facts.container,
+        ]);
+        const frames = Math.floor(info.dataLength / info.blockAlign);
+        // Middle third of the audio, expressed in seconds from exact frame numbers.
+        const a = Math.floor(frames / 3);
+        const b = Math.max(a + 1, Math.floor((2 * frames) / 3));
+        const out = join(fresh(), 'out.wav');
+        const r = await redactFile(
+          corpus(file),
+          out,
+          [{ from: a / facts.rate, to: b / facts.rate }],
+          channel,
+          {
+            sha256: true,
+          },
+        );
+        const got = readFileSync(out);
+        const silence = expectedSilenceByte(facts.encoding, facts.container);
+        const expected = expectedRedaction(input, info, [[a, b]], CHANNEL_INDEX[channel], silence);
+        expect(got.length).toBe(input.length);
+        expect(Buffer.compare(got, expected)).toBe(0);
+        expect(r.framesSilenced).toBe(b - a);
+        expect(r.sha256).toBe(createHash('sha256').update(got).digest('hex'));
+        // The redaction actually changed something (the source is not already silent there).
+        expect(Buffer.compare(got, input)).not.toBe(0);
+      });
+    }
+    if (facts.channels === 1) {
+      it(`${file}: agent/customer on a mono file → UNSUPPORTED_CHANNEL, no output`, async () => {
+        const d = fresh();
+        await expectRejected(
+          redactFile(corpus(file), join(d, 'out.wav'), [{ from: 0, to: 0.0001 }], 'agent'),
+          'UNSUPPORTED_CHANNEL',
+          d,
+        );
+      });
+    }
+  }
+
+  it('size policy: RIFF size mismatch and missing final pad byte are accepted and flagged', async () => {
+    const d = fresh();
+    const mismatch = await redactFile(
+      corpus('hound_waveformatex-8bit-11025Hz-mono_RIFF-size-mismatch.wav'),
+      join(d, 'a.wav'),
+      [{ from: 0, to: 1 }],
+      'both',
+    );
+    expect(mismatch.layout.riffSizeMatchesFile).toBe(false);
+    expect(mismatch.layout.riffSize).toBe(16_478);
+    expect(mismatch.layout.dataOffset + mismatch.layout.dataLength).toBeLessThanOrEqual(
+      mismatch.layout.fileSize,
+    );
+    const pad = await redactFile(
+      corpus('wavefile_out_32IEEE-to-8_odd-data-MISSING-pad.wav'),
+      join(d, 'b.wav'),
+      [{ from: 0, to: 100 }],
+      'both',
+    );
+    expect(pad.layout.dataPadMissing).toBe(true);
+    expect(readFileSync(join(d, 'b.wav')).length).toBe(28_165);
+  });
+
+  for (const [file, code] of Object.entries(REJECTED)) {
+    it(`${file} → ${code}, no output`, async () => {
+      const d = fresh();
+      await expectRejected(
+        redactFile(corpus(file), join(d, 'out.wav'), [{ from: 0, to: 1 }], 'both'),
+        code,
+        d,
+      );
+    });
+  }
+});
+
+describe('redactFile', () => {
+  const stereo = buildWav({
+    encoding: 'pcm',
+    bits: 16,
+    channels: 2,
+    sampleRate: 8000,
+    frames: 24_000,
+    before: [{ id: 'LIST', size: 33 }],
+    after: [{ id: 'id3 ', size: 9 }],
+  });
+
+  it('bad ranges and channels fail before anything is written', async () => {
+    const d = fresh();
+    const src = join(d, 'in.wav');
+    writeFileSync(src, stereo);
+    const out = join(d, 'out.wav');
+    for (const [ranges, channel, code] of [
+      [[{ from: 4, to: 5 }], 'both', 'RANGE_OUT_OF_BOUNDS'],
+      [[{ from: 2, to: 1 }], 'both', 'INVALID_RANGE'],
+      [[{ from: -1, to: 1 }], 'both', 'INVALID_RANGE'],
+      [[{ from: Number.NaN, to: 1 }], 'both', 'INVALID_RANGE'],
+      [[], 'both', 'INVALID_RANGE'],
+      [[{ from: 0, to: 1 }], 'left', 'UNSUPPORTED_CHANNEL'],
+    ] as const) {
+      await expectRejected(redactFile(src, out, ranges, channel as Channel), code, d);
+    }
+  });
+
+  it('refuses to write over its input, by path or by hard link', async () => {
+    const d = fresh();
+    const src = join(d, 'in.wav');
+    writeFileSync(src, stereo);
+    await expectRejected(redactFile(src, src, [{ from: 0, to: 1 }], 'both'), 'SAME_FILE', d, RedactFileError);
+    await expectRejected(
+      redactFile(src, join(d, '.', 'in.wav'), [{ from: 0, to: 1 }], 'both'),
+      'SAME_FILE',
+      d,
+      RedactFileError,
+    );
+    expect(Buffer.compare(readFileSync(src), stereo)).toBe(0);
+  });
+
+  it('replaces an existing output atomically and leaves it untouched on failure', async () => {
+    const d = fresh();
+    const src = join(d, 'in.wav');
+    writeFileSync(src, stereo);
+    const out = join(d, 'out.wav');
+    writeFileSync(out, 'previous');
+    await expect(redactFile(src, out, [{ from: 9, to: 10 }], 'both')).rejects.toBeInstanceOf(WavError);
+    expect(readFileSync(out, 'utf8')).toBe('previous');
+    await redactFile(src, out, [{ from: 0, to: 1 }], 'both');
+    expect(readFileSync(out).length).toBe(stereo.length);
+    expect(readdirSync(d).sort()).toEqual(['in.wav', 'out.wav']);
+  });
+
+  it('removes its temporary file when the output directory cannot take the rename', async () => {
+    const d = fresh();
+    const src = join(d, 'in.wav');
+    writeFileSync(src, stereo);
+    // The output path is an existing non-empty directory: rename fails after the copy was made.
+    const out = join(d, 'out.wav');
+    mkdirSync(out);
+    writeFileSync(join(out, 'inside'), 'x');
+    await expect(redactFile(src, out, [{ from: 0, to: 1 }], 'both')).rejects.toMatchObject({
+      code: 'EISDIR',
+    });
+    expect(readdirSync(d).sort()).toEqual(['in.wav', 'out.wav']);
+  });
+
+  it('fails cleanly when the output directory is not writable', async () => {
+    if (process.getuid?.() === 0) {
+      // root ignores directory permissions; the missing directory case still proves cleanup.
+      await expect(
+        redactFile(
+          corpus('wavefile_8bit-alaw-8kHz-mono_fmt6.wav'),
+          join(dir, 'missing', 'o.wav'),
+          [{ from: 0, to: 1 }],
+          'both',
+        ),
+      ).rejects.toMatchObject({ code: 'ENOENT' });
+      return;
+    }
+    const d = fresh();
+    chmodSync(d, 0o500);
+    try {
+      await expect(
+        redactFile(
+          corpus('wavefile_8bit-alaw-8kHz-mono_fmt6.wav'),
+          join(d, 'o.wav'),
+          [{ from: 0, to: 1 }],
+          'both',
+        ),
+      ).rejects.toMatchObject({ code: 'EACCES' });
+    } finally {
+      chmodSync(d, 0o700);
+    }
+    expect(readdirSync(d)).toEqual([]);
+  });
+
+  it('channel windows larger than the I/O buffer are silenced across buffer boundaries', async () => {
+    const big = buildWav({
+      encoding: 'pcm',
+      bits: 24,
+      channels: 2,
+      sampleRate: 8000,
+      frames: 400_000,
+      seed: 7,
+    });
+    const d = fresh();
+    const src = join(d, 'in.wav');
+    writeFileSync(src, big);
+    const out = join(d, 'out.wav');
+    await redactFile(src, out, [{ from: 1.0001, to: 48.9999 }], 'customer');
+    const info = readInfo(big);
+    const expected = expectedRedaction(big, info, [[8000, 392_000]], 0, 0);
+    expect(Buffer.compare(readFileSync(out), expected)).toBe(0);
+  });
+
+  it('property: random files, ranges and channels give exactly the expected bytes', async () => {
+    const d = fresh();
+    await fc.assert(
+      fc.asyncProperty(
+        fc.constantFrom(...FORMAT_CASES),
+        fc.integer({ min: 1, max: 2 }),
+        fc.integer({ min: 1, max: 3000 }),
+        fc.array(fc.tuple(fc.nat(), fc.nat()), { minLength: 1, maxLength: 3 }),
+        fc.constantFrom<Channel>('both', 'agent', 'customer'),
+        fc.array(fc.record({ id: fc.constantFrom('LIST', 'junk', 'bext'), size: fc.nat(21) }), {
+          maxLength: 3,
+        }),
+        fc.nat(),
+        async (fmt, channels, frames, raw, ch, extras, seed) => {
+          const channel = channels === 2 ? ch : 'both';
+          const spec = { ...fmt, channels, sampleRate: 8000, frames, before: extras, after: extras, seed };
+          const bytes = buildWav(spec);
+          const src = join(d, 'in.wav');
+          const out = join(d, 'out.wav');
+          writeFileSync(src, bytes);
+          const ranges = raw.map(([x, y]) => [x % frames, (x % frames) + 1 + (y % frames)] as const);
+          await redactFile(
+            src,
+            out,
+            ranges.map(([a, b]) => ({ from: a / 8000, to: b / 8000 })),
+            channel,
+          );
+          const expected = expectedRedaction(
+            bytes,
+            readInfo(bytes),
+            ranges,
+            CHANNEL_INDEX[channel],
+            expectedSilenceByte(fmt.encoding, fmt.bits),
+          );
+          expect(Buffer.compare(readFileSync(out), expected)).toBe(0);
+        },
+      ),
+      { numRuns: 60 },
+    );
+  });
+});

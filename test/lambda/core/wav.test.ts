@@ -1,0 +1,522 @@
+import { Readable, Writable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import {
+  applySilence,
+  type Channel,
+  createSilenceTransform,
+  frameRange,
+  MAX_HEADER_BYTES,
+  parseFmt,
+  parseWavHeader,
+  planSilence,
+  readWavLayout,
+  tryParseWavHeader,
+  WavError,
+  type WavLayout,
+} from '../../../lambda/core/wav';
+import {
+  buildWav,
+  expectedRedaction,
+  expectedSilenceByte,
+  FORMAT_CASES,
+  readInfo,
+  type WavSpec,
+} from '../../support/wav-fixtures';
+
+function code(fn: () => unknown): string | undefined {
+  try {
+    fn();
+  } catch (err) {
+    if (err instanceof WavError) return err.code;
+    throw err;
+  }
+  return undefined;
+}
+
+function layoutOf(bytes: Uint8Array): WavLayout {
+  return parseWavHeader(bytes, bytes.length);
+}
+
+function redactInMemory(bytes: Uint8Array, ranges: { from: number; to: number }[], channel: Channel) {
+  const plan = planSilence(layoutOf(bytes), ranges, channel);
+  const out = Uint8Array.from(bytes);
+  applySilence(out, 0, plan.spans);
+  return { out, plan };
+}
+
+const CHANNEL_INDEX = { both: 'all', customer: 0, agent: 1 } as const;
+
+describe('parseWavHeader: every supported format', () => {
+  for (const fmt of FORMAT_CASES) {
+    for (const channels of [1, 2]) {
+      const name = `${fmt.encoding} ${fmt.bits}-bit${fmt.extensible ? ` EXTENSIBLE(valid ${fmt.extensible.validBits})` : ''} ${channels}ch`;
+      it(`${name}: silence byte and layout`, () => {
+        const spec: WavSpec = {
+          ...fmt,
+          channels,
+          sampleRate: 8000,
+          frames: 801,
+          before: [
+            { id: 'LIST', size: 27 },
+            { id: 'junk', size: 4 },
+          ],
+          after: [{ id: 'id3 ', size: 13 }],
+        };
+        const bytes = buildWav(spec);
+        const layout = layoutOf(bytes);
+        const info = readInfo(bytes);
+        expect(layout.format.silenceByte).toBe(expectedSilenceByte(fmt.encoding, fmt.bits));
+        expect(layout.format.encoding).toBe(fmt.encoding);
+        expect(layout.format.channels).toBe(channels);
+        expect(layout.format.bytesPerSample).toBe(fmt.bits / 8);
+        expect(layout.format.validBits).toBe(fmt.extensible?.validBits || fmt.bits);
+        expect(layout.dataOffset).toBe(info.dataOffset);
+        expect(layout.frames).toBe(801);
+        expect(layout.chunks.map((c) => c.id)).toEqual(['fmt ', 'LIST', 'junk', 'data']);
+
+        const channel: Channel = channels === 2 ? 'agent' : 'both';
+        const { out, plan } = redactInMemory(bytes, [{ from: 0.01, to: 0.05 }], channel);
+        expect(plan.framesSilenced).toBe(320);
+        const expected = expectedRedaction(
+          bytes,
+          info,
+          [[80, 400]],
+          CHANNEL_INDEX[channel],
+          expectedSilenceByte(fmt.encoding, fmt.bits),
+        );
+        expect(Buffer.compare(out, expected)).toBe(0);
+      });
+    }
+  }
+
+  it('accepts chunks before fmt, odd chunks with pad bytes, and keeps trailing chunks', () => {
+    const bytes = buildWav({
+      encoding: 'pcm',
+      bits: 16,
+      channels: 2,
+      sampleRate: 8000,
+      frames: 100,
+      extrasBeforeFmt: true,
+      before: [
+        { id: 'bext', size: 603 },
+        { id: 'fact', size: 4 },
+        { id: 'LIST', size: 1 },
+      ],
+      after: [{ id: 'LIST', size: 5 }],
+    });
+    const layout = layoutOf(bytes);
+    expect(layout.chunks.map((c) => c.id)).toEqual(['bext', 'fact', 'LIST', 'fmt ', 'data']);
+    expect(layout.dataOffset).toBe(readInfo(bytes).dataOffset);
+  });
+
+  it('leaves a trailing partial frame untouched', () => {
+    const bytes = buildWav({
+      encoding: 'pcm',
+      bits: 16,
+      channels: 2,
+      sampleRate: 8000,
+      frames: 10,
+      partialFrameBytes: 3,
+    });
+    const layout = layoutOf(bytes);
+    expect(layout.frames).toBe(10);
+    const { out } = redactInMemory(bytes, [{ from: 0, to: 1 }], 'both');
+    expect(out.subarray(layout.dataOffset, layout.dataOffset + 40).every((b) => b === 0)).toBe(true);
+    expect(Buffer.compare(out.subarray(layout.dataOffset + 40), bytes.subarray(layout.dataOffset + 40))).toBe(
+      0,
+    );
+  });
+
+  it('accepts an odd data chunk missing its final pad byte, and flags it', () => {
+    const bytes = buildWav({
+      encoding: 'pcm',
+      bits: 8,
+      channels: 1,
+      sampleRate: 8000,
+      frames: 101,
+      omitDataPad: true,
+    });
+    expect(bytes.length % 2).toBe(1);
+    const layout = layoutOf(bytes);
+    expect(layout.dataPadMissing).toBe(true);
+    expect(layout.dataOffset + layout.dataLength).toBe(bytes.length);
+  });
+
+  it('accepts a RIFF size that disagrees with the file and flags it (size policy)', () => {
+    const bytes = buildWav({ encoding: 'pcm', bits: 16, channels: 1, sampleRate: 8000, frames: 10 });
+    for (const riff of [0, 1, bytes.length, 0xffffffff]) {
+      const lying = Uint8Array.from(bytes);
+      new DataView(lying.buffer).setUint32(4, riff, true);
+      const layout = layoutOf(lying);
+      expect(layout.riffSizeMatchesFile).toBe(false);
+      expect(layout.frames).toBe(10);
+    }
+  });
+});
+
+describe('parseWavHeader: rejects what it cannot silence safely', () => {
+  const good = buildWav({ encoding: 'pcm', bits: 16, channels: 2, sampleRate: 8000, frames: 50 });
+  const info = readInfo(good);
+  const patched = (at: number, value: number, width: 2 | 4 = 2) => {
+    const b = Uint8Array.from(good);
+    const dv = new DataView(b.buffer);
+    if (width === 2) dv.setUint16(at, value, true);
+    else dv.setUint32(at, value, true);
+    return b;
+  };
+  const ascii = (s: string, at: number) => {
+    const b = Uint8Array.from(good);
+    for (let i = 0; i < 4; i++) b[at + i] = s.charCodeAt(i);
+    return b;
+  };
+  const fmtAt = 12 + 8;
+  const cases: [string, Uint8Array, string][] = [
+    ['RIFX', ascii('RIFX', 0), 'UNSUPPORTED_FORMAT'],
+    ['RF64', ascii('RF64', 0), 'UNSUPPORTED_FORMAT'],
+    ['not RIFF', ascii('OggS', 0), 'MALFORMED'],
+    ['RIFF but AVI', ascii('AVI ', 8), 'UNSUPPORTED_FORMAT'],
+    ['MS ADPCM', patched(fmtAt, 2), 'UNSUPPORTED_FORMAT'],
+    ['MP3', patched(fmtAt, 0x55), 'UNSUPPORTED_FORMAT'],
+    ['0 channels', patched(fmtAt + 2, 0), 'MALFORMED'],
+    ['0 Hz', patched(fmtAt + 4, 0, 4), 'MALFORMED'],
+    ['blockAlign not a multiple of channels', patched(fmtAt + 12, 3), 'MALFORMED'],
+    ['blockAlign disagrees with bits', patched(fmtAt + 12, 8), 'UNSUPPORTED_FORMAT'],
+    ['4-bit PCM', patched(fmtAt + 14, 4), 'UNSUPPORTED_FORMAT'],
+    ['data claims more than the file', patched(info.dataOffset - 4, info.dataLength + 1, 4), 'MALFORMED'],
+    ['data size 0xFFFFFFFF', patched(info.dataOffset - 4, 0xffffffff, 4), 'MALFORMED'],
+    ['fmt size past the end', patched(16, 0xfffffff0, 4), 'MALFORMED'],
+    ['fmt too small', patched(16, 14, 4), 'MALFORMED'],
+    ['truncated in the data', good.subarray(0, good.length - 1), 'MALFORMED'],
+    ['truncated before data', good.subarray(0, info.dataOffset - 2), 'MALFORMED'],
+    ['truncated header', good.subarray(0, 8), 'MALFORMED'],
+    ['empty', new Uint8Array(0), 'MALFORMED'],
+    ['missing fmt', ascii('fmtX', 12), 'MALFORMED'],
+    ['garbage chunk id', patched(12, 0x0001, 2), 'MALFORMED'],
+  ];
+  for (const [name, bytes, expected] of cases) {
+    it(`${name} → ${expected}`, () => {
+      expect(code(() => parseWavHeader(bytes, bytes.length))).toBe(expected);
+    });
+  }
+
+  it('data before fmt → MALFORMED', () => {
+    const b = Uint8Array.from(good);
+    b.set([0x64, 0x61, 0x74, 0x61], 12); // rename fmt → data
+    expect(code(() => parseWavHeader(b, b.length))).toBe('MALFORMED');
+  });
+
+  it('two fmt chunks → MALFORMED', () => {
+    const fmt = good.subarray(12, 36);
+    const b = new Uint8Array(good.length + fmt.length);
+    b.set(good.subarray(0, 36));
+    b.set(fmt, 36);
+    b.set(good.subarray(36), 60);
+    expect(code(() => parseWavHeader(b, b.length))).toBe('MALFORMED');
+  });
+
+  it('EXTENSIBLE with a non-standard subformat GUID or ADPCM subformat → UNSUPPORTED_FORMAT', () => {
+    const ext = buildWav({
+      encoding: 'pcm',
+      bits: 16,
+      channels: 1,
+      sampleRate: 8000,
+      frames: 4,
+      extensible: { validBits: 16 },
+    });
+    const guid = Uint8Array.from(ext);
+    guid[20 + 30] = 0x42;
+    expect(code(() => parseWavHeader(guid, guid.length))).toBe('UNSUPPORTED_FORMAT');
+    const adpcm = Uint8Array.from(ext);
+    adpcm[20 + 24] = 0x11;
+    expect(code(() => parseWavHeader(adpcm, adpcm.length))).toBe('UNSUPPORTED_FORMAT');
+    const valid = Uint8Array.from(ext);
+    valid[20 + 18] = 17;
+    expect(code(() => parseWavHeader(valid, valid.length))).toBe('MALFORMED');
+  });
+
+  it('float with 16 bits → UNSUPPORTED_FORMAT; fmt shorter than 16 → MALFORMED', () => {
+    const body = new Uint8Array(16);
+    const dv = new DataView(body.buffer);
+    dv.setUint16(0, 3, true);
+    dv.setUint16(2, 1, true);
+    dv.setUint32(4, 8000, true);
+    dv.setUint16(12, 2, true);
+    dv.setUint16(14, 16, true);
+    expect(code(() => parseFmt(body))).toBe('UNSUPPORTED_FORMAT');
+    expect(code(() => parseFmt(body.subarray(0, 15)))).toBe('MALFORMED');
+  });
+
+  it('rejects pre-data chunks larger than the header cap', () => {
+    const big = buildWav({
+      encoding: 'pcm',
+      bits: 16,
+      channels: 1,
+      sampleRate: 8000,
+      frames: 1,
+      before: [{ id: 'LIST', size: MAX_HEADER_BYTES }],
+    });
+    expect(code(() => parseWavHeader(big, big.length))).toBe('MALFORMED');
+  });
+});
+
+describe('readWavLayout: incremental header reads', () => {
+  it('reads only a small prefix of a huge file', async () => {
+    const header = buildWav({ encoding: 'pcm', bits: 16, channels: 2, sampleRate: 8000, frames: 0 });
+    const dataSize = 3_000_000_000;
+    new DataView(header.buffer).setUint32(header.length - 4, dataSize, true);
+    const fileSize = header.length + dataSize;
+    let read = 0;
+    const { layout } = await readWavLayout(async (offset, length) => {
+      read += length;
+      const out = new Uint8Array(length);
+      out.set(header.subarray(offset, offset + length));
+      return out;
+    }, fileSize);
+    expect(layout.frames).toBe(750_000_000);
+    expect(read).toBeLessThanOrEqual(4096);
+  });
+
+  it('grows the read when pre-data chunks exceed the first read, up to the cap', async () => {
+    const bytes = buildWav({
+      encoding: 'pcm',
+      bits: 16,
+      channels: 1,
+      sampleRate: 8000,
+      frames: 3,
+      extrasBeforeFmt: true,
+      before: [{ id: 'bext', size: 300_001 }],
+    });
+    const reads: number[] = [];
+    const { layout } = await readWavLayout(async (offset, length) => {
+      reads.push(length);
+      return bytes.subarray(offset, offset + length);
+    }, bytes.length);
+    expect(layout.frames).toBe(3);
+    expect(reads.reduce((a, b) => a + b, 0)).toBeLessThanOrEqual(MAX_HEADER_BYTES + 8);
+  });
+
+  it('reports a short read as MALFORMED', async () => {
+    await expect(readWavLayout(async () => new Uint8Array(3), 1000)).rejects.toMatchObject({
+      code: 'MALFORMED',
+    });
+  });
+
+  it('tryParseWavHeader asks for more bytes instead of guessing', () => {
+    const bytes = buildWav({ encoding: 'pcm', bits: 16, channels: 1, sampleRate: 8000, frames: 3 });
+    expect(tryParseWavHeader(bytes.subarray(0, 20), bytes.length)).toEqual({ needBytes: 36 });
+  });
+});
+
+describe('ranges and channels', () => {
+  it('frames are floor(from·rate) .. ceil(to·rate), clamped to the audio', () => {
+    expect(frameRange({ from: 0.5, to: 1 }, 8000, 80_000)).toEqual([4000, 8000]);
+    expect(frameRange({ from: 0.00001, to: 0.00002 }, 8000, 80_000)).toEqual([0, 1]);
+    expect(frameRange({ from: 1.15, to: 2.3 }, 8000, 80_000)).toEqual([9200, 18400]);
+    expect(frameRange({ from: 9, to: 99 }, 8000, 80_000)).toEqual([72_000, 80_000]);
+    expect(frameRange({ from: 1 / 3, to: 2 / 3 }, 44_100, 80_000)).toEqual([14_700, 29_400]);
+  });
+
+  for (const [from, to, expected] of [
+    [Number.NaN, 1, 'INVALID_RANGE'],
+    [0, Number.NaN, 'INVALID_RANGE'],
+    [0, Number.POSITIVE_INFINITY, 'INVALID_RANGE'],
+    [-1, 1, 'INVALID_RANGE'],
+    [2, 2, 'INVALID_RANGE'],
+    [3, 2, 'INVALID_RANGE'],
+    [10, 11, 'RANGE_OUT_OF_BOUNDS'],
+    [10.0001, 11, 'RANGE_OUT_OF_BOUNDS'],
+  ] as const) {
+    it(`${from}-${to} → ${expected}`, () => {
+      expect(code(() => frameRange({ from, to }, 8000, 80_000))).toBe(expected);
+    });
+  }
+
+  const stereo = layoutOf(
+    buildWav({ encoding: 'pcm', bits: 16, channels: 2, sampleRate: 8000, frames: 8000 }),
+  );
+  const mono = layoutOf(buildWav({ encoding: 'pcm', bits: 16, channels: 1, sampleRate: 8000, frames: 8000 }));
+  const surround = layoutOf(
+    buildWav({ encoding: 'pcm', bits: 16, channels: 6, sampleRate: 8000, frames: 80 }),
+  );
+
+  it('agent = right (index 1), customer = left (index 0)', () => {
+    const agent = planSilence(stereo, [{ from: 0, to: 0.5 }], 'agent').spans[0]!;
+    const customer = planSilence(stereo, [{ from: 0, to: 0.5 }], 'customer').spans[0]!;
+    expect([agent.offset, agent.width, agent.stride]).toEqual([2, 2, 4]);
+    expect([customer.offset, customer.width, customer.stride]).toEqual([0, 2, 4]);
+  });
+
+  it('mono or multichannel files reject agent/customer', () => {
+    expect(code(() => planSilence(mono, [{ from: 0, to: 0.5 }], 'agent'))).toBe('UNSUPPORTED_CHANNEL');
+    expect(code(() => planSilence(mono, [{ from: 0, to: 0.5 }], 'customer'))).toBe('UNSUPPORTED_CHANNEL');
+    expect(code(() => planSilence(surround, [{ from: 0, to: 0.005 }], 'agent'))).toBe('UNSUPPORTED_CHANNEL');
+    expect(planSilence(mono, [{ from: 0, to: 0.5 }], 'both').framesSilenced).toBe(4000);
+  });
+
+  it('unknown channel and no ranges are typed errors', () => {
+    expect(code(() => planSilence(stereo, [{ from: 0, to: 1 }], 'left' as Channel))).toBe(
+      'UNSUPPORTED_CHANNEL',
+    );
+    expect(code(() => planSilence(stereo, [], 'both'))).toBe('INVALID_RANGE');
+  });
+
+  it('merges overlapping and touching ranges; one bad range fails the whole plan', () => {
+    const plan = planSilence(
+      stereo,
+      [
+        { from: 0.5, to: 0.6 },
+        { from: 0.1, to: 0.2 },
+        { from: 0.15, to: 0.3 },
+        { from: 0.3, to: 0.4 },
+      ],
+      'both',
+    );
+    expect(
+      plan.spans.map((s) => [(s.start - stereo.dataOffset) / 4, (s.end - stereo.dataOffset) / 4]),
+    ).toEqual([
+      [800, 3200],
+      [4000, 4800],
+    ]);
+    expect(plan.framesSilenced).toBe(3200);
+    expect(plan.bytesSilenced).toBe(12_800);
+    expect(
+      code(() =>
+        planSilence(
+          stereo,
+          [
+            { from: 0, to: 0.5 },
+            { from: 5, to: 6 },
+          ],
+          'both',
+        ),
+      ),
+    ).toBe('RANGE_OUT_OF_BOUNDS');
+  });
+
+  it('an empty data chunk has no frame to silence', () => {
+    const empty = layoutOf(buildWav({ encoding: 'pcm', bits: 16, channels: 2, sampleRate: 8000, frames: 0 }));
+    expect(code(() => planSilence(empty, [{ from: 0, to: 1 }], 'both'))).toBe('RANGE_OUT_OF_BOUNDS');
+  });
+});
+
+const specArb = fc.record({
+  fmt: fc.constantFrom(...FORMAT_CASES),
+  channels: fc.integer({ min: 1, max: 3 }),
+  sampleRate: fc.constantFrom(8000, 11_025, 16_000, 44_100, 48_000),
+  frames: fc.integer({ min: 1, max: 400 }),
+  before: fc.array(fc.record({ id: fc.constantFrom('LIST', 'junk', 'bext', 'fact'), size: fc.nat(40) }), {
+    maxLength: 3,
+  }),
+  after: fc.array(fc.record({ id: fc.constantFrom('LIST', 'id3 ', 'afsp'), size: fc.nat(40) }), {
+    maxLength: 2,
+  }),
+  extrasBeforeFmt: fc.boolean(),
+  partialFrameBytes: fc.constantFrom(0, 0, 1),
+  seed: fc.nat(),
+});
+
+/** A random file, random frame ranges (as seconds) and a channel valid for it. */
+const caseArb = specArb.chain((s) =>
+  fc
+    .record({
+      ranges: fc.array(
+        fc
+          .tuple(fc.nat(s.frames - 1), fc.integer({ min: 1, max: s.frames + 5 }))
+          .map(([a, len]) => [a, a + len] as const),
+        { minLength: 1, maxLength: 4 },
+      ),
+      channel:
+        s.channels === 2
+          ? fc.constantFrom<Channel>('both', 'agent', 'customer')
+          : fc.constant<Channel>('both'),
+    })
+    .map((r) => ({ spec: { ...s.fmt, ...s, partialFrameBytes: s.partialFrameBytes } as WavSpec, ...r })),
+);
+
+describe('properties', () => {
+  it('only the chosen frames and channel change, to the format silence; length and chunks intact', () => {
+    fc.assert(
+      fc.property(caseArb, ({ spec, ranges, channel }) => {
+        const bytes = buildWav(spec);
+        const info = readInfo(bytes);
+        const seconds = ranges.map(([a, b]) => ({ from: a / spec.sampleRate, to: b / spec.sampleRate }));
+        const { out } = redactInMemory(bytes, seconds, channel);
+        const expected = expectedRedaction(
+          bytes,
+          info,
+          ranges,
+          CHANNEL_INDEX[channel],
+          expectedSilenceByte(spec.encoding, spec.bits),
+        );
+        expect(out.length).toBe(bytes.length);
+        expect(Buffer.compare(out, expected)).toBe(0);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('the streaming transform gives the same bytes whatever the chunking', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        caseArb,
+        fc.array(fc.integer({ min: 1, max: 700 }), { minLength: 1, maxLength: 20 }),
+        async ({ spec, ranges, channel }, cuts) => {
+          const bytes = buildWav(spec);
+          const seconds = ranges.map(([a, b]) => ({ from: a / spec.sampleRate, to: b / spec.sampleRate }));
+          const { out: expected, plan } = redactInMemory(bytes, seconds, channel);
+          const input = Buffer.from(bytes);
+          const pieces: Buffer[] = [];
+          for (let pos = 0, i = 0; pos < input.length; i++) {
+            const n = cuts[i % cuts.length]!;
+            pieces.push(input.subarray(pos, pos + n));
+            pos += n;
+          }
+          const before = Buffer.concat(pieces);
+          const got: Buffer[] = [];
+          await pipeline(
+            Readable.from(pieces),
+            createSilenceTransform(plan.spans),
+            new Writable({
+              write(chunk: Buffer, _enc, cb) {
+                got.push(chunk);
+                cb();
+              },
+            }),
+          );
+          expect(Buffer.compare(Buffer.concat(got), Buffer.from(expected))).toBe(0);
+          // The producer's buffers are never modified.
+          expect(Buffer.compare(Buffer.concat(pieces), before)).toBe(0);
+          expect(Buffer.compare(before, input)).toBe(0);
+        },
+      ),
+      { numRuns: 150 },
+    );
+  });
+
+  it('a transform started mid-file (an S3 part) silences the same bytes as the whole file', async () => {
+    await fc.assert(
+      fc.asyncProperty(caseArb, fc.nat(), fc.nat(), async ({ spec, ranges, channel }, x, y) => {
+        const bytes = buildWav(spec);
+        const seconds = ranges.map(([a, b]) => ({ from: a / spec.sampleRate, to: b / spec.sampleRate }));
+        const { out: expected, plan } = redactInMemory(bytes, seconds, channel);
+        const start = x % bytes.length;
+        const end = start + (y % (bytes.length - start + 1));
+        const got: Buffer[] = [];
+        await pipeline(
+          Readable.from([Buffer.from(bytes.subarray(start, end))]),
+          createSilenceTransform(plan.spans, start),
+          new Writable({
+            write(chunk: Buffer, _enc, cb) {
+              got.push(chunk);
+              cb();
+            },
+          }),
+        );
+        expect(Buffer.compare(Buffer.concat(got), Buffer.from(expected.subarray(start, end)))).toBe(0);
+      }),
+      { numRuns: 150 },
+    );
+  });
+});
