@@ -4,15 +4,7 @@
  */
 import { fileURLToPath } from 'node:url';
 import { type AssignmentInput, assignListens, lotteryStream } from '../lambda/core/assignment';
-
-export interface BenchFigure {
-  name: string;
-  value: number;
-  unit: string;
-  target?: number;
-  peer?: number;
-  ratio?: number;
-}
+import { type BenchFigure, printFigures } from './figure';
 
 /** A reproducible instance; recordings per agent vary 0–8 (mean 4). */
 export function generateAssignmentInstance(
@@ -61,15 +53,17 @@ export async function benchAssignment(): Promise<BenchFigure[]> {
       name: 'assignment wall time (40k recordings, 10k agents, 1k coaches)',
       value: Math.round(ms),
       unit: 'ms',
-      target: 2000,
-      ratio: ms / 2000,
+      target: { op: '<=', value: 2000 },
     },
     {
       name: 'listens assigned vs max-flow optimum',
       value: stats.listens,
       unit: 'listens',
       peer: stats.optimum,
+      peerName: 'max-flow optimum',
       ratio: stats.listens / stats.optimum,
+      note: 'optimum from the aggregated Dinic network; tests check it against an independent Edmonds–Karp on the full bipartite graph (random small instances)',
+      target: { op: '>=', value: 1, on: 'ratio' },
     },
     {
       name: 'minimum coverage (phase 1)',
@@ -98,7 +92,12 @@ function benchShortCapacity(): BenchFigure[] {
   const ms = performance.now() - started;
   const capacity = input.coaches.length * input.policy.maxPerCoach;
   return [
-    { name: 'short capacity: wall time', value: Math.round(ms), unit: 'ms', target: 2000, ratio: ms / 2000 },
+    {
+      name: 'short capacity: wall time',
+      value: Math.round(ms),
+      unit: 'ms',
+      target: { op: '<=', value: 2000 },
+    },
     {
       name: 'short capacity: listens vs coach capacity bound',
       value: stats.listens,
@@ -116,16 +115,5 @@ function benchShortCapacity(): BenchFigure[] {
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
-  benchAssignment().then((figures) => {
-    console.table(
-      figures.map((f) => ({
-        name: f.name,
-        value: f.value,
-        unit: f.unit,
-        target: f.target ?? '',
-        peer: f.peer ?? '',
-        ratio: f.ratio === undefined ? '' : f.ratio.toFixed(3),
-      })),
-    );
-  });
+  benchAssignment().then(printFigures);
 }

@@ -7,13 +7,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { decide } from '../lambda/core/decision';
 import { draw, drawReference } from '../lambda/core/lottery';
-
-export interface BenchFigure {
-  name: string;
-  value: number;
-  unit: string;
-  target?: number;
-}
+import { type BenchFigure, printFigures } from './figure';
 
 function perSecond(fn: (i: number) => void, ms = 1000): number {
   for (let i = 0; i < 20_000; i++) fn(i); // warm-up
@@ -65,7 +59,7 @@ export async function benchSamplerCore(): Promise<BenchFigure[]> {
       name: 'sampler core: decide() per second, one core',
       value: decisions,
       unit: 'decisions/s',
-      target: 300_000,
+      target: { op: '>=', value: 300_000 },
     },
     { name: 'lottery draw, precomputed HMAC key states', value: fast, unit: 'draws/s' },
     { name: 'lottery draw, node:crypto createHmac (reference)', value: reference, unit: 'draws/s' },
@@ -73,18 +67,5 @@ export async function benchSamplerCore(): Promise<BenchFigure[]> {
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
-  const figures = await benchSamplerCore();
-  const rows = figures.map((f) => [
-    f.name,
-    f.value.toLocaleString('en-US'),
-    f.unit,
-    f.target === undefined
-      ? ''
-      : `${f.value >= f.target ? 'ok' : 'BELOW'} (target ${f.target.toLocaleString('en-US')})`,
-  ]);
-  const widths = [0, 1, 2, 3].map((c) => Math.max(...rows.map((r) => r[c]!.length)));
-  for (const r of rows)
-    console.log(
-      r.map((cell, c) => (c === 1 ? cell.padStart(widths[c]!) : cell.padEnd(widths[c]!))).join('  '),
-    );
+  printFigures(await benchSamplerCore());
 }
