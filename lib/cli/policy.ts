@@ -1,6 +1,7 @@
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { renderConfigTable, withConfigTable } from '../policy/config-table';
 import { loadPolicy, PolicyError } from '../policy/load';
 import { policyJsonSchema } from '../policy/schema';
 
@@ -8,12 +9,15 @@ export const POLICY_SCHEMA_FILE = fileURLToPath(
   new URL('../../recording-policy.schema.json', import.meta.url),
 );
 
+export const README_FILE = fileURLToPath(new URL('../../README.md', import.meta.url));
+
 export function renderPolicySchema(): string {
   return `${JSON.stringify(policyJsonSchema(), null, 2)}\n`;
 }
 
 const USAGE = `usage: fairlisten policy check [file]      validate a policy file (default recording-policy.json)
-       fairlisten policy schema [--write]  print (or write) recording-policy.schema.json`;
+       fairlisten policy schema [--write]  print (or write) recording-policy.schema.json
+       fairlisten policy table [--write]   print (or write into README.md) the configuration table`;
 
 export async function run(argv: string[]): Promise<number> {
   const { positionals, values } = parseArgs({
@@ -28,6 +32,15 @@ export async function run(argv: string[]): Promise<number> {
       console.log(`wrote ${POLICY_SCHEMA_FILE}`);
     } else {
       process.stdout.write(renderPolicySchema());
+    }
+    return 0;
+  }
+  if (sub === 'table') {
+    if (values.write) {
+      writeFileSync(README_FILE, withConfigTable(readFileSync(README_FILE, 'utf8')));
+      console.log(`updated the configuration table in ${README_FILE}`);
+    } else {
+      console.log(renderConfigTable());
     }
     return 0;
   }

@@ -144,10 +144,18 @@ export const identitySettingsSchema = z
       .describe('Token claim carrying the caller’s Amazon Connect user id (agents and coaches).'),
     groups: z
       .strictObject({
-        agent: z.string().min(1).default('agents'),
-        coach: z.string().min(1).default('coaches'),
-        dpo: z.string().min(1).default('data-protection-officers'),
-        staffRepresentative: z.string().min(1).default('staff-representatives'),
+        agent: z.string().min(1).default('agents').describe('Group of agents.'),
+        coach: z.string().min(1).default('coaches').describe('Group of coaches.'),
+        dpo: z
+          .string()
+          .min(1)
+          .default('data-protection-officers')
+          .describe('Group of data-protection officers.'),
+        staffRepresentative: z
+          .string()
+          .min(1)
+          .default('staff-representatives')
+          .describe('Group of staff representatives (works council).'),
       })
       .default({
         agent: 'agents',
@@ -205,8 +213,12 @@ export const policySchema = z
       .describe('Hard cap of recordings per agent per calendar month, paced over the month (C5, C7).'),
     listensPerAgentPerMonth: z
       .strictObject({
-        min: boundedInt('listensPerAgentPerMonth.min', HARD_LIMITS.listensPerAgentPerMonth).default(2),
-        max: boundedInt('listensPerAgentPerMonth.max', HARD_LIMITS.listensPerAgentPerMonth).default(4),
+        min: boundedInt('listensPerAgentPerMonth.min', HARD_LIMITS.listensPerAgentPerMonth)
+          .default(2)
+          .describe('Listens every agent with kept recordings gets, when coaches have capacity.'),
+        max: boundedInt('listensPerAgentPerMonth.max', HARD_LIMITS.listensPerAgentPerMonth)
+          .default(4)
+          .describe('Listens an agent may get at most (plus an approved coaching plan).'),
       })
       .refine((l) => l.min <= l.max, {
         error: (iss) => {
@@ -224,12 +236,18 @@ export const policySchema = z
       .describe('Hard cap of listens per coach per month (C8).'),
     excludedAgents: z
       .array(connectIdOrArn)
-      .max(10_000)
+      .max(40, {
+        error: () =>
+          `excludedAgents has more than 40 entries (they travel in the sampler's 4 KB environment)`,
+      })
       .default([])
       .describe('Agents never recorded, e.g. staff representatives (ids or ARNs).'),
     excludedQueues: z
       .array(connectIdOrArn)
-      .max(10_000)
+      .max(20, {
+        error: () =>
+          `excludedQueues has more than 20 entries (they travel in the sampler's 4 KB environment)`,
+      })
       .default([])
       .describe('Queues never recorded, e.g. sensitive lines (ids or ARNs).'),
     playbackUrlTtlSeconds: boundedInt('playbackUrlTtlSeconds', HARD_LIMITS.playbackUrlTtlSeconds)
@@ -240,7 +258,9 @@ export const policySchema = z
       .describe('Days decisions, evaluations and audit records are kept (CNIL: ≤ 1 year).'),
     coachingPlan: z
       .strictObject({
-        maxDays: boundedInt('coachingPlan.maxDays', HARD_LIMITS.coachingPlanMaxDays).default(30),
+        maxDays: boundedInt('coachingPlan.maxDays', HARD_LIMITS.coachingPlanMaxDays)
+          .default(30)
+          .describe('Longest duration of a coaching plan, days.'),
         maxExtraListens: boundedInt(
           'coachingPlan.maxExtraListens',
           HARD_LIMITS.coachingPlanMaxExtraListens,

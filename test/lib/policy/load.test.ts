@@ -2,7 +2,8 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { POLICY_SCHEMA_FILE, renderPolicySchema } from '../../../lib/cli/policy';
+import { POLICY_SCHEMA_FILE, README_FILE, renderPolicySchema } from '../../../lib/cli/policy';
+import { withConfigTable } from '../../../lib/policy/config-table';
 import { defaultPolicy, loadPolicy, PolicyError, parsePolicy } from '../../../lib/policy/load';
 
 const dir = mkdtempSync(join(tmpdir(), 'policy-'));
@@ -69,6 +70,15 @@ describe('recording policy', () => {
     [{ coachingPlan: { maxDays: 90 } }, /coachingPlan\.maxDays 90 exceeds the hard limit 30 \(C5\)/],
     [{ timezone: 'Europe/Atlantis' }, /timezone "Europe\/Atlantis" is not an IANA time zone/],
     [{ excludedAgents: ['bob'] }, /excludedAgents\.0: "bob" is not a Connect id/],
+    [
+      {
+        excludedQueues: Array.from(
+          { length: 21 },
+          (_, i) => `00000000-0000-0000-0000-${String(i).padStart(12, '0')}`,
+        ),
+      },
+      /excludedQueues has more than 20 entries/,
+    ],
     [{ samplingRat: 0.2 }, /unknown field samplingRat \(not part of the policy schema\)/],
     [{ connect: { alias: 'x' } }, /unknown field alias in connect/],
   ])('rejects %j', (input, message) => {
@@ -100,5 +110,11 @@ describe('recording policy', () => {
 
   it('keeps the committed JSON Schema in sync with the code', () => {
     expect(JSON.parse(readFileSync(POLICY_SCHEMA_FILE, 'utf8'))).toEqual(JSON.parse(renderPolicySchema()));
+  });
+});
+
+describe('README configuration table', () => {
+  it('is the one generated from the schema', () => {
+    expect(readFileSync(README_FILE, 'utf8')).toBe(withConfigTable(readFileSync(README_FILE, 'utf8')));
   });
 });
