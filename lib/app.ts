@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { App, type AppProps, Validations } from 'aws-cdk-lib';
+import { App, type AppProps, Aspects, Validations } from 'aws-cdk-lib';
 import {
   AwsSolutionsChecks,
   HIPAASecurityChecks,
@@ -7,6 +7,7 @@ import {
   NIST80053R5Checks,
   PCIDSS321Checks,
   ServerlessChecks,
+  WriteNagSuppressionsToCloudFormationAspect,
 } from 'cdk-nag';
 import type { RecordingPolicy } from './policy/schema';
 import { FairlistenStack } from './stacks/fairlisten-stack';
@@ -57,6 +58,8 @@ export function buildApp(
     policy,
     env: { account: options.account ?? PLACEHOLDER_ACCOUNT, region: policy.region },
   });
+  // Every acknowledgement, with its reason, lands in the template for the compliance report.
+  Aspects.of(app).add(new WriteNagSuppressionsToCloudFormationAspect());
   if (options.nag ?? true) {
     Validations.of(app).addPlugins(...nagPacks());
   }
