@@ -1,0 +1,213 @@
+/**
+ * Who may read or rewrite recordings, and who may read a table (C2, C9), computed by the IAM evaluator over
+ * the template: identity policies of every role and user, the bucket policy, and "any principal outside this
+ * template" held back only by the bucket policy's Deny.
+ */
+
+import { globCovers } from '../glob';
+import { type Access, principalLabel } from '../iam';
+import { asArray, NEVER, type StackView } from '../template';
+import type { Check, Concern, Evidence } from '../types';
+import { bucketPolicies, bucketPolicySources, ev, Findings, statements, whoCan } from './helpers';
+
+function accessEvidence(stack: StackView, access: Access): Evidence[] {
+  const label = principalLabel(access.principal);
+  return access.grants.map((g) =>
+    ev(
+      stack,
+      g.logicalId,
+      g.property,
+      g.statement,
+      `${label} may ${g.action}${g.conditional ? ' (conditional)' : ''}`,
+    ),
+  );
+}
+
+export interface BucketAccessCheckProps {
+  readonly id: string;
+  readonly title: string;
+  readonly concern: Concern;
+  /** The bucket-policy Deny statement that must exist (by Sid) and hold back everyone else. */
+  readonly denySid: string;
+  readonly actions: readonly string[];
+  /** `fairlisten:role` values of the roles allowed to hold this access. */
+  readonly allowed: readonly string[];
+  /** @default 'bucket:recordings' */
+  readonly bucketRole?: string;
+}
+
+/** "Only roles `allowed` may perform `actions` on the objects of the bucket `bucketRole`." */
+export function bucketAccessCheck(props: BucketAccessCheckProps): Check {
+  const bucketRole = props.bucketRole ?? 'bucket:recordings';
+  return {
+    id: props.id,
+    title: props.title,
+    concern: props.concern,
+    run: (ctx) => {
+      const f = new Findings();
+      const holders: string[] = [];
+      let n = 0;
+      for (const stack of ctx.stacks) {
+        for (const [bucketId] of stack.withRole(bucketRole)) {
+          n++;
+          const objects = `${stack.resolve({ 'Fn::GetAtt': [bucketId, 'Arn'] }, NEVER)}/*`;
+          const deny = bucketPolicies(stack, bucketId).flatMap(([pid, p]) =>
+            statements(p.Properties?.PolicyDocument)
+              .filter(({ statement: s }) => s.Sid === props.denySid && s.Effect === 'Deny')
+              .map((x) => ({ pid, ...x })),
+          );
+          if (deny.length === 0)
+            f.problem(`${bucketId}: the bucket policy has no Deny statement ${props.denySid}`);
+          for (const d of deny) {
+            f.add(
+              ev(
+                stack,
+                d.pid,
+                `Properties.PolicyDocument.Statement[${d.index}]`,
+                d.statement,
+                `Deny ${props.denySid}`,
+              ),
+            );
+            const res = asArray(d.statement.Resource).map((r) => stack.resolve(r, NEVER));
+            if (!res.some((r) => globCovers(r, objects)))
+              f.problem(`${bucketId}: ${props.denySid} does not cover every object (${res.join(', ')})`);
+          }
+          const accesses = whoCan(stack, {
+            actions: props.actions,
+            resources: [objects],
+            resourcePolicies: bucketPolicySources(stack, bucketId),
+          });
+          for (const a of accesses) {
+            const label = principalLabel(a.principal);
+            holders.push(label);
+            for (const e of accessEvidence(stack, a)) f.add(e);
+            if (!a.principal.role || !props.allowed.includes(a.principal.role)) {
+              f.problem(
+                `${label} may ${a.actions.join(', ')} on ${bucketId} objects; allowed: ${props.allowed.join(', ') || 'nobody'}`,
+              );
+            }
+          }
+        }
+      }
+      if (n === 0) f.problem(`no bucket marked ${bucketRole}`);
+      return { ...f, summary: `holders: ${[...new Set(holders)].join(', ') || 'none'}` };
+    },
+  };
+}
+
+/**
+ * Roles that may read audio. `role:recording-actions` is the redaction/deletion executor of issue #4 §4 (C9):
+ * the "redaction" role of issue #2 under its deployed name.
+ */
+export const RECORDING_READER_ROLES = [
+  'role:ingest',
+  'role:redaction',
+  'role:recording-actions',
+  'role:playback',
+];
+/** Roles that may delete recordings or pin them. */
+export const RECORDING_REWRITER_ROLES = [
+  'role:ingest',
+  'role:redaction',
+  'role:recording-actions',
+  'role:privacy',
+];
+
+export const recordingReaders = bucketAccessCheck({
+  id: 'RECORDING-READERS',
+  title:
+    'Only the ingest, redaction (recording-actions) and playback roles can read recordings (s3:GetObject/GetObjectVersion)',
+  concern: 'C2',
+  denySid: 'OnlyNamedRolesReadRecordings',
+  actions: ['s3:GetObject', 's3:GetObjectVersion'],
+  allowed: RECORDING_READER_ROLES,
+});
+
+export const recordingRewriters = bucketAccessCheck({
+  id: 'RECORDING-REWRITERS',
+  title:
+    'Only the ingest, redaction and privacy roles can delete recordings or pin them (retention, legal hold)',
+  concern: 'C9',
+  denySid: 'OnlyNamedRolesRewriteRecordings',
+  actions: ['s3:DeleteObject', 's3:DeleteObjectVersion', 's3:PutObjectRetention', 's3:PutObjectLegalHold'],
+  allowed: RECORDING_REWRITER_ROLES,
+});
+
+/** DynamoDB actions that return item data. */
+export const TABLE_READ_ACTIONS = [
+  'dynamodb:GetItem',
+  'dynamodb:BatchGetItem',
+  'dynamodb:Query',
+  'dynamodb:Scan',
+  'dynamodb:GetRecords',
+  'dynamodb:PartiQLSelect',
+  'dynamodb:ExportTableToPointInTime',
+] as const;
+
+export interface TableReadersCheckProps {
+  readonly id: string;
+  readonly title: string;
+  readonly concern: Concern;
+  /** `fairlisten:role` of the table, e.g. `table:seeds`. */
+  readonly table: string;
+  /** `fairlisten:role` values of the roles allowed to read it. */
+  readonly readers: readonly string[];
+  /** @default - expected always: a missing table fails */
+  readonly onlyWhenRole?: string;
+}
+
+/** "Table `table` is readable only by roles `readers`" (roles and users of the template). */
+export function tableReadersCheck(props: TableReadersCheckProps): Check {
+  return {
+    id: props.id,
+    title: props.title,
+    concern: props.concern,
+    ...(props.onlyWhenRole !== undefined ? { onlyWhenRole: props.onlyWhenRole } : {}),
+    run: (ctx) => {
+      const f = new Findings();
+      const holders: string[] = [];
+      let n = 0;
+      for (const stack of ctx.stacks) {
+        for (const [tableId] of stack.withRole(props.table)) {
+          n++;
+          const arn = stack.resolve({ 'Fn::GetAtt': [tableId, 'Arn'] }, NEVER);
+          const accesses = whoCan(stack, {
+            actions: TABLE_READ_ACTIONS,
+            resources: [arn, `${arn}/*`],
+          }).filter((a) => a.principal.kind === 'role' || a.principal.kind === 'user');
+          f.add(ev(stack, tableId, 'Type', stack.resource(tableId)?.Type, props.table));
+          for (const a of accesses) {
+            const label = principalLabel(a.principal);
+            holders.push(label);
+            for (const e of accessEvidence(stack, a)) f.add(e);
+            if (!a.principal.role || !props.readers.includes(a.principal.role)) {
+              f.problem(
+                `${label} may ${a.actions.join(', ')} on ${tableId} (${props.table}); allowed: ${props.readers.join(', ')}`,
+              );
+            }
+          }
+        }
+      }
+      if (n === 0) f.problem(`no table marked ${props.table} in any stack: cannot show who reads it`);
+      return {
+        ...f,
+        summary: `readers in the template: ${[...new Set(holders)].join(', ') || 'none'} (account administrators outside the template are not covered: tables have no Deny)`,
+      };
+    },
+  };
+}
+
+/**
+ * Seeds decide the lottery (C2, C6): only the sampler and the seed function may read them. Expected once the
+ * seeds table exists; delete `onlyWhenRole` to make a missing table fail.
+ */
+export const seedsReaders = tableReadersCheck({
+  id: 'SEEDS-READERS',
+  title: 'The lottery seeds are readable only by the sampler and seeds functions',
+  concern: 'C2',
+  table: 'table:seeds',
+  readers: ['role:sampler', 'role:seeds'],
+  onlyWhenRole: 'table:seeds',
+});
+
+export const ACCESS_CHECKS: readonly Check[] = [recordingReaders, recordingRewriters, seedsReaders];

@@ -1,0 +1,68 @@
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
+import { run } from '../../../lib/cli/report';
+import { synthAssembly } from '../report/fixture';
+
+const good = synthAssembly();
+const work = mkdtempSync(join(tmpdir(), 'fairlisten-report-'));
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+afterEach(() => vi.restoreAllMocks());
+
+function capture() {
+  const out: string[] = [];
+  vi.spyOn(console, 'log').mockImplementation((...a: unknown[]) => void out.push(a.join(' ')));
+  vi.spyOn(console, 'error').mockImplementation((...a: unknown[]) => void out.push(a.join(' ')));
+  return out;
+}
+
+describe('fairlisten report', () => {
+  it('exits 0 on the real assembly and writes md, json and self-contained html', async () => {
+    const out = capture();
+    const dir = join(work, 'ok');
+    expect(await run(['--cdk-out', good, '--out', dir])).toBe(0);
+    for (const ext of ['md', 'json', 'html'])
+      expect(existsSync(join(dir, `compliance-report.${ext}`))).toBe(true);
+    expect(out.join('\n')).toMatch(/^PASS: \d+\/\d+ checks pass/m);
+    expect(out.join('\n')).toContain(join(dir, 'compliance-report.html'));
+    const json = JSON.parse(readFileSync(join(dir, 'compliance-report.json'), 'utf8'));
+    expect(json.summary.failed).toBe(0);
+    expect(json.checks[0]).toEqual(
+      expect.objectContaining({ id: 'REGION-EU', concern: 'C3', status: 'pass' }),
+    );
+    const html = readFileSync(join(dir, 'compliance-report.html'), 'utf8');
+    expect(html).toMatch(/<html lang="en">/);
+    expect(html).not.toMatch(/<(script|link|img)\b|https?:\/\//);
+  });
+
+  it('exits 1 and names the failing check on a mutated assembly', async () => {
+    const bad = join(work, 'bad-assembly');
+    cpSync(good, bad, { recursive: true });
+    const file = join(bad, 'Fairlisten.template.json');
+    const t = JSON.parse(readFileSync(file, 'utf8'));
+    const id = Object.keys(t.Resources).find(
+      (k) => t.Resources[k].Metadata?.['fairlisten:role'] === 'bucket:recordings',
+    )!;
+    t.Resources[id].Properties.LifecycleConfiguration.Rules[0].ExpirationInDays = 120;
+    writeFileSync(file, JSON.stringify(t));
+    const out = capture();
+    const dir = join(work, 'bad');
+    expect(await run(['--cdk-out', bad, '--out', dir])).toBe(1);
+    expect(out.join('\n')).toMatch(/FAIL REC-RETENTION \(C3\): .*120 days/);
+    const json = JSON.parse(readFileSync(join(dir, 'compliance-report.json'), 'utf8'));
+    expect(json.summary.status).toBe('fail');
+    expect(readFileSync(join(dir, 'compliance-report.html'), 'utf8')).toContain('class="fail"');
+  });
+
+  it('exits 1 when there is no assembly', async () => {
+    const out = capture();
+    expect(await run(['--cdk-out', join(work, 'nothing'), '--out', join(work, 'none')])).toBe(1);
+    expect(out.join('\n')).toMatch(/manifest.json not found/);
+  });
+
+  it('exits 2 on an unknown option', async () => {
+    capture();
+    expect(await run(['--nope'])).toBe(2);
+  });
+});

@@ -1,0 +1,449 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { bucketAccessCheck, CHECKS, tableReadersCheck } from '../../../lib/report/checks';
+import { recordingReaders, seedsReaders } from '../../../lib/report/checks/access';
+import { buildReport } from '../../../lib/report/engine';
+import type { StackView } from '../../../lib/report/template';
+import type { Check, ComplianceReport } from '../../../lib/report/types';
+import { type Json, loadAssembly, type Mutable, mutated, synthAssembly } from './fixture';
+
+const dir = synthAssembly();
+let base: StackView[];
+beforeAll(() => {
+  base = loadAssembly(dir);
+});
+
+const report = (stacks: readonly StackView[], checks?: readonly Check[]) =>
+  buildReport(stacks, checks ? { checks } : {});
+const failing = (r: ComplianceReport) => r.checks.filter((c) => c.status === 'fail').map((c) => c.id);
+const result = (r: ComplianceReport, id: string) => r.checks.find((c) => c.id === id)!;
+const reportAfter = (mutate: (m: Mutable) => void) => report(mutated(base, mutate));
+
+describe('the real synthesized template', () => {
+  it('passes every check; a check is skipped only while the resource it needs is absent', () => {
+    const r = report(base);
+    expect(
+      failing(r),
+      JSON.stringify(
+        r.checks.filter((c) => c.status === 'fail'),
+        null,
+        1,
+      ),
+    ).toEqual([]);
+    expect(r.summary.status).toBe('pass');
+    expect([...r.checks.map((c) => c.id), ...r.notApplicable.map((n) => n.id)].sort()).toEqual(
+      CHECKS.map((c) => c.id).sort(),
+    );
+    for (const n of r.notApplicable) {
+      const role = CHECKS.find((c) => c.id === n.id)!.onlyWhenRole!;
+      expect(base.some((s) => s.withRole(role).length > 0)).toBe(false);
+    }
+  });
+
+  it('has unique ids, a concern and evidence for every check', () => {
+    const r = report(base);
+    expect(new Set(CHECKS.map((c) => c.id)).size).toBe(CHECKS.length);
+    for (const c of r.checks) {
+      expect(c.id).toMatch(/^[A-Z][A-Z0-9-]+$/);
+      if (c.id !== 'NAG-ACKNOWLEDGEMENTS') expect(c.evidence.length, c.id).toBeGreaterThan(0);
+    }
+  });
+
+  it('reads the deployed values: 90-day retention, rate 0.2, the sampler timeout under the 3 s limit', () => {
+    const r = report(base);
+    const values = (id: string) => result(r, id).evidence.map((e) => e.value);
+    expect(values('REC-RETENTION')).toContainEqual({
+      expirationDays: 90,
+      noncurrentDays: 1,
+      policyRetentionDays: 90,
+    });
+    expect(values('SAMPLING-RATE')).toEqual([0.2]);
+    expect(values('FLOW-WHISPER-LAMBDA')).toContain(2);
+  });
+
+  it('lists the acknowledgements with rule, resource and reason', () => {
+    const r = report(base);
+    expect(r.acknowledgements.length).toBeGreaterThan(10);
+    expect(r.acknowledgements).toContainEqual(
+      expect.objectContaining({
+        ruleId: 'AwsSolutions-IAM5[Resource::*]',
+        logicalId: expect.stringMatching(/^SamplingFunctionRole/),
+      }),
+    );
+    for (const a of r.acknowledgements) expect(a.reason.length).toBeGreaterThan(20);
+  });
+});
+
+describe('mutated templates fail the right check', () => {
+  const cases: Array<[string, string, (m: Mutable) => void]> = [
+    [
+      'lifecycle of 120 days',
+      'REC-RETENTION',
+      (m) => {
+        m.props('bucket:recordings').LifecycleConfiguration.Rules[0].ExpirationInDays = 120;
+      },
+    ],
+    [
+      'expiration rule narrowed by a prefix',
+      'REC-RETENTION',
+      (m) => {
+        m.props('bucket:recordings').LifecycleConfiguration.Rules[0].Prefix = 'connect/';
+      },
+    ],
+    [
+      'no noncurrent version expiration',
+      'REC-RETENTION',
+      (m) => {
+        delete m.props('bucket:recordings').LifecycleConfiguration.Rules[0].NoncurrentVersionExpiration;
+      },
+    ],
+    [
+      'no delete-marker rule',
+      'REC-RETENTION',
+      (m) => {
+        m.props('bucket:recordings').LifecycleConfiguration.Rules.pop();
+      },
+    ],
+    [
+      'no multipart abort',
+      'REC-RETENTION',
+      (m) => {
+        delete m.props('bucket:recordings').LifecycleConfiguration.Rules[0].AbortIncompleteMultipartUpload;
+      },
+    ],
+    [
+      'versioning suspended',
+      'REC-VERSIONING',
+      (m) => {
+        m.props('bucket:recordings').VersioningConfiguration.Status = 'Suspended';
+      },
+    ],
+    [
+      'key rotation off',
+      'REC-ENCRYPTION',
+      (m) => {
+        m.props('key:recordings').EnableKeyRotation = false;
+      },
+    ],
+    [
+      'SSE-S3 instead of KMS',
+      'REC-ENCRYPTION',
+      (m) => {
+        m.props(
+          'bucket:recordings',
+        ).BucketEncryption.ServerSideEncryptionConfiguration[0].ServerSideEncryptionByDefault = {
+          SSEAlgorithm: 'AES256',
+        };
+      },
+    ],
+    [
+      'one public access flag off',
+      'REC-PUBLIC-ACCESS',
+      (m) => {
+        m.props('bucket:recordings').PublicAccessBlockConfiguration.RestrictPublicBuckets = false;
+      },
+    ],
+    [
+      'TLS statement removed',
+      'REC-TLS-ONLY',
+      (m) => {
+        const doc = m.recordingsPolicy();
+        doc.Statement = doc.Statement.filter((s: Json) => !s.Condition?.Bool);
+      },
+    ],
+    [
+      'access logs that never expire',
+      'REC-ACCESS-LOGS',
+      (m) => {
+        delete m.props('bucket:access-logs').LifecycleConfiguration;
+      },
+    ],
+    [
+      'recording behaviour enabled in the inbound flow',
+      'FLOW-RECORDING-OFF',
+      (m) => {
+        m.editFlow('flow:inbound', (p) =>
+          p.replace('"RecordedParticipants":[]', '"RecordedParticipants":["Agent","Customer"]'),
+        );
+      },
+    ],
+    [
+      'notice text without "record"',
+      'FLOW-NOTICE',
+      (m) => {
+        m.editFlow('flow:inbound', (p) => p.replace(/enregistré|recorded/g, 'servi'));
+      },
+    ],
+    [
+      'whisper time limit 8',
+      'FLOW-WHISPER-LAMBDA',
+      (m) => {
+        m.editFlow('flow:whisper', (p) =>
+          p.replace('"InvocationTimeLimitSeconds":"3"', '"InvocationTimeLimitSeconds":"8"'),
+        );
+      },
+    ],
+    [
+      'sampler timeout not below the flow limit',
+      'FLOW-WHISPER-LAMBDA',
+      (m) => {
+        m.props('function:sampler').Timeout = 3;
+      },
+    ],
+    [
+      'sampling rate 0.5 in the sampler env',
+      'SAMPLING-RATE',
+      (m) => {
+        const env = m.props('function:sampler').Environment.Variables;
+        env.FAIRLISTEN_POLICY = JSON.stringify({ ...JSON.parse(env.FAIRLISTEN_POLICY), samplingRate: 0.5 });
+      },
+    ],
+    [
+      'cap of 100 recordings a month',
+      'RECORDING-CAPS',
+      (m) => {
+        const env = m.props('function:sampler').Environment.Variables;
+        env.FAIRLISTEN_POLICY = JSON.stringify({
+          ...JSON.parse(env.FAIRLISTEN_POLICY),
+          maxRecordingsPerAgentPerMonth: 100,
+        });
+      },
+    ],
+    [
+      'read Deny statement removed',
+      'RECORDING-READERS',
+      (m) => {
+        const doc = m.recordingsPolicy();
+        doc.Statement = doc.Statement.filter((s: Json) => s.Sid !== 'OnlyNamedRolesReadRecordings');
+      },
+    ],
+    [
+      'rewrite Deny statement removed',
+      'RECORDING-REWRITERS',
+      (m) => {
+        const doc = m.recordingsPolicy();
+        doc.Statement = doc.Statement.filter((s: Json) => s.Sid !== 'OnlyNamedRolesRewriteRecordings');
+      },
+    ],
+    [
+      'a resource pinned to us-east-1',
+      'REGION-EU',
+      (m) => {
+        m.props('function:sampler').Environment.Variables.REPLICA =
+          'arn:aws:s3:us-east-1:111111111111:accesspoint/x';
+      },
+    ],
+    [
+      'call recordings stored in a bucket outside the template',
+      'CONNECT-STORAGE',
+      (m) => {
+        m.resources[m.ofType('AWS::Connect::InstanceStorageConfig')[0]!].Properties.S3Config.BucketName =
+          'somewhere-else';
+      },
+    ],
+  ];
+
+  it.each(cases)('%s fails %s', (_name, id, mutate) => {
+    const r = reportAfter(mutate);
+    expect(failing(r)).toContain(id);
+    expect(r.summary.status).toBe('fail');
+  });
+
+  it('a second bucket receiving recordings without a lifecycle fails REC-RETENTION and names it', () => {
+    const r = reportAfter((m) => {
+      m.resources.ExtraBucket = {
+        Type: 'AWS::S3::Bucket',
+        Properties: { VersioningConfiguration: { Status: 'Enabled' } },
+      };
+      const storage = m.resources[m.ofType('AWS::Connect::InstanceStorageConfig')[0]!];
+      m.resources.ExtraStorage = {
+        Type: 'AWS::Connect::InstanceStorageConfig',
+        Properties: {
+          ...structuredClone(storage.Properties),
+          ResourceType: 'CHAT_TRANSCRIPTS',
+          S3Config: { BucketName: { Ref: 'ExtraBucket' }, BucketPrefix: 'chats' },
+        },
+      };
+    });
+    expect(failing(r)).toEqual(
+      expect.arrayContaining(['REC-RETENTION', 'REC-ENCRYPTION', 'REC-PUBLIC-ACCESS', 'REC-TLS-ONLY']),
+    );
+    expect(result(r, 'REC-RETENTION').detail).toMatch(/ExtraBucket: no enabled lifecycle rule/);
+    expect(failing(r)).not.toContain('CONNECT-STORAGE'); // call recordings still go where they should
+  });
+
+  it('a role granted s3:GetObject on recordings and excepted from the Deny is a reader, and fails unless allowed', () => {
+    const stacks = mutated(base, (m) => {
+      const bucket = m.byRole('bucket:recordings');
+      m.resources.AuditorRole = {
+        Type: 'AWS::IAM::Role',
+        Properties: { AssumeRolePolicyDocument: {} },
+        Metadata: { 'fairlisten:role': 'role:auditor' },
+      };
+      m.resources.AuditorPolicy = {
+        Type: 'AWS::IAM::Policy',
+        Properties: {
+          PolicyName: 'p',
+          Roles: [{ Ref: 'AuditorRole' }],
+          PolicyDocument: {
+            Statement: [
+              {
+                Effect: 'Allow',
+                Action: 's3:Get*',
+                Resource: { 'Fn::Join': ['', [{ 'Fn::GetAtt': [bucket, 'Arn'] }, '/connect/*']] },
+              },
+            ],
+          },
+        },
+      };
+      m.statement('OnlyNamedRolesReadRecordings').Condition = {
+        ArnNotEquals: { 'aws:PrincipalArn': [{ 'Fn::GetAtt': ['AuditorRole', 'Arn'] }] },
+      };
+    });
+    const r = report(stacks);
+    expect(failing(r)).toEqual(['RECORDING-READERS']);
+    const readers = result(r, 'RECORDING-READERS');
+    expect(readers.detail).toMatch(/role:auditor may s3:GetObject, s3:GetObjectVersion/);
+    expect(readers.evidence).toContainEqual(
+      expect.objectContaining({ logicalId: 'AuditorPolicy', note: 'role:auditor may s3:GetObject' }),
+    );
+
+    const allowing = bucketAccessCheck({
+      ...recordingReaders,
+      denySid: 'OnlyNamedRolesReadRecordings',
+      actions: ['s3:GetObject', 's3:GetObjectVersion'],
+      allowed: ['role:auditor'],
+    });
+    expect(report(stacks, [allowing]).summary.status).toBe('pass');
+  });
+
+  it('a role granted s3:* but not excepted from the Deny is not a reader', () => {
+    const r = reportAfter((m) => {
+      m.resources.SneakyRole = {
+        Type: 'AWS::IAM::Role',
+        Properties: {
+          Policies: [
+            {
+              PolicyName: 'x',
+              PolicyDocument: { Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }] },
+            },
+          ],
+        },
+      };
+    });
+    expect(failing(r)).not.toContain('RECORDING-READERS');
+    expect(failing(r)).not.toContain('RECORDING-REWRITERS');
+  });
+});
+
+describe('SEEDS-READERS', () => {
+  const withSeeds = (readerRole: string) =>
+    mutated(base, (m) => {
+      m.resources.SeedsTable = {
+        Type: 'AWS::DynamoDB::GlobalTable',
+        Properties: {},
+        Metadata: { 'fairlisten:role': 'table:seeds' },
+      };
+      m.resources.SeedReaderRole = {
+        Type: 'AWS::IAM::Role',
+        Properties: {},
+        Metadata: { 'fairlisten:role': readerRole },
+      };
+      m.resources.SeedReaderPolicy = {
+        Type: 'AWS::IAM::Policy',
+        Properties: {
+          Roles: [{ Ref: 'SeedReaderRole' }],
+          PolicyDocument: {
+            Statement: [
+              {
+                Effect: 'Allow',
+                Action: ['dynamodb:GetItem'],
+                Resource: [{ 'Fn::GetAtt': ['SeedsTable', 'Arn'] }],
+              },
+            ],
+          },
+        },
+      };
+    });
+
+  it('runs once a table:seeds exists and passes for the seeds role', () => {
+    const r = report(withSeeds('role:seeds'));
+    expect(result(r, 'SEEDS-READERS').status).toBe('pass');
+    expect(result(r, 'SEEDS-READERS').detail).toMatch(/role:seeds/);
+  });
+
+  it('fails for any other reader', () => {
+    const r = report(withSeeds('role:playback'));
+    expect(result(r, 'SEEDS-READERS').detail).toMatch(/role:playback may dynamodb:GetItem/);
+  });
+
+  it('fails with a clear message when required and the table is missing', () => {
+    const required = tableReadersCheck({
+      id: seedsReaders.id,
+      title: seedsReaders.title,
+      concern: 'C2',
+      table: 'table:seeds',
+      readers: ['role:sampler', 'role:seeds'],
+    });
+    const r = report(
+      mutated(base, (m) => {
+        for (const id of Object.keys(m.resources)) {
+          if (m.resources[id].Metadata?.['fairlisten:role'] === 'table:seeds') delete m.resources[id];
+        }
+      }),
+      [required],
+    );
+    expect(result(r, 'SEEDS-READERS').detail).toMatch(/no table marked table:seeds/);
+  });
+});
+
+describe('acknowledgements in the template', () => {
+  it('are read from cdk_nag.rules_to_suppress when present, and a reason-less one fails', () => {
+    const r = reportAfter((m) => {
+      const meta = m.resources[m.byRole('bucket:recordings')].Metadata;
+      meta.cdk_nag = {
+        rules_to_suppress: [
+          ...(meta.cdk_nag?.rules_to_suppress ?? []),
+          { id: 'AwsSolutions-S1', reason: 'because' },
+        ],
+      };
+    });
+    expect(r.acknowledgements).toContainEqual(
+      expect.objectContaining({ ruleId: 'AwsSolutions-S1', source: 'template' }),
+    );
+    expect(r.acknowledgements.every((a) => a.source === 'template')).toBe(true);
+    expect(failing(r)).toEqual(['NAG-ACKNOWLEDGEMENTS']);
+    expect(result(r, 'NAG-ACKNOWLEDGEMENTS').detail).toMatch(/AwsSolutions-S1 has no real reason/);
+  });
+});
+
+describe('the engine', () => {
+  it('turns a throwing check into a failure, not a crash', () => {
+    const broken: Check = {
+      id: 'BROKEN',
+      title: 't',
+      concern: 'platform',
+      run: () => {
+        throw new Error('boom');
+      },
+    };
+    expect(result(report(base, [broken]), 'BROKEN').detail).toMatch(/boom/);
+  });
+
+  it('rejects duplicate ids', () => {
+    expect(() => report(base, [CHECKS[0]!, CHECKS[0]!])).toThrow(/duplicate check id REGION-EU/);
+  });
+
+  it('fails REGION-EU for a stack outside the allowed regions', () => {
+    const [s] = base;
+    const moved = [{ ...s!, region: 'eu-west-2' }] as unknown as StackView[];
+    Object.setPrototypeOf(moved[0], Object.getPrototypeOf(s));
+    expect(
+      failing(
+        report(
+          moved,
+          CHECKS.filter((c) => c.id === 'REGION-EU'),
+        ),
+      ),
+    ).toEqual(['REGION-EU']);
+  });
+});
