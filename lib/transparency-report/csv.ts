@@ -1,0 +1,128 @@
+/**
+ * The transparency report as a spreadsheet: one line per team, then an all-teams line (team id `*`).
+ *
+ * Format (RFC 4180: CRLF line ends, fields with the separator, a quote or a line break are quoted,
+ * quotes doubled):
+ * - `fr` (default) follows the French Excel / LibreOffice convention: `;` separator, decimal comma,
+ *   a UTF-8 byte order mark so accents open correctly, a French header;
+ * - `en`: `,` separator, decimal point, no byte order mark, an English header.
+ * Numbers are never grouped (`12699`, not `12 699`), the recorded share is a percentage with two
+ * decimals, an empty field means "no value" (a team without recorded agents has no listens
+ * median). Text fields starting with = + - @ get a leading apostrophe (spreadsheet formula
+ * injection).
+ */
+import { ALL_TEAMS, type TeamSummary, teamSummaries } from './aggregate';
+import { type Lang, strings } from './i18n';
+import type { MonthData } from './model';
+
+export interface CsvOptions {
+  /** @default 'fr' */
+  lang?: Lang;
+}
+
+export const CSV_FORMAT = {
+  fr: { separator: ';', decimal: ',', bom: '\ufeff' },
+  en: { separator: ',', decimal: '.', bom: '' },
+} as const;
+
+export const CSV_KEYS = [
+  'period',
+  'teamId',
+  'team',
+  'agents',
+  'calls',
+  'recorded',
+  'ratePct',
+  'listensMin',
+  'listensMedian',
+  'listensMax',
+  'coachLoadMax',
+  'deletions',
+  'redactions',
+  'capBreaches',
+] as const;
+
+export function csvField(value: string | number | null | undefined, lang: Lang): string {
+  const { separator, decimal } = CSV_FORMAT[lang];
+  if (value === null || value === undefined) return '';
+  let s: string;
+  if (typeof value === 'number') {
+    s = Number.isInteger(value) ? String(value) : String(Number(value.toFixed(4)));
+    s = s.replace('.', decimal);
+  } else {
+    s = /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
+  }
+  return s.includes(separator) || /["\r\n]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
+}
+
+function values(m: MonthData, r: TeamSummary, allTeams: string): (string | number | null)[] {
+  return [
+    m.period,
+    r.team,
+    r.team === ALL_TEAMS ? allTeams : r.name,
+    r.agents,
+    r.decisions,
+    r.recorded,
+    r.rate === null ? null : Number((r.rate * 100).toFixed(2)),
+    r.listensPerAgent?.min ?? null,
+    r.listensPerAgent?.median ?? null,
+    r.listensPerAgent?.max ?? null,
+    r.coachLoadMax,
+    r.deletions,
+    r.redactions,
+    r.capBreaches.total,
+  ];
+}
+
+export function renderTransparencyCsv(model: MonthData, options: CsvOptions = {}): string {
+  const lang = options.lang ?? 'fr';
+  const t = strings(lang).csv;
+  const { separator, bom } = CSV_FORMAT[lang];
+  const { teams, total } = teamSummaries(model);
+  const line = (fields: (string | number | null)[]) => fields.map((v) => csvField(v, lang)).join(separator);
+  const lines = [
+    line(CSV_KEYS.map((k) => t[k])),
+    ...[...teams, total].map((r) => line(values(model, r, t.allTeams))),
+  ];
+  return `${bom}${lines.join('\r\n')}\r\n`;
+}
+
+/** Parse RFC 4180 text (the report's own, or a spreadsheet's re-export) into rows of fields. */
+export function parseCsv(text: string, separator: string): string[][] {
+  const src = text.startsWith('\ufeff') ? text.slice(1) : text;
+  const rows: string[][] = [];
+  let row: string[] = [];
+  let field = '';
+  let quoted = false;
+  for (let i = 0; i < src.length; i++) {
+    const c = src[i]!;
+    if (quoted) {
+      if (c === '"' && src[i + 1] === '"') {
+        field += '"';
+        i++;
+      } else if (c === '"') quoted = false;
+      else field += c;
+    } else if (c === '"') quoted = true;
+    else if (c === separator) {
+      row.push(field);
+      field = '';
+    } else if (c === '\r' && src[i + 1] === '\n') {
+      row.push(field);
+      rows.push(row);
+      row = [];
+      field = '';
+      i++;
+    } else field += c;
+  }
+  if (field !== '' || row.length > 0) {
+    row.push(field);
+    rows.push(row);
+  }
+  return rows;
+}
+
+/** A CSV number back to a JS number (`12,5` or `12.5`); empty → null. */
+export function csvNumber(field: string, lang: Lang): number | null {
+  if (field === '') return null;
+  return Number(lang === 'fr' ? field.replace(',', '.') : field);
+}

@@ -1,0 +1,237 @@
+/**
+ * A realistic, deterministic month for tests, screenshots and `fairlisten transparency --example`.
+ *
+ * Four teams, 41 agents (two of them staff representatives, never recorded), eight coaches. Calls
+ * fall on working hours (Monday–Saturday, 8:00–19:00 local) and go through the sampler's own rules:
+ * excluded line, caller objection, the lottery at the policy rate, then the paced cap
+ * (lambda/core/pacing.ts). Listens go to the least-loaded coach of another team. Same seed, same
+ * month, byte for byte.
+ */
+import { createHash } from 'node:crypto';
+import { mayRecord } from '../../lambda/core/pacing';
+import { elapsedFraction, periodBounds } from '../../lambda/core/period';
+import type { MonthData } from './model';
+import { monthDataSchema } from './model';
+
+export interface ExampleOptions {
+  /** @default 20270301 */
+  seed?: number;
+  /** A month with a DST change, so days are not all 24 h. @default '2027-03' */
+  period?: string;
+}
+
+function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const TEAMS = [
+  { id: 'particuliers', name: 'Particuliers', agents: 12 },
+  { id: 'professionnels', name: 'Professionnels', agents: 10 },
+  { id: 'recouvrement', name: 'Recouvrement', agents: 8 },
+  { id: 'support', name: 'Support technique', agents: 11 },
+] as const;
+
+const POLICY = {
+  version: '2026-12',
+  samplingRate: 0.2,
+  maxRecordingsPerAgentPerMonth: 8,
+  listensPerAgentPerMonth: { min: 2, max: 4 },
+  maxListensPerCoachPerMonth: 40,
+  retentionDays: 90,
+  playbackUrlTtlSeconds: 300,
+  timezone: 'Europe/Paris',
+};
+
+export function exampleMonthData(options: ExampleOptions = {}): MonthData {
+  const rnd = mulberry32(options.seed ?? 20270301);
+  const period = options.period ?? '2027-03';
+  const tz = POLICY.timezone;
+  const { start, end } = periodBounds(period, tz);
+  const s = start.getTime();
+  const e = end.getTime();
+  const int = (lo: number, hi: number) => lo + Math.floor(rnd() * (hi - lo + 1));
+  const uuid = () => {
+    const h = Array.from({ length: 32 }, () => Math.floor(rnd() * 16).toString(16)).join('');
+    return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-a${h.slice(17, 20)}-${h.slice(20, 32)}`;
+  };
+  const local = new Intl.DateTimeFormat('en-US', {
+    timeZone: tz,
+    hourCycle: 'h23',
+    hour: 'numeric',
+    weekday: 'short',
+  });
+  const workingInstant = (): number => {
+    for (;;) {
+      const t = s + Math.floor(rnd() * (e - s));
+      const parts = local.formatToParts(new Date(t));
+      const hour = Number(parts.find((p) => p.type === 'hour')!.value);
+      const weekday = parts.find((p) => p.type === 'weekday')!.value;
+      if (weekday !== 'Sun' && hour >= 8 && hour < 19) return t;
+    }
+  };
+
+  const reasons = {
+    drawn: 0,
+    'not-drawn': 0,
+    'agent-cap-reached': 0,
+    'excluded-line': 0,
+    'caller-objected': 0,
+    'record-failed': 0,
+    error: 0,
+  };
+  const cap = POLICY.maxRecordingsPerAgentPerMonth;
+  const excludedIds = new Set(['A005', 'A027']);
+  const agents: MonthData['agents'] = [];
+  let n = 0;
+  for (const team of TEAMS) {
+    for (let i = 0; i < team.agents; i++) {
+      const id = `A${String(++n).padStart(3, '0')}`;
+      const excluded = excludedIds.has(id);
+      // Most work full time; some are part-time or joined during the month (few calls, fewer recordings).
+      const volume = rnd() < 0.2 ? int(12, 45) : int(170, 420);
+      const calls = Array.from({ length: volume }, workingInstant).sort((a, b) => a - b);
+      const recordings: { contactId: string; decidedAt: string }[] = [];
+      for (const t of calls) {
+        const f = elapsedFraction(new Date(t), tz);
+        let reason: keyof typeof reasons;
+        if (excluded || rnd() < 0.025) reason = 'excluded-line';
+        else if (rnd() < 0.015) reason = 'caller-objected';
+        else if (rnd() >= POLICY.samplingRate) reason = 'not-drawn';
+        else if (!mayRecord(recordings.length, cap, f)) reason = 'agent-cap-reached';
+        else if (rnd() < 0.01) reason = 'record-failed';
+        else reason = 'drawn';
+        if (n === 17 && reason === 'not-drawn' && rnd() < 0.01) reason = 'error';
+        reasons[reason]++;
+        if (reason === 'drawn') recordings.push({ contactId: uuid(), decidedAt: new Date(t).toISOString() });
+      }
+      agents.push({
+        id,
+        team: team.id,
+        excluded,
+        decisions: calls.length,
+        recorded: recordings.length,
+        recordings,
+        listens: 0,
+        planExtra: 0,
+      });
+    }
+  }
+
+  const coaches: MonthData['coaches'] = TEAMS.flatMap((team, t) => [
+    { id: `K${String(2 * t + 1).padStart(2, '0')}`, team: team.id, listens: 0 },
+    { id: `K${String(2 * t + 2).padStart(2, '0')}`, team: team.id, listens: 0 },
+  ]);
+
+  // Coaching plans: two approved (two extra listens each), one rejected, one expired last month.
+  const planned = [
+    { agent: 'A009', status: 'approved' as const, extra: 2 },
+    { agent: 'A033', status: 'approved' as const, extra: 2 },
+    { agent: 'A021', status: 'rejected' as const, extra: 3 },
+    { agent: 'A014', status: 'expired' as const, extra: 1 },
+  ];
+  const plans: MonthData['plans'] = planned.map((p, i) => {
+    const agent = agents.find((a) => a.id === p.agent)!;
+    if (p.status === 'approved') agent.planExtra = p.extra;
+    return {
+      planId: `plan-${period}-${i + 1}`,
+      agentTeam: agent.team,
+      extraListens: p.extra,
+      status: p.status,
+    };
+  });
+
+  const assignments: MonthData['assignments'] = [];
+  for (const agent of agents) {
+    if (agent.recorded === 0) continue;
+    const wanted = Math.min(
+      agent.recorded,
+      int(POLICY.listensPerAgentPerMonth.min, POLICY.listensPerAgentPerMonth.max) + agent.planExtra,
+    );
+    const pool = [...agent.recordings];
+    for (let k = 0; k < wanted; k++) {
+      const recording = pool.splice(Math.floor(rnd() * pool.length), 1)[0]!;
+      const coach = coaches
+        .filter((c) => c.team !== agent.team && c.listens < POLICY.maxListensPerCoachPerMonth)
+        .sort((x, y) => x.listens - y.listens || (x.id < y.id ? -1 : 1))[0]!;
+      coach.listens++;
+      agent.listens++;
+      assignments.push({
+        contactId: recording.contactId,
+        agentId: agent.id,
+        agentTeam: agent.team,
+        coachId: coach.id,
+        coachTeam: coach.team,
+      });
+    }
+  }
+
+  const recordedAgents = agents.filter((a) => a.recorded > 0);
+  const requests: MonthData['requests'] = [];
+  const addRequest = (
+    kind: 'deletion' | 'redaction',
+    arrival: 'request-first' | 'file-first',
+    status?: string,
+  ) => {
+    const agent = recordedAgents[Math.floor(rnd() * recordedAgents.length)]!;
+    const requested = workingInstant();
+    // Asked during the call: applied when the file lands after the call (tens of seconds to minutes).
+    // Asked afterwards: applied at once (seconds).
+    const seconds = arrival === 'request-first' ? 25 + rnd() * 380 : 0.8 + rnd() * rnd() * 9;
+    const done = status === undefined;
+    requests.push({
+      kind,
+      agentTeam: agent.team,
+      status: (status ?? 'done') as MonthData['requests'][number]['status'],
+      requestedAt: new Date(requested).toISOString(),
+      ...(done ? { completedAt: new Date(requested + Math.round(seconds * 1000)).toISOString() } : {}),
+      arrival,
+    });
+  };
+  for (let i = 0; i < 9; i++) addRequest('deletion', 'file-first');
+  for (let i = 0; i < 6; i++) addRequest('deletion', 'request-first');
+  for (let i = 0; i < 4; i++) addRequest('redaction', 'file-first');
+  for (let i = 0; i < 3; i++) addRequest('redaction', 'request-first');
+  addRequest('redaction', 'file-first', 'failed');
+  addRequest('deletion', 'request-first', 'waiting-for-recording');
+  requests.sort((a, b) => (a.requestedAt < b.requestedAt ? -1 : 1));
+
+  const seed = createHash('sha256')
+    .update(`example seed ${period} ${options.seed ?? 20270301}`)
+    .digest();
+  const decisions = agents.reduce((sum, a) => sum + a.decisions, 0);
+  const model: MonthData = {
+    period,
+    generatedAt: new Date(e + 6 * 3600_000).toISOString(),
+    policy: POLICY,
+    teams: TEAMS.map((t) => ({ id: t.id, name: t.name })),
+    agents,
+    coaches,
+    assignments,
+    plans,
+    requests,
+    reasons,
+    seeds: {
+      commitment: createHash('sha256').update(seed).digest('hex'),
+      committedAt: new Date(s - 7 * 86_400_000 + 9 * 3600_000).toISOString(),
+      revealedAt: new Date(e + 5 * 60_000).toISOString(),
+      commitmentMatches: true,
+    },
+    verification: {
+      decisions: { ok: true, violations: 0 },
+      audit: {
+        ok: true,
+        chains: 7,
+        records: decisions + assignments.length + 2 * requests.length + plans.length,
+      },
+    },
+    capBreaches: 0,
+  };
+  return monthDataSchema.parse(model);
+}

@@ -1,0 +1,694 @@
+/**
+ * Words and number formats of the transparency report, in French (default: the works council's
+ * language) and English. French typography: a no-break space before « : », a narrow no-break space
+ * before « ; ! ? % » and inside guillemets, decimal comma, digit groups with narrow no-break spaces
+ * (Intl fr-FR), dates in the policy time zone.
+ */
+
+export const LANGS = ['fr', 'en'] as const;
+export type Lang = (typeof LANGS)[number];
+
+export const NBSP = '\u00a0';
+export const NNBSP = '\u202f';
+
+/** French spacing: `a : b` → `a\u00a0: b`, `« a »` → `«\u202fa\u202f»`, ` ;`/` ?`/` !`/` %` → narrow. */
+export function frenchSpacing(s: string): string {
+  return s
+    .replace(/ :(?=\s|$)/g, `${NBSP}:`)
+    .replace(/ ([;!?%])/g, `${NNBSP}$1`)
+    .replace(/« /g, `«${NNBSP}`)
+    .replace(/ »/g, `${NNBSP}»`);
+}
+
+export interface Formatters {
+  lang: Lang;
+  int(n: number): string;
+  num(n: number, digits?: number): string;
+  pct(x: number, digits?: number): string;
+  seconds(s: number): string;
+  dateTime(iso: string): string;
+  date(iso: string): string;
+  month(period: string): string;
+}
+
+export function formatters(lang: Lang, timeZone: string): Formatters {
+  const locale = lang === 'fr' ? 'fr-FR' : 'en-GB';
+  const intF = new Intl.NumberFormat(locale, { maximumFractionDigits: 0 });
+  const num = (n: number, digits = 1) =>
+    new Intl.NumberFormat(locale, { maximumFractionDigits: digits, minimumFractionDigits: 0 }).format(n);
+  // fr: a narrow no-break space before % whatever the ICU version puts there.
+  const pct = (x: number, digits = 1) =>
+    new Intl.NumberFormat(locale, {
+      style: 'percent',
+      minimumFractionDigits: digits,
+      maximumFractionDigits: digits,
+    })
+      .format(x)
+      .replace(/[\s\u00a0\u202f]%/, `${NNBSP}%`);
+  const dt = new Intl.DateTimeFormat(locale, { timeZone, dateStyle: 'long', timeStyle: 'short' });
+  const d = new Intl.DateTimeFormat(locale, { timeZone, day: 'numeric', month: 'short' });
+  // French writes the first day of a month as an ordinal: « 1er avril ».
+  const premier = (s: string) => (lang === 'fr' ? s.replace(/^1(?=[\s\u00a0\u202f])/, '1er') : s);
+  const monthF = new Intl.DateTimeFormat(locale, { timeZone: 'UTC', month: 'long', year: 'numeric' });
+  return {
+    lang,
+    int: (n) => intF.format(n),
+    num,
+    pct,
+    seconds: (s) => {
+      if (s < 60) return `${num(s, s < 10 ? 1 : 0)}${NBSP}s`;
+      const m = Math.floor(s / 60);
+      const rest = Math.round(s - m * 60);
+      return rest === 0 ? `${m}${NBSP}min` : `${m}${NBSP}min${NBSP}${rest}${NBSP}s`;
+    },
+    dateTime: (iso) => premier(dt.format(new Date(iso))),
+    date: (iso) => premier(d.format(new Date(iso))),
+    month: (period) => monthF.format(new Date(`${period}-15T00:00:00Z`)),
+  };
+}
+
+type Fn1 = (a: string) => string;
+type Fn2 = (a: string, b: string) => string;
+type Fn3 = (a: string, b: string, c: string) => string;
+
+export interface Strings {
+  title: string;
+  subtitle: string;
+  period: string;
+  generated: string;
+  policyVersion: string;
+  privacyNote: string;
+  timezoneNote: Fn1;
+  allTeams: string;
+  team: string;
+  agents: string;
+  coaches: string;
+  coach: string;
+  agent: string;
+  verdictOk: string;
+  verdictKo: string;
+  concerns: string;
+  ok: string;
+  ko: string;
+  warn: string;
+  kpi: {
+    share: string;
+    shareSub: Fn1;
+    recordings: string;
+    recordingsSub: Fn1;
+    listens: string;
+    listensSub: Fn2;
+    coach: string;
+    coachSub: Fn1;
+    ownTeam: string;
+    ownTeamSub: string;
+    breaches: string;
+    breachesSub: string;
+    verified: string;
+    verifiedSub: string;
+  };
+  s1: {
+    h: string;
+    lead: Fn2;
+    leadKo: string;
+    chartTitle: string;
+    chartDesc: Fn2;
+    ceiling: Fn1;
+    rate: Fn1;
+    calls: string;
+    recorded: string;
+    share: string;
+  };
+  s2: {
+    h: string;
+    lead: Fn1;
+    unitTitle: string;
+    unitDesc: Fn1;
+    cap: Fn1;
+    axis: string;
+    pacingH: string;
+    pacingLead: string;
+    pacingTitle: Fn1;
+    pacingDesc: Fn2;
+    legendLimit: string;
+    legendMax: string;
+    legendMedian: string;
+    legendAgent: string;
+    day: Fn1;
+    min: string;
+    median: string;
+    max: string;
+    atCap: string;
+    checkpoint: Fn1;
+    endOfMonth: string;
+    pacingCaption: string;
+    withinPace: string;
+    abovePace: string;
+  };
+  s3: {
+    h: string;
+    lead: Fn3;
+    chartTitle: string;
+    chartDesc: Fn2;
+    band: Fn2;
+    plan: string;
+    listens: string;
+    plansH: string;
+    plansApproved: string;
+    extraListens: string;
+  };
+  s4: {
+    h: string;
+    lead: Fn2;
+    chartTitle: string;
+    chartDesc: Fn1;
+    cap: Fn1;
+    listens: string;
+    loadMax: string;
+  };
+  s5: {
+    h: string;
+    lead: Fn1;
+    leadKo: Fn1;
+    chartTitle: string;
+    chartDesc: string;
+    rows: string;
+    cols: string;
+    diagonal: string;
+    corner: string;
+  };
+  s6: {
+    h: string;
+    lead: Fn2;
+    chartTitle: string;
+    chartDesc: string;
+    deletion: string;
+    redaction: string;
+    requestFirst: string;
+    fileFirst: string;
+    kind: string;
+    arrival: string;
+    requests: string;
+    done: string;
+    openFailed: string;
+    medianTime: string;
+    maxTime: string;
+    none: string;
+    med: string;
+    arrivalNote: string;
+  };
+  s7: {
+    h: string;
+    lead: string;
+    chartTitle: string;
+    chartDesc: string;
+    commitment: string;
+    committedOn: Fn1;
+    revealedOn: Fn1;
+    notRevealed: string;
+    periodLabel: string;
+    seedMatches: string;
+    seedMismatch: string;
+    committedBefore: string;
+    committedLate: string;
+    decisionsOk: Fn2;
+    decisionsKo: Fn1;
+    auditOk: Fn2;
+    auditKo: string;
+    check: string;
+    result: string;
+  };
+  s8: {
+    h: string;
+    lead: Fn2;
+    chartTitle: string;
+    chartDesc: string;
+    reason: string;
+    count: string;
+    share: string;
+    reasons: Record<string, string>;
+  };
+  footer: {
+    definitions: string;
+    defs: string[];
+    breachesProducer: Fn2;
+  };
+  csv: {
+    period: string;
+    teamId: string;
+    team: string;
+    agents: string;
+    calls: string;
+    recorded: string;
+    ratePct: string;
+    listensMin: string;
+    listensMedian: string;
+    listensMax: string;
+    coachLoadMax: string;
+    deletions: string;
+    redactions: string;
+    capBreaches: string;
+    allTeams: string;
+  };
+}
+
+const en: Strings = {
+  title: 'Call recording transparency report',
+  subtitle:
+    'For the works council: every commitment of the recording policy, checked against the month’s data',
+  period: 'Period',
+  generated: 'Generated',
+  policyVersion: 'Policy version',
+  privacyNote:
+    'Aggregated or pseudonymous data only: teams are named, agents (A…) and coaches (K…) appear under opaque pseudonyms; no name, phone number or recording.',
+  timezoneNote: (tz) => `Times in ${tz}.`,
+  allTeams: 'All teams',
+  team: 'Team',
+  agents: 'Agents',
+  coaches: 'Coaches',
+  coach: 'Coach',
+  agent: 'Agent',
+  verdictOk: 'Every commitment was kept this month',
+  verdictKo: 'At least one commitment was not kept this month: see the sections marked ✗',
+  concerns: 'Concerns',
+  ok: 'kept',
+  ko: 'not kept',
+  warn: 'to watch',
+  kpi: {
+    share: 'Calls recorded',
+    shareSub: (c) => `ceiling ${c}`,
+    recordings: 'Recordings per agent, max',
+    recordingsSub: (c) => `cap ${c} per month`,
+    listens: 'Listens per agent',
+    listensSub: (min, max) => `policy ${min}–${max} (+ approved plan)`,
+    coach: 'Busiest coach',
+    coachSub: (c) => `cap ${c} listens`,
+    ownTeam: 'Listens within own team',
+    ownTeamSub: 'must be 0 (cross-listening)',
+    breaches: 'Cap breaches',
+    breachesSub: 'recordings, listens, coaches',
+    verified: 'Independent checks',
+    verifiedSub: 'lottery, audit log, seed',
+  },
+  s1: {
+    h: 'Share of calls recorded',
+    lead: (max, ceiling) => `The highest team share is ${max}, below the ${ceiling} ceiling.`,
+    leadKo: 'At least one team is above the ceiling.',
+    chartTitle: 'Share of calls recorded, per team',
+    chartDesc: (ceiling, rate) =>
+      `Horizontal bars: recorded calls divided by calls answered, per team and for all teams. Vertical lines: the hard ceiling of ${ceiling} and the lottery rate of ${rate}.`,
+    ceiling: (c) => `ceiling ${c}`,
+    rate: (r) => `lottery rate ${r}`,
+    calls: 'Calls answered',
+    recorded: 'Calls recorded',
+    share: 'Share recorded',
+  },
+  s2: {
+    h: 'Recordings per agent and pacing',
+    lead: (cap) =>
+      `No agent can be recorded more than ${cap} times a month, and the cap is spread over the month: nobody can be targeted in one day.`,
+    unitTitle: 'Recordings per agent, against the monthly cap',
+    unitDesc: (cap) =>
+      `One dot per agent who may be recorded, placed on the number of their recordings this month, one row per team. The red line is the cap of ${cap}.`,
+    cap: (c) => `cap ${c}`,
+    axis: 'recordings in the month',
+    pacingH: 'Pacing across the month',
+    pacingLead:
+      'Cumulative recordings of each agent, day by day, under the pacing staircase ceil(cap × elapsed share of the month).',
+    pacingTitle: (team) => `Pacing: ${team}`,
+    pacingDesc: (team, cap) =>
+      `${team}: cumulative recordings per agent (thin lines), the highest and the median agent, against the pacing staircase rising to ${cap}.`,
+    legendLimit: 'pacing limit',
+    legendMax: 'highest agent',
+    legendMedian: 'median agent',
+    legendAgent: 'each agent',
+    day: (d) => `day ${d}`,
+    min: 'Min',
+    median: 'Median',
+    max: 'Max',
+    atCap: 'Agents at the cap',
+    checkpoint: (d) => `Day ${d}`,
+    endOfMonth: 'End',
+    pacingCaption: 'Highest cumulative recordings of an agent / pacing limit, at the end of the day',
+    withinPace: 'Every agent stayed under the pacing limit every day.',
+    abovePace: 'An agent went above the pacing limit.',
+  },
+  s3: {
+    h: 'Listens per agent',
+    lead: (min, max, extra) =>
+      `Every recorded agent gets between ${min} and ${max} listens; more only with an approved coaching plan (${extra} extra listens this month).`,
+    chartTitle: 'Listens per agent: minimum, median and maximum per team',
+    chartDesc: (min, max) =>
+      `For each team, a line from the fewest to the most listens an agent got, with a mark at the median. The green band is the policy range ${min} to ${max}.`,
+    band: (min, max) => `policy ${min}–${max}`,
+    plan: '+ plan',
+    listens: 'Listens',
+    plansH: 'Coaching plans',
+    plansApproved: 'Approved plans',
+    extraListens: 'Extra listens',
+  },
+  s4: {
+    h: 'Coach workload',
+    lead: (max, cap) => `The busiest coach had ${max} listens, against a cap of ${cap}.`,
+    chartTitle: 'Listens per coach, against the coach cap',
+    chartDesc: (cap) =>
+      `One bar per coach (pseudonymous), coloured by the coach’s team. The red line is the cap of ${cap}.`,
+    cap: (c) => `cap ${c}`,
+    listens: 'Listens',
+    loadMax: 'Busiest coach',
+  },
+  s5: {
+    h: 'Who listened to whom',
+    lead: (n) => `${n} listens, all by a coach of another team: the diagonal is empty.`,
+    leadKo: (n) => `${n} listens were by a coach of the agent’s own team.`,
+    chartTitle: 'Cross-team listening matrix',
+    chartDesc:
+      'Rows: the coach’s team. Columns: the agent’s team. Each cell gives the number of listens. The diagonal (same team) must be empty.',
+    rows: 'Coach’s team',
+    cols: 'Agent’s team',
+    diagonal: 'same team',
+    corner: 'Coach ↓ / agent →',
+  },
+  s6: {
+    h: 'Deletions and redactions',
+    lead: (n, median) => `${n} requests; done in ${median} (median) when the recording already existed.`,
+    chartTitle: 'Time to complete deletions and redactions',
+    chartDesc:
+      'For each kind of request and arrival order, a light bar to the slowest and a dark bar to the median time from request to completion (logarithmic scale).',
+    deletion: 'Deletion',
+    redaction: 'Redaction',
+    requestFirst: 'asked during the call',
+    fileFirst: 'asked after the call',
+    kind: 'Request',
+    arrival: 'Arrival',
+    requests: 'Requests',
+    done: 'Done',
+    openFailed: 'Pending / failed',
+    medianTime: 'Median time',
+    maxTime: 'Slowest',
+    none: 'none done',
+    med: 'median',
+    arrivalNote:
+      'Asked during the call: the recording is applied as soon as its file arrives, after the call ends; the time includes the rest of the call.',
+  },
+  s7: {
+    h: 'Lottery seed and verification',
+    lead: 'The lottery seed is committed before the month and revealed after it: anyone can recompute every decision.',
+    chartTitle: 'Seed commitment and reveal, around the month',
+    chartDesc:
+      'A time line: the commitment is published before the month starts, the seed is revealed after it ends.',
+    commitment: 'Commitment (SHA-256)',
+    committedOn: (d) => `committed ${d}`,
+    revealedOn: (d) => `revealed ${d}`,
+    notRevealed: 'not revealed yet',
+    periodLabel: 'the month',
+    seedMatches: 'The revealed seed matches the commitment',
+    seedMismatch: 'The revealed seed does NOT match the commitment',
+    committedBefore: 'Committed before the month started',
+    committedLate: 'Committed AFTER the month started',
+    decisionsOk: (n, v) => `${n} decisions recomputed from the seed, ${v} difference`,
+    decisionsKo: (v) => `${v} decisions differ from the recomputation`,
+    auditOk: (c, r) => `Audit log intact: ${c} hash chains, ${r} records`,
+    auditKo: 'Audit log chain BROKEN',
+    check: 'Check',
+    result: 'Result',
+  },
+  s8: {
+    h: 'Why calls were or were not recorded',
+    lead: (drawn, notDrawn) => `${drawn} of calls were recorded; ${notDrawn} were not drawn by the lottery.`,
+    chartTitle: 'Decisions by reason',
+    chartDesc: 'One bar per reason, with the number of calls and its share of all calls answered.',
+    reason: 'Reason',
+    count: 'Calls',
+    share: 'Share',
+    reasons: {
+      drawn: 'Drawn and recorded',
+      'not-drawn': 'Not drawn',
+      'agent-cap-reached': 'Drawn, agent at the paced cap',
+      'excluded-line': 'Excluded line or agent',
+      'caller-objected': 'Caller objected',
+      'record-failed': 'Drawn, recording failed',
+      error: 'Error (not recorded)',
+    },
+  },
+  footer: {
+    definitions: 'Definitions',
+    defs: [
+      'Share recorded = calls recorded ÷ calls answered (excluded lines included).',
+      'Recordings per agent: agents who may be recorded. Listens per agent: agents with at least one recording.',
+      'Median: the middle value (the mean of the two middle values for an even count).',
+      'Cap breach: an agent recorded above the cap, an agent listened to above the maximum plus an approved plan, a coach above the coach cap.',
+    ],
+    breachesProducer: (recount, producer) =>
+      `Cap breaches recounted here: ${recount}; reported by the checks: ${producer}.`,
+  },
+  csv: {
+    period: 'period',
+    teamId: 'team_id',
+    team: 'team',
+    agents: 'agents',
+    calls: 'calls',
+    recorded: 'recorded',
+    ratePct: 'recorded_pct',
+    listensMin: 'listens_min',
+    listensMedian: 'listens_median',
+    listensMax: 'listens_max',
+    coachLoadMax: 'coach_load_max',
+    deletions: 'deletions',
+    redactions: 'redactions',
+    capBreaches: 'cap_breaches',
+    allTeams: 'All teams',
+  },
+};
+
+const frRaw: Strings = {
+  title: 'Rapport de transparence de l’enregistrement des appels',
+  subtitle:
+    'Pour le CSE : chaque engagement de la politique d’enregistrement, vérifié sur les données du mois',
+  period: 'Période',
+  generated: 'Généré le',
+  policyVersion: 'Version de la politique',
+  privacyNote:
+    'Données agrégées ou pseudonymisées uniquement : les équipes sont nommées, les agents (A…) et les coachs (K…) apparaissent sous des pseudonymes opaques ; aucun nom, numéro de téléphone ni enregistrement.',
+  timezoneNote: (tz) => `Heures en ${tz}.`,
+  allTeams: 'Toutes équipes',
+  team: 'Équipe',
+  agents: 'Agents',
+  coaches: 'Coachs',
+  coach: 'Coach',
+  agent: 'Agent',
+  verdictOk: 'Tous les engagements ont été tenus ce mois-ci',
+  verdictKo: 'Au moins un engagement n’a pas été tenu ce mois-ci : voir les sections marquées ✗',
+  concerns: 'Préoccupations',
+  ok: 'tenu',
+  ko: 'non tenu',
+  warn: 'à surveiller',
+  kpi: {
+    share: 'Appels enregistrés',
+    shareSub: (c) => `plafond ${c}`,
+    recordings: 'Enregistrements par agent, max',
+    recordingsSub: (c) => `plafond ${c} par mois`,
+    listens: 'Écoutes par agent',
+    listensSub: (min, max) => `politique ${min}–${max} (+ plan approuvé)`,
+    coach: 'Coach le plus chargé',
+    coachSub: (c) => `plafond ${c} écoutes`,
+    ownTeam: 'Écoutes dans sa propre équipe',
+    ownTeamSub: 'doit valoir 0 (écoutes croisées)',
+    breaches: 'Dépassements de plafond',
+    breachesSub: 'enregistrements, écoutes, coachs',
+    verified: 'Vérifications indépendantes',
+    verifiedSub: 'tirage, journal d’audit, graine',
+  },
+  s1: {
+    h: 'Part des appels enregistrés',
+    lead: (max, ceiling) =>
+      `La part la plus élevée d’une équipe est de ${max}, sous le plafond de ${ceiling}.`,
+    leadKo: 'Au moins une équipe dépasse le plafond.',
+    chartTitle: 'Part des appels enregistrés, par équipe',
+    chartDesc: (ceiling, rate) =>
+      `Barres horizontales : appels enregistrés divisés par appels traités, par équipe et pour toutes les équipes. Lignes verticales : le plafond impératif de ${ceiling} et le taux du tirage de ${rate}.`,
+    ceiling: (c) => `plafond ${c}`,
+    rate: (r) => `taux du tirage ${r}`,
+    calls: 'Appels traités',
+    recorded: 'Appels enregistrés',
+    share: 'Part enregistrée',
+  },
+  s2: {
+    h: 'Enregistrements par agent et rythme',
+    lead: (cap) =>
+      `Aucun agent ne peut être enregistré plus de ${cap} fois par mois, et ce plafond est réparti sur le mois : personne ne peut être ciblé en une journée.`,
+    unitTitle: 'Enregistrements par agent, face au plafond mensuel',
+    unitDesc: (cap) =>
+      `Un point par agent pouvant être enregistré, placé sur son nombre d’enregistrements du mois, une ligne par équipe. La ligne rouge est le plafond de ${cap}.`,
+    cap: (c) => `plafond ${c}`,
+    axis: 'enregistrements dans le mois',
+    pacingH: 'Rythme au fil du mois',
+    pacingLead:
+      'Enregistrements cumulés de chaque agent, jour après jour, sous l’escalier de rythme : arrondi supérieur de (plafond × part écoulée du mois).',
+    pacingTitle: (team) => `Rythme : ${team}`,
+    pacingDesc: (team, cap) =>
+      `${team} : enregistrements cumulés par agent (traits fins), l’agent le plus enregistré et l’agent médian, face à l’escalier de rythme qui monte jusqu’à ${cap}.`,
+    legendLimit: 'limite de rythme',
+    legendMax: 'agent le plus enregistré',
+    legendMedian: 'agent médian',
+    legendAgent: 'chaque agent',
+    day: (d) => `jour ${d}`,
+    min: 'Min',
+    median: 'Médiane',
+    max: 'Max',
+    atCap: 'Agents au plafond',
+    checkpoint: (d) => `Jour ${d}`,
+    endOfMonth: 'Fin',
+    pacingCaption: 'Cumul le plus élevé d’un agent / limite de rythme, en fin de journée',
+    withinPace: 'Chaque agent est resté sous la limite de rythme chaque jour.',
+    abovePace: 'Un agent a dépassé la limite de rythme.',
+  },
+  s3: {
+    h: 'Écoutes par agent',
+    lead: (min, max, extra) =>
+      `Chaque agent enregistré reçoit entre ${min} et ${max} écoutes ; davantage seulement avec un plan d’accompagnement approuvé (${extra} écoutes supplémentaires ce mois-ci).`,
+    chartTitle: 'Écoutes par agent : minimum, médiane et maximum par équipe',
+    chartDesc: (min, max) =>
+      `Pour chaque équipe, un trait du plus petit au plus grand nombre d’écoutes reçues par un agent, avec une marque à la médiane. La bande verte est la fourchette de la politique, de ${min} à ${max}.`,
+    band: (min, max) => `politique ${min}–${max}`,
+    plan: '+ plan',
+    listens: 'Écoutes',
+    plansH: 'Plans d’accompagnement',
+    plansApproved: 'Plans approuvés',
+    extraListens: 'Écoutes supplémentaires',
+  },
+  s4: {
+    h: 'Charge des coachs',
+    lead: (max, cap) => `Le coach le plus chargé a eu ${max} écoutes, pour un plafond de ${cap}.`,
+    chartTitle: 'Écoutes par coach, face au plafond des coachs',
+    chartDesc: (cap) =>
+      `Une barre par coach (pseudonyme), colorée selon l’équipe du coach. La ligne rouge est le plafond de ${cap}.`,
+    cap: (c) => `plafond ${c}`,
+    listens: 'Écoutes',
+    loadMax: 'Coach le plus chargé',
+  },
+  s5: {
+    h: 'Qui a écouté qui',
+    lead: (n) => `${n} écoutes, toutes par un coach d’une autre équipe : la diagonale est vide.`,
+    leadKo: (n) => `${n} écoutes ont été faites par un coach de l’équipe de l’agent.`,
+    chartTitle: 'Matrice des écoutes croisées entre équipes',
+    chartDesc:
+      'Lignes : l’équipe du coach. Colonnes : l’équipe de l’agent. Chaque case donne le nombre d’écoutes. La diagonale (même équipe) doit être vide.',
+    rows: 'Équipe du coach',
+    cols: 'Équipe de l’agent',
+    diagonal: 'même équipe',
+    corner: 'Coach ↓ / agent →',
+  },
+  s6: {
+    h: 'Suppressions et caviardages',
+    lead: (n, median) =>
+      `${n} demandes ; traitées en ${median} (médiane) quand l’enregistrement existait déjà.`,
+    chartTitle: 'Délai de traitement des suppressions et caviardages',
+    chartDesc:
+      'Pour chaque type de demande et ordre d’arrivée, une barre claire jusqu’au délai le plus long et une barre foncée jusqu’au délai médian entre la demande et son exécution (échelle logarithmique).',
+    deletion: 'Suppression',
+    redaction: 'Caviardage',
+    requestFirst: 'demandé pendant l’appel',
+    fileFirst: 'demandé après l’appel',
+    kind: 'Demande',
+    arrival: 'Arrivée',
+    requests: 'Demandes',
+    done: 'Traitées',
+    openFailed: 'En attente / échec',
+    medianTime: 'Délai médian',
+    maxTime: 'Délai max',
+    none: 'aucune traitée',
+    med: 'médiane',
+    arrivalNote:
+      'Demandé pendant l’appel : la demande est exécutée dès que le fichier arrive, après la fin de l’appel ; le délai inclut la suite de l’appel.',
+  },
+  s7: {
+    h: 'Graine du tirage et vérifications',
+    lead: 'La graine du tirage est engagée avant le mois et révélée après : chacun peut recalculer toutes les décisions.',
+    chartTitle: 'Engagement et révélation de la graine, autour du mois',
+    chartDesc:
+      'Une frise : l’engagement est publié avant le début du mois, la graine est révélée après sa fin.',
+    commitment: 'Engagement (SHA-256)',
+    committedOn: (d) => `engagée le ${d}`,
+    revealedOn: (d) => `révélée le ${d}`,
+    notRevealed: 'pas encore révélée',
+    periodLabel: 'le mois',
+    seedMatches: 'La graine révélée correspond à l’engagement',
+    seedMismatch: 'La graine révélée NE correspond PAS à l’engagement',
+    committedBefore: 'Engagée avant le début du mois',
+    committedLate: 'Engagée APRÈS le début du mois',
+    decisionsOk: (n, v) => `${n} décisions recalculées à partir de la graine, ${v} écart`,
+    decisionsKo: (v) => `${v} décisions diffèrent du recalcul`,
+    auditOk: (c, r) => `Journal d’audit intact : ${c} chaînes de hachage, ${r} enregistrements`,
+    auditKo: 'Chaîne du journal d’audit ROMPUE',
+    check: 'Vérification',
+    result: 'Résultat',
+  },
+  s8: {
+    h: 'Pourquoi un appel a été enregistré ou non',
+    lead: (drawn, notDrawn) =>
+      `${drawn} des appels ont été enregistrés ; ${notDrawn} n’ont pas été tirés au sort.`,
+    chartTitle: 'Décisions par motif',
+    chartDesc: 'Une barre par motif, avec le nombre d’appels et sa part de tous les appels traités.',
+    reason: 'Motif',
+    count: 'Appels',
+    share: 'Part',
+    reasons: {
+      drawn: 'Tiré et enregistré',
+      'not-drawn': 'Non tiré',
+      'agent-cap-reached': 'Tiré, agent au plafond de rythme',
+      'excluded-line': 'Ligne ou agent exclu',
+      'caller-objected': 'Opposition de l’appelant',
+      'record-failed': 'Tiré, échec de l’enregistrement',
+      error: 'Erreur (non enregistré)',
+    },
+  },
+  footer: {
+    definitions: 'Définitions',
+    defs: [
+      'Part enregistrée = appels enregistrés ÷ appels traités (lignes exclues comprises).',
+      'Enregistrements par agent : agents pouvant être enregistrés. Écoutes par agent : agents ayant au moins un enregistrement.',
+      'Médiane : la valeur du milieu (la moyenne des deux valeurs du milieu pour un nombre pair).',
+      'Dépassement de plafond : un agent enregistré au-delà du plafond, un agent écouté au-delà du maximum plus un plan approuvé, un coach au-delà du plafond des coachs.',
+    ],
+    breachesProducer: (recount, producer) =>
+      `Dépassements recomptés ici : ${recount} ; signalés par les contrôles : ${producer}.`,
+  },
+  csv: {
+    period: 'période',
+    teamId: 'id_équipe',
+    team: 'équipe',
+    agents: 'agents',
+    calls: 'appels',
+    recorded: 'enregistrés',
+    ratePct: 'part_enregistrée_pct',
+    listensMin: 'écoutes_min',
+    listensMedian: 'écoutes_médiane',
+    listensMax: 'écoutes_max',
+    coachLoadMax: 'charge_coach_max',
+    deletions: 'suppressions',
+    redactions: 'caviardages',
+    capBreaches: 'dépassements_plafond',
+    allTeams: 'Toutes équipes',
+  },
+};
+
+/** Apply French spacing to every string (and to the results of every function) of a table. */
+function spaced<T>(value: T): T {
+  if (typeof value === 'string') return frenchSpacing(value) as T;
+  if (typeof value === 'function') {
+    const fn = value as (...args: string[]) => string;
+    return ((...args: string[]) => frenchSpacing(fn(...args))) as T;
+  }
+  if (Array.isArray(value)) return value.map(spaced) as T;
+  if (value && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, spaced(v)])) as T;
+  }
+  return value;
+}
+
+const fr: Strings = { ...spaced(frRaw), csv: frRaw.csv };
+
+export function strings(lang: Lang): Strings {
+  return lang === 'fr' ? fr : en;
+}

@@ -1,0 +1,264 @@
+/**
+ * The input of the works council's transparency report: one month, as the simulation (or an export
+ * of the live tables) writes it to `DIR/month.json`.
+ *
+ * Aggregated or pseudonymous only: teams have names, people do not. Agents and coaches appear under
+ * opaque pseudonyms (`A017`, `K03`: one to three capital letters and two to six digits), never a
+ * name, a Connect user id, an e-mail or a phone number; requests carry no contact id. The schema
+ * rejects anything else, so a careless producer cannot leak an identity into the council's report.
+ *
+ * Consistency is checked too (`superRefine`): the page shows each number once, and the tests compare
+ * the page with this model, so the model itself must not contradict itself (an agent's `listens` is
+ * the number of its assignments, `recorded` the number of its recordings, the reasons add up to the
+ * decisions …). A violation names the path and both numbers.
+ */
+import { z } from 'zod';
+import { isPeriod, periodOf } from '../../lambda/core/period';
+import { REQUEST_STATUSES } from '../../lambda/shared/requests';
+
+export const REASON_KEYS = [
+  'drawn',
+  'not-drawn',
+  'agent-cap-reached',
+  'excluded-line',
+  'caller-objected',
+  'record-failed',
+  'error',
+] as const;
+export type ReasonKey = (typeof REASON_KEYS)[number];
+
+export const PLAN_STATUSES = ['proposed', 'approved', 'rejected', 'expired'] as const;
+export const REQUEST_KINDS = ['deletion', 'redaction'] as const;
+export const ARRIVALS = ['request-first', 'file-first'] as const;
+export type RequestKind = (typeof REQUEST_KINDS)[number];
+export type Arrival = (typeof ARRIVALS)[number];
+
+/** An opaque pseudonym: `A017` (agent), `K03` (coach). Not a name, not a UUID. */
+export const PSEUDONYM_RE = /^[A-Z]{1,3}\d{2,6}$/;
+const TEAM_ID_RE = /^[a-z0-9][a-z0-9-]{0,39}$/;
+
+const count = z.number().int().nonnegative();
+const instant = z.iso.datetime({ offset: true });
+const pseudonym = (what: string) =>
+  z.string().regex(PSEUDONYM_RE, {
+    error: (iss) =>
+      `${what} ${JSON.stringify(iss.input)} is not an opaque pseudonym like A017 (no names or Connect ids in the council's report)`,
+  });
+const teamId = z
+  .string()
+  .regex(TEAM_ID_RE, { error: (iss) => `team id ${JSON.stringify(iss.input)} must match ${TEAM_ID_RE}` });
+
+export const policySummarySchema = z.strictObject({
+  version: z.string().min(1).max(64),
+  samplingRate: z.number().gt(0).max(0.3),
+  maxRecordingsPerAgentPerMonth: z.number().int().min(1).max(30),
+  listensPerAgentPerMonth: z
+    .strictObject({ min: z.number().int().min(0), max: z.number().int().min(1) })
+    .refine((l) => l.min <= l.max, { error: 'listensPerAgentPerMonth.min is above max' }),
+  maxListensPerCoachPerMonth: z.number().int().min(1),
+  retentionDays: z.number().int().min(1).max(90),
+  playbackUrlTtlSeconds: z.number().int().min(1).max(300),
+  timezone: z.string().refine(
+    (tz) => {
+      try {
+        new Intl.DateTimeFormat('en', { timeZone: tz });
+        return true;
+      } catch {
+        return false;
+      }
+    },
+    { error: (iss) => `timezone ${JSON.stringify(iss.input)} is not an IANA time zone` },
+  ),
+});
+
+export const agentSchema = z.strictObject({
+  id: pseudonym('agent id'),
+  team: teamId,
+  /** Never recorded (staff representative, excluded line). */
+  excluded: z.boolean(),
+  /** Sampler decisions of the month (every call the agent answered). */
+  decisions: count,
+  /** Calls recorded (reason `drawn`); equals `recordings.length`. */
+  recorded: count,
+  /** One entry per recording, with the sampler's decision instant (for the pacing chart). */
+  recordings: z.array(z.strictObject({ contactId: z.string().min(1).max(128), decidedAt: instant })),
+  /** Listens assigned to this agent's recordings; equals its number of assignments. */
+  listens: count,
+  /** Extra listens granted by an approved coaching plan this month (0 without one). */
+  planExtra: count,
+});
+
+export const coachSchema = z.strictObject({
+  id: pseudonym('coach id'),
+  team: teamId,
+  /** Listens assigned to this coach; equals its number of assignments. */
+  listens: count,
+});
+
+export const assignmentSchema = z.strictObject({
+  contactId: z.string().min(1).max(128),
+  agentId: pseudonym('assignment agentId'),
+  agentTeam: teamId,
+  coachId: pseudonym('assignment coachId'),
+  coachTeam: teamId,
+});
+
+export const planSchema = z.strictObject({
+  planId: z.string().min(1).max(64),
+  agentTeam: teamId,
+  extraListens: count,
+  status: z.enum(PLAN_STATUSES),
+});
+
+export const requestSchema = z.strictObject({
+  kind: z.enum(REQUEST_KINDS),
+  /** Team of the agent whose recording it is (for the per-team counts). */
+  agentTeam: teamId,
+  status: z.enum(REQUEST_STATUSES),
+  requestedAt: instant,
+  /** When the deletion or redaction was applied (status `done`). */
+  completedAt: instant.optional(),
+  /** `request-first`: asked during the call, applied when the file arrived; `file-first`: asked after. */
+  arrival: z.enum(ARRIVALS),
+});
+
+export const monthDataSchema = z
+  .strictObject({
+    period: z
+      .string()
+      .refine(isPeriod, { error: (iss) => `period ${JSON.stringify(iss.input)} is not YYYY-MM` }),
+    generatedAt: instant,
+    policy: policySummarySchema,
+    teams: z
+      .array(z.strictObject({ id: teamId, name: z.string().trim().min(1).max(60) }))
+      .min(1)
+      .max(24),
+    agents: z.array(agentSchema),
+    coaches: z.array(coachSchema),
+    assignments: z.array(assignmentSchema),
+    plans: z.array(planSchema),
+    requests: z.array(requestSchema),
+    reasons: z.strictObject(
+      Object.fromEntries(REASON_KEYS.map((k) => [k, count])) as Record<ReasonKey, typeof count>,
+    ),
+    seeds: z.strictObject({
+      /** SHA-256 commitment of the month's seed, published before the month. */
+      commitment: z.string().regex(/^[0-9a-f]{64}$/),
+      committedAt: instant,
+      /** Absent while the seed is not revealed yet. */
+      revealedAt: instant.optional(),
+      /** The revealed seed hashes to the commitment. */
+      commitmentMatches: z.boolean(),
+    }),
+    verification: z.strictObject({
+      /** `fairlisten verify`: every decision recomputed from the revealed seed. */
+      decisions: z.strictObject({ ok: z.boolean(), violations: count }),
+      /** `fairlisten audit verify`: hash chains unbroken. */
+      audit: z.strictObject({ ok: z.boolean(), chains: count, records: count }),
+    }),
+    /** Cap breaches counted by the producer's own checks (the report recounts them from the data). */
+    capBreaches: count,
+  })
+  .superRefine((m, ctx) => {
+    const issue = (path: (string | number)[], message: string) =>
+      ctx.addIssue({ code: 'custom', path, message });
+    const teams = new Set<string>();
+    m.teams.forEach((t, i) => {
+      if (teams.has(t.id)) issue(['teams', i, 'id'], `duplicate team id ${t.id}`);
+      teams.add(t.id);
+    });
+    const knownTeam = (path: (string | number)[], team: string) => {
+      if (!teams.has(team)) issue(path, `unknown team ${JSON.stringify(team)}`);
+    };
+    const agents = new Map<string, (typeof m.agents)[number]>();
+    const listensOf = new Map<string, number>();
+    const loadOf = new Map<string, number>();
+    m.agents.forEach((a, i) => {
+      if (agents.has(a.id)) issue(['agents', i, 'id'], `duplicate agent ${a.id}`);
+      agents.set(a.id, a);
+      knownTeam(['agents', i, 'team'], a.team);
+      if (a.recorded !== a.recordings.length)
+        issue(
+          ['agents', i, 'recorded'],
+          `recorded ${a.recorded} but ${a.recordings.length} recordings listed`,
+        );
+      if (a.recorded > a.decisions)
+        issue(['agents', i, 'recorded'], `recorded ${a.recorded} exceeds decisions ${a.decisions}`);
+      if (a.excluded && a.recorded > 0)
+        issue(['agents', i, 'recorded'], `excluded agent ${a.id} has recordings`);
+      a.recordings.forEach((r, j) => {
+        if (periodOf(new Date(r.decidedAt), m.policy.timezone) !== m.period)
+          issue(['agents', i, 'recordings', j, 'decidedAt'], `${r.decidedAt} is outside period ${m.period}`);
+      });
+    });
+    const coaches = new Map<string, (typeof m.coaches)[number]>();
+    m.coaches.forEach((c, i) => {
+      if (coaches.has(c.id) || agents.has(c.id)) issue(['coaches', i, 'id'], `duplicate pseudonym ${c.id}`);
+      coaches.set(c.id, c);
+      knownTeam(['coaches', i, 'team'], c.team);
+    });
+    m.assignments.forEach((x, i) => {
+      const agent = agents.get(x.agentId);
+      const coach = coaches.get(x.coachId);
+      if (!agent) issue(['assignments', i, 'agentId'], `unknown agent ${x.agentId}`);
+      else if (agent.team !== x.agentTeam)
+        issue(
+          ['assignments', i, 'agentTeam'],
+          `agent ${x.agentId} is in team ${agent.team}, not ${x.agentTeam}`,
+        );
+      if (!coach) issue(['assignments', i, 'coachId'], `unknown coach ${x.coachId}`);
+      else if (coach.team !== x.coachTeam)
+        issue(
+          ['assignments', i, 'coachTeam'],
+          `coach ${x.coachId} is in team ${coach.team}, not ${x.coachTeam}`,
+        );
+      listensOf.set(x.agentId, (listensOf.get(x.agentId) ?? 0) + 1);
+      loadOf.set(x.coachId, (loadOf.get(x.coachId) ?? 0) + 1);
+    });
+    m.agents.forEach((a, i) => {
+      const n = listensOf.get(a.id) ?? 0;
+      if (a.listens !== n) issue(['agents', i, 'listens'], `listens ${a.listens} but ${n} assignments`);
+    });
+    m.coaches.forEach((c, i) => {
+      const n = loadOf.get(c.id) ?? 0;
+      if (c.listens !== n) issue(['coaches', i, 'listens'], `listens ${c.listens} but ${n} assignments`);
+    });
+    m.plans.forEach((p, i) => {
+      knownTeam(['plans', i, 'agentTeam'], p.agentTeam);
+    });
+    m.requests.forEach((r, i) => {
+      knownTeam(['requests', i, 'agentTeam'], r.agentTeam);
+      if (r.status === 'done' && !r.completedAt)
+        issue(['requests', i, 'completedAt'], 'a done request needs completedAt');
+      if (r.completedAt && Date.parse(r.completedAt) < Date.parse(r.requestedAt))
+        issue(
+          ['requests', i, 'completedAt'],
+          `completedAt ${r.completedAt} is before requestedAt ${r.requestedAt}`,
+        );
+    });
+    const decisions = m.agents.reduce((s, a) => s + a.decisions, 0);
+    const recorded = m.agents.reduce((s, a) => s + a.recorded, 0);
+    const reasons = REASON_KEYS.reduce((s, k) => s + m.reasons[k], 0);
+    if (reasons !== decisions)
+      issue(['reasons'], `reasons add up to ${reasons} but agents have ${decisions} decisions`);
+    if (m.reasons.drawn !== recorded)
+      issue(['reasons', 'drawn'], `drawn ${m.reasons.drawn} but agents have ${recorded} recordings`);
+  });
+
+export type MonthData = z.output<typeof monthDataSchema>;
+export type MonthDataInput = z.input<typeof monthDataSchema>;
+
+export class MonthDataError extends Error {
+  override readonly name = 'MonthDataError';
+}
+
+/** Validate month data; the error lists every problem with its path. */
+export function parseMonthData(value: unknown, source = 'month data'): MonthData {
+  const result = monthDataSchema.safeParse(value);
+  if (result.success) return result.data;
+  const lines = result.error.issues
+    .slice(0, 20)
+    .map((i) => `  - ${i.path.join('.') || '(root)'}: ${i.message}`);
+  const more = result.error.issues.length > 20 ? `\n  … and ${result.error.issues.length - 20} more` : '';
+  throw new MonthDataError(`Invalid ${source}:\n${lines.join('\n')}${more}`);
+}

@@ -1,0 +1,102 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { run } from '../../../lib/cli/transparency';
+import { exampleMonthData } from '../../../lib/transparency-report/example';
+import { frenchSpacing } from '../../../lib/transparency-report/i18n';
+import { renderTransparencyHtml, writeTransparencyReport } from '../../../lib/transparency-report/index';
+
+const m = exampleMonthData();
+const root = mkdtempSync(join(tmpdir(), 'transparency-html-'));
+afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+describe('transparency HTML (no browser)', () => {
+  it('is self-contained: no script, no external URL, a CSP that forbids fetching', () => {
+    const html = renderTransparencyHtml(m);
+    expect(html).toMatch(/^<!doctype html>\n<html lang="fr">/);
+    expect(html).toContain(`default-src 'none'`);
+    expect(html).not.toMatch(/<script|<link|<img|@import|url\((?!#)/i);
+    expect(html.replaceAll('http://www.w3.org/2000/svg', '')).not.toMatch(/https?:\/\//);
+  });
+
+  it('labels every chart with a title and a description', () => {
+    const html = renderTransparencyHtml(m, { lang: 'en' });
+    expect(html).toMatch(/^<!doctype html>\n<html lang="en">/);
+    const svgs = [...html.matchAll(/<svg [^>]*aria-labelledby="([^"]+)"/g)];
+    expect(svgs.length).toBe(13);
+    for (const [, ids] of svgs) {
+      const [title, desc] = ids!.split(' ');
+      expect(html).toContain(`<title id="${title}">`);
+      expect(html).toContain(`<desc id="${desc}">`);
+    }
+  });
+
+  it('escapes team names', () => {
+    const odd = structuredClone(m);
+    odd.teams[0]!.name = '<script>alert(1)</script> & "co"';
+    const html = renderTransparencyHtml(odd);
+    expect(html).not.toContain('<script>');
+    expect(html).toContain('&lt;script&gt;');
+  });
+
+  it('uses French typography', () => {
+    expect(frenchSpacing('Période : mars ; « oui » ? 30 %')).toBe(
+      'Période\u00a0: mars\u202f; «\u202foui\u202f»\u202f? 30\u202f%',
+    );
+    const html = renderTransparencyHtml(m);
+    expect(html).toContain('Période\u00a0: <b');
+    expect(html).toMatch(/\d,\d\u202f%/);
+    expect(html).toContain('1er avril 2027');
+  });
+
+  it('says so when a commitment is broken', () => {
+    const bad = structuredClone(m);
+    bad.assignments[0]!.coachTeam = bad.assignments[0]!.agentTeam;
+    bad.verification.audit.ok = false;
+    const html = renderTransparencyHtml(bad);
+    expect(html).toContain('data-testid="verdict" data-value="0"');
+    expect(html).toContain('data-testid="status:5" data-value="0"');
+    expect(html).toContain('data-testid="s7:audit" data-value="0"');
+  });
+});
+
+describe('fairlisten transparency', () => {
+  let out: string[];
+  let err: string[];
+  beforeEach(() => {
+    out = [];
+    err = [];
+    vi.spyOn(console, 'log').mockImplementation((s: string) => void out.push(s));
+    vi.spyOn(console, 'error').mockImplementation((s: string) => void err.push(s));
+  });
+  afterEach(() => vi.restoreAllMocks());
+
+  it('writes both files from month.json and prints their paths', async () => {
+    const dir = join(root, 'cli');
+    const input = join(root, 'month.json');
+    writeTransparencyReport(m, dir); // also proves the export works for `npm start`
+    const { writeFileSync } = await import('node:fs');
+    writeFileSync(input, JSON.stringify(m));
+    expect(await run(['--month-data', input, '--out', dir, '--lang', 'en'])).toBe(0);
+    expect(out).toEqual([
+      join(dir, 'transparency-2027-03.en.html'),
+      join(dir, 'transparency-2027-03.en.csv'),
+    ]);
+    expect(readFileSync(out[0]!, 'utf8')).toContain('<html lang="en">');
+    expect(readFileSync(join(dir, 'transparency-2027-03.html'), 'utf8')).toContain('<html lang="fr">');
+  });
+
+  it('rejects invalid month data with the path of each problem', async () => {
+    const input = join(root, 'bad.json');
+    const { writeFileSync } = await import('node:fs');
+    writeFileSync(input, JSON.stringify({ ...m, agents: [{ ...m.agents[0], id: 'Jean Martin' }] }));
+    expect(await run(['--month-data', input, '--out', join(root, 'bad')])).toBe(1);
+    expect(err.join('\n')).toMatch(/agents\.0\.id: agent id "Jean Martin" is not an opaque pseudonym/);
+  });
+
+  it('rejects bad usage', async () => {
+    expect(await run([])).toBe(2);
+    expect(await run(['--example', '--lang', 'de'])).toBe(2);
+  });
+});
