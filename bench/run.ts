@@ -10,6 +10,8 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { benchAssignment } from './assignment';
 import { type BenchFigure, figuresTable, meetsTarget } from './figure';
+import { benchListening } from './listening';
+import { benchPrivacy } from './privacy';
 import { benchRedact } from './redact';
 import { benchSamplerCore } from './sampler-core';
 
@@ -59,6 +61,8 @@ const BENCHES: Bench[] = [
   { name: 'sampler-core', run: () => benchSamplerCore() },
   { name: 'assignment', run: () => benchAssignment() },
   { name: 'redact', run: (quick) => benchRedact(quick ? { bigFileBytes: 0, runs: 3 } : {}) },
+  { name: 'privacy', run: () => benchPrivacy() },
+  { name: 'listening', run: () => benchListening() },
 ];
 
 async function main(): Promise<number> {

@@ -1,0 +1,52 @@
+/**
+ * Hourly audit export (EventBridge schedule): sampler decisions into their chains, then every
+ * chain's new records as JSON Lines into the audit bucket's Object Lock–protected `exports/`.
+ * Thin adapter: environment and clients at module load, the work in export.ts.
+ */
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { S3Client } from '@aws-sdk/client-s3';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { z } from 'zod';
+import { requireEnv, requireNumberEnv } from '../shared/env';
+import { createLogger } from '../shared/logger';
+import { type ExportResult, exportAudit } from './export';
+import { s3ExportTarget } from './targets';
+
+const logger = createLogger('fairlisten-audit-export');
+const env = {
+  auditTable: requireEnv('AUDIT_TABLE'),
+  auditBucket: requireEnv('AUDIT_BUCKET'),
+  decisionsTable: requireEnv('DECISIONS_TABLE'),
+  retentionDays: requireNumberEnv('AUDIT_RETENTION_DAYS'),
+};
+const dynamo = DynamoDBDocumentClient.from(new DynamoDBClient({}));
+// A local S3 stand-in (AWS_ENDPOINT_URL_S3) needs path-style addressing; AWS does not.
+const s3 = new S3Client(process.env.AWS_ENDPOINT_URL_S3 ? { forcePathStyle: true } : {});
+
+/** The schedule's event, or `{}` for a manual run. */
+const eventSchema = z.union([
+  z.looseObject({ source: z.literal('aws.events'), 'detail-type': z.literal('Scheduled Event') }),
+  z.strictObject({}),
+]);
+
+/** Thrown when part of the run failed: Lambda records the failure; the next run resumes. */
+export class AuditExportError extends Error {
+  override readonly name = 'AuditExportError';
+}
+
+export const handler = async (event: unknown): Promise<ExportResult> => {
+  const parsed = eventSchema.safeParse(event);
+  if (!parsed.success) throw new AuditExportError('not a scheduled event (or {} for a manual run)');
+  const result = await exportAudit({
+    dynamo,
+    auditTable: env.auditTable,
+    decisionsTable: env.decisionsTable,
+    target: s3ExportTarget(s3, env.auditBucket),
+    retentionDays: env.retentionDays,
+    logger,
+  });
+  if (result.errors.length > 0) {
+    throw new AuditExportError(`audit export incomplete: ${result.errors.join('; ')}`);
+  }
+  return result;
+};

@@ -1,0 +1,31 @@
+/**
+ * Recording ingest entry point: S3 event notifications of the recordings bucket (Connect call
+ * recordings, Contact Lens output). Thin adapter over `ingestObject`; a failing record fails the
+ * invocation after the others were processed, so Lambda re-delivers and ingest (idempotent)
+ * finishes it.
+ */
+import { actionDepsFromEnv } from '../shared/recording-deps';
+import { createdObjects } from './event';
+import { type IngestOutcome, ingestObject } from './ingest';
+
+const deps = actionDepsFromEnv('fairlisten-ingest', 'function:ingest');
+
+export async function handler(event: unknown): Promise<IngestOutcome[]> {
+  const outcomes: IngestOutcome[] = [];
+  const errors: unknown[] = [];
+  for (const object of createdObjects(event)) {
+    if (object.bucket !== deps.objects.bucket) {
+      errors.push(new Error(`event for bucket ${object.bucket}, expected ${deps.objects.bucket}`));
+      continue;
+    }
+    try {
+      outcomes.push(await ingestObject(deps, object));
+    } catch (err) {
+      deps.logger?.warn('ingest failed', { key: object.key, error: (err as Error).message });
+      errors.push(err);
+    }
+  }
+  if (errors.length === 1) throw errors[0];
+  if (errors.length > 1) throw new AggregateError(errors, `${errors.length} objects failed to ingest`);
+  return outcomes;
+}

@@ -1,0 +1,148 @@
+/**
+ * Recording ingest: one S3 object created under a recording prefix (Connect call recording or
+ * Contact Lens output).
+ *
+ * 1. The key names the contact (lambda/shared/recording-keys.ts). No contact id, no sampler
+ *    decision, or a decision that says "not recorded" → the object was made outside the policy
+ *    (another flow, a manual start, a key layout we cannot tie to a decision): every version is
+ *    deleted at once, then the deletion is audited (`unauthorized-recording`). Deleting first is
+ *    deliberate: audio that should not exist is not kept waiting for the audit log.
+ * 2. Otherwise the object is indexed (contact → key, version, kind, size); a call recording's
+ *    duration is read from its WAV header (ranged GET of the first 64 KiB).
+ * 3. Requests about the contact are applied: those waiting for the recording, and done ones again
+ *    for this newly arrived object (a Contact Lens file arriving after a deletion is deleted).
+ *
+ * Idempotent: a duplicate event finds the version indexed, or nothing left to delete.
+ */
+import { type ActionDeps, type ApplyOutcome, applyRequest } from '../recording-actions/apply';
+import { parseRecordingKey } from '../shared/recording-keys';
+import { readRecordingLayout } from '../shared/recording-objects';
+import type { DecisionSummary } from '../shared/recording-store';
+
+export interface IngestInput {
+  /** Decoded object key. */
+  readonly key: string;
+  /** VersionId from the event (absent on an unversioned bucket). */
+  readonly versionId?: string;
+  readonly size: number;
+  /** ISO time of the event. */
+  readonly eventTime: string;
+}
+
+export type UnauthorizedReason = 'no-contact-id' | 'no-decision' | 'not-recorded';
+
+export type IngestOutcome =
+  | {
+      readonly outcome: 'indexed';
+      readonly contactId: string;
+      readonly applied: readonly { readonly requestId: string; readonly result: ApplyOutcome }[];
+    }
+  | {
+      readonly outcome: 'unauthorized-deleted';
+      readonly contactId?: string;
+      readonly reason: UnauthorizedReason;
+      readonly deletedVersionIds: readonly string[];
+      readonly audited: boolean;
+    };
+
+/** Processes one created object. Throws when something must be retried (S3 re-delivers). */
+export async function ingestObject(deps: ActionDeps, input: IngestInput): Promise<IngestOutcome> {
+  const { store, objects } = deps;
+  const parsed = parseRecordingKey(input.key);
+  if (!parsed.contactId) return deleteUnauthorized(deps, input, undefined, 'no-contact-id', undefined);
+  const contactId = parsed.contactId;
+  const decision = await store.getDecision(contactId);
+  if (!decision) return deleteUnauthorized(deps, input, contactId, 'no-decision', undefined);
+  if (!decision.recorded) return deleteUnauthorized(deps, input, contactId, 'not-recorded', decision);
+
+  const contact = await store.ensureContact(contactId, {
+    agentId: decision.agentId,
+    period: decision.period,
+    state: 'kept',
+  });
+  const versionIds = input.versionId
+    ? [input.versionId]
+    : (await objects.listVersions(input.key)).filter((v) => !v.isDeleteMarker).map((v) => v.versionId);
+  for (const versionId of versionIds) {
+    await store.addObjectVersion(contactId, input.key, parsed.kind, versionId, input.size);
+  }
+  if (parsed.kind === 'call-recording' && contact.durationSeconds === undefined && contact.state === 'kept') {
+    try {
+      const layout = await readRecordingLayout(objects, input.key, input.versionId, input.size);
+      await store.updateContact(contactId, { durationSeconds: layout.frames / layout.format.sampleRate });
+    } catch (err) {
+      // Not fatal: the executor reads the header again and refuses what it cannot redact.
+      deps.logger?.warn('cannot read the recording header', {
+        contactId,
+        key: input.key,
+        error: (err as Error).message,
+      });
+    }
+  }
+
+  const applied: { requestId: string; result: ApplyOutcome }[] = [];
+  for (const request of await store.requestsForContact(contactId)) {
+    if (request.status === 'failed') continue;
+    const result = await applyRequest(deps, request.requestId, { rerun: request.status === 'done' });
+    applied.push({ requestId: request.requestId, result });
+  }
+  return { outcome: 'indexed', contactId, applied };
+}
+
+async function deleteUnauthorized(
+  deps: ActionDeps,
+  input: IngestInput,
+  contactId: string | undefined,
+  reason: UnauthorizedReason,
+  decision: DecisionSummary | undefined,
+): Promise<IngestOutcome> {
+  const { objects, store } = deps;
+  const parsed = parseRecordingKey(input.key);
+  const versions = (await objects.listVersions(input.key)).map((v) => v.versionId);
+  for (const versionId of versions) await objects.deleteVersion(input.key, versionId);
+  const period =
+    decision?.period && /^\d{4}-\d{2}$/.test(decision.period) ? decision.period : input.eventTime.slice(0, 7);
+  const contact = contactId ? await store.getContact(contactId) : undefined;
+  // A duplicate event finds nothing left and the contact already marked: nothing to record twice.
+  const duplicate =
+    versions.length === 0 && (contactId === undefined || contact?.state === 'unauthorized-deleted');
+  if (!duplicate) {
+    await deps.audit.append({
+      chain: `privacy/${period}`,
+      kind: 'unauthorized-recording',
+      actor: deps.actor ?? 'function:ingest',
+      ...(contactId ? { subject: contactId } : {}),
+      data: {
+        reason,
+        key: input.key,
+        ...(contactId ? { contactId } : {}),
+        eventVersionId: input.versionId ?? null,
+        deletedVersionIds: versions,
+      },
+    });
+  }
+  if (contactId) {
+    await store.ensureContact(contactId, {
+      agentId: decision?.agentId ?? 'unknown',
+      period,
+      state: 'unauthorized-deleted',
+    });
+    if (contact && contact.state !== 'unauthorized-deleted') {
+      await store.updateContact(contactId, { state: 'unauthorized-deleted' });
+    }
+    await store.setObjectVersions(contactId, input.key, parsed.kind, [], 0);
+  }
+  deps.logger?.warn('recording outside the policy deleted', {
+    reason,
+    key: input.key,
+    contactId,
+    versions: versions.length,
+  });
+  return {
+    outcome: 'unauthorized-deleted',
+    ...(contactId ? { contactId } : {}),
+    reason,
+    deletedVersionIds: versions,
+    audited: !duplicate,
+  };
+}

@@ -1,0 +1,313 @@
+/**
+ * The coaching function (issue #5 §3 and the evaluation part of §4), with injected clients, clock,
+ * ids and audit sink:
+ *  - `POST /plans` (coach): propose a coaching plan (rules in lambda/core/plans.ts);
+ *  - `POST /plans/{planId}/approval` (data-protection officer, not the proposer): approve or reject;
+ *  - `POST /assignments/{contactId}/evaluation` (the assigned coach, after listening): a structured
+ *    evaluation — scores 1..5 on a fixed list of criteria and an optional short comment, never
+ *    audio — linked to the assignment, visible to the agent in /me, kept `auditRetentionDays`.
+ * Each action is audited first (chain `governance/<current period>` for plans, `listens/<P>` for
+ * evaluations); without a record nothing is stored (503).
+ */
+import type { Logger } from '@aws-lambda-powertools/logger';
+import {
+  type DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
+import { z } from 'zod';
+import {
+  type AssignmentItem,
+  assignSk,
+  EVALUATION_CRITERIA,
+  type EvaluationItem,
+  evalSk,
+} from '../assignment/items';
+import { periodOf } from '../core/period';
+import {
+  checkDecision,
+  checkProposal,
+  decisionSchema,
+  effectiveStatus,
+  type Plan,
+  type PlanLimits,
+  planExpiresAt,
+  proposalSchema,
+} from '../core/plans';
+import type { AuditEntry, AuditSink } from '../shared/audit-sink';
+import type { IdentityConfig } from '../shared/principal';
+import {
+  type ApiEvent,
+  type ApiResult,
+  callerOf,
+  connectUserOf,
+  HttpError,
+  json,
+  jsonBody,
+  pathId,
+  requireRole,
+  respond,
+} from '../views/http';
+
+const DAY_SECONDS = 86_400;
+export const MAX_COMMENT_LENGTH = 500;
+
+export const evaluationSchema = z.strictObject({
+  scores: z.strictObject(
+    Object.fromEntries(EVALUATION_CRITERIA.map((c) => [c, z.number().int().min(1).max(5)])) as Record<
+      (typeof EVALUATION_CRITERIA)[number],
+      z.ZodNumber
+    >,
+  ),
+  comment: z.string().trim().max(MAX_COMMENT_LENGTH).optional(),
+});
+
+export interface CoachingDeps {
+  readonly ddb: DynamoDBDocumentClient;
+  readonly plansTable: string;
+  readonly listeningTable: string;
+  readonly audit: AuditSink;
+  readonly identity: IdentityConfig;
+  readonly limits: PlanLimits;
+  readonly timezone: string;
+  readonly auditRetentionDays: number;
+  readonly now: () => Date;
+  readonly newId: () => string;
+  readonly logger: Pick<Logger, 'info' | 'warn' | 'error'>;
+}
+
+const isConditionFailure = (err: unknown): boolean =>
+  err instanceof Error && err.name === 'ConditionalCheckFailedException';
+
+function parse<T>(schema: z.ZodType<T>, value: unknown): T {
+  const out = schema.safeParse(value);
+  if (!out.success) {
+    throw new HttpError(
+      400,
+      'invalid-body',
+      'the body does not match the schema',
+      out.error.issues.map((i) => `${i.path.map(String).join('.') || '(body)'}: ${i.message}`),
+    );
+  }
+  return out.data;
+}
+
+/** Public view of a plan (the proposer's token subject stays inside). */
+export function planView(plan: Plan, now: Date) {
+  const { proposerSubject: _hidden, expiresAt: _ttl, ...rest } = plan;
+  return { ...rest, effectiveStatus: effectiveStatus(plan, now) };
+}
+
+export function createCoaching(deps: CoachingDeps): (event: ApiEvent) => Promise<ApiResult> {
+  const { ddb, logger } = deps;
+
+  const auditFirst = async (entry: AuditEntry) => {
+    try {
+      return await deps.audit.append(entry);
+    } catch (err) {
+      logger.error('audit append failed: nothing stored', { kind: entry.kind, error: err as Error });
+      throw new HttpError(503, 'audit-unavailable', 'the action could not be recorded in the audit log');
+    }
+  };
+
+  async function propose(event: ApiEvent): Promise<ApiResult> {
+    const principal = callerOf(event, deps.identity);
+    requireRole(principal, 'coach');
+    const coachId = connectUserOf(principal);
+    const proposal = parse(proposalSchema(deps.limits), jsonBody(event));
+    const now = deps.now();
+    const existing = (
+      await ddb.send(
+        new QueryCommand({
+          TableName: deps.plansTable,
+          IndexName: 'byAgent',
+          KeyConditionExpression: 'agentId = :a',
+          ExpressionAttributeValues: { ':a': proposal.agentId },
+        }),
+      )
+    ).Items as Plan[] | undefined;
+    const problems = checkProposal(proposal, {
+      now,
+      limits: deps.limits,
+      proposerId: coachId,
+      existing: existing ?? [],
+    });
+    if (problems.length > 0) throw new HttpError(422, 'plan-refused', problems.join('; '), problems);
+    const endsAt = new Date(proposal.endsAt).toISOString();
+    const plan: Plan = {
+      planId: deps.newId(),
+      agentId: proposal.agentId,
+      proposedBy: coachId,
+      proposerSubject: principal.subject,
+      reason: proposal.reason,
+      extraListens: proposal.extraListens,
+      createdAt: now.toISOString(),
+      endsAt,
+      status: 'proposed',
+      expiresAt: planExpiresAt(endsAt, deps.auditRetentionDays),
+    };
+    await auditFirst({
+      chain: `governance/${periodOf(now, deps.timezone)}`,
+      kind: 'plan',
+      actor: `coach:${coachId}`,
+      subject: plan.planId,
+      at: now,
+      data: { action: 'proposed', agentId: plan.agentId, extraListens: plan.extraListens, endsAt },
+    });
+    await ddb.send(
+      new PutCommand({
+        TableName: deps.plansTable,
+        Item: plan,
+        ConditionExpression: 'attribute_not_exists(planId)',
+      }),
+    );
+    return json(201, planView(plan, now));
+  }
+
+  async function decide(event: ApiEvent): Promise<ApiResult> {
+    const principal = callerOf(event, deps.identity);
+    requireRole(principal, 'dpo');
+    const planId = pathId(event, 'planId');
+    const { decision } = parse(decisionSchema, jsonBody(event));
+    const now = deps.now();
+    const plan = (
+      await ddb.send(new GetCommand({ TableName: deps.plansTable, Key: { planId }, ConsistentRead: true }))
+    ).Item as Plan | undefined;
+    if (!plan) throw new HttpError(404, 'plan-not-found', 'no such plan');
+    const problems = checkDecision(plan, { now, deciderSubject: principal.subject, deciderIsDpo: true });
+    if (problems.length > 0) {
+      const selfDecision = plan.proposerSubject === principal.subject;
+      throw new HttpError(selfDecision ? 403 : 409, 'decision-refused', problems.join('; '), problems);
+    }
+    const status = decision === 'approve' ? 'approved' : 'rejected';
+    await auditFirst({
+      chain: `governance/${periodOf(now, deps.timezone)}`,
+      kind: 'plan',
+      actor: `dpo:${principal.subject}`,
+      subject: planId,
+      at: now,
+      data: { action: status, agentId: plan.agentId, extraListens: plan.extraListens, endsAt: plan.endsAt },
+    });
+    try {
+      await ddb.send(
+        new UpdateCommand({
+          TableName: deps.plansTable,
+          Key: { planId },
+          UpdateExpression: 'SET #s = :s, decidedBy = :by, decidedAt = :at',
+          ConditionExpression: '#s = :proposed',
+          ExpressionAttributeNames: { '#s': 'status' },
+          ExpressionAttributeValues: {
+            ':s': status,
+            ':by': `dpo:${principal.subject}`,
+            ':at': now.toISOString(),
+            ':proposed': 'proposed',
+          },
+        }),
+      );
+    } catch (err) {
+      if (!isConditionFailure(err)) throw err;
+      throw new HttpError(409, 'decision-refused', 'the plan was decided concurrently');
+    }
+    return json(
+      200,
+      planView({ ...plan, status, decidedBy: `dpo:${principal.subject}`, decidedAt: now.toISOString() }, now),
+    );
+  }
+
+  async function evaluate(event: ApiEvent): Promise<ApiResult> {
+    const principal = callerOf(event, deps.identity);
+    requireRole(principal, 'coach');
+    const coachId = connectUserOf(principal);
+    const contactId = pathId(event, 'contactId');
+    const body = parse(evaluationSchema, jsonBody(event));
+    const now = deps.now();
+    const found = (
+      await ddb.send(
+        new QueryCommand({
+          TableName: deps.listeningTable,
+          IndexName: 'byCoach',
+          KeyConditionExpression: 'coachId = :me',
+          FilterExpression: 'sk = :sk',
+          ExpressionAttributeValues: { ':me': coachId, ':sk': assignSk(contactId) },
+        }),
+      )
+    ).Items as AssignmentItem[] | undefined;
+    const assignment = found?.sort((a, b) => (a.period < b.period ? 1 : -1))[0];
+    if (!assignment) throw new HttpError(403, 'not-assigned', 'no listen of this contact is assigned to you');
+    if (now.getTime() >= Date.parse(assignment.validUntil)) {
+      throw new HttpError(
+        403,
+        'assignment-expired',
+        `the listening window ended at ${assignment.validUntil}`,
+      );
+    }
+    if ((assignment.plays ?? []).length === 0) {
+      throw new HttpError(409, 'not-listened', 'evaluate a call after listening to it');
+    }
+    const item: EvaluationItem = {
+      period: assignment.period,
+      sk: evalSk(contactId),
+      contactId,
+      agentId: assignment.agentId,
+      coachId,
+      coachTeam: assignment.coachTeam,
+      scores: body.scores,
+      ...(body.comment ? { comment: body.comment } : {}),
+      createdAt: now.toISOString(),
+      expiresAt: Math.floor(now.getTime() / 1000) + deps.auditRetentionDays * DAY_SECONDS,
+    };
+    const existing = (
+      await ddb.send(
+        new GetCommand({
+          TableName: deps.listeningTable,
+          Key: { period: item.period, sk: item.sk },
+          ConsistentRead: true,
+        }),
+      )
+    ).Item;
+    if (existing) throw new HttpError(409, 'already-evaluated', 'this listen has an evaluation');
+    await auditFirst({
+      chain: `listens/${assignment.period}`,
+      kind: 'evaluation',
+      actor: `coach:${coachId}`,
+      subject: contactId,
+      at: now,
+      data: {
+        period: assignment.period,
+        agentId: assignment.agentId,
+        scores: body.scores,
+        comment: body.comment !== undefined,
+      },
+    });
+    try {
+      await ddb.send(
+        new PutCommand({
+          TableName: deps.listeningTable,
+          Item: item,
+          ConditionExpression: 'attribute_not_exists(sk)',
+        }),
+      );
+    } catch (err) {
+      if (!isConditionFailure(err)) throw err;
+      throw new HttpError(409, 'already-evaluated', 'this listen has an evaluation');
+    }
+    const { expiresAt: _ttl, sk: _sk, ...view } = item;
+    return json(201, view);
+  }
+
+  return (event) =>
+    respond(logger, async () => {
+      switch (event.routeKey) {
+        case 'POST /plans':
+          return propose(event);
+        case 'POST /plans/{planId}/approval':
+          return decide(event);
+        case 'POST /assignments/{contactId}/evaluation':
+          return evaluate(event);
+        default:
+          throw new HttpError(404, 'no-route', `no route ${event.routeKey ?? ''}`);
+      }
+    });
+}

@@ -1,0 +1,19 @@
+/**
+ * Recording actions entry point: `{ requestId }`, invoked asynchronously by the privacy API after
+ * it stored the request (and retried by Lambda on an error). Thin adapter over `applyRequest`.
+ */
+import { z } from 'zod';
+import { actionDepsFromEnv } from '../shared/recording-deps';
+import { type ApplyOutcome, applyRequest } from './apply';
+
+export const actionEventSchema = z.object({ requestId: z.uuid() });
+export type ActionEvent = z.infer<typeof actionEventSchema>;
+
+const deps = actionDepsFromEnv('fairlisten-recording-actions', 'function:recording-actions');
+
+export async function handler(event: unknown): Promise<ApplyOutcome> {
+  const { requestId } = actionEventSchema.parse(event);
+  // Errors (lease held by another invocation, S3 or DynamoDB failures) propagate: Lambda retries
+  // the asynchronous invocation and every step continues where the last attempt stopped.
+  return applyRequest(deps, requestId);
+}

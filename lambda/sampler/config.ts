@@ -1,0 +1,87 @@
+/**
+ * The sampler's configuration: the policy fields it enforces (environment `FAIRLISTEN_POLICY`, written
+ * by the SamplingService construct and by the local simulation from the same function below) and the
+ * table and instance names. Read once at module load; a bad value stops the function at init with a
+ * message that names it, so a misconfigured sampler never answers at all (the flow then fails closed).
+ */
+import { z } from 'zod';
+import type { RecordingPolicy } from '../../lib/policy/schema';
+import { MAX_SAMPLING_RATE } from '../core/decision';
+import { requireEnv } from '../shared/env';
+
+export type SamplerPolicy = Pick<
+  RecordingPolicy,
+  | 'version'
+  | 'timezone'
+  | 'samplingRate'
+  | 'maxRecordingsPerAgentPerMonth'
+  | 'excludedAgents'
+  | 'excludedQueues'
+  | 'auditRetentionDays'
+>;
+
+/** The policy fields the sampler enforces, as the function receives them (and the template shows). */
+export function samplerPolicyEnvironment(policy: SamplerPolicy): string {
+  return JSON.stringify({
+    version: policy.version,
+    timezone: policy.timezone,
+    samplingRate: policy.samplingRate,
+    maxRecordingsPerAgentPerMonth: policy.maxRecordingsPerAgentPerMonth,
+    excludedAgents: policy.excludedAgents,
+    excludedQueues: policy.excludedQueues,
+    auditRetentionDays: policy.auditRetentionDays,
+  });
+}
+
+const samplerPolicySchema = z.strictObject({
+  version: z.string().min(1),
+  timezone: z.string().min(1),
+  samplingRate: z.number().gt(0).max(MAX_SAMPLING_RATE),
+  maxRecordingsPerAgentPerMonth: z.number().int().min(1).max(30),
+  excludedAgents: z.array(z.string()),
+  excludedQueues: z.array(z.string()),
+  auditRetentionDays: z.number().int().min(1).max(365),
+});
+
+export function parseSamplerPolicy(json: string): SamplerPolicy {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(json);
+  } catch {
+    throw new Error('environment variable FAIRLISTEN_POLICY is not JSON');
+  }
+  const parsed = samplerPolicySchema.safeParse(raw);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
+    throw new Error(`environment variable FAIRLISTEN_POLICY is invalid: ${problems}`);
+  }
+  return parsed.data;
+}
+
+export interface SamplerConfig {
+  readonly policy: SamplerPolicy;
+  readonly decisionsTable: string;
+  readonly quotasTable: string;
+  readonly seedsTable: string;
+  /** Bare id of the Connect instance the sampler may record on. */
+  readonly instanceId: string;
+}
+
+/** Environment variables the sampler reads (the construct sets all of them). */
+export const SAMPLER_ENV = [
+  'FAIRLISTEN_POLICY',
+  'DECISIONS_TABLE',
+  'QUOTAS_TABLE',
+  'SEEDS_TABLE',
+  'CONNECT_INSTANCE_ID',
+] as const;
+
+export function samplerConfigFromEnv(env: NodeJS.ProcessEnv = process.env): SamplerConfig {
+  return {
+    policy: parseSamplerPolicy(requireEnv('FAIRLISTEN_POLICY', env)),
+    decisionsTable: requireEnv('DECISIONS_TABLE', env),
+    quotasTable: requireEnv('QUOTAS_TABLE', env),
+    seedsTable: requireEnv('SEEDS_TABLE', env),
+    instanceId: requireEnv('CONNECT_INSTANCE_ID', env),
+  };
+}

@@ -1,0 +1,377 @@
+/**
+ * The sampler's runtime (issue #3), with every dependency injected: DynamoDB document client,
+ * Connect client, clock, seed loader, logger. `handler.ts` only builds these once per execution
+ * environment and forwards the invocation.
+ *
+ * One invocation, for one contact leg:
+ *  1. parse the event (malformed → record=false, reason error; logged with ids only);
+ *  2. load the period's seed (missing / unpublished / late → fail closed with reason error);
+ *  3. `decide`; only when the outcome is record: a final decision already stored for this ContactId
+ *     (a Connect retry) → the same answer; else decide again with recordedSoFar = the agent's
+ *     reserved slots, this contact's own slot excluded (a skip never depends on the count);
+ *  4. (every other retry is caught by the conditional put of step 6, which answers what is stored);
+ *  5. outcome record → reserve the slot atomically (conditional UpdateItem: below the paced limit and
+ *     not already holding a slot), then StartContactRecording; a refusal releases the slot
+ *     (`record-failed`); a full quota is `agent-cap-reached`; too little time left → reason error;
+ *  6. store the decision with a conditional put (first writer wins; a loser answers what was stored).
+ * Every path returns the flat string map `{record, reason}`: nothing is thrown back to Connect.
+ */
+import type { Logger } from '@aws-lambda-powertools/logger';
+import { type ConnectClient, StartContactRecordingCommand } from '@aws-sdk/client-connect';
+import { type DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  ALGORITHM_VERSION,
+  type Decision,
+  type DecisionRecord,
+  decide,
+  type Reason,
+  toDecisionRecord,
+} from '../core/decision';
+import { pacedLimit } from '../core/pacing';
+import { elapsedFraction, periodBounds, periodOf } from '../core/period';
+import type { SamplerConfig } from './config';
+import { InvalidEventError, parseContactFlowEvent, type SamplerInput } from './event';
+import { type SeedLoader, SeedUnavailableError } from './seed-loader';
+
+/** The answer the whisper flow reads (STRING_MAP). */
+export interface SamplerAnswer extends Record<string, string> {
+  record: 'true' | 'false';
+  reason: Reason;
+}
+
+/** The subset of the Powertools Logger the sampler uses (tests pass a recorder). */
+export type SamplerLogger = Pick<Logger, 'info' | 'warn' | 'error'>;
+
+/** What the sampler reads from the Lambda context. */
+export interface InvocationContext {
+  getRemainingTimeInMillis?: () => number;
+}
+
+export interface SamplerDeps {
+  readonly ddb: DynamoDBDocumentClient;
+  readonly connect: ConnectClient;
+  readonly config: SamplerConfig;
+  readonly loadSeed: SeedLoader;
+  /** The decision instant; read once, first thing in the invocation. */
+  readonly now: () => Date;
+  readonly logger: SamplerLogger;
+  /**
+   * Least time that must remain before calling Connect; below it the sampler answers record=false
+   * (reason error) and releases its reservation.
+   * @default 600
+   */
+  readonly minConnectBudgetMs?: number;
+}
+
+/** A stored decision item: the record plus its TTL. */
+export interface StoredDecision extends DecisionRecord {
+  expiresAt: number;
+}
+
+export const ERROR_ANSWER: SamplerAnswer = Object.freeze({
+  record: 'false',
+  reason: 'error',
+}) as SamplerAnswer;
+
+const DAY_SECONDS = 86_400;
+
+const answerOf = (r: Pick<DecisionRecord, 'recorded' | 'reason'>): SamplerAnswer => ({
+  record: r.recorded ? 'true' : 'false',
+  reason: r.reason,
+});
+
+const isConditionFailure = (err: unknown): boolean =>
+  err instanceof Error && err.name === 'ConditionalCheckFailedException';
+
+/** A refusal the service answered (as opposed to a timeout or a network error with an unknown outcome). */
+const isServiceRefusal = (err: unknown): boolean =>
+  typeof (err as { $metadata?: { httpStatusCode?: number } } | undefined)?.$metadata?.httpStatusCode ===
+  'number';
+
+/** Identifiers of a malformed event that are safe to log: a contact id only if it looks like one. */
+function malformedIds(event: unknown): Record<string, unknown> {
+  try {
+    const cid = (event as { Details?: { ContactData?: { ContactId?: unknown } } } | null)?.Details
+      ?.ContactData?.ContactId;
+    return typeof cid === 'string' && /^[0-9a-f-]{36}$/.test(cid) ? { contactId: cid } : {};
+  } catch {
+    return {};
+  }
+}
+
+/** Where each problem is (the part before the colon): never the offending value, which may be personal. */
+const problemPaths = (err: InvalidEventError): string[] =>
+  err.problems.map((p) => p.slice(0, Math.max(0, p.indexOf(':'))).slice(0, 120));
+
+/** Connect gets what is left minus 300 ms to store the decision (whole ms, as AbortSignal.timeout requires). */
+export const connectTimeoutMs = (remainingMs: number): number =>
+  Math.max(1, Math.floor(Math.min(remainingMs - 300, 60_000)));
+
+type SlotOutcome = 'reserved' | 'already-ours' | 'full';
+
+export interface Sampler {
+  handle(event: unknown, context?: InvocationContext): Promise<SamplerAnswer>;
+}
+
+export function createSampler(deps: SamplerDeps): Sampler {
+  const { ddb, connect, config, logger } = deps;
+  const { policy } = config;
+  const minBudget = deps.minConnectBudgetMs ?? 600;
+
+  const getStored = async (contactId: string): Promise<StoredDecision | undefined> => {
+    const { Item } = await ddb.send(
+      new GetCommand({ TableName: config.decisionsTable, Key: { contactId }, ConsistentRead: true }),
+    );
+    return Item as StoredDecision | undefined;
+  };
+
+  const getQuota = async (
+    agentId: string,
+    period: string,
+  ): Promise<{ reserved?: number; contacts?: Set<string> } | undefined> => {
+    const { Item } = await ddb.send(
+      new GetCommand({ TableName: config.quotasTable, Key: { agentId, period }, ConsistentRead: true }),
+    );
+    return Item as { reserved?: number; contacts?: Set<string> } | undefined;
+  };
+
+  const reserve = async (input: SamplerInput, period: string, limit: number): Promise<SlotOutcome> => {
+    const expiresAt =
+      Math.floor(periodBounds(period, policy.timezone).end.getTime() / 1000) +
+      policy.auditRetentionDays * DAY_SECONDS;
+    try {
+      await ddb.send(
+        new UpdateCommand({
+          TableName: config.quotasTable,
+          Key: { agentId: input.agentId, period },
+          UpdateExpression:
+            'SET expiresAt = if_not_exists(expiresAt, :exp) ADD reserved :one, contacts :cids',
+          ConditionExpression:
+            '(attribute_not_exists(reserved) OR reserved < :limit) AND NOT contains(contacts, :cid)',
+          ExpressionAttributeValues: {
+            ':one': 1,
+            ':cids': new Set([input.contactId]),
+            ':cid': input.contactId,
+            ':limit': limit,
+            ':exp': expiresAt,
+          },
+        }),
+      );
+      return 'reserved';
+    } catch (err) {
+      if (!isConditionFailure(err)) throw err;
+      const quota = await getQuota(input.agentId, period);
+      return quota?.contacts?.has(input.contactId) ? 'already-ours' : 'full';
+    }
+  };
+
+  const release = async (input: SamplerInput, period: string): Promise<void> => {
+    try {
+      await ddb.send(
+        new UpdateCommand({
+          TableName: config.quotasTable,
+          Key: { agentId: input.agentId, period },
+          UpdateExpression: 'ADD reserved :minusOne DELETE contacts :cids',
+          ConditionExpression: 'contains(contacts, :cid)',
+          ExpressionAttributeValues: {
+            ':minusOne': -1,
+            ':cids': new Set([input.contactId]),
+            ':cid': input.contactId,
+          },
+        }),
+      );
+    } catch (err) {
+      if (!isConditionFailure(err)) throw err; // already released
+    }
+  };
+
+  /** Stores the record unless one exists; answers what is stored in the end. */
+  const store = async (record: DecisionRecord): Promise<SamplerAnswer> => {
+    const item: StoredDecision = {
+      ...record,
+      expiresAt: Math.floor(Date.parse(record.decidedAt) / 1000) + policy.auditRetentionDays * DAY_SECONDS,
+    };
+    try {
+      await ddb.send(
+        new PutCommand({
+          TableName: config.decisionsTable,
+          Item: item,
+          ConditionExpression: 'attribute_not_exists(contactId)',
+        }),
+      );
+      return answerOf(record);
+    } catch (err) {
+      if (isConditionFailure(err)) {
+        const stored = await getStored(record.contactId);
+        if (stored) return answerOf(stored);
+      }
+      logger.error('decision not stored', {
+        contactId: record.contactId,
+        reason: record.reason,
+        error: err instanceof Error ? err.name : 'unknown',
+      });
+      return answerOf(record);
+    }
+  };
+
+  const errorRecord = (
+    input: SamplerInput,
+    at: Date,
+    period: string,
+    decision?: Decision,
+  ): DecisionRecord => ({
+    contactId: input.contactId,
+    initialContactId: input.initialContactId ?? null,
+    agentArn: input.agentArn,
+    agentId: input.agentId,
+    queue: input.queueId ?? null,
+    period,
+    decidedAt: at.toISOString(),
+    u: decision?.u ?? null,
+    rate: policy.samplingRate,
+    lotterySelected: decision?.lotterySelected ?? false,
+    recorded: false,
+    reason: 'error',
+    policyVersion: policy.version,
+    algorithmVersion: ALGORITHM_VERSION,
+  });
+
+  const decideContact = async (
+    input: SamplerInput,
+    at: Date,
+    remaining: () => number,
+  ): Promise<SamplerAnswer> => {
+    const ids = { contactId: input.contactId, agentId: input.agentId };
+    const instanceId = input.instanceArn.slice(input.instanceArn.lastIndexOf('/') + 1);
+    if (instanceId !== config.instanceId) {
+      logger.warn('event of another Connect instance', { ...ids, instanceId });
+      return ERROR_ANSWER;
+    }
+
+    const period = periodOf(at, policy.timezone);
+    let seed: Uint8Array;
+    try {
+      seed = await deps.loadSeed(period);
+    } catch (err) {
+      const problem = err instanceof SeedUnavailableError ? err.problem : 'read-failed';
+      logger.error('seed unavailable: not recording (fail closed)', { ...ids, period, problem });
+      return store(errorRecord(input, at, period));
+    }
+
+    // Steps 1–6 with the most permissive count first: a skip stays a skip with the real count (only
+    // step 6 reads it), and its idempotency is the conditional put, which answers what is stored.
+    const decisionInput = {
+      contactId: input.contactId,
+      initialContactId: input.initialContactId,
+      agentId: input.agentId,
+      queueId: input.queueId,
+      callerObjected: input.callerObjected,
+      at,
+      recordedSoFar: 0,
+    };
+    let decision = decide(decisionInput, policy, seed);
+    if (decision.outcome === 'record') {
+      // A final decision of this contact (Connect retried us): the same answer, no second slot.
+      const stored = await getStored(input.contactId);
+      if (stored) {
+        logger.info('repeated invocation: stored decision', { ...ids, reason: stored.reason });
+        return answerOf(stored);
+      }
+      const quota = await getQuota(input.agentId, period);
+      const own = quota?.contacts?.has(input.contactId) === true; // a retry of an unfinished attempt
+      decisionInput.recordedSoFar = Math.max(0, (quota?.reserved ?? 0) - (own ? 1 : 0));
+      decision = decide(decisionInput, policy, seed);
+    }
+    let final: 'record-failed' | undefined;
+
+    if (decision.outcome === 'record') {
+      if (remaining() < minBudget) {
+        logger.warn('too little time left to record', { ...ids, remainingMs: remaining() });
+        return store(errorRecord(input, at, period, decision));
+      }
+      const limit = pacedLimit(policy.maxRecordingsPerAgentPerMonth, elapsedFraction(at, policy.timezone));
+      const slot = await reserve(input, period, limit);
+      if (slot === 'full') {
+        decision = { ...decision, outcome: 'skip', reason: 'agent-cap-reached' };
+      } else if (remaining() < minBudget) {
+        if (slot === 'reserved') await release(input, period);
+        logger.warn('too little time left to record', { ...ids, remainingMs: remaining() });
+        return store(errorRecord(input, at, period, decision));
+      } else {
+        try {
+          await connect.send(
+            new StartContactRecordingCommand({
+              InstanceId: config.instanceId,
+              ContactId: input.contactId,
+              InitialContactId: input.initialContactId ?? input.contactId,
+              VoiceRecordingConfiguration: { VoiceRecordingTrack: 'ALL' },
+            }),
+            { abortSignal: AbortSignal.timeout(connectTimeoutMs(remaining())) },
+          );
+        } catch (err) {
+          final = 'record-failed';
+          // Release only on a refusal by Connect: after a timeout the recording may have started,
+          // and a held slot over-counts (safe for the cap) where a released one could overshoot it.
+          // A retry that found the slot already ours does not know whether the first attempt's
+          // recording runs: it keeps the slot too.
+          const released = slot === 'reserved' && isServiceRefusal(err);
+          if (released) await release(input, period);
+          logger.error('StartContactRecording failed', {
+            ...ids,
+            error: err instanceof Error ? err.name : 'unknown',
+            slotReleased: released,
+          });
+        }
+      }
+    }
+
+    const record = toDecisionRecord({
+      input: decisionInput,
+      decision,
+      agentArn: input.agentArn,
+      policy,
+      ...(final ? { final } : {}),
+    });
+    const answer = await store(record);
+    logger.info('decision', { ...ids, period, reason: answer.reason, recorded: answer.record === 'true' });
+    return answer;
+  };
+
+  return {
+    async handle(event, context) {
+      let at: Date;
+      try {
+        at = deps.now(); // first thing: the decision instant is the invocation instant
+      } catch {
+        return ERROR_ANSWER;
+      }
+      const remaining = (): number => {
+        try {
+          return context?.getRemainingTimeInMillis?.() ?? Number.POSITIVE_INFINITY;
+        } catch {
+          return 0;
+        }
+      };
+      let input: SamplerInput;
+      try {
+        input = parseContactFlowEvent(event);
+      } catch (err) {
+        logger.warn('malformed contact-flow event: not recording', {
+          ...malformedIds(event),
+          problems: err instanceof InvalidEventError ? problemPaths(err) : ['unexpected'],
+        });
+        return ERROR_ANSWER;
+      }
+      try {
+        return await decideContact(input, at, remaining);
+      } catch (err) {
+        logger.error('sampler failed: not recording', {
+          contactId: input.contactId,
+          agentId: input.agentId,
+          error: err instanceof Error ? err.name : 'unknown',
+        });
+        return ERROR_ANSWER;
+      }
+    },
+  };
+}

@@ -1,0 +1,113 @@
+/**
+ * `fairlisten export --out DIR (--decisions-table T --seeds-table S | --outputs cdk-outputs.json)`
+ *
+ * Writes decisions.jsonl (every stored decision, canonical form) and seeds.json (revealed seeds only:
+ * a seed without `revealedAt`, or one that does not match its commitment, is never written) from a
+ * deployment, with the SDK's default credentials, region and endpoint. The result feeds
+ * `fairlisten verify`.
+ */
+import { readFileSync } from 'node:fs';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { SeedItem } from '../../lambda/seeds/item';
+import {
+  decisionsJsonl,
+  jsonFile,
+  scanAll,
+  seedsFile,
+  sortDecisions,
+  toDecisionRecord,
+} from '../simulation/output';
+
+const USAGE = `usage: fairlisten export --out DIR (--decisions-table NAME --seeds-table NAME | --outputs cdk-outputs.json) [--region R]
+
+Scans the decisions table and the revealed seeds of a deployment into DIR/decisions.jsonl and
+DIR/seeds.json (never an unrevealed seed). Credentials, region and endpoint: the SDK defaults.
+Exit 0 on success, 1 on failure, 2 on usage.`;
+
+export interface ExportOptions {
+  readonly ddb: DynamoDBDocumentClient;
+  readonly decisionsTable: string;
+  readonly seedsTable: string;
+  readonly outDir: string;
+}
+
+export interface ExportResult {
+  decisions: number;
+  revealedPeriods: string[];
+  files: string[];
+}
+
+export async function exportDeployment(o: ExportOptions): Promise<ExportResult> {
+  const decisions = sortDecisions((await scanAll(o.ddb, o.decisionsTable)).map(toDecisionRecord));
+  const seeds = seedsFile((await scanAll(o.ddb, o.seedsTable)) as unknown as SeedItem[]);
+  await mkdir(o.outDir, { recursive: true });
+  const files = [join(o.outDir, 'decisions.jsonl'), join(o.outDir, 'seeds.json')];
+  await writeFile(files[0]!, decisionsJsonl(decisions));
+  await writeFile(files[1]!, jsonFile(seeds));
+  return { decisions: decisions.length, revealedPeriods: Object.keys(seeds), files };
+}
+
+/** Table names from `cdk deploy --outputs-file`: the first stack with both outputs. */
+export function tablesFromOutputs(file: string): { decisionsTable: string; seedsTable: string } {
+  const outputs = JSON.parse(readFileSync(file, 'utf8')) as Record<string, Record<string, unknown>>;
+  for (const stack of Object.values(outputs)) {
+    const d = stack?.DecisionsTableName;
+    const s = stack?.SeedsTableName;
+    if (typeof d === 'string' && typeof s === 'string') return { decisionsTable: d, seedsTable: s };
+  }
+  throw new Error(`${file} has no stack with outputs DecisionsTableName and SeedsTableName`);
+}
+
+export async function run(argv: string[]): Promise<number> {
+  let values: Record<string, string | boolean | undefined>;
+  try {
+    ({ values } = parseArgs({
+      args: argv,
+      allowPositionals: false,
+      options: {
+        out: { type: 'string' },
+        'decisions-table': { type: 'string' },
+        'seeds-table': { type: 'string' },
+        outputs: { type: 'string' },
+        region: { type: 'string' },
+        help: { type: 'boolean', short: 'h', default: false },
+      },
+    }));
+  } catch (err) {
+    console.error(`${(err as Error).message}\n${USAGE}`);
+    return 2;
+  }
+  if (values.help) {
+    console.log(USAGE);
+    return 0;
+  }
+  const byFlags = typeof values['decisions-table'] === 'string' && typeof values['seeds-table'] === 'string';
+  if (typeof values.out !== 'string' || (!byFlags && typeof values.outputs !== 'string')) {
+    console.error(USAGE);
+    return 2;
+  }
+  const client = new DynamoDBClient(typeof values.region === 'string' ? { region: values.region } : {});
+  try {
+    const tables = byFlags
+      ? { decisionsTable: values['decisions-table'] as string, seedsTable: values['seeds-table'] as string }
+      : tablesFromOutputs(values.outputs as string);
+    const result = await exportDeployment({
+      ddb: DynamoDBDocumentClient.from(client),
+      ...tables,
+      outDir: values.out,
+    });
+    console.log(
+      `exported ${result.decisions} decisions and the revealed seeds of ${result.revealedPeriods.join(', ') || 'no period'} to ${values.out}`,
+    );
+    return 0;
+  } catch (err) {
+    console.error(`export failed: ${err instanceof Error ? err.message : String(err)}`);
+    return 1;
+  } finally {
+    client.destroy();
+  }
+}

@@ -1,0 +1,98 @@
+/**
+ * The files the simulation and `fairlisten export` write, in one canonical form so that both can be
+ * given to `fairlisten verify` and compared byte for byte:
+ * - decisions.jsonl: one DecisionRecord per line (fields in the order of the interface, no
+ *   `expiresAt`), sorted by decidedAt then contactId;
+ * - seeds.json: `{"YYYY-MM": {commitment, committedAt, seed, revealedAt}}`, revealed seeds only.
+ */
+import { type DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import type { DecisionRecord } from '../../lambda/core/decision';
+import { type SeedItem, seedOfItem } from '../../lambda/seeds/item';
+
+export const DECISION_FIELDS = [
+  'contactId',
+  'initialContactId',
+  'agentArn',
+  'agentId',
+  'queue',
+  'period',
+  'decidedAt',
+  'u',
+  'rate',
+  'lotterySelected',
+  'recorded',
+  'reason',
+  'policyVersion',
+  'algorithmVersion',
+] as const satisfies readonly (keyof DecisionRecord)[];
+
+/** Exactly the DecisionRecord fields of a stored item, in interface order (absent → null). */
+export function toDecisionRecord(item: Record<string, unknown>): DecisionRecord {
+  const out: Record<string, unknown> = {};
+  for (const field of DECISION_FIELDS) out[field] = item[field] ?? null;
+  return out as unknown as DecisionRecord;
+}
+
+export function sortDecisions(records: DecisionRecord[]): DecisionRecord[] {
+  return records.sort((a, b) =>
+    a.decidedAt < b.decidedAt
+      ? -1
+      : a.decidedAt > b.decidedAt
+        ? 1
+        : a.contactId < b.contactId
+          ? -1
+          : a.contactId > b.contactId
+            ? 1
+            : 0,
+  );
+}
+
+export function decisionsJsonl(records: readonly DecisionRecord[]): string {
+  return records.map((r) => `${JSON.stringify(r)}\n`).join('');
+}
+
+export interface RevealedSeed {
+  commitment: string;
+  committedAt: string;
+  seed: string;
+  revealedAt: string;
+}
+
+/** seeds.json from seed items: revealed and consistent ones only (an unrevealed seed is never written). */
+export function seedsFile(items: readonly SeedItem[]): Record<string, RevealedSeed> {
+  const out: Record<string, RevealedSeed> = {};
+  for (const item of [...items].sort((a, b) => (a.period < b.period ? -1 : 1))) {
+    if (!item.revealedAt || !item.committedAt || typeof item.seed !== 'string') continue;
+    try {
+      seedOfItem(item);
+    } catch {
+      continue; // a seed that does not match its commitment is not a revealed seed
+    }
+    out[item.period] = {
+      commitment: item.commitment,
+      committedAt: item.committedAt,
+      seed: item.seed,
+      revealedAt: item.revealedAt,
+    };
+  }
+  return out;
+}
+
+export const jsonFile = (value: unknown): string => `${JSON.stringify(value, null, 2)}\n`;
+
+/** Every item of a table (paginated Scan, consistent). */
+export async function scanAll(
+  ddb: DynamoDBDocumentClient,
+  table: string,
+): Promise<Record<string, unknown>[]> {
+  const items: Record<string, unknown>[] = [];
+  let ExclusiveStartKey: Record<string, unknown> | undefined;
+  do {
+    const page = await ddb.send(
+      new ScanCommand({ TableName: table, ConsistentRead: true, ExclusiveStartKey }),
+    );
+    items.push(...((page.Items ?? []) as Record<string, unknown>[]));
+    ExclusiveStartKey = page.LastEvaluatedKey;
+  } while (ExclusiveStartKey);
+  return items;
+}

@@ -1,0 +1,169 @@
+/**
+ * Shared set-up of the recording-actions and ingest tests: dynalite tables, the versioned S3
+ * fake, Connect-format WAVs, an in-memory audit sink, request records, and an independent
+ * redaction (lambda/core/wav-redact-file.ts on a local copy) to compare against.
+ */
+import { randomUUID } from 'node:crypto';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
+import type { PartLimits } from '../../../lambda/core/redaction-plan';
+import type { Channel, TimeRange } from '../../../lambda/core/wav';
+import { redactFile } from '../../../lambda/core/wav-redact-file';
+import type { ActionDeps } from '../../../lambda/recording-actions/apply';
+import type { AppendedAudit, AuditEntry, AuditSink } from '../../../lambda/shared/audit-sink';
+import { createS3RecordingObjects, type RecordingObjects } from '../../../lambda/shared/recording-objects';
+import { createRecordingStore, type RecordingStore } from '../../../lambda/shared/recording-store';
+import type { RequestRecord } from '../../../lambda/shared/requests';
+import { createTables, type LocalDynamo, startLocalDynamo } from '../../../lib/local';
+import { VersionedS3 } from '../../support/versioned-s3';
+
+export const BUCKET = 'recordings-test';
+export const PREFIX = 'connect/fairlisten/CallRecordings';
+/** Small parts so a 30 s file has copy and rewrite parts (the fake enforces the same minimum). */
+export const TEST_LIMITS: PartLimits = { minPartSize: 64 * 1024, maxPartSize: 256 * 1024, maxParts: 10_000 };
+
+export class MemoryAudit implements AuditSink {
+  readonly entries: AuditEntry[] = [];
+  failNext = false;
+  async append(entry: AuditEntry): Promise<AppendedAudit> {
+    if (this.failNext) {
+      this.failNext = false;
+      throw new Error('injected audit failure');
+    }
+    this.entries.push(entry);
+    return { chain: entry.chain, seq: this.entries.length, hash: 'x'.repeat(64) };
+  }
+  of(kind: string, subject?: string): AuditEntry[] {
+    return this.entries.filter((e) => e.kind === kind && (subject === undefined || e.subject === subject));
+  }
+}
+
+/** A Connect-format WAV (8 kHz stereo s16le, 44-byte header) of `seconds`, never silent. */
+export function connectWav(seconds: number, seed = 1): Buffer {
+  const dataBytes = Math.round(seconds * 8000) * 4;
+  const b = Buffer.alloc(44 + dataBytes);
+  b.write('RIFF', 0, 'latin1');
+  b.writeUInt32LE(36 + dataBytes, 4);
+  b.write('WAVEfmt ', 8, 'latin1');
+  b.writeUInt32LE(16, 16);
+  b.writeUInt16LE(1, 20);
+  b.writeUInt16LE(2, 22);
+  b.writeUInt32LE(8000, 24);
+  b.writeUInt32LE(32000, 28);
+  b.writeUInt16LE(4, 32);
+  b.writeUInt16LE(16, 34);
+  b.write('data', 36, 'latin1');
+  b.writeUInt32LE(dataBytes, 40);
+  let s = seed >>> 0 || 1;
+  for (let i = 44; i < b.length; i++) {
+    s = (Math.imul(s, 1_103_515_245) + 12_345) >>> 0;
+    b[i] = ((s >>> 16) & 0xfe) | 1; // odd bytes: no sample is ever silence
+  }
+  return b;
+}
+
+/** The redaction of `original` by the local-file redactor, independent of the S3 path. */
+export async function independentRedaction(
+  original: Buffer,
+  ranges: TimeRange[],
+  channel: Channel,
+): Promise<Buffer> {
+  const dir = await mkdtemp(join(tmpdir(), 'fairlisten-redact-'));
+  try {
+    await writeFile(join(dir, 'in.wav'), original);
+    await redactFile(join(dir, 'in.wav'), join(dir, 'out.wav'), ranges, channel, { fsync: false });
+    return await readFile(join(dir, 'out.wav'));
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+export const recordingKey = (contactId: string) => `${PREFIX}/2026/12/03/${contactId}_20261203T10:15_UTC.wav`;
+export const analysisKey = (contactId: string) =>
+  `Analysis/Voice/2026/12/03/${contactId}_analysis_2026-12-03T10:20:00Z.json`;
+export const redactedAudioKey = (contactId: string) =>
+  `Analysis/Voice/Redacted/2026/12/03/${contactId}_call_recording_redacted_2026-12-03T10:20:00Z.wav`;
+
+export interface Harness {
+  readonly dynamo: LocalDynamo;
+  readonly ddb: DynamoDBDocumentClient;
+  readonly tables: { recordings: string; requests: string; decisions: string };
+  stop(): Promise<void>;
+}
+
+export async function startHarness(): Promise<Harness> {
+  const dynamo = await startLocalDynamo();
+  const names = await createTables(dynamo.client);
+  const ddb = DynamoDBDocumentClient.from(dynamo.client, {
+    marshallOptions: { removeUndefinedValues: true },
+  });
+  return {
+    dynamo,
+    ddb,
+    tables: { recordings: names.recordings!, requests: names.requests!, decisions: names.decisions! },
+    stop: () => dynamo.stop(),
+  };
+}
+
+export interface World {
+  readonly s3: VersionedS3;
+  readonly objects: RecordingObjects;
+  readonly store: RecordingStore;
+  readonly audit: MemoryAudit;
+  deps(extra?: Partial<ActionDeps>): ActionDeps;
+}
+
+export function world(h: Harness, options: { limits?: PartLimits; minPartSize?: number } = {}): World {
+  const limits = options.limits ?? TEST_LIMITS;
+  const s3 = new VersionedS3(BUCKET, { minPartSize: options.minPartSize ?? limits.minPartSize });
+  const objects = createS3RecordingObjects(s3.client, BUCKET, {
+    kmsKeyId: 'arn:aws:kms:eu-central-1:111111111111:key/test',
+  });
+  const store = createRecordingStore({ client: h.ddb, tables: h.tables, retentionDays: 90 });
+  const audit = new MemoryAudit();
+  return {
+    s3,
+    objects,
+    store,
+    audit,
+    deps: (extra = {}) => ({ objects, store, audit, partLimits: limits, ...extra }),
+  };
+}
+
+export async function putDecision(h: Harness, contactId: string, recorded: boolean): Promise<void> {
+  await h.ddb.send(
+    new PutCommand({
+      TableName: h.tables.decisions,
+      Item: {
+        contactId,
+        initialContactId: null,
+        agentId: 'agent-1',
+        period: '2026-12',
+        recorded,
+        reason: recorded ? 'drawn' : 'not-drawn',
+      },
+    }),
+  );
+}
+
+export async function putRequest(
+  h: Harness,
+  fields: Pick<RequestRecord, 'kind' | 'contactId'> & Partial<RequestRecord>,
+): Promise<string> {
+  const requestId = randomUUID();
+  const at = new Date().toISOString();
+  const record: RequestRecord = {
+    requestId,
+    requestedBy: 'agent:agent-1',
+    reason: 'spoke personal data',
+    status: 'waiting-for-recording',
+    createdAt: at,
+    updatedAt: at,
+    expiresAt: Math.floor(Date.now() / 1000) + 86_400,
+    ...fields,
+  };
+  await h.ddb.send(new PutCommand({ TableName: h.tables.requests, Item: record }));
+  return requestId;
+}

@@ -1,0 +1,200 @@
+import { GetObjectCommand } from '@aws-sdk/client-s3';
+import { DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { commitment } from '../../../lambda/core/lottery';
+import { createSeedLoader } from '../../../lambda/sampler/seed-loader';
+import { rotateSeeds, type SeedRotationDeps } from '../../../lambda/seeds/seeds';
+import type { AuditEntry, AuditSink } from '../../../lambda/shared/audit-sink';
+import { type LocalStack, startLocalStack } from '../../../lib/local';
+
+const TZ = 'Europe/Paris';
+let stack: LocalStack;
+let ddb: DynamoDBDocumentClient;
+let tableN = 0;
+
+class MemorySink implements AuditSink {
+  readonly entries: AuditEntry[] = [];
+  async append(entry: AuditEntry) {
+    this.entries.push(entry);
+    return {
+      chain: entry.chain,
+      seq: this.entries.length,
+      hash: String(this.entries.length).padStart(64, '0'),
+    };
+  }
+}
+
+const logger = { info: () => undefined, error: () => undefined } as unknown as SeedRotationDeps['logger'];
+
+/** A fresh seeds table (created like the harness does) per test, and deps with a settable clock. */
+async function setup() {
+  const table = `seeds-${++tableN}`;
+  const { createTables } = await import('../../../lib/local');
+  await createTables(stack.dynamo.client, { [table]: { partitionKey: 'period' } });
+  const audit = new MemorySink();
+  let now = new Date('2026-11-10T00:15:00.000Z');
+  let counter = 0;
+  const deps: SeedRotationDeps = {
+    ddb,
+    table,
+    audit,
+    transparency: { client: stack.s3.client, bucket: 'transparency' },
+    timezone: TZ,
+    now: () => now,
+    randomBytes: (n) => new Uint8Array(n).fill(++counter),
+    logger,
+  };
+  return { table, audit, deps, setNow: (iso: string) => (now = new Date(iso)) };
+}
+
+const item = async (table: string, period: string) =>
+  (await ddb.send(new GetCommand({ TableName: table, Key: { period }, ConsistentRead: true }))).Item;
+const transparency = async (period: string) =>
+  JSON.parse(
+    await (
+      await stack.s3.client.send(
+        new GetObjectCommand({ Bucket: 'transparency', Key: `transparency/seeds/${period}.json` }),
+      )
+    ).Body!.transformToString(),
+  );
+
+beforeAll(async () => {
+  stack = await startLocalStack({ buckets: ['transparency'], connectState: { instanceId: 'i' } });
+  ddb = DynamoDBDocumentClient.from(stack.dynamo.client);
+});
+afterAll(async () => {
+  await stack?.stop();
+});
+
+describe('seed commit / reveal', () => {
+  it('commits the next period before it starts: seed stored, commitment audited and published', async () => {
+    const { table, audit, deps } = await setup();
+    const report = await rotateSeeds(deps);
+    expect(report.created).toEqual(['2026-12']);
+    expect(report.committed).toEqual(['2026-12']);
+    const stored = await item(table, '2026-12');
+    const seed = new Uint8Array(32).fill(1);
+    expect(stored).toMatchObject({
+      period: '2026-12',
+      seed: Buffer.from(seed).toString('hex'),
+      commitment: commitment(seed),
+      committedAt: '2026-11-10T00:15:00.000Z',
+      commitAudit: { seq: expect.any(Number) },
+    });
+    expect(stored?.revealedAt).toBeUndefined();
+    expect(audit.entries.find((e) => e.kind === 'seed-commitment')).toMatchObject({
+      chain: 'seeds',
+      actor: 'function:seeds',
+      subject: '2026-12',
+      data: { period: '2026-12', commitment: commitment(seed) },
+    });
+    expect(JSON.stringify(audit.entries)).not.toContain(Buffer.from(seed).toString('hex'));
+    const published = await transparency('2026-12');
+    expect(published).toEqual({
+      period: '2026-12',
+      commitment: commitment(seed),
+      committedAt: '2026-11-10T00:15:00.000Z',
+    });
+    // The sampler accepts it in December.
+    const load = createSeedLoader({ ddb, table, timezone: TZ });
+    await expect(load('2026-12')).resolves.toEqual(seed);
+  });
+
+  it('never gives a started period a seed: fails closed, logs and audits an incident', async () => {
+    const { table, audit, deps } = await setup();
+    const report = await rotateSeeds(deps); // 2026-11 started without a commitment
+    expect(report.incidents).toEqual(['2026-11']);
+    expect(await item(table, '2026-11')).toBeUndefined();
+    expect(audit.entries.find((e) => e.kind === 'incident')).toMatchObject({
+      chain: 'seeds',
+      subject: '2026-11',
+      data: { problem: 'no-commitment-before-start' },
+    });
+    await expect(createSeedLoader({ ddb, table, timezone: TZ })('2026-11')).rejects.toMatchObject({
+      problem: 'missing',
+    });
+  });
+
+  it('does not publish a seed stored but unpublished once its period has started', async () => {
+    const { table, audit, deps, setNow } = await setup();
+    const seed = new Uint8Array(32).fill(9);
+    await ddb.send(
+      new PutCommand({
+        TableName: table,
+        Item: {
+          period: '2026-12',
+          seed: Buffer.from(seed).toString('hex'),
+          commitment: commitment(seed),
+          createdAt: '2026-11-30T00:00:00.000Z',
+        },
+      }),
+    );
+    setNow('2026-12-01T00:15:00.000Z');
+    const report = await rotateSeeds(deps);
+    expect(report.incidents).toEqual(['2026-12']);
+    expect(report.committed).toEqual(['2027-01']);
+    expect((await item(table, '2026-12'))?.committedAt).toBeUndefined();
+    expect(audit.entries.filter((e) => e.kind === 'seed-commitment').map((e) => e.subject)).toEqual([
+      '2027-01',
+    ]);
+    await expect(createSeedLoader({ ddb, table, timezone: TZ })('2026-12')).rejects.toMatchObject({
+      problem: 'uncommitted',
+    });
+  });
+
+  it('keeps a committed seed: a second run changes nothing and publishes nothing again', async () => {
+    const { table, audit, deps } = await setup();
+    await rotateSeeds(deps);
+    const before = await item(table, '2026-12');
+    const entries = audit.entries.length;
+    const report = await rotateSeeds(deps);
+    expect(report.created).toEqual([]);
+    expect(report.committed).toEqual([]);
+    expect(await item(table, '2026-12')).toEqual(before);
+    expect(audit.entries.slice(entries).map((e) => e.kind)).toEqual(['incident']); // 2026-11 only
+  });
+
+  it('reveals a period only after its end plus the grace day', async () => {
+    const { table, audit, deps, setNow } = await setup();
+    await rotateSeeds(deps); // commits 2026-12 on 2026-11-10
+    setNow('2026-12-15T00:15:00.000Z'); // a daily run in December commits January
+    expect((await rotateSeeds(deps)).committed).toEqual(['2027-01']);
+    setNow('2026-12-31T22:30:00.000Z'); // December still running (23:30 in Paris)
+    expect((await rotateSeeds(deps)).revealed).toEqual([]);
+    setNow('2027-01-01T12:00:00.000Z'); // ended, within the grace day
+    expect((await rotateSeeds(deps)).revealed).toEqual([]);
+    expect((await item(table, '2026-12'))?.revealedAt).toBeUndefined();
+    setNow('2027-01-02T00:15:00.000Z'); // Dec ends 2026-12-31T23:00Z (Paris); + 1 day = 2027-01-01T23:00Z
+    const report = await rotateSeeds(deps);
+    expect(report.revealed).toEqual(['2026-12']);
+    const stored = await item(table, '2026-12');
+    expect(stored?.revealedAt).toBe('2027-01-02T00:15:00.000Z');
+    expect(audit.entries.find((e) => e.kind === 'seed-reveal')).toMatchObject({
+      subject: '2026-12',
+      data: { seed: stored?.seed, commitment: stored?.commitment },
+    });
+    expect(await transparency('2026-12')).toEqual({
+      period: '2026-12',
+      commitment: stored?.commitment,
+      committedAt: stored?.committedAt,
+      seed: stored?.seed,
+      revealedAt: '2027-01-02T00:15:00.000Z',
+    });
+    // January was committed in December, before it started.
+    expect(Date.parse((await item(table, '2027-01'))?.committedAt)).toBeLessThan(
+      Date.parse('2026-12-31T23:00:00.000Z'),
+    );
+  });
+
+  it('writes nothing to S3 without a transparency bucket', async () => {
+    const { deps, table } = await setup();
+    const { transparency: _t, ...withoutBucket } = deps;
+    await rotateSeeds({ ...withoutBucket, now: () => new Date('2027-05-10T00:00:00.000Z') });
+    expect((await item(table, '2027-06'))?.committedAt).toBe('2027-05-10T00:00:00.000Z');
+    await expect(
+      stack.s3.client.send(
+        new GetObjectCommand({ Bucket: 'transparency', Key: 'transparency/seeds/2027-06.json' }),
+      ),
+    ).rejects.toMatchObject({ name: 'NoSuchKey' });
+  });
+});

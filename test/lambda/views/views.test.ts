@@ -1,0 +1,374 @@
+import { PutObjectCommand } from '@aws-sdk/client-s3';
+import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createCoaching } from '../../../lambda/plans/coaching';
+import { createPlayback } from '../../../lambda/playback/playback';
+import { createViews, type ViewsDeps } from '../../../lambda/views/views';
+import {
+  createTables,
+  type LocalDynamo,
+  type LocalS3,
+  startLocalDynamo,
+  startLocalS3,
+} from '../../../lib/local';
+import {
+  apiEvent,
+  IDENTITY,
+  MemoryAudit,
+  PEOPLE,
+  type Persona,
+  putAssignment,
+  putContact,
+  silentLogger,
+  uuid,
+} from './listening-fixtures';
+
+const NOW = new Date('2026-12-10T10:00:00.000Z');
+const P = '2026-11';
+const AUDIT_BUCKET = 'audit';
+let dynamo: LocalDynamo;
+let s3: LocalS3;
+let ddb: DynamoDBDocumentClient;
+let tables: Record<string, string>;
+
+const c = (i: number) => uuid(i, '7');
+
+beforeAll(async () => {
+  dynamo = await startLocalDynamo();
+  ddb = DynamoDBDocumentClient.from(dynamo.client, { marshallOptions: { removeUndefinedValues: true } });
+  s3 = await startLocalS3({ buckets: [AUDIT_BUCKET, 'recordings'] });
+  tables = await createTables(dynamo.client, undefined, (l) => `${l}-vw`);
+  // The agent: 3 recordings in P (kept, redacted, deleted), one listened and evaluated.
+  await putContact(ddb, tables.recordings!, { contactId: c(1), agentId: PEOPLE.agent, period: P });
+  await putContact(ddb, tables.recordings!, {
+    contactId: c(2),
+    agentId: PEOPLE.agent,
+    period: P,
+    state: 'redacted',
+  });
+  await putContact(ddb, tables.recordings!, {
+    contactId: c(3),
+    agentId: PEOPLE.agent,
+    period: P,
+    state: 'deleted',
+  });
+  await putContact(ddb, tables.recordings!, { contactId: c(4), agentId: PEOPLE.otherAgent, period: P });
+  await putAssignment(ddb, tables.listening!, {
+    contactId: c(1),
+    period: P,
+    plays: ['2026-12-05T09:00:00.000Z'],
+    playsLeft: 1,
+  });
+  await putAssignment(ddb, tables.listening!, {
+    contactId: c(2),
+    period: P,
+    coachId: PEOPLE.otherCoach,
+    coachTeam: 'team-c',
+  });
+  await putAssignment(ddb, tables.listening!, {
+    contactId: c(4),
+    period: P,
+    agentId: PEOPLE.otherAgent,
+    agentTeam: 'team-b',
+    coachTeam: 'team-a',
+  });
+  await ddb.send(
+    new PutCommand({
+      TableName: tables.listening!,
+      Item: {
+        period: P,
+        sk: `eval#${c(1)}`,
+        contactId: c(1),
+        agentId: PEOPLE.agent,
+        coachId: PEOPLE.coach,
+        coachTeam: 'team-b',
+        scores: { greeting: 4, needAnalysis: 4, solution: 4, clarity: 4, courtesy: 4, closing: 4 },
+        comment: 'good',
+        createdAt: '2026-12-05T09:30:00.000Z',
+        expiresAt: 2_000_000_000,
+      },
+    }),
+  );
+  await ddb.send(
+    new PutCommand({
+      TableName: tables.listening!,
+      Item: {
+        period: P,
+        sk: '#roster',
+        agents: { [PEOPLE.agent]: 'team-a', [PEOPLE.otherAgent]: 'team-b' },
+        coaches: { [PEOPLE.coach]: 'team-b', [PEOPLE.otherCoach]: 'team-c' },
+        teamNames: { 'team-a': 'Team A', 'team-b': 'Team B', 'team-c': 'Team C' },
+        takenAt: '2026-12-02T02:00:00.000Z',
+        expiresAt: 2_000_000_000,
+      },
+    }),
+  );
+  await ddb.send(
+    new PutCommand({
+      TableName: tables.plans!,
+      Item: {
+        planId: uuid(1, '9'),
+        agentId: PEOPLE.agent,
+        proposedBy: PEOPLE.coach,
+        proposerSubject: 'sub-coach',
+        reason: 'agreed follow-up after onboarding',
+        extraListens: 2,
+        createdAt: '2026-11-20T00:00:00.000Z',
+        endsAt: '2026-12-05T00:00:00.000Z',
+        status: 'approved',
+        decidedAt: '2026-11-21T00:00:00.000Z',
+        decidedBy: 'dpo:sub-dpo',
+        expiresAt: 2_000_000_000,
+      },
+    }),
+  );
+  await ddb.send(
+    new PutCommand({
+      TableName: tables.requests!,
+      Item: {
+        requestId: uuid(1, '8'),
+        contactId: c(3),
+        kind: 'deletion',
+        status: 'done',
+        createdAt: '2026-11-12T00:00:00.000Z',
+      },
+    }),
+  );
+  for (const [i, agentId, recorded] of [
+    [1, PEOPLE.agent, true],
+    [2, PEOPLE.agent, true],
+    [3, PEOPLE.agent, true],
+    [5, PEOPLE.agent, false],
+    [4, PEOPLE.otherAgent, true],
+  ] as const) {
+    await ddb.send(
+      new PutCommand({
+        TableName: tables.decisions!,
+        Item: { contactId: c(i), agentId, period: P, recorded },
+      }),
+    );
+  }
+  await s3.client.send(
+    new PutObjectCommand({
+      Bucket: AUDIT_BUCKET,
+      Key: `transparency/seeds/${P}.json`,
+      Body: JSON.stringify({
+        period: P,
+        commitment: 'c'.repeat(64),
+        committedAt: '2026-10-01T00:15:00.000Z',
+        seed: 'a'.repeat(64),
+        revealedAt: '2026-12-02T00:15:00.000Z',
+      }),
+    }),
+  );
+});
+afterAll(async () => {
+  await s3.stop();
+  await dynamo.stop();
+});
+
+const deps = (over: Partial<ViewsDeps> = {}): ViewsDeps => ({
+  ddb,
+  listeningTable: tables.listening!,
+  plansTable: tables.plans!,
+  recordingsTable: tables.recordings!,
+  requestsTable: tables.requests!,
+  decisionsTable: tables.decisions!,
+  s3: s3.client,
+  transparencyBucket: AUDIT_BUCKET,
+  identity: IDENTITY,
+  policy: { minPerAgent: 2, maxPerAgent: 4, maxPerCoach: 40, maxExtraListens: 4, timezone: 'Europe/Paris' },
+  now: () => NOW,
+  logger: silentLogger,
+  ...over,
+});
+const view = (routeKey: string, persona: Persona, query?: Record<string, string>) =>
+  createViews(deps())(apiEvent(routeKey, persona, query ? { query } : {}));
+
+describe('GET /me', () => {
+  it('shows the agent their contacts and states, who listened and when, evaluations and plans', async () => {
+    const res = await view('GET /me', 'agent', { period: P });
+    expect(res.statusCode).toBe(200);
+    const me = JSON.parse(res.body);
+    expect(me.contacts.map((x: { state: string }) => x.state).sort()).toEqual([
+      'deleted',
+      'kept',
+      'redacted',
+    ]);
+    expect(me.listens).toEqual([
+      expect.objectContaining({
+        contactId: c(1),
+        coachId: PEOPLE.coach,
+        coachTeam: 'Team B',
+        listenedAt: ['2026-12-05T09:00:00.000Z'],
+      }),
+      expect.objectContaining({
+        contactId: c(2),
+        coachId: PEOPLE.otherCoach,
+        coachTeam: 'Team C',
+        listenedAt: [],
+      }),
+    ]);
+    expect(me.evaluations).toEqual([
+      expect.objectContaining({ contactId: c(1), comment: 'good', coachTeam: 'Team B' }),
+    ]);
+    expect(me.plans).toEqual([
+      expect.objectContaining({ reason: 'agreed follow-up after onboarding', status: 'expired' }),
+    ]);
+    expect(res.body).not.toContain(PEOPLE.otherAgent);
+    expect(res.body).not.toContain('sub-coach');
+  });
+
+  it('defaults to the current period and shows the listens of the previous one (listened now)', async () => {
+    const me = JSON.parse((await view('GET /me', 'agent')).body);
+    expect(me.period).toBe('2026-12');
+    expect(me.contacts).toEqual([]);
+    expect(me.listens).toHaveLength(2);
+  });
+});
+
+describe('GET /transparency', () => {
+  it('gives staff representatives per-team aggregates with the seed and no person', async () => {
+    const res = await view('GET /transparency', 'staffRepresentative', { period: P });
+    expect(res.statusCode).toBe(200);
+    const report = JSON.parse(res.body);
+    expect(report.seed).toMatchObject({ revealed: true, commitment: 'c'.repeat(64) });
+    expect(report.total).toMatchObject({
+      callsDecided: 5,
+      recordedCalls: 4,
+      recordings: { kept: 2, redacted: 1, deleted: 1 },
+      listens: { assigned: 3, played: 1 },
+      plans: { expired: 1 },
+      requests: { deletion: { done: 1 } },
+    });
+    expect(report.capBreaches).toEqual({ agents: 0, coaches: 0 });
+    for (const id of Object.values(PEOPLE)) expect(res.body).not.toContain(id);
+  });
+
+  it('exports CSV', async () => {
+    const res = await view('GET /transparency', 'dpo', { period: P, format: 'csv' });
+    expect(res.statusCode).toBe(200);
+    expect(res.headers?.['content-type']).toMatch(/^text\/csv/);
+    expect(res.headers?.['content-disposition']).toContain(`fairlisten-transparency-${P}.csv`);
+    expect(res.body.split('\r\n')[0]).toMatch(/^period,team,agents,calls_decided/);
+    expect(res.body).toContain('(all teams)');
+  });
+
+  it('requires a valid period and format', async () => {
+    expect((await view('GET /transparency', 'dpo')).statusCode).toBe(400);
+    expect((await view('GET /transparency', 'dpo', { period: '2026-13' })).statusCode).toBe(400);
+    expect((await view('GET /transparency', 'dpo', { period: P, format: 'xlsx' })).statusCode).toBe(400);
+  });
+});
+
+/**
+ * Every route × every role. `ok` = the role passes authorization (the status then depends on the
+ * data: 2xx or a business refusal such as 404/409/422, never 401/403).
+ */
+describe('authorization matrix', () => {
+  const personas: Persona[] = ['agent', 'coach', 'otherCoach', 'staffRepresentative', 'dpo', 'none'];
+  const matrix: Record<string, { route: string; allowed: Persona[]; run: (p: Persona) => Promise<number> }> =
+    {
+      playback: {
+        route: 'POST /recordings/{contactId}/playback',
+        allowed: ['coach'],
+        run: async (p) => {
+          await putAssignment(ddb, tables.listening!, {
+            contactId: c(1),
+            period: P,
+            playsLeft: 2,
+            plays: [],
+          });
+          const audit = new MemoryAudit();
+          return (
+            await createPlayback({
+              ddb,
+              s3: s3.client,
+              listeningTable: tables.listening!,
+              recordingsTable: tables.recordings!,
+              bucket: 'recordings',
+              audit,
+              identity: IDENTITY,
+              urlTtlSeconds: 300,
+              now: () => NOW,
+              logger: silentLogger,
+            })(apiEvent('POST /recordings/{contactId}/playback', p, { path: { contactId: c(1) } }))
+          ).statusCode;
+        },
+      },
+      propose: {
+        route: 'POST /plans',
+        allowed: ['coach', 'otherCoach'],
+        run: async (p) =>
+          (
+            await coaching()(
+              apiEvent('POST /plans', p, {
+                body: {
+                  agentId: PEOPLE.otherAgent,
+                  reason: 'x'.repeat(30),
+                  extraListens: 1,
+                  endsAt: '2027-01-01T00:00:00Z',
+                },
+              }),
+            )
+          ).statusCode,
+      },
+      approve: {
+        route: 'POST /plans/{planId}/approval',
+        allowed: ['dpo'],
+        run: async (p) =>
+          (
+            await coaching()(
+              apiEvent('POST /plans/{planId}/approval', p, {
+                path: { planId: uuid(1, '9') },
+                body: { decision: 'approve' },
+              }),
+            )
+          ).statusCode,
+      },
+      evaluate: {
+        route: 'POST /assignments/{contactId}/evaluation',
+        allowed: ['coach'],
+        run: async (p) =>
+          (
+            await coaching()(
+              apiEvent('POST /assignments/{contactId}/evaluation', p, {
+                path: { contactId: c(1) },
+                body: {
+                  scores: { greeting: 1, needAnalysis: 1, solution: 1, clarity: 1, courtesy: 1, closing: 1 },
+                },
+              }),
+            )
+          ).statusCode,
+      },
+      me: { route: 'GET /me', allowed: ['agent'], run: async (p) => (await view('GET /me', p)).statusCode },
+      transparency: {
+        route: 'GET /transparency',
+        allowed: ['staffRepresentative', 'dpo'],
+        run: async (p) => (await view('GET /transparency', p, { period: P })).statusCode,
+      },
+    };
+  const coaching = () =>
+    createCoaching({
+      ddb,
+      plansTable: tables.plans!,
+      listeningTable: tables.listening!,
+      audit: new MemoryAudit(),
+      identity: IDENTITY,
+      limits: { maxDays: 30, maxExtraListens: 4 },
+      timezone: 'Europe/Paris',
+      auditRetentionDays: 365,
+      now: () => NOW,
+      newId: () => uuid(Math.floor(Math.random() * 1e9), '6'),
+      logger: silentLogger,
+    });
+
+  for (const [name, { route, allowed, run }] of Object.entries(matrix)) {
+    it.each(personas)(`${route} as %s`, async (persona) => {
+      const status = await run(persona);
+      if (persona === 'none') expect(status).toBe(401);
+      else if (!allowed.includes(persona)) expect(status).toBe(403);
+      else expect(status, `${name} as ${persona}`).not.toBeOneOf([401, 403, 500]);
+    });
+  }
+});
