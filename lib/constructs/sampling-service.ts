@@ -2,39 +2,33 @@ import { Duration, Stack } from 'aws-cdk-lib';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
+import { samplerPolicyEnvironment } from '../../lambda/sampler/config';
 import type { RecordingPolicy } from '../policy/schema';
 import type { ContactCenter } from './contact-center';
 import { FairlistenFunction } from './fairlisten-function';
 import { FairlistenTable } from './fairlisten-table';
 import { acknowledge } from './nag';
+import type { SeedVault } from './seed-vault';
 
 export interface SamplingServiceProps {
   readonly policy: RecordingPolicy;
   readonly contactCenter: ContactCenter;
   /** Key of the tables and log groups. */
   readonly dataKey: IKey;
+  /** Where the period seeds are: the sampler becomes the one reader besides the seed function. */
+  readonly seedVault: SeedVault;
 }
 
 /** Connect gives a flow's Lambda at most this long; the function must answer well before. */
 export const FLOW_LAMBDA_TIME_LIMIT_SECONDS = 3;
 
-/** The policy fields the sampler enforces, as the function receives them (and the template shows). */
-export function samplerPolicyEnvironment(policy: RecordingPolicy): string {
-  return JSON.stringify({
-    version: policy.version,
-    timezone: policy.timezone,
-    samplingRate: policy.samplingRate,
-    maxRecordingsPerAgentPerMonth: policy.maxRecordingsPerAgentPerMonth,
-    excludedAgents: policy.excludedAgents,
-    excludedQueues: policy.excludedQueues,
-    auditRetentionDays: policy.auditRetentionDays,
-  });
-}
+/** The policy fields the sampler enforces (shared with the local simulation). */
+export { samplerPolicyEnvironment };
 
 /**
  * The sampler: invoked from the agent whisper flow, it decides by the published lottery, paced
  * per-agent cap and exclusions whether this contact is recorded, and starts the recording
- * through the Connect API. It owns the decisions and quota tables.
+ * through the Connect API. It owns the decisions and quota tables and reads (only) the seeds.
  */
 export class SamplingService extends Construct {
   readonly function: FairlistenFunction;
@@ -63,11 +57,13 @@ export class SamplingService extends Construct {
         FAIRLISTEN_POLICY: samplerPolicyEnvironment(props.policy),
         DECISIONS_TABLE: this.decisions.table.tableName,
         QUOTAS_TABLE: this.quotas.table.tableName,
+        SEEDS_TABLE: props.seedVault.table.table.tableName,
         CONNECT_INSTANCE_ID: props.contactCenter.instanceId,
       },
     });
     this.decisions.table.grantReadWriteData(this.function);
     this.quotas.table.grantReadWriteData(this.function);
+    props.seedVault.grantReadSeeds(this.function);
     this.function.addToRolePolicy(
       new PolicyStatement({
         actions: ['connect:StartContactRecording'],

@@ -1,10 +1,16 @@
 import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
+import { AuditLog } from '../constructs/audit-log';
 import { ContactCenter } from '../constructs/contact-center';
 import { FairlistenApi } from '../constructs/fairlisten-api';
+import { ListeningService } from '../constructs/listening-service';
+import { PrivacyApi } from '../constructs/privacy-api';
 import { ProjectKey } from '../constructs/project-key';
+import { RecordingActions } from '../constructs/recording-actions';
+import { RecordingIngest } from '../constructs/recording-ingest';
 import { RecordingsBucket } from '../constructs/recordings-bucket';
 import { SamplingService } from '../constructs/sampling-service';
+import { SeedVault } from '../constructs/seed-vault';
 import { assertValidFlow, renderInboundFlow, renderWhisperFlow } from '../flows';
 import type { RecordingPolicy } from '../policy/schema';
 
@@ -21,7 +27,15 @@ export class FairlistenStack extends Stack {
   readonly recordings: RecordingsBucket;
   readonly contactCenter: ContactCenter;
   readonly sampling: SamplingService;
+  readonly audit: AuditLog;
+  readonly seeds: SeedVault;
   readonly api: FairlistenApi;
+  /** Recording actions and ingest (issue #4 §1, §4): requests and recordings index tables, executor. */
+  readonly recordingActions: RecordingActions;
+  readonly recordingIngest: RecordingIngest;
+  readonly privacy: PrivacyApi;
+  /** Listening governance (issue #5 §1–§4, §6): assignment, playback, plans, evaluations, views. */
+  readonly listening: ListeningService;
 
   constructor(scope: Construct, id: string, props: FairlistenStackProps) {
     const { policy } = props;
@@ -45,17 +59,84 @@ export class FairlistenStack extends Stack {
       recordings: this.recordings,
       timezone: policy.timezone,
     });
+    // Lottery seeds (issue #3): committed before each period, revealed after it.
+    this.seeds = new SeedVault(this, 'Seeds', { policy, dataKey });
     this.sampling = new SamplingService(this, 'Sampling', {
       policy,
       contactCenter: this.contactCenter,
       dataKey,
+      seedVault: this.seeds,
     });
+    // Audit log (issue #5 §5): hash chains, hourly Object Lock exports of them and of the decisions.
+    this.audit = new AuditLog(this, 'Audit', {
+      retentionDays: policy.auditRetentionDays,
+      dataKey,
+      decisions: this.sampling.decisions.table,
+      accessLogsBucket: this.recordings.accessLogs,
+    });
+    // Seeds (issue #3): commitments and reveals go to chain `seeds` and the audit bucket's transparency/.
+    this.seeds.publishThrough({
+      environment: {
+        AUDIT_TABLE: this.audit.table.table.tableName,
+        AUDIT_RETENTION_DAYS: String(policy.auditRetentionDays),
+      },
+      grantAppend: (grantee) => this.audit.grantAppend(grantee),
+      bucket: this.audit.bucket,
+      grantPublish: (grantee, prefix) => this.audit.grantPublish(grantee, prefix),
+    });
+
+    // Recording actions and ingest (issue #4 §1, §4): deletion and in-place redaction (C9).
+    this.recordingActions = new RecordingActions(this, 'RecordingActions', {
+      recordings: this.recordings,
+      decisions: this.sampling.decisions.table,
+      dataKey,
+      logRetentionDays: policy.auditRetentionDays,
+      auditTableName: this.audit.table.table.tableName,
+      auditRetentionDays: policy.auditRetentionDays,
+      grantAudit: (grantee) => this.audit.grantAppend(grantee),
+    });
+    this.recordingIngest = new RecordingIngest(this, 'RecordingIngest', {
+      recordings: this.recordings,
+      actions: this.recordingActions,
+      recordingsPrefix: this.contactCenter.recordingsPrefix,
+      dataKey,
+      logRetentionDays: policy.auditRetentionDays,
+    });
+    // End of recording actions and ingest.
 
     this.api = new FairlistenApi(this, 'Api', {
       identity: policy.identity,
       logKey: dataKey,
       logRetentionDays: policy.auditRetentionDays,
     });
+    // Privacy API (issue #4 §2, C9): suspend/resume, deletion and redaction requests, proof.
+    this.privacy = new PrivacyApi(this, 'Privacy', {
+      api: this.api,
+      contactCenter: this.contactCenter,
+      requests: this.recordingActions.requests.table,
+      recordings: this.recordingActions.recordingsIndex.table,
+      decisions: this.sampling.decisions.table,
+      executor: this.recordingActions.function,
+      audit: this.audit,
+      logKey: dataKey,
+      logRetentionDays: policy.auditRetentionDays,
+    });
+    // End of privacy API.
+    // Listening governance (issue #5 §1–§4, §6).
+    this.listening = new ListeningService(this, 'Listening', {
+      policy,
+      api: this.api,
+      dataKey,
+      recordings: this.recordings,
+      contactCenter: this.contactCenter,
+      recordingsIndex: this.recordingActions.recordingsIndex.table,
+      requests: this.recordingActions.requests.table,
+      decisions: this.sampling.decisions.table,
+      auditBucket: this.audit.bucket,
+      auditTableName: this.audit.table.table.tableName,
+      grantAudit: (grantee) => this.audit.grantAppend(grantee),
+    });
+    // End of listening governance.
 
     // Flows are checked at synth against the functions this instance may call.
     const validate = (content: string, associatedLambdaArns: readonly string[]) =>
@@ -95,5 +176,8 @@ export class FairlistenStack extends Stack {
     });
     new CfnOutput(this, 'RecordingsBucketName', { value: this.recordings.bucket.bucketName });
     new CfnOutput(this, 'ConnectInstanceArn', { value: this.contactCenter.instanceArn });
+    // Read by `fairlisten export` (--outputs cdk-outputs.json).
+    new CfnOutput(this, 'DecisionsTableName', { value: this.sampling.decisions.table.tableName });
+    new CfnOutput(this, 'SeedsTableName', { value: this.seeds.table.table.tableName });
   }
 }

@@ -11,12 +11,22 @@ afterAll(() => {
   for (const dir of outdirs.splice(0)) rmSync(dir, { recursive: true, force: true });
 });
 
-/** Builds the stack for a policy (defaults overridden) without the nag plugins; cleans up after the file. */
-export function synthStack(overrides: Partial<RecordingPolicyInput> = {}): {
+/**
+ * Builds the stack for a policy (defaults overridden) without the nag plugins; cleans up after the
+ * file. Bundling the functions is skipped unless asked for: it is slow, changes no property these
+ * tests assert, and the stack test bundles for real.
+ */
+export function synthStack(
+  overrides: Partial<RecordingPolicyInput> = {},
+  options: { bundle?: boolean } = {},
+): {
   stack: FairlistenStack;
   template: Template;
 } {
-  const { app, stack } = buildApp(defaultPolicy(overrides), { nag: false });
+  const { app, stack } = buildApp(defaultPolicy(overrides), {
+    nag: false,
+    appProps: options.bundle ? undefined : { context: { 'aws:cdk:bundling-stacks': [] } },
+  });
   outdirs.push(app.outdir);
   return { stack, template: Template.fromStack(stack) };
 }

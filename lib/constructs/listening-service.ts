@@ -1,0 +1,349 @@
+import { Duration, Stack } from 'aws-cdk-lib';
+import { HttpMethod } from 'aws-cdk-lib/aws-apigatewayv2';
+import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
+import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
+import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
+import { type IGrantable, PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import type { IKey } from 'aws-cdk-lib/aws-kms';
+import type { IBucket } from 'aws-cdk-lib/aws-s3';
+import { Construct } from 'constructs';
+import type { AssignmentPolicy } from '../../lambda/assignment/assign';
+import { DEFAULT_COACH_GROUP_NAME } from '../../lambda/shared/roster';
+import type { RecordingPolicy } from '../policy/schema';
+import type { ContactCenter } from './contact-center';
+import type { FairlistenApi } from './fairlisten-api';
+import { FairlistenFunction } from './fairlisten-function';
+import { FairlistenTable } from './fairlisten-table';
+import { acknowledge } from './nag';
+import type { RecordingsBucket } from './recordings-bucket';
+
+export interface ListeningServiceProps {
+  readonly policy: RecordingPolicy;
+  readonly api: FairlistenApi;
+  /** Key of the listening and plans tables and of the functions' log groups. */
+  readonly dataKey: IKey;
+  /** The playback role becomes the one listening-side reader of audio. */
+  readonly recordings: RecordingsBucket;
+  /** The Connect instance whose agent hierarchy defines teams and coaches. */
+  readonly contactCenter: Pick<ContactCenter, 'instanceId' | 'instance'>;
+  /**
+   * The recordings index (`recordings` table): recording state and period of each contact.
+   * @default - none: nothing is assigned, every playback is refused (503), /me shows no contacts
+   */
+  readonly recordingsIndex?: ITable;
+  /**
+   * Deletion and redaction requests, counted in the transparency report.
+   * @default - none: not counted
+   */
+  readonly requests?: ITable;
+  /**
+   * The sampler's decisions, counted (calls decided, recorded) in the transparency report.
+   * @default - none: not counted
+   */
+  readonly decisions?: ITable;
+  /**
+   * Audit bucket holding the public seed objects `transparency/seeds/<period>.json`: the
+   * assignment reads the revealed seed there, the transparency view the commitment and reveal.
+   * @default - none: no seed is ever available, so nothing is assigned
+   */
+  readonly auditBucket?: IBucket;
+  /**
+   * The audit table (`AUDIT_TABLE` of the assignment, playback and coaching functions).
+   * @default - none: playback, plans and evaluations refuse every request (fail closed: no audit,
+   *            no URL); the assignment writes its records to its log
+   */
+  readonly auditTableName?: string;
+  /**
+   * Lets a function append to the audit log, e.g. `(g) => audit.grantAppend(g)`.
+   * @default - no grant
+   */
+  readonly grantAudit?: (grantee: IGrantable) => void;
+  /**
+   * Name of the hierarchy group, below a team, that holds the team's coaches (lambda/shared/roster.ts).
+   * @default 'Coaches'
+   */
+  readonly coachGroupName?: string;
+  /**
+   * Playback URLs a coach may get for one assigned listen (to resume when a URL expired mid-call).
+   * @default 2
+   */
+  readonly playsPerListen?: number;
+  /**
+   * When the assignment runs (UTC); daily, it acts once per period after the period's seed reveal.
+   * @default Schedule.cron({ minute: '0', hour: '2' }) — after the seed function's 00:15 run
+   */
+  readonly assignmentSchedule?: Schedule;
+}
+
+/** The routes this construct adds to the API, by function. */
+export const LISTENING_ROUTES = {
+  playback: [[HttpMethod.POST, '/recordings/{contactId}/playback']],
+  coaching: [
+    [HttpMethod.POST, '/plans'],
+    [HttpMethod.POST, '/plans/{planId}/approval'],
+    [HttpMethod.POST, '/assignments/{contactId}/evaluation'],
+  ],
+  views: [
+    [HttpMethod.GET, '/me'],
+    [HttpMethod.GET, '/transparency'],
+  ],
+} as const;
+
+/**
+ * Listening governance at runtime (issue #5 §1–§4, §6): the listening and plans tables, the daily
+ * assignment (roster from Connect, revealed seed, cross-team capped lottery), playback (audit
+ * first, then a short presigned URL — the only listening-side audio reader), coaching plans and
+ * evaluations, and the agent's and the council's views.
+ */
+export class ListeningService extends Construct {
+  readonly listening: FairlistenTable;
+  readonly plans: FairlistenTable;
+  readonly assignment: FairlistenFunction;
+  readonly playback: FairlistenFunction;
+  readonly coaching: FairlistenFunction;
+  readonly views: FairlistenFunction;
+  readonly schedule: Rule;
+
+  constructor(scope: Construct, id: string, props: ListeningServiceProps) {
+    super(scope, id);
+    const { policy } = props;
+    const plays = props.playsPerListen ?? 2;
+    if (!Number.isInteger(plays) || plays < 1 || plays > 3) {
+      throw new Error(`playsPerListen must be a whole number 1..3, got ${plays}`);
+    }
+    const coachGroupName = (props.coachGroupName ?? DEFAULT_COACH_GROUP_NAME).trim();
+    if (coachGroupName === '') throw new Error('coachGroupName must not be empty');
+    if (
+      !Number.isInteger(policy.playbackUrlTtlSeconds) ||
+      policy.playbackUrlTtlSeconds < 1 ||
+      policy.playbackUrlTtlSeconds > 300
+    ) {
+      throw new Error(`policy.playbackUrlTtlSeconds must be 1..300, got ${policy.playbackUrlTtlSeconds}`);
+    }
+
+    this.listening = new FairlistenTable(this, 'Listening', {
+      name: 'listening',
+      encryptionKey: props.dataKey,
+    });
+    this.plans = new FairlistenTable(this, 'Plans', { name: 'plans', encryptionKey: props.dataKey });
+    const listening = this.listening.table;
+    const plans = this.plans.table;
+
+    const listeningPolicy: AssignmentPolicy = {
+      minPerAgent: policy.listensPerAgentPerMonth.min,
+      maxPerAgent: policy.listensPerAgentPerMonth.max,
+      maxPerCoach: policy.maxListensPerCoachPerMonth,
+      maxExtraListens: policy.coachingPlan.maxExtraListens,
+      timezone: policy.timezone,
+      auditRetentionDays: policy.auditRetentionDays,
+      playsPerListen: plays,
+    };
+    const common = {
+      LISTENING_TABLE: listening.tableName,
+      PLANS_TABLE: plans.tableName,
+      FAIRLISTEN_TIMEZONE: policy.timezone,
+      AUDIT_RETENTION_DAYS: String(policy.auditRetentionDays),
+    };
+    const roster = {
+      CONNECT_INSTANCE_ID: props.contactCenter.instanceId,
+      TEAM_HIERARCHY_LEVEL: policy.connect.teamHierarchyLevel,
+      COACH_HIERARCHY_GROUP_NAME: coachGroupName,
+      LISTENING_POLICY: JSON.stringify(listeningPolicy),
+    };
+    const optional = (entries: Record<string, string | undefined>): Record<string, string> =>
+      Object.fromEntries(Object.entries(entries).filter((e): e is [string, string] => e[1] !== undefined));
+    const fn = (
+      cid: string,
+      handlerDir: string,
+      description: string,
+      environment: Record<string, string>,
+      timeout = 10,
+    ) =>
+      new FairlistenFunction(this, cid, {
+        handlerDir,
+        serviceName: `fairlisten-${handlerDir === 'plans' ? 'coaching' : handlerDir}`,
+        description,
+        logKey: props.dataKey,
+        logRetentionDays: policy.auditRetentionDays,
+        timeout: Duration.seconds(timeout),
+        environment,
+      });
+
+    this.assignment = fn(
+      'Assignment',
+      'assignment',
+      'fairlisten assignment: cross-team, capped listens of the previous period from its revealed seed (C2, C5, C8, C10)',
+      {
+        ...common,
+        ...roster,
+        ...optional({
+          RECORDINGS_TABLE: props.recordingsIndex?.tableName,
+          TRANSPARENCY_BUCKET: props.auditBucket?.bucketName,
+        }),
+      },
+      300,
+    );
+    this.playback = fn(
+      'Playback',
+      'playback',
+      'fairlisten playback: assigned coach only, audit first, then a short presigned URL (C3)',
+      {
+        LISTENING_TABLE: listening.tableName,
+        RECORDINGS_BUCKET: props.recordings.bucket.bucketName,
+        PLAYBACK_URL_TTL_SECONDS: String(policy.playbackUrlTtlSeconds),
+        AUDIT_RETENTION_DAYS: String(policy.auditRetentionDays),
+        ...optional({ RECORDINGS_TABLE: props.recordingsIndex?.tableName }),
+        ...props.api.identityEnvironment(),
+      },
+    );
+    this.coaching = fn(
+      'Coaching',
+      'plans',
+      'fairlisten coaching: plans approved by the DPO, structured evaluations (C5, C7)',
+      {
+        ...common,
+        COACHING_PLAN_LIMITS: JSON.stringify(policy.coachingPlan),
+        ...props.api.identityEnvironment(),
+      },
+    );
+    this.views = fn(
+      'Views',
+      'views',
+      'fairlisten views: /me for agents, /transparency aggregates for the works council',
+      {
+        ...common,
+        ...roster,
+        ...optional({
+          RECORDINGS_TABLE: props.recordingsIndex?.tableName,
+          REQUESTS_TABLE: props.requests?.tableName,
+          DECISIONS_TABLE: props.decisions?.tableName,
+          TRANSPARENCY_BUCKET: props.auditBucket?.bucketName,
+        }),
+        ...props.api.identityEnvironment(),
+      },
+      30,
+    );
+
+    // Data grants: each function what it uses, no more.
+    listening.grantReadWriteData(this.assignment);
+    plans.grantReadData(this.assignment);
+    listening.grantReadData(this.playback);
+    listening.grant(this.playback, 'dynamodb:UpdateItem');
+    plans.grantReadWriteData(this.coaching);
+    listening.grantReadData(this.coaching);
+    listening.grant(this.coaching, 'dynamodb:PutItem');
+    props.dataKey.grantEncryptDecrypt(this.playback);
+    props.dataKey.grantEncryptDecrypt(this.coaching);
+    listening.grantReadData(this.views);
+    plans.grantReadData(this.views);
+    for (const reader of [this.assignment, this.playback, this.views])
+      props.recordingsIndex?.grantReadData(reader);
+    props.requests?.grantReadData(this.views);
+    props.decisions?.grantReadData(this.views);
+    // Audio: the playback role only, read only (it signs URLs; it never deletes).
+    props.recordings.grantRecordingRead(this.playback.role!);
+
+    const stack = Stack.of(this);
+    if (props.auditBucket) {
+      const seeds = props.auditBucket.arnForObjects('transparency/seeds/*');
+      for (const reader of [this.assignment, this.views]) {
+        reader.addToRolePolicy(new PolicyStatement({ actions: ['s3:GetObject'], resources: [seeds] }));
+        props.auditBucket.encryptionKey?.grantDecrypt(reader);
+        acknowledge(
+          reader.role!,
+          ['solutions'],
+          `IAM5[Resource::<${stack.getLogicalId(props.auditBucket.node.defaultChild as never)}.Arn>/transparency/seeds/*]`,
+          'The public seed commitment and reveal objects are named per period at run time; GetObject only, limited to the transparency/seeds/ prefix of the audit bucket.',
+        );
+      }
+    }
+
+    // Connect: the roster (users and hierarchy groups of this one instance), read only.
+    const instance = stack.formatArn({
+      service: 'connect',
+      resource: 'instance',
+      resourceName: props.contactCenter.instanceId,
+    });
+    for (const reader of [this.assignment, this.views]) {
+      reader.addToRolePolicy(
+        new PolicyStatement({
+          actions: ['connect:ListUsers', 'connect:DescribeUser', 'connect:DescribeUserHierarchyGroup'],
+          resources: [instance, `${instance}/agent/*`, `${instance}/agent-group/*`],
+        }),
+      );
+    }
+
+    // cdk-nag: the wildcards above, each on the role that has it, with its reason.
+    const indexReason =
+      'DynamoDB grants cover the table’s global secondary indexes (byAgent, byCoach), named by the table layout; the resource is limited to the indexes of this one table.';
+    const indexesOf = (tables: readonly (ITable | undefined)[]) =>
+      tables.filter((t): t is ITable => t !== undefined && t.node.defaultChild !== undefined);
+    const grantsByRole: [FairlistenFunction, (ITable | undefined)[]][] = [
+      [this.assignment, [listening, plans, props.recordingsIndex]],
+      [this.playback, [listening, props.recordingsIndex]],
+      [this.coaching, [listening, plans]],
+      [this.views, [listening, plans, props.recordingsIndex, props.requests, props.decisions]],
+    ];
+    for (const [f, tables] of grantsByRole) {
+      for (const table of indexesOf(tables)) {
+        acknowledge(
+          f.role!,
+          ['solutions'],
+          `IAM5[Resource::<${stack.getLogicalId(table.node.defaultChild as never)}.Arn>/index/*]`,
+          indexReason,
+        );
+      }
+    }
+    const instanceRef = props.contactCenter.instance
+      ? `<${stack.getLogicalId(props.contactCenter.instance)}.Id>`
+      : props.contactCenter.instanceId;
+    for (const reader of [this.assignment, this.views]) {
+      for (const kind of ['agent', 'agent-group']) {
+        acknowledge(
+          reader.role!,
+          ['solutions'],
+          `IAM5[Resource::arn:aws:connect:${stack.region}:${stack.account}:instance/${instanceRef}/${kind}/*]`,
+          'The roster reads every user and hierarchy group of the Connect instance (read-only Describe calls); users and groups are not known at deploy time, and the resource is limited to this one instance.',
+        );
+      }
+    }
+    acknowledge(
+      this.playback.role!,
+      ['solutions'],
+      `IAM5[Resource::<${stack.getLogicalId(props.recordings.bucket.node.defaultChild as never)}.Arn>/*]`,
+      'Connect names each recording object at run time; the function signs a short GET URL only for the one recording assigned to the calling coach, after the assignment and audit checks. Read actions only, no delete.',
+    );
+
+    for (const f of [this.assignment, this.playback, this.coaching]) {
+      if (props.auditTableName) f.addEnvironment('AUDIT_TABLE', props.auditTableName);
+      props.grantAudit?.(f);
+    }
+
+    for (const [method, path] of LISTENING_ROUTES.playback)
+      props.api.addRoute(`Playback${routeId(path)}`, method, path, this.playback);
+    for (const [method, path] of LISTENING_ROUTES.coaching)
+      props.api.addRoute(`Coaching${routeId(path)}`, method, path, this.coaching);
+    for (const [method, path] of LISTENING_ROUTES.views)
+      props.api.addRoute(`Views${routeId(path)}`, method, path, this.views);
+
+    this.schedule = new Rule(this, 'Daily', {
+      description: 'fairlisten: assign the previous period’s listens once its seed is revealed',
+      schedule: props.assignmentSchedule ?? Schedule.cron({ minute: '0', hour: '2' }),
+      targets: [new LambdaFunction(this.assignment, { retryAttempts: 2, maxEventAge: Duration.hours(6) })],
+    });
+    acknowledge(
+      this.schedule,
+      ['serverless'],
+      'EventBusDLQ',
+      'The scheduled event carries no data and every run is idempotent: a run lost after its retries is redone by the next daily run, which continues an interrupted assignment.',
+    );
+  }
+}
+
+const routeId = (path: string): string =>
+  path
+    .split('/')
+    .filter(Boolean)
+    .map((s) => s.replace(/[{}]/g, ''))
+    .map((s) => s[0]!.toUpperCase() + s.slice(1))
+    .join('');

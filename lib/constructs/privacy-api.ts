@@ -1,0 +1,134 @@
+import { CfnResource, Stack } from 'aws-cdk-lib';
+import { HttpMethod } from 'aws-cdk-lib/aws-apigatewayv2';
+import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
+import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import type { IKey } from 'aws-cdk-lib/aws-kms';
+import type { IFunction } from 'aws-cdk-lib/aws-lambda';
+import { Construct } from 'constructs';
+import type { AuditLog } from './audit-log';
+import type { ContactCenter } from './contact-center';
+import type { FairlistenApi } from './fairlisten-api';
+import { FairlistenFunction } from './fairlisten-function';
+import { acknowledge } from './nag';
+
+export interface PrivacyApiProps {
+  /** The HTTP API whose JWT authorizer guards the routes. */
+  readonly api: FairlistenApi;
+  /** The Connect instance whose live contacts are suspended and resumed. */
+  readonly contactCenter: ContactCenter;
+  /** Deletion and redaction requests (read and written here; the executor carries them out). */
+  readonly requests: ITable;
+  /** The recordings index (read only: state, owner, duration). */
+  readonly recordings: ITable;
+  /** The sampler's decisions (read only: owner, InitialContactId, other legs of a transfer). */
+  readonly decisions: ITable;
+  /** The recording-actions executor, invoked asynchronously with `{requestId}`. */
+  readonly executor: IFunction;
+  /** Where `suspension`, `resumption` and `*-requested` records are appended (`privacy/<period>`). */
+  readonly audit: AuditLog;
+  /** Key of the function's log group. */
+  readonly logKey: IKey;
+  /** Days the function's logs are kept (identifiers only). */
+  readonly logRetentionDays: number;
+}
+
+/** The routes, as the contract with clients: method and path. */
+export const PRIVACY_ROUTES = [
+  { id: 'Suspend', method: HttpMethod.POST, path: '/contacts/{contactId}/recording/suspend' },
+  { id: 'Resume', method: HttpMethod.POST, path: '/contacts/{contactId}/recording/resume' },
+  { id: 'Deletion', method: HttpMethod.POST, path: '/contacts/{contactId}/recording/deletion' },
+  { id: 'Redactions', method: HttpMethod.POST, path: '/contacts/{contactId}/recording/redactions' },
+  { id: 'Request', method: HttpMethod.GET, path: '/requests/{requestId}' },
+] as const;
+
+/**
+ * The privacy API (C9): an agent — or the data-protection officer — suspends and resumes the
+ * recording of a live call, and asks for a recording to be deleted or redacted, then reads the
+ * proof. One function serves the five routes: they share the authorization rules (one module,
+ * no drift between routes), and a single function stays warm, so a suspension — needed "at the
+ * moment the employee speaks personal data" — rarely waits for a cold start. The price is one
+ * role for all routes; it holds no S3 permission at all (the executor alone rewrites audio).
+ */
+export class PrivacyApi extends Construct {
+  readonly function: FairlistenFunction;
+
+  constructor(scope: Construct, id: string, props: PrivacyApiProps) {
+    super(scope, id);
+    const stack = Stack.of(this);
+    const instanceId = props.contactCenter.instanceId;
+
+    this.function = new FairlistenFunction(this, 'Function', {
+      handlerDir: 'privacy',
+      serviceName: 'fairlisten-privacy',
+      description:
+        'fairlisten privacy API: suspend/resume a live recording, deletion and redaction requests (C9)',
+      logKey: props.logKey,
+      logRetentionDays: props.logRetentionDays,
+      environment: {
+        ...props.api.identityEnvironment(),
+        REQUESTS_TABLE: props.requests.tableName,
+        RECORDINGS_TABLE: props.recordings.tableName,
+        DECISIONS_TABLE: props.decisions.tableName,
+        EXECUTOR_FUNCTION_NAME: props.executor.functionName,
+        CONNECT_INSTANCE_ID: instanceId,
+        AUDIT_TABLE: props.audit.table.table.tableName,
+        AUDIT_RETENTION_DAYS: String(props.audit.retentionDays),
+      },
+    });
+    const fn = this.function;
+
+    // Requests: read (status, proof, pending deletions by contact) and create/update; no delete.
+    props.requests.grantReadData(fn);
+    props.requests.grant(fn, 'dynamodb:PutItem', 'dynamodb:UpdateItem');
+    props.requests.encryptionKey?.grant(fn, 'kms:Encrypt', 'kms:ReEncrypt*', 'kms:GenerateDataKey*');
+    // Recordings index and decisions: read only (the decisions Scan finds a transferred leg).
+    props.recordings.grantReadData(fn);
+    props.decisions.grantReadData(fn);
+    props.audit.grantAppend(fn);
+    // The executor only, by its exact ARN (no version/alias wildcard).
+    fn.addToRolePolicy(
+      new PolicyStatement({ actions: ['lambda:InvokeFunction'], resources: [props.executor.functionArn] }),
+    );
+    fn.addToRolePolicy(
+      new PolicyStatement({
+        actions: [
+          'connect:SuspendContactRecording',
+          'connect:ResumeContactRecording',
+          'connect:DescribeContact',
+        ],
+        resources: [
+          stack.formatArn({
+            service: 'connect',
+            resource: 'instance',
+            resourceName: `${instanceId}/contact/*`,
+          }),
+        ],
+      }),
+    );
+
+    for (const route of PRIVACY_ROUTES) {
+      props.api.addRoute(`Privacy${route.id}`, route.method, route.path, fn);
+    }
+
+    // grantReadData on a table with indexes covers `<table>/index/*`: the Query on `byContact`.
+    for (const table of [props.requests, props.recordings, props.decisions]) {
+      const cfn = table.node.defaultChild;
+      if (!(cfn instanceof CfnResource)) continue;
+      acknowledge(
+        fn.role!,
+        ['solutions'],
+        `IAM5[Resource::<${stack.getLogicalId(cfn)}.Arn>/index/*]`,
+        'Generated by the CDK table read grant: the indexes of this one table (the requests byContact Query); no other table is reachable.',
+      );
+    }
+    const instanceRef = props.contactCenter.instance
+      ? `<${stack.getLogicalId(props.contactCenter.instance)}.Id>`
+      : instanceId;
+    acknowledge(
+      fn.role!,
+      ['solutions'],
+      `IAM5[Resource::arn:aws:connect:${stack.region}:${stack.account}:instance/${instanceRef}/contact/*]`,
+      'Suspend, resume and describe act on the live contact the caller names, not known at deploy time; the resource is limited to contacts of this one Connect instance.',
+    );
+  }
+}

@@ -1,0 +1,133 @@
+import { Duration, Stack } from 'aws-cdk-lib';
+import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
+import { type IGrantable, type IRole, PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import type { IKey } from 'aws-cdk-lib/aws-kms';
+import { Construct } from 'constructs';
+import { RECORDING_ENV } from '../../lambda/shared/recording-deps';
+import { FairlistenFunction } from './fairlisten-function';
+import { FairlistenTable } from './fairlisten-table';
+import { acknowledge } from './nag';
+import type { RecordingsBucket } from './recordings-bucket';
+
+export interface RecordingActionsProps {
+  readonly recordings: RecordingsBucket;
+  /** The sampler's decisions table (read: was this contact meant to be recorded?). */
+  readonly decisions: ITable;
+  /** Key of the tables and log groups (the project data key). */
+  readonly dataKey: IKey;
+  /** Days the functions' logs are kept. */
+  readonly logRetentionDays: number;
+  /** The audit table, where deletions and redactions are recorded. */
+  readonly auditTableName: string;
+  /** Days audit records are kept (the audit log's `retentionDays`). */
+  readonly auditRetentionDays: number;
+  /** Grants append to the audit chains (e.g. `(g) => audit.grantAppend(g)`). @default - none (wire it before deploying) */
+  readonly grantAudit?: (grantee: IGrantable) => void;
+  /** @default Duration.minutes(5) — enough to copy, rewrite and hash a one-hour recording */
+  readonly timeout?: Duration;
+  /** @default 1024 */
+  readonly memorySize?: number;
+}
+
+/** Environment the recording functions read (lambda/shared/recording-deps.ts). */
+export interface RecordingEnvironment {
+  readonly [name: string]: string;
+}
+
+/**
+ * The recording actions (issue #4 §4, C9): the `requests` and `recordings` tables and the
+ * executor that deletes every version of a contact's recordings or redacts them in place in S3.
+ * The privacy API writes requests and invokes the executor (`grantInvoke`); ingest applies
+ * requests on arrival with the same permissions (`grantApply`).
+ */
+export class RecordingActions extends Construct {
+  readonly requests: FairlistenTable;
+  readonly recordingsIndex: FairlistenTable;
+  readonly function: FairlistenFunction;
+  /** The environment every function applying requests needs (ingest reuses it). */
+  readonly environment: RecordingEnvironment;
+  private readonly props: RecordingActionsProps;
+
+  constructor(scope: Construct, id: string, props: RecordingActionsProps) {
+    super(scope, id);
+    if (!Number.isInteger(props.auditRetentionDays) || props.auditRetentionDays < 1) {
+      throw new Error(`auditRetentionDays must be a whole number ≥ 1, got ${props.auditRetentionDays}`);
+    }
+    const timeout = props.timeout ?? Duration.minutes(5);
+    if (timeout.toSeconds() > 900)
+      throw new Error(`timeout must be at most 15 minutes, got ${timeout.toHumanString()}`);
+    this.props = props;
+    this.requests = new FairlistenTable(this, 'Requests', { name: 'requests', encryptionKey: props.dataKey });
+    this.recordingsIndex = new FairlistenTable(this, 'Index', {
+      name: 'recordings',
+      encryptionKey: props.dataKey,
+    });
+    this.environment = {
+      [RECORDING_ENV.bucket]: props.recordings.bucket.bucketName,
+      [RECORDING_ENV.kmsKeyId]: props.recordings.key.keyArn,
+      [RECORDING_ENV.recordingsTable]: this.recordingsIndex.table.tableName,
+      [RECORDING_ENV.requestsTable]: this.requests.table.tableName,
+      [RECORDING_ENV.decisionsTable]: props.decisions.tableName,
+      [RECORDING_ENV.retentionDays]: String(props.recordings.retentionDays),
+      [RECORDING_ENV.auditTable]: props.auditTableName,
+      [RECORDING_ENV.auditRetentionDays]: String(props.auditRetentionDays),
+    };
+    this.function = new FairlistenFunction(this, 'Function', {
+      handlerDir: 'recording-actions',
+      serviceName: 'fairlisten-recording-actions',
+      description:
+        'fairlisten recording actions: delete every version, or redact in place with server-side copies (C9)',
+      logKey: props.dataKey,
+      logRetentionDays: props.logRetentionDays,
+      timeout,
+      memorySize: props.memorySize ?? 1024,
+      environment: { ...this.environment },
+    });
+    this.grantApply(this.function.role!);
+  }
+
+  /**
+   * Everything applying a request takes: read, rewrite and delete recordings (named in the bucket
+   * policy's exceptions), multipart uploads, the index and request tables, the decisions, the audit.
+   */
+  grantApply(role: IRole): void {
+    const { recordings } = this.props;
+    recordings.grantRecordingRead(role);
+    recordings.grantRecordingRewrite(role);
+    // Stale multipart uploads of a key are listed and aborted before a new one starts.
+    role.addToPrincipalPolicy(
+      new PolicyStatement({
+        actions: ['s3:ListBucketMultipartUploads'],
+        resources: [recordings.bucket.bucketArn],
+      }),
+    );
+    this.recordingsIndex.table.grantReadWriteData(role);
+    this.requests.table.grantReadWriteData(role);
+    this.props.decisions.grantReadData(role);
+    this.props.grantAudit?.(role);
+
+    const arnRef = (arn: string) => {
+      const resolved = Stack.of(this).resolve(arn) as { 'Fn::GetAtt'?: [string, string] };
+      return resolved['Fn::GetAtt'] ? `<${resolved['Fn::GetAtt'][0]}.Arn>` : arn;
+    };
+    acknowledge(
+      role,
+      ['solutions'],
+      `IAM5[Resource::${arnRef(recordings.bucket.bucketArn)}/*]`,
+      'Recordings are keyed by date and contact id, unknown at deploy time; the role acts on objects of the one recordings bucket, and the bucket policy names this role as one of the few allowed to read or delete audio.',
+    );
+    for (const table of [this.recordingsIndex, this.requests]) {
+      acknowledge(
+        role,
+        ['solutions'],
+        `IAM5[Resource::${arnRef(table.table.tableArn)}/index/*]`,
+        'Generated by the CDK table grant: the wildcard spans the global secondary indexes of this one table (byContact, byAgent), which the role queries.',
+      );
+    }
+  }
+
+  /** Lets `grantee` (the privacy API) start the executor: `lambda:InvokeFunction` with `{ requestId }`. */
+  grantInvoke(grantee: IGrantable) {
+    return this.function.grantInvoke(grantee);
+  }
+}

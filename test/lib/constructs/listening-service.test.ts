@@ -1,0 +1,163 @@
+import { rmSync } from 'node:fs';
+import { App, Stack } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { Key } from 'aws-cdk-lib/aws-kms';
+import { Bucket } from 'aws-cdk-lib/aws-s3';
+import { afterAll, describe, expect, it } from 'vitest';
+import { cdkJsonContext } from '../../../lib/app';
+import { FairlistenApi } from '../../../lib/constructs/fairlisten-api';
+import { FairlistenTable } from '../../../lib/constructs/fairlisten-table';
+import { ListeningService, type ListeningServiceProps } from '../../../lib/constructs/listening-service';
+import { RecordingsBucket } from '../../../lib/constructs/recordings-bucket';
+import { defaultPolicy } from '../../../lib/policy/load';
+
+const INSTANCE_ID = '0a1b2c3d-1111-2222-3333-444455556666';
+const outdirs: string[] = [];
+afterAll(() => {
+  for (const dir of outdirs) rmSync(dir, { recursive: true, force: true });
+});
+
+function build(over: Partial<ListeningServiceProps> = {}, withOptional = true) {
+  const app = new App({ context: cdkJsonContext() });
+  outdirs.push(app.outdir);
+  const stack = new Stack(app, 'T', { env: { account: '111111111111', region: 'eu-central-1' } });
+  const policy = defaultPolicy();
+  const dataKey = new Key(stack, 'DataKey');
+  const recordings = new RecordingsBucket(stack, 'Recordings', {
+    retentionDays: 90,
+    accessLogRetentionDays: 365,
+  });
+  const api = new FairlistenApi(stack, 'Api', {
+    identity: policy.identity,
+    logKey: dataKey,
+    logRetentionDays: 365,
+  });
+  const index = new FairlistenTable(stack, 'Index', { name: 'recordings', encryptionKey: dataKey });
+  const auditBucket = new Bucket(stack, 'AuditBucket');
+  const service = new ListeningService(stack, 'Listening', {
+    policy,
+    api,
+    dataKey,
+    recordings,
+    contactCenter: { instanceId: INSTANCE_ID },
+    ...(withOptional
+      ? {
+          recordingsIndex: index.table,
+          auditBucket,
+          auditTableName: 'audit-table',
+          grantAudit: () => undefined,
+        }
+      : {}),
+    ...over,
+  });
+  return { stack, service, template: Template.fromStack(stack), recordings };
+}
+
+const { template, stack, service } = build();
+const envOf = (logicalPrefix: string) => {
+  const fns = template.findResources('AWS::Lambda::Function');
+  const id = Object.keys(fns).find((k) => k.startsWith(logicalPrefix))!;
+  return fns[id]!.Properties.Environment.Variables as Record<string, unknown>;
+};
+
+describe('ListeningService', () => {
+  it('adds the six routes behind the JWT authorizer', () => {
+    const routes = Object.values(template.findResources('AWS::ApiGatewayV2::Route')).map((r) => r.Properties);
+    expect(routes.map((r) => r.RouteKey).sort()).toEqual(
+      [
+        'GET /me',
+        'GET /transparency',
+        'POST /assignments/{contactId}/evaluation',
+        'POST /plans',
+        'POST /plans/{planId}/approval',
+        'POST /recordings/{contactId}/playback',
+      ].sort(),
+    );
+    for (const r of routes) expect(r.AuthorizationType).toBe('JWT');
+  });
+
+  it('makes the playback role a named recording reader, and no other listening role', () => {
+    const policies = template.findResources('AWS::S3::BucketPolicy');
+    const statements = Object.values(policies).flatMap(
+      (p) =>
+        p.Properties.PolicyDocument.Statement as {
+          Sid?: string;
+          Condition?: { ArnNotEquals: Record<string, unknown> };
+        }[],
+    );
+    const deny = statements.find((s) => s.Sid === 'OnlyNamedRolesReadRecordings')!;
+    const allowed = JSON.stringify(deny.Condition!.ArnNotEquals['aws:PrincipalArn']);
+    const playbackRole = stack.getLogicalId(service.playback.role!.node.defaultChild as never);
+    expect(allowed).toContain(playbackRole);
+    for (const other of [service.assignment, service.coaching, service.views]) {
+      expect(allowed).not.toContain(stack.getLogicalId(other.role!.node.defaultChild as never));
+    }
+    // read only: the playback role never deletes
+    const rewrite = statements.find((s) => s.Sid === 'OnlyNamedRolesRewriteRecordings')!;
+    expect(JSON.stringify(rewrite)).not.toContain(playbackRole);
+    const rolePolicies = Object.values(template.findResources('AWS::IAM::Policy')).filter((p) =>
+      JSON.stringify(p.Properties.Roles).includes(playbackRole),
+    );
+    expect(JSON.stringify(rolePolicies)).not.toMatch(/s3:Delete|s3:PutObject/);
+  });
+
+  it('gives playback a URL TTL of at most 300 s and the audit table', () => {
+    const env = envOf('ListeningPlayback');
+    expect(Number(env.PLAYBACK_URL_TTL_SECONDS)).toBeLessThanOrEqual(300);
+    expect(env.AUDIT_TABLE).toBe('audit-table');
+    expect(env.IDENTITY_GROUPS_CLAIM).toBe('cognito:groups');
+  });
+
+  it('runs the assignment daily after the seed function, with the roster settings', () => {
+    template.hasResourceProperties('AWS::Events::Rule', {
+      ScheduleExpression: 'cron(0 2 * * ? *)',
+      Targets: [
+        Match.objectLike({ Arn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^ListeningAssignment'), 'Arn'] } }),
+      ],
+    });
+    const env = envOf('ListeningAssignment');
+    expect(env).toMatchObject({ TEAM_HIERARCHY_LEVEL: 'LevelOne', COACH_HIERARCHY_GROUP_NAME: 'Coaches' });
+    expect(JSON.parse(String(env.LISTENING_POLICY))).toMatchObject({
+      minPerAgent: 2,
+      maxPerAgent: 4,
+      maxPerCoach: 40,
+      playsPerListen: 2,
+    });
+  });
+
+  it('creates the listening and plans tables with TTL and their indexes', () => {
+    template.hasResourceProperties('AWS::DynamoDB::GlobalTable', {
+      KeySchema: [
+        { AttributeName: 'period', KeyType: 'HASH' },
+        { AttributeName: 'sk', KeyType: 'RANGE' },
+      ],
+      TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true },
+      GlobalSecondaryIndexes: Match.arrayWith([Match.objectLike({ IndexName: 'byCoach' })]),
+    });
+    template.hasResourceProperties('AWS::DynamoDB::GlobalTable', {
+      KeySchema: [{ AttributeName: 'planId', KeyType: 'HASH' }],
+      TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true },
+    });
+  });
+
+  it('lets the assignment read Connect users and hierarchy groups of this instance only, and the seed objects', () => {
+    const policies = JSON.stringify(template.findResources('AWS::IAM::Policy'));
+    expect(policies).toContain('connect:DescribeUserHierarchyGroup');
+    expect(policies).toContain(`instance/${INSTANCE_ID}/agent/*`);
+    expect(policies).not.toMatch(/"Resource":"\*"[^}]*connect:/);
+    expect(policies).toContain('/transparency/seeds/*');
+  });
+
+  it('refuses bad settings', () => {
+    expect(() => build({ playsPerListen: 4 })).toThrow(/playsPerListen must be a whole number 1\.\.3, got 4/);
+    expect(() => build({ coachGroupName: '  ' })).toThrow(/coachGroupName must not be empty/);
+  });
+
+  it('synthesizes without the optional tables and buckets (fail-closed handlers)', () => {
+    const { template: t } = build({}, false);
+    const fns = t.findResources('AWS::Lambda::Function');
+    const playback = Object.entries(fns).find(([k]) => k.startsWith('ListeningPlayback'))![1];
+    expect(playback.Properties.Environment.Variables).not.toHaveProperty('RECORDINGS_TABLE');
+    expect(playback.Properties.Environment.Variables).not.toHaveProperty('AUDIT_TABLE');
+  });
+});

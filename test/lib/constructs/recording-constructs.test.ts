@@ -1,0 +1,147 @@
+import { App, Duration, Stack } from 'aws-cdk-lib';
+import { describe, expect, it } from 'vitest';
+import { FairlistenTable } from '../../../lib/constructs/fairlisten-table';
+import { RecordingActions } from '../../../lib/constructs/recording-actions';
+import { RecordingIngest } from '../../../lib/constructs/recording-ingest';
+import { RecordingsBucket } from '../../../lib/constructs/recordings-bucket';
+import { synthStack } from '../../support/synth';
+
+const { stack, template } = synthStack();
+const resources = (type: string) => template.findResources(type);
+const fnByDescription = (prefix: string) =>
+  Object.entries(resources('AWS::Lambda::Function')).find(([, f]) =>
+    String(f.Properties.Description ?? '').startsWith(prefix),
+  )!;
+
+describe('RecordingIngest', () => {
+  it('listens to Put and CompleteMultipartUpload on every recording prefix', () => {
+    const notifications = Object.values(resources('Custom::S3BucketNotifications'))[0]!;
+    const configs = notifications.Properties.NotificationConfiguration.LambdaFunctionConfigurations as {
+      Events: string[];
+      Filter: { Key: { FilterRules: { Name: string; Value: string }[] } };
+    }[];
+    const seen = configs.map((c) => `${c.Events.join()} ${c.Filter.Key.FilterRules[0]!.Value}`).sort();
+    const prefixes = [
+      'connect/fairlisten/CallRecordings/',
+      'Analysis/Voice/',
+      'connect/fairlisten/Analysis/Voice/',
+    ];
+    expect(stack.recordingIngest.prefixes).toEqual(prefixes);
+    expect(seen).toEqual(
+      prefixes
+        .flatMap((p) => [`s3:ObjectCreated:Put ${p}`, `s3:ObjectCreated:CompleteMultipartUpload ${p}`])
+        .sort(),
+    );
+  });
+
+  it('refuses overlapping prefixes', () => {
+    const app = new App({ context: { '@aws-cdk/aws-s3:serverAccessLogsUseBucketPolicy': true } });
+    const s = new Stack(app, 'S');
+    const recordings = new RecordingsBucket(s, 'R', { retentionDays: 30, accessLogRetentionDays: 30 });
+    expect(
+      () =>
+        new RecordingIngest(s, 'I', {
+          recordings,
+          actions: {} as RecordingActions,
+          recordingsPrefix: 'connect/x/CallRecordings',
+          analysisPrefixes: ['Analysis/Voice/', 'Analysis/Voice/Redacted/'],
+          dataKey: recordings.key,
+          logRetentionDays: 30,
+        }),
+    ).toThrow(/notification prefixes overlap: "Analysis\/Voice\/" contains "Analysis\/Voice\/Redacted\/"/);
+  });
+});
+
+describe('RecordingActions', () => {
+  it('sizes the executor and ingest for a one-hour recording', () => {
+    for (const prefix of ['fairlisten recording actions', 'fairlisten ingest']) {
+      const [, fn] = fnByDescription(prefix);
+      expect(fn.Properties).toMatchObject({ Timeout: 300, MemorySize: 1024 });
+      expect(Object.keys(fn.Properties.Environment.Variables)).toEqual(
+        expect.arrayContaining([
+          'RECORDINGS_BUCKET',
+          'RECORDINGS_TABLE',
+          'REQUESTS_TABLE',
+          'DECISIONS_TABLE',
+          'AUDIT_TABLE',
+        ]),
+      );
+    }
+  });
+
+  it('names only the ingest and executor roles as those who may delete recordings', () => {
+    const policy = Object.values(resources('AWS::S3::BucketPolicy')).find((p) =>
+      (p.Properties.PolicyDocument.Statement as { Sid?: string }[]).some(
+        (s) => s.Sid === 'OnlyNamedRolesRewriteRecordings',
+      ),
+    )!;
+    const deny = (
+      policy.Properties.PolicyDocument.Statement as {
+        Sid?: string;
+        Condition: { ArnNotEquals: Record<string, unknown> };
+      }[]
+    ).find((s) => s.Sid === 'OnlyNamedRolesRewriteRecordings')!;
+    const roles = (
+      deny.Condition.ArnNotEquals['aws:PrincipalArn'] as { 'Fn::GetAtt': [string, string] }[]
+    ).map((r) => r['Fn::GetAtt'][0]);
+    expect(roles).toHaveLength(2);
+    expect(roles.sort()).toEqual(
+      [
+        expect.stringMatching(/^RecordingActionsFunctionRole/),
+        expect.stringMatching(/^RecordingIngestFunctionRole/),
+      ].sort(),
+    );
+  });
+
+  it('lets the executor run multipart uploads on the recordings bucket only', () => {
+    const [, fn] = fnByDescription('fairlisten recording actions');
+    const roleId = fn.Properties.Role['Fn::GetAtt'][0] as string;
+    const policy = Object.values(resources('AWS::IAM::Policy')).find((p) =>
+      (p.Properties.Roles as { Ref: string }[]).some((r) => r.Ref === roleId),
+    )!;
+    const statements = policy.Properties.PolicyDocument.Statement as {
+      Action: string | string[];
+      Resource: unknown;
+    }[];
+    const actions = statements.flatMap((s) => [s.Action].flat());
+    expect(actions).toEqual(
+      expect.arrayContaining([
+        's3:GetObjectVersion',
+        's3:PutObject',
+        's3:DeleteObjectVersion',
+        's3:AbortMultipartUpload',
+        's3:ListBucketVersions',
+        's3:ListBucketMultipartUploads',
+      ]),
+    );
+    // The only unscoped statement is X-Ray's (no resource-level permissions exist for it).
+    for (const st of statements.filter((x) => x.Resource === '*')) {
+      expect([st.Action].flat().every((a) => a.startsWith('xray:'))).toBe(true);
+    }
+  });
+
+  it('creates the requests and recordings tables, marked for the compliance report', () => {
+    const marked = Object.values(resources('AWS::DynamoDB::GlobalTable')).map(
+      (t) => t.Metadata?.['fairlisten:role'],
+    );
+    expect(marked).toEqual(expect.arrayContaining(['table:requests', 'table:recordings']));
+  });
+
+  it('refuses a timeout beyond the Lambda maximum', () => {
+    const app = new App({ context: { '@aws-cdk/aws-s3:serverAccessLogsUseBucketPolicy': true } });
+    const s = new Stack(app, 'S');
+    const recordings = new RecordingsBucket(s, 'R', { retentionDays: 30, accessLogRetentionDays: 30 });
+    expect(
+      () =>
+        new RecordingActions(s, 'A', {
+          recordings,
+          decisions: new FairlistenTable(s, 'D', { name: 'decisions', encryptionKey: recordings.key }).table,
+          dataKey: recordings.key,
+          logRetentionDays: 30,
+          auditTableName: 'audit',
+          auditRetentionDays: 365,
+          timeout: Duration.minutes(20),
+        }),
+    ).toThrow(/timeout must be at most 15 minutes/);
+  });
+});
