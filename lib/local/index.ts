@@ -63,3 +63,4 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     throw err;
   }
 }
+export * from './versioned-s3';

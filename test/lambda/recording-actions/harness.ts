@@ -17,7 +17,7 @@ import { createS3RecordingObjects, type RecordingObjects } from '../../../lambda
 import { createRecordingStore, type RecordingStore } from '../../../lambda/shared/recording-store';
 import type { RequestRecord } from '../../../lambda/shared/requests';
 import { createTables, type LocalDynamo, startLocalDynamo } from '../../../lib/local';
-import { VersionedS3 } from '../../support/versioned-s3';
+import { VersionedS3 } from '../../../lib/local/versioned-s3';
 
 export const BUCKET = 'recordings-test';
 export const PREFIX = 'connect/fairlisten/CallRecordings';
