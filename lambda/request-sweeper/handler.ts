@@ -1,0 +1,22 @@
+/** Scheduled: re-runs deletion and redaction requests that stopped moving. Thin adapter over `sweep`. */
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { createLambdaExecutorInvoker } from '../privacy/executor-invoker';
+import { requireEnv } from '../shared/env';
+import { createLogger } from '../shared/logger';
+import { type SweepReport, sweep } from './sweep';
+
+const logger = createLogger('fairlisten-request-sweeper');
+const ddb = DynamoDBDocumentClient.from(new DynamoDBClient({}));
+const requestsTable = requireEnv('REQUESTS_TABLE');
+const executor = createLambdaExecutorInvoker({ functionName: requireEnv('EXECUTOR_FUNCTION_NAME') });
+
+export async function handler(): Promise<SweepReport> {
+  const report = await sweep({ ddb, requestsTable, executor, now: () => new Date() });
+  if (report.rerun.length > 0 || report.failed.length > 0) {
+    // Ids only: which requests were stuck, so an operator can follow them up.
+    logger.warn('stale privacy requests re-run', { rerun: report.rerun, failed: report.failed });
+  }
+  if (report.failed.length > 0) throw new Error(`could not re-run ${report.failed.length} stale requests`);
+  return report;
+}
