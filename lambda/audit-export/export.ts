@@ -24,7 +24,13 @@ import { z } from 'zod';
 import { type AuditRecord, computeRecordHash } from '../core/audit-chain';
 import { canonicalize, compareUtf16, type JsonObject } from '../core/canonical-json';
 import { type DecisionRecord, REASONS } from '../core/decision';
-import { AuditWriteError, createAuditLog, isReservedChain, readChain } from '../shared/audit-log';
+import {
+  AuditWriteError,
+  createAuditLog,
+  isReservedChain,
+  readChain,
+  UNKNOWN_HEAD,
+} from '../shared/audit-log';
 import { type ExportTarget, escapeChain, exportFileName, parseExportFileName } from './targets';
 
 /** Bookkeeping items of the audit table (partition keys; `seq` 0). */
@@ -206,10 +212,13 @@ export async function appendNewDecisions(
   let appended = 0;
   let alreadyRecorded = 0;
   let done: DecisionKey | undefined;
+  // One head read per chain for the whole run: the exporter holds the lease, so its view stays current.
+  const heads = new Map<string, AuditRecord | undefined>();
   for (const decision of found) {
     const chain = decisionChain(decision.period);
     try {
-      const result = await log.appendNext(chain, (head) => {
+      const known = heads.has(chain) ? heads.get(chain) : UNKNOWN_HEAD;
+      const result = await log.appendAfter(chain, known, (head) => {
         const headKey = keyOfRecord(head);
         if (headKey && compareKeys(headKey, decision) >= 0) return undefined;
         return {
@@ -221,7 +230,8 @@ export async function appendNewDecisions(
           data: decision as unknown as JsonObject,
         };
       });
-      if (result) appended += 1;
+      heads.set(chain, result.head);
+      if (result.appended) appended += 1;
       else alreadyRecorded += 1;
       done = decision;
     } catch (err) {

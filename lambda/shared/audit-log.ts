@@ -78,7 +78,16 @@ export interface AuditLog extends AuditSink {
     chain: string,
     build: (head: AuditRecord | undefined) => AuditEntry | undefined,
   ): Promise<AppendedAudit | undefined>;
+  /** `appendNext` starting from the caller's view of the head; returns the head after it. */
+  appendAfter(
+    chain: string,
+    known: AuditRecord | undefined | typeof UNKNOWN_HEAD,
+    build: (head: AuditRecord | undefined) => AuditEntry | undefined,
+  ): Promise<{ head: AuditRecord | undefined; appended?: AuditRecord }>;
 }
+
+/** Marks a head the caller has not read yet. */
+export const UNKNOWN_HEAD: unique symbol = Symbol('unknown head');
 
 /** The stored item: the record fields plus the TTL attribute. */
 export type AuditItem = AuditRecord & { expiresAt: number };
@@ -200,24 +209,30 @@ export function createAuditLog(options: AuditLogOptions): AuditLog {
     }
   };
 
-  async function appendNext(
+  /**
+   * Appends after `known` (the caller's last view of the head, or UNKNOWN_HEAD to read it): a
+   * writer appending a run of records reads the head once instead of before every record. A lost
+   * race re-reads the head, so a stale view can only cost a retry, never a fork.
+   */
+  async function appendAfter(
     chain: string,
+    known: AuditRecord | undefined | typeof UNKNOWN_HEAD,
     build: (head: AuditRecord | undefined) => AuditEntry | undefined,
-  ): Promise<AppendedAudit | undefined> {
+  ): Promise<{ head: AuditRecord | undefined; appended?: AuditRecord }> {
     if (isReservedChain(chain)) {
       throw new AuditWriteError('invalid-entry', chain, `chain names starting with "_" are reserved`);
     }
     for (let attempt = 1; ; attempt++) {
       let head: AuditRecord | undefined;
       try {
-        head = await readHead(client, tableName, chain);
+        head = attempt === 1 && known !== UNKNOWN_HEAD ? known : await readHead(client, tableName, chain);
       } catch (err) {
         throw new AuditWriteError('store', chain, `cannot read the head: ${(err as Error).message}`, {
           cause: err,
         });
       }
       const entry = build(head);
-      if (entry === undefined) return undefined;
+      if (entry === undefined) return { head };
       if (entry.chain !== chain) {
         throw new AuditWriteError('invalid-entry', chain, `entry is for chain ${entry.chain}`);
       }
@@ -232,7 +247,7 @@ export function createAuditLog(options: AuditLogOptions): AuditLog {
             ExpressionAttributeNames: { '#c': 'chain' },
           }),
         );
-        return { chain: record.chain, seq: record.seq, hash: record.hash };
+        return { head: record, appended: record };
       } catch (err) {
         if (!(err instanceof ConditionalCheckFailedException)) {
           throw new AuditWriteError(
@@ -257,8 +272,17 @@ export function createAuditLog(options: AuditLogOptions): AuditLog {
     }
   }
 
+  async function appendNext(
+    chain: string,
+    build: (head: AuditRecord | undefined) => AuditEntry | undefined,
+  ): Promise<AppendedAudit | undefined> {
+    const { appended } = await appendAfter(chain, UNKNOWN_HEAD, build);
+    return appended && { chain: appended.chain, seq: appended.seq, hash: appended.hash };
+  }
+
   return {
     appendNext,
+    appendAfter,
     async append(entry) {
       const appended = await appendNext(entry.chain, () => entry);
       // build never returns undefined here

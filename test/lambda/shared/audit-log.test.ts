@@ -7,6 +7,7 @@ import {
   expiresAtOf,
   readChain,
   readHead,
+  UNKNOWN_HEAD,
 } from '../../../lambda/shared/audit-log';
 import { createTables, type LocalDynamo, startLocalDynamo } from '../../../lib/local';
 
@@ -156,5 +157,38 @@ describe('createAuditLog', () => {
     expect(() =>
       createAuditLog({ client: doc, tableName: table, retentionDays: 30, maxAttempts: 0 }),
     ).toThrow(/maxAttempts/);
+  });
+});
+
+describe('appendAfter (a writer appending a run of records)', () => {
+  it('appends from its own view of the head without re-reading it', async () => {
+    const log = createAuditLog({ client: doc, tableName: table, retentionDays: 365, clock: () => at });
+    let head: Awaited<ReturnType<typeof log.appendAfter>>['head'] | typeof UNKNOWN_HEAD = UNKNOWN_HEAD;
+    for (let i = 0; i < 5; i++) {
+      const out = await log.appendAfter('run/2026-12', head, () => entry(i, 'run/2026-12'));
+      expect(out.appended?.seq).toBe(i + 1);
+      head = out.head;
+    }
+    expect(verifyChain(await readChain(doc, table, 'run/2026-12')).ok).toBe(true);
+  });
+
+  it('a stale view costs a retry, never a fork', async () => {
+    const a = createAuditLog({ client: doc, tableName: table, retentionDays: 365, clock: () => at });
+    const b = createAuditLog({ client: doc, tableName: table, retentionDays: 365, clock: () => at });
+    const first = await a.appendAfter('race/2026-12', UNKNOWN_HEAD, () => entry(1, 'race/2026-12'));
+    await b.append(entry(2, 'race/2026-12')); // another writer moves the head
+    const stale = await a.appendAfter('race/2026-12', first.head, () => entry(3, 'race/2026-12'));
+    expect(stale.appended?.seq).toBe(3);
+    const records = await readChain(doc, table, 'race/2026-12');
+    expect(records.map((r) => r.seq)).toEqual([1, 2, 3]);
+    expect(verifyChain(records).ok).toBe(true);
+  });
+
+  it('returns the current head when the builder declines', async () => {
+    const log = createAuditLog({ client: doc, tableName: table, retentionDays: 365, clock: () => at });
+    await log.append(entry(1, 'skip/2026-12'));
+    const out = await log.appendAfter('skip/2026-12', UNKNOWN_HEAD, () => undefined);
+    expect(out.appended).toBeUndefined();
+    expect(out.head?.seq).toBe(1);
   });
 });
