@@ -57,6 +57,7 @@ export const handler = async (): Promise<SeedRotationReport> => {
     timezone,
     now: () => new Date(),
     randomBytes: (n) => new Uint8Array(randomBytes(n)),
+    retentionDays: requireNumberEnv('SEED_RETENTION_DAYS'),
     graceDays,
     logger,
   });

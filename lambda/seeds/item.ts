@@ -28,6 +28,8 @@ export interface SeedItem {
   readonly committedAt?: string;
   readonly revealAudit?: AuditRef;
   readonly revealedAt?: string;
+  /** Epoch seconds (TTL): the end of the period plus the audit retention; verification needs it until then. */
+  readonly expiresAt?: number;
 }
 
 /** The transparency object `transparency/seeds/<period>.json`. */

@@ -49,6 +49,8 @@ export interface SeedRotationDeps {
   readonly now: () => Date;
   /** @default crypto.randomBytes */
   readonly randomBytes: (n: number) => Uint8Array;
+  /** Days a seed is kept after its period ends (the audit retention: decisions stay verifiable). */
+  readonly retentionDays: number;
   /** Days after a period's end before its seed is revealed. @default 1 */
   readonly graceDays?: number;
   readonly logger: SeedsLogger;
@@ -134,6 +136,8 @@ export async function rotateSeeds(deps: SeedRotationDeps): Promise<SeedRotationR
         seed: seedToHex(seed),
         commitment: commitmentOf(seed),
         createdAt: now.toISOString(),
+        expiresAt:
+          Math.floor(periodBounds(next, deps.timezone).end.getTime() / 1000) + deps.retentionDays * 86_400,
       };
       try {
         await deps.ddb.send(

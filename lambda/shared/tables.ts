@@ -26,7 +26,7 @@ export interface TableKeys {
 
 export const TABLES = {
   /** Secret: one item per period with its seed, commitment, commit and reveal times. */
-  seeds: { partitionKey: 'period' },
+  seeds: { partitionKey: 'period', ttlAttribute: 'expiresAt' },
   /** One item per contact leg: the sampler's decision (recorded or not) and its draw. */
   decisions: { partitionKey: 'contactId', ttlAttribute: 'expiresAt' },
   /** One item per agent and period: recordings reserved so far, and by which contacts. */

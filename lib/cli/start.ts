@@ -1,20 +1,21 @@
 import { spawn } from 'node:child_process';
-import { mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { loadPolicy } from '../policy/load';
-import { runSimulation } from '../simulation';
-import { verifyDecisions } from '../verify/verify';
+import { runMonth } from '../simulation/month';
 import { writeComplianceReport } from './report';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
 const USAGE = `usage: fairlisten start [--out reports] [--month YYYY-MM] [--seed S] [--agents 40] [--teams 6]
-                       [--calls 6000] [--policy recording-policy.json] [--skip-synth]
+                       [--coaches 8] [--calls 6000] [--policy recording-policy.json] [--skip-synth] [--cdk-out DIR]
   The main job (npm start): synthesize the app offline, write the compliance report from the
-  synthesized templates, simulate a month locally with the bundled handlers, verify it, and print
-  where everything is. Exits non-zero when a compliance check or a verification fails.`;
+  synthesized templates, run a whole month locally (calls, recordings, privacy requests, coaching
+  plan, assignment, listens, audit export), verify the decisions and the audit export, write the
+  transparency reports, and print where everything is. Exits non-zero when a compliance check,
+  verify or audit verify fails.`;
 
 /** The month before the current one: a complete, already-revealed period. */
 function lastMonth(now = new Date()): string {
@@ -63,9 +64,11 @@ export async function run(argv: string[]): Promise<number> {
         seed: { type: 'string', default: 'fairlisten-demo' },
         agents: { type: 'string', default: '40' },
         teams: { type: 'string', default: '6' },
+        coaches: { type: 'string', default: '8' },
         calls: { type: 'string', default: '6000' },
         policy: { type: 'string' },
         'skip-synth': { type: 'boolean', default: false },
+        'cdk-out': { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
       },
     }));
@@ -93,47 +96,82 @@ export async function run(argv: string[]): Promise<number> {
   }
 
   let done = step('compliance report from the synthesized templates');
-  const compliance = writeComplianceReport(join(ROOT, 'cdk.out'), out);
+  const compliance = writeComplianceReport(
+    values['cdk-out'] ? resolve(String(values['cdk-out'])) : join(ROOT, 'cdk.out'),
+    out,
+  );
   const c = compliance.report.summary;
   done(`${c.passed}/${c.total} checks pass, ${c.failed} fail`);
   failures += c.failed;
 
   const month = String(values.month);
   const simDir = join(out, `simulation-${month}`);
-  done = step(`simulating ${month} with the bundled sampler against dynalite and the Connect stand-in`);
-  const simulation = await runSimulation({
+  done = step(
+    `simulating ${month}: calls through the bundled sampler, against dynalite and the Connect stand-in`,
+  );
+  let afterCalls: ((detail?: string) => void) | undefined;
+  const result = await runMonth({
     agents: Number(values.agents),
     teams: Number(values.teams),
+    coaches: Number(values.coaches),
     calls: Number(values.calls),
     month,
     seed: String(values.seed),
     policy,
     outDir: simDir,
-    progress: (n, total) => process.stderr.write(`\r  ${n}/${total} contact legs`),
+    reportDir: out,
+    progress: (n, total) => {
+      process.stderr.write(`\r  ${n}/${total} contact legs decided`);
+      if (n === total) {
+        process.stderr.write('\n');
+        done();
+        afterCalls = step(
+          'the rest of the month: recordings, privacy requests, plan, reveal, assignment, listens, audit export',
+        );
+      }
+    },
+    log: (m) => process.stderr.write(`${m}\n`),
   });
-  process.stderr.write('\n');
-  const s = simulation.summary;
-  done(`${s.recorded} of ${s.decisions} legs recorded`);
+  afterCalls?.();
+  const s = result.simulation.summary;
+  const v = result.verification;
+  process.stderr.write(
+    `▸ verify: ${v.decisions.ok ? 'OK' : 'FAILED'} (${v.decisions.decisions} decisions re-computed, ${v.decisions.violations} violations)\n`,
+  );
+  process.stderr.write(
+    `▸ audit verify: ${v.audit.ok ? 'OK' : 'FAILED'} (${v.audit.chains} chains, ${v.audit.records} records)\n`,
+  );
+  for (const issue of v.audit.issues.slice(0, 10)) process.stderr.write(`  ${issue}\n`);
+  if (!v.decisions.ok) failures += Math.max(1, v.decisions.violations);
+  if (!v.audit.ok) failures += Math.max(1, v.audit.issues.length);
 
-  done = step('verifying every decision against the revealed seed');
-  const verification = verifyDecisions({
-    decisionsJsonl: readFileSync(join(simDir, 'decisions.jsonl'), 'utf8'),
-    seeds: JSON.parse(readFileSync(join(simDir, 'seeds.json'), 'utf8')),
-    policy: simulation.policy,
-  });
-  done(verification.ok ? 'no violation' : `${verification.violations.length} violations`);
-  if (!verification.ok) failures += verification.violations.length;
-
+  const st = result.stats;
   const rel = (p: string) => relative(process.cwd(), p) || '.';
+  const isDone = (r: (typeof st.requests)[number]) => r.status === 'done';
   console.log(`\nfairlisten — ${((performance.now() - started) / 1000).toFixed(1)} s`);
   console.log(
     `  compliance report   ${c.status.toUpperCase()} ${c.passed}/${c.total}  ${rel(compliance.files[0]!)} (.json, .html)`,
   );
   console.log(
-    `  simulation ${month}  ${s.recorded}/${s.decisions} legs recorded  ${rel(simDir)}/{decisions.jsonl,seeds.json,summary.json}`,
+    `  month ${month}       ${s.recorded}/${s.decisions} legs recorded, ${st.ingested} ingested, ${st.unauthorizedDeleted} unauthorized deleted  ${rel(simDir)}/`,
+  );
+  console.log(`    decisions         ${rel(result.files.decisions)}, ${rel(result.files.seeds)}`);
+  console.log(
+    `    privacy           ${st.suspensions.length} live suspensions, ${st.requests.filter(isDone).length}/${st.requests.length} deletions/redactions done (both arrival orders)`,
   );
   console.log(
-    `  verify              ${verification.ok ? 'OK' : 'FAILED'}  (${verification.decisions} decisions re-computed)`,
+    `    listening         plan ${st.plan?.status ?? 'none'}, ${st.assignment.listens} listens assigned  ${rel(result.files.assignments)}; ${st.plays.ok} played, ${st.evaluations} evaluations`,
+  );
+  console.log(`    month model       ${rel(result.files.month)}`);
+  console.log(`    timings           ${rel(result.files.timings)} (wall clock, not deterministic)`);
+  console.log(
+    `  verify              ${v.decisions.ok ? 'OK' : 'FAILED'}  (${v.decisions.decisions} decisions re-computed)`,
+  );
+  console.log(
+    `  audit verify        ${v.audit.ok ? 'OK' : 'FAILED'}  ${rel(result.files.audit)}/ (${v.audit.chains} chains, ${v.audit.records} records)`,
+  );
+  console.log(
+    `  transparency        ${rel(result.files.reports.fr.html)} (.csv), ${rel(result.files.reports.en.html)} (.csv)`,
   );
   return failures > 0 ? 1 : 0;
 }

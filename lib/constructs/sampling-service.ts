@@ -2,6 +2,7 @@ import { Duration, Stack } from 'aws-cdk-lib';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
+import { ALGORITHM_VERSION } from '../../lambda/core/lottery';
 import { samplerPolicyEnvironment } from '../../lambda/sampler/config';
 import type { RecordingPolicy } from '../policy/schema';
 import type { ContactCenter } from './contact-center';
@@ -55,6 +56,8 @@ export class SamplingService extends Construct {
       memorySize: 512,
       environment: {
         FAIRLISTEN_POLICY: samplerPolicyEnvironment(props.policy),
+        // The algorithm this code implements, as published in the README (check ALGORITHM-PUBLISHED).
+        FAIRLISTEN_ALGORITHM: ALGORITHM_VERSION,
         DECISIONS_TABLE: this.decisions.table.tableName,
         QUOTAS_TABLE: this.quotas.table.tableName,
         SEEDS_TABLE: props.seedVault.table.table.tableName,

@@ -61,6 +61,7 @@ export class SeedVault extends Construct {
       SEEDS_TABLE: this.table.table.tableName,
       FAIRLISTEN_TIMEZONE: props.policy.timezone,
       SEED_REVEAL_GRACE_DAYS: String(grace),
+      SEED_RETENTION_DAYS: String(props.policy.auditRetentionDays),
     };
     if (props.transparencyBucket) environment.TRANSPARENCY_BUCKET = props.transparencyBucket.bucketName;
     this.function = new FairlistenFunction(this, 'Function', {

@@ -1,5 +1,13 @@
 /** The report as JSON (for machines), Markdown (for pull requests) and self-contained HTML (for the CSE). */
-import type { ComplianceReport, Evidence } from './types';
+import { type CheckResult, CONCERNS, type ComplianceReport, type Concern, type Evidence } from './types';
+
+/** The checks of each concern (C1–C10, CNIL, platform) that has any, in the report's order. */
+export function byConcern(report: ComplianceReport): Array<[Concern, CheckResult[]]> {
+  return CONCERNS.map((c): [Concern, CheckResult[]] => [
+    c,
+    report.checks.filter((x) => x.concern === c),
+  ]).filter(([, list]) => list.length > 0);
+}
 
 const MAX_VALUE_CHARS = 600;
 
@@ -42,6 +50,15 @@ export function renderMarkdown(report: ComplianceReport): string {
     ...report.checks.map(
       (c) =>
         `| ${c.status === 'pass' ? '✅ pass' : '❌ FAIL'} | \`${c.id}\` | ${c.concern} | ${mdCell(c.title)} | ${mdCell(c.detail ?? '')} |`,
+    ),
+    '',
+    '## By concern',
+    '',
+    '| Concern | Checks |',
+    '|---|---|',
+    ...byConcern(report).map(
+      ([concern, list]) =>
+        `| ${concern} | ${list.map((c) => `${c.status === 'pass' ? '✅' : '❌'} \`${c.id}\``).join(', ')} |`,
     ),
     '',
   ];
@@ -109,6 +126,12 @@ export function renderHtml(report: ComplianceReport): string {
         `<td>${esc(c.title)}</td><td class="detail">${esc(c.detail ?? '')}</td><td>${evidence(c.evidence)}</td></tr>`,
     )
     .join('\n');
+  const concerns = byConcern(report)
+    .map(
+      ([concern, list]) =>
+        `<tr><td>${esc(concern)}</td><td>${list.map((c) => `<code class="${c.status}">${esc(c.id)}</code>`).join(' ')}</td></tr>`,
+    )
+    .join('');
   const na = report.notApplicable
     .map((n) => `<li><code>${esc(n.id)}</code> (${esc(n.concern)}) ${esc(n.title)}: ${esc(n.reason)}</li>`)
     .join('');
@@ -143,6 +166,8 @@ export function renderHtml(report: ComplianceReport): string {
 <tbody>
 ${rows}
 </tbody></table>
+<h2>By concern</h2>
+<table><thead><tr><th>Concern</th><th>Checks</th></tr></thead><tbody>${concerns}</tbody></table>
 ${na ? `<h2>Not applicable yet</h2><ul>${na}</ul>` : ''}
 <h2>cdk-nag acknowledgements (${report.acknowledgements.length})</h2>
 <table><thead><tr><th>Resource</th><th>Rule</th><th>Reason</th><th>Source</th></tr></thead><tbody>

@@ -11,13 +11,13 @@ import { createHash } from 'node:crypto';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { DecisionRecord } from '../../lambda/core/decision';
 import { commitment as commitmentOf } from '../../lambda/core/lottery';
 import { isPeriod, periodBounds } from '../../lambda/core/period';
 import { samplerPolicyEnvironment } from '../../lambda/sampler/config';
 import type { SeedItem } from '../../lambda/seeds/item';
-import { type LocalStack, startLocalStack } from '../local';
+import { type HierarchyGroupSeed, type LocalStack, startLocalStack, type UserSeed } from '../local';
 import type { RecordingPolicy } from '../policy/schema';
 import { type BundledHandler, bundleHandler, cdkOutAsset } from './bundle';
 import { installSimulatedClock, type SimulatedClock } from './clock';
@@ -41,6 +41,13 @@ export interface SimulationHooks {
   beforeCalls?(ctx: SimulationContext): Promise<void> | void;
   /** After every call was decided, before the outputs are written and the stand-ins stopped. */
   afterCalls?(ctx: SimulationContext): Promise<void> | void;
+  /**
+   * Stores the month's seed instead of the direct put (e.g. through the seed function's
+   * `rotateSeeds`); the sampler needs the item with a `committedAt` before the month starts.
+   */
+  commitSeed?(stack: LocalStack, item: SeedItem): Promise<void>;
+  /** After the sampler answered for a leg, while the call is still live (before the stand-in ends it). */
+  onDecided?(ctx: SimulationContext, leg: SimLeg, answer: Record<string, string>): Promise<void> | void;
 }
 
 export interface SimulationOptions {
@@ -67,6 +74,11 @@ export interface SimulationOptions {
   /** Called every few hundred legs (and at the end). */
   readonly progress?: (done: number, total: number) => void;
   readonly hooks?: SimulationHooks;
+  /** More Connect users and hierarchy groups (e.g. coaches in `Coaches` groups below their team). */
+  readonly connectExtras?: (plan: { teams: readonly SimTeam[] }) => {
+    users?: readonly UserSeed[];
+    hierarchyGroups?: readonly HierarchyGroupSeed[];
+  };
   /** Powertools log level of the handler (its logs go to stdout). @default 'SILENT' */
   readonly handlerLogLevel?: string;
 }
@@ -268,12 +280,19 @@ export async function runSimulation(options: SimulationOptions): Promise<Simulat
   try {
     bundle = options.fromCdkOut ? cdkOutAsset('sampler') : await bundleHandler('sampler');
     if (!bundle) throw new Error('cdk.out has no sampler asset: run `npx cdk synth` first');
+    const extras = options.connectExtras?.({ teams: plan.teams }) ?? {};
     stack = await startLocalStack({
       buckets: ['transparency'],
       connectState: {
         instanceId: plan.instanceId,
-        users: plan.agents.map((a) => ({ id: a.id, username: a.username, hierarchyGroupId: a.teamId })),
-        hierarchyGroups: plan.teams.map((t) => ({ id: t.id, name: t.name, level: 1 as const })),
+        users: [
+          ...plan.agents.map((a) => ({ id: a.id, username: a.username, hierarchyGroupId: a.teamId })),
+          ...(extras.users ?? []),
+        ],
+        hierarchyGroups: [
+          ...plan.teams.map((t) => ({ id: t.id, name: t.name, level: 1 as const })),
+          ...(extras.hierarchyGroups ?? []),
+        ],
       },
     });
     const ddb = DynamoDBDocumentClient.from(stack.dynamo.client);
@@ -288,7 +307,8 @@ export async function runSimulation(options: SimulationOptions): Promise<Simulat
       createdAt: committedAt,
       committedAt,
     };
-    await ddb.send(new PutCommand({ TableName: stack.tables.seeds!, Item: seedItem }));
+    if (options.hooks?.commitSeed) await options.hooks.commitSeed(stack, seedItem);
+    else await ddb.send(new PutCommand({ TableName: stack.tables.seeds!, Item: seedItem }));
 
     // The handler's environment, set before its module is loaded (it reads it at init).
     const env: Record<string, string> = {
@@ -324,13 +344,22 @@ export async function runSimulation(options: SimulationOptions): Promise<Simulat
       seed: options.seed,
     };
     await options.hooks?.beforeCalls?.(ctx);
-    await playLegs(ctx, mod.handler, options.concurrency ?? 8, options.progress);
+    await playLegs(ctx, mod.handler, options.concurrency ?? 8, options.progress, options.hooks?.onDecided);
     await options.hooks?.afterCalls?.(ctx);
     clock.restore();
 
     const decisions = sortDecisions((await scanAll(ddb, stack.tables.decisions!)).map(toDecisionRecord));
-    const revealedAt = new Date(end.getTime() + DAY_MS).toISOString();
-    const seeds = seedsFile([{ ...seedItem, revealedAt }]);
+    // The seed as stored (a hook may have revealed it through the seed function); else revealed
+    // the day after the month, as the seed function would.
+    const stored = (
+      await ddb.send(
+        new GetCommand({ TableName: stack.tables.seeds!, Key: { period }, ConsistentRead: true }),
+      )
+    ).Item as SeedItem | undefined;
+    const revealed = stored?.revealedAt && stored.seed === seedItem.seed ? stored : undefined;
+    const seeds = seedsFile([
+      revealed ?? { ...seedItem, revealedAt: new Date(end.getTime() + DAY_MS).toISOString() },
+    ]);
     const summary = summarize(options, policy, plan, decisions);
 
     const files: string[] = [];
@@ -391,6 +420,7 @@ async function playLegs(
   handler: Handler,
   concurrency: number,
   progress?: (done: number, total: number) => void,
+  onDecided?: SimulationHooks['onDecided'],
 ): Promise<void> {
   const { standIn } = ctx.stack.connect;
   const busy = new Map<string, Promise<void>>();
@@ -433,8 +463,9 @@ async function playLegs(
       getRemainingTimeInMillis: () => 10_000 - (performance.now() - budgetStart),
     });
     const p: Promise<void> = answer
-      .then((a) => {
+      .then(async (a) => {
         if (a.record !== 'true' && a.record !== 'false') throw new Error(`bad answer ${JSON.stringify(a)}`);
+        if (onDecided) await onDecided(ctx, leg, a);
         if (!leg.transferred) standIn.endContact(leg.contactId);
       })
       .catch((err: unknown) => {

@@ -34,6 +34,12 @@ export interface BucketAccessCheckProps {
   readonly allowed: readonly string[];
   /** @default 'bucket:recordings' */
   readonly bucketRole?: string;
+  /**
+   * Every allowed role must also hold the access (the holders are exactly `allowed`): a role that lost it
+   * means the function it serves no longer works, or the template changed shape without the check.
+   * @default false
+   */
+  readonly exact?: boolean;
 }
 
 /** "Only roles `allowed` may perform `actions` on the objects of the bucket `bucketRole`." */
@@ -87,50 +93,54 @@ export function bucketAccessCheck(props: BucketAccessCheckProps): Check {
               );
             }
           }
+          if (props.exact) {
+            for (const role of props.allowed) {
+              if (!accesses.some((a) => a.principal.role === role))
+                f.problem(
+                  `${role} may not ${props.actions.join(' / ')} on ${bucketId} objects, but the check expects exactly ${props.allowed.join(', ')}`,
+                );
+            }
+          }
         }
       }
       if (n === 0) f.problem(`no bucket marked ${bucketRole}`);
-      return { ...f, summary: `holders: ${[...new Set(holders)].join(', ') || 'none'}` };
+      return {
+        ...f,
+        summary: `holders: ${[...new Set(holders)].join(', ') || 'none'}${props.exact ? ` (expected exactly ${props.allowed.join(', ')})` : ''}`,
+      };
     },
   };
 }
 
 /**
- * Roles that may read audio. `role:recording-actions` is the redaction/deletion executor of issue #4 §4 (C9):
- * the "redaction" role of issue #2 under its deployed name.
+ * Roles that may read audio (issue #5): ingest (checks and indexes each new object), recording-actions (the
+ * deletion/redaction executor of issue #4 §4, the "redaction" role of issue #2 under its deployed name) and
+ * playback (the 5-minute URL of an assigned listen). Nobody else — not privacy, not assignment, not views.
  */
-export const RECORDING_READER_ROLES = [
-  'role:ingest',
-  'role:redaction',
-  'role:recording-actions',
-  'role:playback',
-];
-/** Roles that may delete recordings or pin them. */
-export const RECORDING_REWRITER_ROLES = [
-  'role:ingest',
-  'role:redaction',
-  'role:recording-actions',
-  'role:privacy',
-];
+export const RECORDING_READER_ROLES = ['role:ingest', 'role:recording-actions', 'role:playback'];
+/** Roles that may delete recordings or pin them (issue #4): ingest (unauthorized objects) and the executor. */
+export const RECORDING_REWRITER_ROLES = ['role:ingest', 'role:recording-actions'];
 
 export const recordingReaders = bucketAccessCheck({
   id: 'RECORDING-READERS',
   title:
-    'Only the ingest, redaction (recording-actions) and playback roles can read recordings (s3:GetObject/GetObjectVersion)',
+    'Exactly the ingest, recording-actions (deletion/redaction) and playback roles can read recordings (s3:GetObject/GetObjectVersion)',
   concern: 'C2',
   denySid: 'OnlyNamedRolesReadRecordings',
   actions: ['s3:GetObject', 's3:GetObjectVersion'],
   allowed: RECORDING_READER_ROLES,
+  exact: true,
 });
 
 export const recordingRewriters = bucketAccessCheck({
   id: 'RECORDING-REWRITERS',
   title:
-    'Only the ingest, redaction and privacy roles can delete recordings or pin them (retention, legal hold)',
+    'Exactly the ingest and recording-actions roles can delete recordings or pin them (versions, retention, legal hold)',
   concern: 'C9',
   denySid: 'OnlyNamedRolesRewriteRecordings',
   actions: ['s3:DeleteObject', 's3:DeleteObjectVersion', 's3:PutObjectRetention', 's3:PutObjectLegalHold'],
   allowed: RECORDING_REWRITER_ROLES,
+  exact: true,
 });
 
 /** DynamoDB actions that return item data. */
@@ -197,17 +207,13 @@ export function tableReadersCheck(props: TableReadersCheckProps): Check {
   };
 }
 
-/**
- * Seeds decide the lottery (C2, C6): only the sampler and the seed function may read them. Expected once the
- * seeds table exists; delete `onlyWhenRole` to make a missing table fail.
- */
+/** Seeds decide the lottery (C2, C6): only the sampler and the seed function may read them. Required. */
 export const seedsReaders = tableReadersCheck({
   id: 'SEEDS-READERS',
   title: 'The lottery seeds are readable only by the sampler and seeds functions',
   concern: 'C2',
   table: 'table:seeds',
   readers: ['role:sampler', 'role:seeds'],
-  onlyWhenRole: 'table:seeds',
 });
 
 export const ACCESS_CHECKS: readonly Check[] = [recordingReaders, recordingRewriters, seedsReaders];

@@ -151,3 +151,59 @@ export function samplerEnvironments(stack: StackView, f: Findings) {
 }
 
 export { HARD_LIMITS, whoCan };
+
+/** `Properties.Environment.Variables` of a Lambda function, or undefined. */
+export function envVariables(r: CfnResource | undefined): Record<string, unknown> | undefined {
+  const env = r?.Properties?.Environment;
+  return isRecord(env) && isRecord(env.Variables) ? env.Variables : undefined;
+}
+
+export const envProperty = (name: string) => `Properties.Environment.Variables.${name}`;
+
+/**
+ * Every function marked `role` (e.g. `function:playback`) with one of its environment variables. A missing
+ * function or variable is a problem; `parse: 'json'` also requires a JSON object.
+ */
+export function functionsWithEnv(
+  ctx: { readonly stacks: readonly StackView[] },
+  role: string,
+  name: string,
+  f: Findings,
+): Array<{ stack: StackView; logicalId: string; value: unknown }> {
+  const out: Array<{ stack: StackView; logicalId: string; value: unknown }> = [];
+  for (const stack of ctx.stacks) {
+    for (const [id, r] of stack.withRole(role)) {
+      const vars = envVariables(r);
+      if (!vars || !(name in vars)) {
+        f.problem(`${id} (${role}) has no environment variable ${name}`);
+        f.add(ev(stack, id, 'Properties.Environment.Variables', vars ?? null, `${role}: no ${name}`));
+        continue;
+      }
+      out.push({ stack, logicalId: id, value: vars[name] });
+    }
+  }
+  if (!ctx.stacks.some((s) => s.withRole(role).length > 0))
+    f.problem(`no function marked ${role} in any stack`);
+  return out;
+}
+
+/** A JSON object from an environment variable value, or a problem. */
+export function parseJsonObject(value: unknown): { parsed?: Record<string, unknown>; error?: string } {
+  if (typeof value !== 'string') return { error: 'not a literal string' };
+  try {
+    const parsed = JSON.parse(value) as unknown;
+    return isRecord(parsed) ? { parsed } : { error: 'not a JSON object' };
+  } catch (err) {
+    return { error: `not JSON: ${(err as Error).message}` };
+  }
+}
+
+/** Resources of `type` that belong to `targetId` through `Properties[prop]` (`Ref`/`GetAtt`). */
+export function pointingAt(
+  stack: StackView,
+  type: string,
+  prop: string,
+  targetId: string,
+): Array<[string, CfnResource]> {
+  return stack.ofType(type).filter(([, r]) => stack.refTarget(r.Properties?.[prop]) === targetId);
+}

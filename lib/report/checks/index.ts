@@ -5,18 +5,24 @@
  */
 import type { Check } from '../types';
 import { ACCESS_CHECKS } from './access';
+import { AUDIT_CHECKS } from './audit';
 import { FLOW_CHECKS } from './flows';
+import { LISTENING_CHECKS } from './listening';
 import { nagAcknowledgements } from './nag';
+import { PRIVACY_CHECKS } from './privacy';
 import { regionEu } from './region';
 import { SAMPLER_CHECKS } from './sampler';
 import { STORAGE_CHECKS } from './storage';
 
 export const CHECKS: readonly Check[] = [
   regionEu,
-  ...STORAGE_CHECKS,
-  ...FLOW_CHECKS,
-  ...SAMPLER_CHECKS,
-  ...ACCESS_CHECKS,
+  ...STORAGE_CHECKS, // #2 storage (C3)
+  ...FLOW_CHECKS, // #2/#3 contact flows (C1, CNIL notice)
+  ...SAMPLER_CHECKS, // #3 sampler: rate, cap and pacing, algorithm, objection, seeds (C4–C7)
+  ...ACCESS_CHECKS, // who reads and rewrites recordings and seeds (C2, C9)
+  ...PRIVACY_CHECKS, // #4 ingest triggers and privacy API (C9)
+  ...LISTENING_CHECKS, // #5 playback URL and assignment (C3, C5, C8, C10)
+  ...AUDIT_CHECKS, // #5 audit trail and one-year retention (C2, CNIL)
   nagAcknowledgements,
 ];
 

@@ -42,6 +42,7 @@ async function setup() {
     timezone: TZ,
     now: () => now,
     randomBytes: (n) => new Uint8Array(n).fill(++counter),
+    retentionDays: 365,
     logger,
   };
   return { table, audit, deps, setNow: (iso: string) => (now = new Date(iso)) };

@@ -1,0 +1,4 @@
+export * from './model';
+export * from './people';
+export * from './run-month';
+export * from './wav';
