@@ -19,21 +19,16 @@
  *   and a closing `assignment` audit record with the run's figures.
  * A run interrupted after some audit records may repeat a coach's record once (at-least-once).
  */
+
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import {
-  type DynamoDBDocumentClient,
-  GetCommand,
-  PutCommand,
-  QueryCommand,
-  ScanCommand,
-  UpdateCommand,
-} from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { type AssignmentResult, assignListens, type ListenAssignment } from '../core/assignment';
 import { commitment as commitmentOf, seedFromHex } from '../core/lottery';
 import { nextPeriod, periodBounds, periodOf, previousPeriod } from '../core/period';
 import { extraListensByAgent, type Plan } from '../core/plans';
 import type { AuditSink } from '../shared/audit-sink';
+import { queryAll, scanAll } from '../shared/dynamo';
 import { CONTACT_SK, type ContactItem } from '../shared/requests';
 import type { Roster } from '../shared/roster';
 import {
@@ -171,63 +166,32 @@ async function keptRecordings(
   agentId: string,
   period: string,
 ): Promise<string[]> {
-  const contacts: string[] = [];
-  let ExclusiveStartKey: Record<string, unknown> | undefined;
-  do {
-    const page = await ddb.send(
-      new QueryCommand({
-        TableName: table,
-        IndexName: 'byAgent',
-        KeyConditionExpression: 'agentId = :a AND period = :p',
-        FilterExpression: 'sk = :contact AND (#s = :kept OR #s = :redacted)',
-        ExpressionAttributeNames: { '#s': 'state' },
-        ExpressionAttributeValues: {
-          ':a': agentId,
-          ':p': period,
-          ':contact': CONTACT_SK,
-          ':kept': 'kept',
-          ':redacted': 'redacted',
-        },
-        ExclusiveStartKey,
-      }),
-    );
-    for (const item of (page.Items ?? []) as ContactItem[]) contacts.push(item.contactId);
-    ExclusiveStartKey = page.LastEvaluatedKey;
-  } while (ExclusiveStartKey);
+  const items = await queryAll(ddb, {
+    TableName: table,
+    IndexName: 'byAgent',
+    KeyConditionExpression: 'agentId = :a AND period = :p',
+    FilterExpression: 'sk = :contact AND (#s = :kept OR #s = :redacted)',
+    ExpressionAttributeNames: { '#s': 'state' },
+    ExpressionAttributeValues: {
+      ':a': agentId,
+      ':p': period,
+      ':contact': CONTACT_SK,
+      ':kept': 'kept',
+      ':redacted': 'redacted',
+    },
+  });
+  const contacts = (items as ContactItem[]).map((item) => item.contactId);
   return contacts;
-}
-
-async function queryAll(
-  ddb: DynamoDBDocumentClient,
-  input: ConstructorParameters<typeof QueryCommand>[0],
-): Promise<Record<string, unknown>[]> {
-  const items: Record<string, unknown>[] = [];
-  let ExclusiveStartKey: Record<string, unknown> | undefined;
-  do {
-    const page = await ddb.send(new QueryCommand({ ...input, ExclusiveStartKey }));
-    items.push(...(page.Items ?? []));
-    ExclusiveStartKey = page.LastEvaluatedKey;
-  } while (ExclusiveStartKey);
-  return items;
 }
 
 /** Every plan whose stored status is approved (the plans table is small: one item per plan). */
 export async function approvedPlans(ddb: DynamoDBDocumentClient, table: string): Promise<Plan[]> {
-  const plans: Plan[] = [];
-  let ExclusiveStartKey: Record<string, unknown> | undefined;
-  do {
-    const page = await ddb.send(
-      new ScanCommand({
-        TableName: table,
-        FilterExpression: '#s = :approved',
-        ExpressionAttributeNames: { '#s': 'status' },
-        ExpressionAttributeValues: { ':approved': 'approved' },
-        ExclusiveStartKey,
-      }),
-    );
-    plans.push(...((page.Items ?? []) as Plan[]));
-    ExclusiveStartKey = page.LastEvaluatedKey;
-  } while (ExclusiveStartKey);
+  const plans = (await scanAll(ddb, {
+    TableName: table,
+    FilterExpression: '#s = :approved',
+    ExpressionAttributeNames: { '#s': 'status' },
+    ExpressionAttributeValues: { ':approved': 'approved' },
+  })) as unknown as Plan[];
   return plans;
 }
 

@@ -23,18 +23,14 @@
  * deletion requests for one contact race for one key and exactly one wins (the other gets 409);
  * a `failed` deletion may be requested again under the same id.
  */
+
 import { createHash, randomUUID } from 'node:crypto';
 import type { Logger } from '@aws-lambda-powertools/logger';
-import {
-  type DynamoDBDocumentClient,
-  GetCommand,
-  PutCommand,
-  QueryCommand,
-  UpdateCommand,
-} from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyEventV2WithJWTAuthorizer } from 'aws-lambda';
 import type { DecisionRecord } from '../core/decision';
 import type { AuditSink } from '../shared/audit-sink';
+import { queryAll } from '../shared/dynamo';
 import {
   badRequest,
   conflict,
@@ -176,24 +172,13 @@ export function createPrivacyApi(deps: PrivacyDeps): PrivacyApi {
     return { facts: facts!, actor, decision, recording };
   };
 
-  const requestsOf = async (contactId: string): Promise<RequestRecord[]> => {
-    const items: RequestRecord[] = [];
-    let ExclusiveStartKey: Record<string, unknown> | undefined;
-    do {
-      const out = await ddb.send(
-        new QueryCommand({
-          TableName: tables.requests,
-          IndexName: 'byContact',
-          KeyConditionExpression: 'contactId = :c',
-          ExpressionAttributeValues: { ':c': contactId },
-          ExclusiveStartKey,
-        }),
-      );
-      items.push(...((out.Items ?? []) as RequestRecord[]));
-      ExclusiveStartKey = out.LastEvaluatedKey;
-    } while (ExclusiveStartKey);
-    return items;
-  };
+  const requestsOf = async (contactId: string): Promise<RequestRecord[]> =>
+    (await queryAll(ddb, {
+      TableName: tables.requests,
+      IndexName: 'byContact',
+      KeyConditionExpression: 'contactId = :c',
+      ExpressionAttributeValues: { ':c': contactId },
+    })) as unknown as RequestRecord[];
 
   /** 409 when the recording is gone or a deletion is pending or done. */
   const assertNotDeleted = async (contact: Contact): Promise<void> => {

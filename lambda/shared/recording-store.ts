@@ -9,6 +9,7 @@
  * contact's `lease#` item makes sure two executors (the API's invoke and ingest on arrival) never
  * work on one contact at once.
  */
+
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import {
   type DynamoDBDocumentClient,
@@ -17,6 +18,7 @@ import {
   QueryCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
+import { queryAll } from './dynamo';
 import type { ObjectKind } from './recording-keys';
 import {
   CONTACT_SK,
@@ -288,22 +290,13 @@ export function createRecordingStore(options: RecordingStoreOptions) {
 
     /** Every request about the contact (byContact index, oldest first). */
     async requestsForContact(contactId: string): Promise<RequestRecord[]> {
-      const records: RequestRecord[] = [];
-      let ExclusiveStartKey: Record<string, unknown> | undefined;
-      do {
-        const out = await client.send(
-          new QueryCommand({
-            TableName: tables.requests,
-            IndexName: 'byContact',
-            KeyConditionExpression: 'contactId = :c',
-            ExpressionAttributeValues: { ':c': contactId },
-            ExclusiveStartKey,
-          }),
-        );
-        for (const item of out.Items ?? []) records.push(requestRecordSchema.parse(item));
-        ExclusiveStartKey = out.LastEvaluatedKey;
-      } while (ExclusiveStartKey);
-      return records;
+      const items = await queryAll(client, {
+        TableName: tables.requests,
+        IndexName: 'byContact',
+        KeyConditionExpression: 'contactId = :c',
+        ExpressionAttributeValues: { ':c': contactId },
+      });
+      return items.map((item) => requestRecordSchema.parse(item));
     },
 
     /**

@@ -6,9 +6,10 @@
  *  - `GET /transparency?period=YYYY-MM[&format=csv]` (staff representatives, data-protection
  *    officer): aggregates only, per team (lambda/core/transparency.ts).
  */
+
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import { type DynamoDBDocumentClient, GetCommand, QueryCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import {
   AGENT_LOAD_PREFIX,
   ASSIGN_PREFIX,
@@ -24,6 +25,7 @@ import {
 import { isPeriod, nextPeriod, periodBounds, periodOf, previousPeriod } from '../core/period';
 import { effectiveStatus, overlaps, type Plan } from '../core/plans';
 import { buildTransparency, type TransparencyInput, transparencyCsv } from '../core/transparency';
+import { queryAll, scanAll } from '../shared/dynamo';
 import type { IdentityConfig } from '../shared/principal';
 import { CONTACT_SK, type ContactItem } from '../shared/requests';
 import type { Roster } from '../shared/roster';
@@ -58,36 +60,6 @@ export interface ViewsDeps {
   readonly policy: TransparencyInput['policy'] & { readonly timezone: string };
   readonly now: () => Date;
   readonly logger: Pick<Logger, 'info' | 'warn' | 'error'>;
-}
-
-type Item = Record<string, unknown>;
-
-async function queryAll(
-  ddb: DynamoDBDocumentClient,
-  input: ConstructorParameters<typeof QueryCommand>[0],
-): Promise<Item[]> {
-  const items: Item[] = [];
-  let ExclusiveStartKey: Item | undefined;
-  do {
-    const page = await ddb.send(new QueryCommand({ ...input, ExclusiveStartKey }));
-    items.push(...(page.Items ?? []));
-    ExclusiveStartKey = page.LastEvaluatedKey;
-  } while (ExclusiveStartKey);
-  return items;
-}
-
-async function scanAll(
-  ddb: DynamoDBDocumentClient,
-  input: ConstructorParameters<typeof ScanCommand>[0],
-): Promise<Item[]> {
-  const items: Item[] = [];
-  let ExclusiveStartKey: Item | undefined;
-  do {
-    const page = await ddb.send(new ScanCommand({ ...input, ExclusiveStartKey }));
-    items.push(...(page.Items ?? []));
-    ExclusiveStartKey = page.LastEvaluatedKey;
-  } while (ExclusiveStartKey);
-  return items;
 }
 
 function periodParam(event: ApiEvent, fallback?: string): string {
