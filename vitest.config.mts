@@ -6,7 +6,15 @@ export default defineConfig({
     environment: 'node',
     testTimeout: 60_000,
     hookTimeout: 60_000,
+    // Child processes (dynalite, s3rver, esbuild, ffmpeg and Chromium run in them or beside them).
     pool: 'forks',
+    // Vitest's default on 2 cores is one worker (cores − 1); the tests wait on servers and child
+    // processes often enough that two keep both cores busy.
+    maxWorkers: 2,
+    // A worker keeps its module graph between test files: aws-cdk-lib, the AWS SDK and zod are
+    // imported once per worker instead of once per file. Test files restore what they change
+    // (environment, SDK mocks); per-file clean-up runs from the setup file.
+    isolate: true,
     setupFiles: ['test/setup/setup.ts'],
     allowOnly: false,
     env: {

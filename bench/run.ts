@@ -13,6 +13,7 @@ import { type BenchFigure, figuresTable, meetsTarget } from './figure';
 import { benchListening } from './listening';
 import { benchPrivacy } from './privacy';
 import { benchRedact } from './redact';
+import { benchSampler } from './sampler';
 import { benchSamplerCore } from './sampler-core';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
@@ -59,6 +60,7 @@ const BENCHES: Bench[] = [
   { name: 'synth', run: benchSynth },
   { name: 'tests', run: benchTests },
   { name: 'sampler-core', run: () => benchSamplerCore() },
+  { name: 'sampler', run: () => benchSampler() },
   { name: 'assignment', run: () => benchAssignment() },
   { name: 'redact', run: (quick) => benchRedact(quick ? { bigFileBytes: 0, runs: 3 } : {}) },
   { name: 'privacy', run: () => benchPrivacy() },

@@ -4,7 +4,8 @@
  * table and instance names. Read once at module load; a bad value stops the function at init with a
  * message that names it, so a misconfigured sampler never answers at all (the flow then fails closed).
  */
-import { z } from 'zod';
+import { en } from 'zod/locales';
+import * as z from 'zod/mini';
 import type { RecordingPolicy } from '../../lib/policy/schema';
 import { MAX_SAMPLING_RATE } from '../core/decision';
 import { requireEnv } from '../shared/env';
@@ -33,14 +34,17 @@ export function samplerPolicyEnvironment(policy: SamplerPolicy): string {
   });
 }
 
+// zod/mini (tree-shakable: the sampler bundle stays small) with the messages of full zod.
+z.config(en());
+
 const samplerPolicySchema = z.strictObject({
-  version: z.string().min(1),
-  timezone: z.string().min(1),
-  samplingRate: z.number().gt(0).max(MAX_SAMPLING_RATE),
-  maxRecordingsPerAgentPerMonth: z.number().int().min(1).max(30),
+  version: z.string().check(z.minLength(1)),
+  timezone: z.string().check(z.minLength(1)),
+  samplingRate: z.number().check(z.gt(0), z.lte(MAX_SAMPLING_RATE)),
+  maxRecordingsPerAgentPerMonth: z.int().check(z.gte(1), z.lte(30)),
   excludedAgents: z.array(z.string()),
   excludedQueues: z.array(z.string()),
-  auditRetentionDays: z.number().int().min(1).max(365),
+  auditRetentionDays: z.int().check(z.gte(1), z.lte(365)),
 });
 
 export function parseSamplerPolicy(json: string): SamplerPolicy {

@@ -18,8 +18,12 @@
  * own instance, bounded lengths. Anything else is an `InvalidEventError`, which the handler answers
  * with record=false (reason `error`): a malformed event never leads to a recording.
  */
-import { z } from 'zod';
+import { en } from 'zod/locales';
+import * as z from 'zod/mini';
 import { CALLER_OBJECTED_ATTRIBUTE } from '../core/decision';
+
+// zod/mini (tree-shakable: the sampler bundle stays small) with the messages of full zod.
+z.config(en());
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const UUID_SRC = '[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}';
@@ -34,7 +38,10 @@ const QUEUE_ARN = new RegExp(
 );
 const MAX_ARN = 256;
 
-const contactId = z.string().max(36).regex(UUID, { error: 'is not a Connect contact id (lowercase UUID)' });
+const contactId = z
+  .string()
+  .check(z.maxLength(36), z.regex(UUID, { error: 'is not a Connect contact id (lowercase UUID)' }));
+const attributeMap = z._default(z.record(z.string().check(z.maxLength(32_767)), z.unknown()), {});
 
 /** The envelope: only the fields the sampler reads are checked; extra fields pass through unchecked. */
 export const contactFlowEventSchema = z.looseObject({
@@ -43,22 +50,27 @@ export const contactFlowEventSchema = z.looseObject({
     ContactData: z.looseObject({
       ContactId: contactId,
       // Empty or null is read as absent; when present it must be a contact id.
-      InitialContactId: z
-        .union([z.literal(''), z.null(), contactId])
-        .optional()
-        .transform((v) => (v ? v : undefined)),
-      Channel: z.string().min(1).max(32),
-      InstanceARN: z.string().max(MAX_ARN).regex(INSTANCE_ARN, { error: 'is not a Connect instance ARN' }),
-      Attributes: z.record(z.string().max(32_767), z.unknown()).default({}),
-      Queue: z
-        .looseObject({
-          ARN: z.string().max(MAX_ARN).regex(QUEUE_ARN, { error: 'is not a Connect queue ARN' }),
-          Name: z.string().max(256).optional(),
-        })
-        .nullable()
-        .optional(),
+      InitialContactId: z.pipe(
+        z.optional(z.union([z.literal(''), z.null(), contactId])),
+        z.transform((v: string | null | undefined) => (v ? v : undefined)),
+      ),
+      Channel: z.string().check(z.minLength(1), z.maxLength(32)),
+      InstanceARN: z
+        .string()
+        .check(z.maxLength(MAX_ARN), z.regex(INSTANCE_ARN, { error: 'is not a Connect instance ARN' })),
+      Attributes: attributeMap,
+      Queue: z.optional(
+        z.nullable(
+          z.looseObject({
+            ARN: z
+              .string()
+              .check(z.maxLength(MAX_ARN), z.regex(QUEUE_ARN, { error: 'is not a Connect queue ARN' })),
+            Name: z.optional(z.string().check(z.maxLength(256))),
+          }),
+        ),
+      ),
     }),
-    Parameters: z.record(z.string().max(32_767), z.unknown()).default({}),
+    Parameters: attributeMap,
   }),
 });
 

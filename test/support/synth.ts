@@ -1,32 +1,40 @@
-import { rmSync } from 'node:fs';
 import { Template } from 'aws-cdk-lib/assertions';
-import { afterAll } from 'vitest';
 import { buildApp } from '../../lib/app';
 import { defaultPolicy } from '../../lib/policy/load';
 import type { RecordingPolicyInput } from '../../lib/policy/schema';
 import type { FairlistenStack } from '../../lib/stacks/fairlisten-stack';
+import { removeAfterFile } from './outdirs';
 
-const outdirs: string[] = [];
-afterAll(() => {
-  for (const dir of outdirs.splice(0)) rmSync(dir, { recursive: true, force: true });
-});
+export interface SynthesizedStack {
+  stack: FairlistenStack;
+  template: Template;
+}
+
+/** The default stack without bundling, built once per worker: most construct tests read only it. */
+let defaultStack: SynthesizedStack | undefined;
 
 /**
- * Builds the stack for a policy (defaults overridden) without the nag plugins; cleans up after the
- * file. Bundling the functions is skipped unless asked for: it is slow, changes no property these
- * tests assert, and the stack test bundles for real.
+ * Builds the stack for a policy (defaults overridden) without the nag plugins; its outdir is removed
+ * after the test file. Bundling the functions is skipped unless asked for: it is slow, changes no
+ * property these tests assert, and the stack test bundles for real.
+ *
+ * The default stack (no overrides, no bundling) is synthesized once per worker and shared by the
+ * test files that run there: a `Template` is a snapshot of the synthesized JSON, and the tests only
+ * read it and the stack's construct properties.
  */
 export function synthStack(
   overrides: Partial<RecordingPolicyInput> = {},
   options: { bundle?: boolean } = {},
-): {
-  stack: FairlistenStack;
-  template: Template;
-} {
+): SynthesizedStack {
+  const shareable = !options.bundle && Object.keys(overrides).length === 0;
+  if (shareable && defaultStack) return defaultStack;
   const { app, stack } = buildApp(defaultPolicy(overrides), {
     nag: false,
     appProps: options.bundle ? undefined : { context: { 'aws:cdk:bundling-stacks': [] } },
   });
-  outdirs.push(app.outdir);
-  return { stack, template: Template.fromStack(stack) };
+  const synthesized = { stack, template: Template.fromStack(stack) };
+  // The template is in memory from here on; the files are removed after this test file.
+  removeAfterFile(app.outdir);
+  if (shareable) defaultStack = synthesized;
+  return synthesized;
 }

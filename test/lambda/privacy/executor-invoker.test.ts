@@ -1,11 +1,13 @@
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { createLambdaExecutorInvoker } from '../../../lambda/privacy/executor-invoker';
 
 // Lambda has no local stand-in: the real client, mocked at the command level.
 const lambda = mockClient(LambdaClient);
 afterEach(() => lambda.reset());
+// Test files may share a worker (isolate: false): give LambdaClient back its real send.
+afterAll(() => lambda.restore());
 
 const invoker = () =>
   createLambdaExecutorInvoker({

@@ -14,12 +14,14 @@ import { clients, event, INSTANCE_ID, POLICY, putSeed, SEED } from './support';
 
 let stack: LocalStack;
 let handler: typeof import('../../../lambda/sampler/handler').handler;
+let savedEnv: NodeJS.ProcessEnv | undefined;
 
 beforeAll(async () => {
   stack = await startLocalStack({ buckets: [], connectState: { instanceId: INSTANCE_ID } });
   // The handler's clock is the real one: seed the current period and the next.
   const now = periodOf(new Date(), POLICY.timezone);
   for (const period of [now, nextPeriod(now)]) await putSeed(clients(stack).ddb, stack.tables.seeds!, period);
+  savedEnv = { ...process.env };
   Object.assign(process.env, stack.env, {
     FAIRLISTEN_POLICY: samplerPolicyEnvironment(POLICY),
     DECISIONS_TABLE: stack.tables.decisions,
@@ -31,6 +33,11 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await stack?.stop();
+  // Test files may share a worker (isolate: false): leave the environment as it was.
+  if (savedEnv) {
+    for (const key of Object.keys(process.env)) if (!(key in savedEnv)) delete process.env[key];
+    Object.assign(process.env, savedEnv);
+  }
 });
 
 /** Ways to break a valid event so that it must be refused. */
