@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 /**
  * `runMonth`: the whole month, locally, end to end (issue #5 §7, issue #6 §1). Around
  * `runSimulation` (the calls through the bundled sampler), through its hooks and with the local
@@ -182,7 +183,17 @@ export async function runMonth(options: MonthOptions): Promise<MonthResult> {
     let connect: ConnectClient | undefined;
     let ddb: DynamoDBDocumentClient | undefined;
     const executorQueue: string[] = [];
-    const suspendCandidates = new Set<string>();
+    // About six recorded first legs per month are suspended and resumed live (a share scaled to the
+    // month's recording capacity), chosen by a seeded hash of the contact id: the set depends on
+    // the decisions only, never on how calls interleave.
+    const suspensionSeed = new Uint8Array(
+      createHash('sha256').update(`fairlisten-sim-suspensions|${options.seed}`).digest(),
+    );
+    const suspensionShare = Math.min(
+      0.5,
+      6 / (options.agents * options.policy.maxRecordingsPerAgentPerMonth),
+    );
+    const suspends = (contactId: string): boolean => draw(suspensionSeed, contactId) < suspensionShare;
     const identity = options.policy.identity;
 
     const setup = (stack: LocalStack) => {
@@ -296,28 +307,9 @@ export async function runMonth(options: MonthOptions): Promise<MonthResult> {
           // The seed function's daily run the day before the month: creates and commits it.
           await seedRun(stack, Date.parse(item.committedAt!));
         },
-        beforeCalls(ctx) {
-          // Suspension candidates: legs the lottery will draw (the draw is public once the seed
-          // is known; here the simulation knows it), mid-month, agents not excluded.
-          const seed = simulationSeed(options.seed, period);
-          const pick = new SimRandom(options.seed, 'suspensions');
-          const drawn = ctx.legs.filter(
-            (l) =>
-              !l.transferred &&
-              !l.previousContactId &&
-              !l.callerObjected &&
-              !l.agent.excluded &&
-              l.at > start.getTime() + 3 * DAY &&
-              draw(seed, l.contactId) < ctx.policy.samplingRate,
-          );
-          for (let i = 0; i < 8 && drawn.length > 0; i++) {
-            suspendCandidates.add(drawn.splice(pick.int(drawn.length), 1)[0]!.contactId);
-          }
-        },
         async onDecided(ctx, leg, answer) {
-          // Every recorded candidate suspends: which candidates are recorded is fixed by the
-          // decisions, whereas "the first two to get here" would depend on how calls interleave.
-          if (answer.record !== 'true' || !suspendCandidates.has(leg.contactId)) return;
+          if (answer.record !== 'true' || leg.transferred || leg.previousContactId) return;
+          if (!suspends(leg.contactId)) return;
           const who: Persona = { role: 'agent', connectUserId: leg.agent.id };
           const params = { contactId: leg.contactId };
           const s = await privacy!.handle(apiEvent(identity, who, ROUTE_KEYS.suspend, params));
@@ -411,10 +403,7 @@ export async function runMonth(options: MonthOptions): Promise<MonthResult> {
       // Privacy requests: the handling agent asks for deletion or redaction, in both arrival orders.
       const pick = new SimRandom(options.seed, 'privacy');
       const pool = recorded.filter(
-        (l) =>
-          l.at > start.getTime() + 2 * DAY &&
-          l.at < end.getTime() - 2 * DAY &&
-          !suspendCandidates.has(l.contactId),
+        (l) => l.at > start.getTime() + 2 * DAY && l.at < end.getTime() - 2 * DAY && !suspends(l.contactId),
       );
       const perKind = recorded.length >= 60 ? 2 : 1;
       type Plan = { leg: SimLeg; kind: 'deletion' | 'redaction'; arrival: 'request-first' | 'file-first' };
