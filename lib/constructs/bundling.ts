@@ -23,3 +23,21 @@ export const LAMBDA_BUNDLE = {
   banner: "import{createRequire as __cr}from'node:module';const require=__cr(import.meta.url);",
   mainFields: ['module', 'main'],
 } as const;
+
+/** esbuild options that bundle `lambda/<fn>/handler.ts` into `outfile` the way it is deployed. */
+export function esbuildOptions(fn: string, outfile: string) {
+  return {
+    entryPoints: [handlerEntry(fn)],
+    outfile,
+    bundle: true,
+    target: LAMBDA_BUNDLE.target,
+    format: LAMBDA_BUNDLE.format,
+    platform: LAMBDA_BUNDLE.platform,
+    minify: LAMBDA_BUNDLE.minify,
+    sourcemap: LAMBDA_BUNDLE.sourcemap,
+    external: [...LAMBDA_BUNDLE.external],
+    banner: { js: LAMBDA_BUNDLE.banner },
+    mainFields: [...LAMBDA_BUNDLE.mainFields],
+    logLevel: 'silent' as const,
+  };
+}

@@ -1,11 +1,13 @@
-import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Duration, RemovalPolicy, Stack, Stage } from 'aws-cdk-lib';
 import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
-import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
-import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { Architecture, Code, Function as LambdaFunction, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
-import { handlerEntry, LAMBDA_BUNDLE, PROJECT_ROOT } from './bundling';
+import { buildSync } from 'esbuild';
+import { esbuildOptions } from './bundling';
 import { acknowledge } from './nag';
 import { markRole } from './roles';
 
@@ -35,7 +37,7 @@ const LOG_RETENTIONS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365];
  * X-Ray tracing, an explicit KMS-encrypted log group with bounded retention, and local esbuild
  * bundling (no Docker) with the same options the local simulation uses.
  */
-export class FairlistenFunction extends NodejsFunction {
+export class FairlistenFunction extends LambdaFunction {
   /** The function's own log group (also reachable as `logGroup`). */
   readonly logs: LogGroup;
 
@@ -53,8 +55,8 @@ export class FairlistenFunction extends NodejsFunction {
     logGroup.grantWrite(role);
     super(scope, id, {
       role,
-      entry: handlerEntry(props.handlerDir),
-      handler: 'handler',
+      code: bundledCode(scope, id, props.handlerDir),
+      handler: 'index.handler',
       description: props.description,
       runtime: Runtime.NODEJS_24_X,
       architecture: Architecture.ARM_64,
@@ -62,22 +64,10 @@ export class FairlistenFunction extends NodejsFunction {
       memorySize: props.memorySize ?? 256,
       tracing: Tracing.ACTIVE,
       logGroup,
-      projectRoot: PROJECT_ROOT,
-      depsLockFilePath: `${PROJECT_ROOT}package-lock.json`,
       environment: {
         POWERTOOLS_SERVICE_NAME: props.serviceName,
         POWERTOOLS_LOG_LEVEL: 'INFO',
         ...props.environment,
-      },
-      bundling: {
-        target: LAMBDA_BUNDLE.target,
-        format: OutputFormat.ESM,
-        minify: LAMBDA_BUNDLE.minify,
-        sourceMap: LAMBDA_BUNDLE.sourcemap,
-        externalModules: [...LAMBDA_BUNDLE.external],
-        banner: LAMBDA_BUNDLE.banner,
-        mainFields: [...LAMBDA_BUNDLE.mainFields],
-        forceDockerBundling: false,
       },
     });
     this.logs = logGroup;
@@ -123,4 +113,25 @@ export class FairlistenFunction extends NodejsFunction {
       'The policy is generated from CDK grants for this one role only and lists its exact resources; a customer-managed policy would hold the same statements and be no narrower.',
     );
   }
+}
+
+/**
+ * The handler bundled in-process by esbuild, with the options the local simulation uses too, into
+ * the app's output folder; the asset hash is that of the bundle's content. (NodejsFunction would
+ * start `npx esbuild` once per function: most of a synth's time.) When the stack is not bundled
+ * (`aws:cdk:bundling-stacks` excludes it, as in most tests), a fixed stand-in file takes its place.
+ */
+function bundledCode(scope: Construct, id: string, handlerDir: string): Code {
+  const outdir = join(
+    Stage.of(scope)?.outdir ?? '.',
+    '.bundles',
+    `${scope.node.path}/${id}`.replace(/[^\w.-]+/g, '_'),
+  );
+  mkdirSync(outdir, { recursive: true });
+  if (Stack.of(scope).bundlingRequired) {
+    buildSync(esbuildOptions(handlerDir, join(outdir, 'index.mjs')));
+  } else {
+    writeFileSync(join(outdir, 'index.mjs'), `// ${handlerDir}: not bundled in this synth\n`);
+  }
+  return Code.fromAsset(outdir);
 }

@@ -7,7 +7,7 @@ import { mkdtemp, symlink } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { build } from 'esbuild';
-import { handlerEntry, LAMBDA_BUNDLE, PROJECT_ROOT } from '../constructs/bundling';
+import { esbuildOptions, PROJECT_ROOT } from '../constructs/bundling';
 import { ROLE_METADATA_KEY } from '../constructs/roles';
 
 export interface BundledHandler {
@@ -25,20 +25,7 @@ export interface BundledHandler {
 export async function bundleHandler(fn: string): Promise<BundledHandler> {
   const dir = await mkdtemp(join(tmpdir(), `fairlisten-${fn}-`));
   const file = join(dir, 'index.mjs');
-  await build({
-    entryPoints: [handlerEntry(fn)],
-    outfile: file,
-    bundle: true,
-    target: LAMBDA_BUNDLE.target,
-    format: LAMBDA_BUNDLE.format,
-    platform: LAMBDA_BUNDLE.platform,
-    minify: LAMBDA_BUNDLE.minify,
-    sourcemap: LAMBDA_BUNDLE.sourcemap,
-    external: [...LAMBDA_BUNDLE.external],
-    banner: { js: LAMBDA_BUNDLE.banner },
-    mainFields: [...LAMBDA_BUNDLE.mainFields],
-    logLevel: 'silent',
-  });
+  await build(esbuildOptions(fn, file));
   await symlink(join(PROJECT_ROOT, 'node_modules'), join(dir, 'node_modules'), 'dir');
   return { file, tempDir: dir, source: 'esbuild' };
 }
