@@ -15,6 +15,7 @@ import {
   formatLocation,
   verifyChain,
 } from '../../lambda/core/audit-chain';
+import { parseOrUsage } from './_usage';
 
 const USAGE = `usage: fairlisten audit verify --export <dir|file> [--expect-head <chain>=<hash>]... [--json]
   verifies the hash chains of an audit export (JSON Lines, one record per line)
@@ -114,29 +115,22 @@ export function verifyExport(path: string, expectedHeads: Record<string, string>
 }
 
 export async function run(argv: string[]): Promise<number> {
-  let parsed: ReturnType<typeof parse>;
-  const parse = () =>
-    parseArgs({
-      args: argv,
-      allowPositionals: true,
-      options: {
-        export: { type: 'string' },
-        'expect-head': { type: 'string', multiple: true, default: [] },
-        json: { type: 'boolean', default: false },
-        help: { type: 'boolean', default: false },
-      },
-    });
-  try {
-    parsed = parse();
-  } catch (err) {
-    console.error(`${(err as Error).message}\n${USAGE}`);
-    return 2;
-  }
+  const parsed = parseOrUsage(
+    () =>
+      parseArgs({
+        args: argv,
+        allowPositionals: true,
+        options: {
+          export: { type: 'string' },
+          'expect-head': { type: 'string', multiple: true, default: [] },
+          json: { type: 'boolean', default: false },
+          help: { type: 'boolean', default: false },
+        },
+      }),
+    USAGE,
+  );
+  if (typeof parsed === 'number') return parsed;
   const { positionals, values } = parsed;
-  if (values.help) {
-    console.log(USAGE);
-    return 0;
-  }
   if (positionals[0] !== 'verify' || positionals.length > 1 || !values.export) {
     console.error(USAGE);
     return 2;

@@ -21,6 +21,7 @@ import {
   sortDecisions,
   toDecisionRecord,
 } from '../simulation/output';
+import { parseOrUsage } from './_usage';
 
 const USAGE = `usage: fairlisten export --out DIR (--decisions-table NAME --seeds-table NAME | --outputs cdk-outputs.json) [--region R]
 
@@ -63,28 +64,24 @@ export function tablesFromOutputs(file: string): { decisionsTable: string; seeds
 }
 
 export async function run(argv: string[]): Promise<number> {
-  let values: Record<string, string | boolean | undefined>;
-  try {
-    ({ values } = parseArgs({
-      args: argv,
-      allowPositionals: false,
-      options: {
-        out: { type: 'string' },
-        'decisions-table': { type: 'string' },
-        'seeds-table': { type: 'string' },
-        outputs: { type: 'string' },
-        region: { type: 'string' },
-        help: { type: 'boolean', short: 'h', default: false },
-      },
-    }));
-  } catch (err) {
-    console.error(`${(err as Error).message}\n${USAGE}`);
-    return 2;
-  }
-  if (values.help) {
-    console.log(USAGE);
-    return 0;
-  }
+  const parsed = parseOrUsage(
+    () =>
+      parseArgs({
+        args: argv,
+        allowPositionals: false,
+        options: {
+          out: { type: 'string' },
+          'decisions-table': { type: 'string' },
+          'seeds-table': { type: 'string' },
+          outputs: { type: 'string' },
+          region: { type: 'string' },
+          help: { type: 'boolean', short: 'h', default: false },
+        },
+      }),
+    USAGE,
+  );
+  if (typeof parsed === 'number') return parsed;
+  const values: Record<string, string | boolean | undefined> = parsed.values;
   const byFlags = typeof values['decisions-table'] === 'string' && typeof values['seeds-table'] === 'string';
   if (typeof values.out !== 'string' || (!byFlags && typeof values.outputs !== 'string')) {
     console.error(USAGE);

@@ -4,6 +4,7 @@ import { parseArgs } from 'node:util';
 import { AssemblyError } from '../report/assembly';
 import { reportOnAssembly } from '../report/engine';
 import { renderHtml, renderJson, renderMarkdown } from '../report/render';
+import { parseOrUsage } from './_usage';
 
 const USAGE = `usage: fairlisten report [--cdk-out cdk.out] [--out reports]
   Checks the synthesized templates of the cloud assembly (run \`npx cdk synth --quiet\` first) and writes
@@ -12,24 +13,20 @@ const USAGE = `usage: fairlisten report [--cdk-out cdk.out] [--out reports]
 export const REPORT_BASENAME = 'compliance-report';
 
 export async function run(argv: string[]): Promise<number> {
-  let values: { 'cdk-out': string; out: string; help: boolean };
-  try {
-    values = parseArgs({
-      args: argv,
-      options: {
-        'cdk-out': { type: 'string', default: 'cdk.out' },
-        out: { type: 'string', default: 'reports' },
-        help: { type: 'boolean', short: 'h', default: false },
-      },
-    }).values as typeof values;
-  } catch (err) {
-    console.error(`${(err as Error).message}\n${USAGE}`);
-    return 2;
-  }
-  if (values.help) {
-    console.log(USAGE);
-    return 0;
-  }
+  const parsed = parseOrUsage(
+    () =>
+      parseArgs({
+        args: argv,
+        options: {
+          'cdk-out': { type: 'string', default: 'cdk.out' },
+          out: { type: 'string', default: 'reports' },
+          help: { type: 'boolean', short: 'h', default: false },
+        },
+      }),
+    USAGE,
+  );
+  if (typeof parsed === 'number') return parsed;
+  const values: { 'cdk-out': string; out: string; help: boolean } = parsed.values;
   let written: ReturnType<typeof writeComplianceReport>;
   try {
     written = writeComplianceReport(values['cdk-out'], values.out);

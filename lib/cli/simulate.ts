@@ -6,6 +6,7 @@
 import { parseArgs } from 'node:util';
 import { loadPolicy, PolicyError } from '../policy/load';
 import { runSimulation } from '../simulation/run';
+import { parseOrUsage } from './_usage';
 
 const USAGE = `usage: fairlisten simulate --agents N --teams T --calls K --month YYYY-MM --seed S --out DIR
                           [--policy recording-policy.json] [--concurrency C] [--from-cdk-out]
@@ -22,33 +23,29 @@ function whole(name: string, value: string | undefined): number {
 }
 
 export async function run(argv: string[]): Promise<number> {
-  let values: Record<string, string | boolean | undefined>;
-  try {
-    ({ values } = parseArgs({
-      args: argv,
-      allowPositionals: false,
-      options: {
-        agents: { type: 'string' },
-        teams: { type: 'string' },
-        calls: { type: 'string' },
-        month: { type: 'string' },
-        seed: { type: 'string' },
-        out: { type: 'string' },
-        policy: { type: 'string' },
-        concurrency: { type: 'string' },
-        'from-cdk-out': { type: 'boolean', default: false },
-        quiet: { type: 'boolean', default: false },
-        help: { type: 'boolean', short: 'h', default: false },
-      },
-    }));
-  } catch (err) {
-    console.error(`${(err as Error).message}\n${USAGE}`);
-    return 2;
-  }
-  if (values.help) {
-    console.log(USAGE);
-    return 0;
-  }
+  const parsed = parseOrUsage(
+    () =>
+      parseArgs({
+        args: argv,
+        allowPositionals: false,
+        options: {
+          agents: { type: 'string' },
+          teams: { type: 'string' },
+          calls: { type: 'string' },
+          month: { type: 'string' },
+          seed: { type: 'string' },
+          out: { type: 'string' },
+          policy: { type: 'string' },
+          concurrency: { type: 'string' },
+          'from-cdk-out': { type: 'boolean', default: false },
+          quiet: { type: 'boolean', default: false },
+          help: { type: 'boolean', short: 'h', default: false },
+        },
+      }),
+    USAGE,
+  );
+  if (typeof parsed === 'number') return parsed;
+  const values: Record<string, string | boolean | undefined> = parsed.values;
   let options: Parameters<typeof runSimulation>[0];
   try {
     for (const required of ['agents', 'teams', 'calls', 'month', 'seed', 'out']) {

@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { loadPolicy } from '../policy/load';
 import { runMonth } from '../simulation/month';
+import { parseOrUsage } from './_usage';
 import { writeComplianceReport } from './report';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -54,32 +55,28 @@ function synth(policyFile: string | undefined): Promise<void> {
 }
 
 export async function run(argv: string[]): Promise<number> {
-  let values: Record<string, string | boolean | undefined>;
-  try {
-    ({ values } = parseArgs({
-      args: argv,
-      options: {
-        out: { type: 'string', default: 'reports' },
-        month: { type: 'string', default: lastMonth() },
-        seed: { type: 'string', default: 'fairlisten-demo' },
-        agents: { type: 'string', default: '40' },
-        teams: { type: 'string', default: '6' },
-        coaches: { type: 'string', default: '8' },
-        calls: { type: 'string', default: '6000' },
-        policy: { type: 'string' },
-        'skip-synth': { type: 'boolean', default: false },
-        'cdk-out': { type: 'string' },
-        help: { type: 'boolean', short: 'h', default: false },
-      },
-    }));
-  } catch (err) {
-    console.error(`${(err as Error).message}\n${USAGE}`);
-    return 2;
-  }
-  if (values.help) {
-    console.log(USAGE);
-    return 0;
-  }
+  const parsed = parseOrUsage(
+    () =>
+      parseArgs({
+        args: argv,
+        options: {
+          out: { type: 'string', default: 'reports' },
+          month: { type: 'string', default: lastMonth() },
+          seed: { type: 'string', default: 'fairlisten-demo' },
+          agents: { type: 'string', default: '40' },
+          teams: { type: 'string', default: '6' },
+          coaches: { type: 'string', default: '8' },
+          calls: { type: 'string', default: '6000' },
+          policy: { type: 'string' },
+          'skip-synth': { type: 'boolean', default: false },
+          'cdk-out': { type: 'string' },
+          help: { type: 'boolean', short: 'h', default: false },
+        },
+      }),
+    USAGE,
+  );
+  if (typeof parsed === 'number') return parsed;
+  const values: Record<string, string | boolean | undefined> = parsed.values;
   // Node 20 is supported by the pinned SDK; its advisory would only clutter the demonstration.
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   const out = resolve(String(values.out));

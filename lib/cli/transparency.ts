@@ -4,6 +4,7 @@ import { exampleMonthData } from '../transparency-report/example';
 import { LANGS, type Lang } from '../transparency-report/i18n';
 import { writeTransparencyReport } from '../transparency-report/index';
 import { MonthDataError } from '../transparency-report/model';
+import { parseOrUsage } from './_usage';
 
 export { writeTransparencyReport } from '../transparency-report/index';
 
@@ -12,26 +13,23 @@ const USAGE = `usage: fairlisten transparency --month-data DIR/month.json [--out
 Writes the works council's transparency report (HTML and CSV) and prints their paths.`;
 
 export async function run(argv: string[]): Promise<number> {
-  let values: { 'month-data'?: string; out: string; lang: string; example: boolean; help: boolean };
-  try {
-    ({ values } = parseArgs({
-      args: argv,
-      options: {
-        'month-data': { type: 'string' },
-        out: { type: 'string', default: 'reports' },
-        lang: { type: 'string', default: 'fr' },
-        example: { type: 'boolean', default: false },
-        help: { type: 'boolean', default: false },
-      },
-    }) as { values: typeof values });
-  } catch (err) {
-    console.error(`${err instanceof Error ? err.message : String(err)}\n${USAGE}`);
-    return 2;
-  }
-  if (values.help) {
-    console.log(USAGE);
-    return 0;
-  }
+  const parsed = parseOrUsage(
+    () =>
+      parseArgs({
+        args: argv,
+        options: {
+          'month-data': { type: 'string' },
+          out: { type: 'string', default: 'reports' },
+          lang: { type: 'string', default: 'fr' },
+          example: { type: 'boolean', default: false },
+          help: { type: 'boolean', default: false },
+        },
+      }),
+    USAGE,
+  );
+  if (typeof parsed === 'number') return parsed;
+  const values: { 'month-data'?: string; out: string; lang: string; example: boolean; help: boolean } =
+    parsed.values;
   if (!(LANGS as readonly string[]).includes(values.lang)) {
     console.error(`--lang must be one of ${LANGS.join(', ')}, got ${JSON.stringify(values.lang)}\n${USAGE}`);
     return 2;

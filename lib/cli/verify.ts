@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { loadPolicy, PolicyError } from '../policy/load';
 import { formatReport, verifyDecisions } from '../verify/verify';
+import { parseOrUsage } from './_usage';
 
 const USAGE = `usage: fairlisten verify --decisions <decisions.jsonl> --seeds <seeds.json> [--policy recording-policy.json] [--json]
 
@@ -10,27 +11,24 @@ and each agent's pacing and cap. Exit 0 when every decision checks out, 1 on any
 
 /** `fairlisten verify`: exit code 0 (all decisions check out), 1 (violations or unreadable input), 2 (usage). */
 export async function run(argv: string[]): Promise<number> {
-  let values: { decisions?: string; seeds?: string; policy?: string; json?: boolean; help?: boolean };
-  try {
-    ({ values } = parseArgs({
-      args: argv,
-      allowPositionals: false,
-      options: {
-        decisions: { type: 'string' },
-        seeds: { type: 'string' },
-        policy: { type: 'string' },
-        json: { type: 'boolean', default: false },
-        help: { type: 'boolean', short: 'h', default: false },
-      },
-    }));
-  } catch (err) {
-    console.error(`${(err as Error).message}\n${USAGE}`);
-    return 2;
-  }
-  if (values.help) {
-    console.log(USAGE);
-    return 0;
-  }
+  const parsed = parseOrUsage(
+    () =>
+      parseArgs({
+        args: argv,
+        allowPositionals: false,
+        options: {
+          decisions: { type: 'string' },
+          seeds: { type: 'string' },
+          policy: { type: 'string' },
+          json: { type: 'boolean', default: false },
+          help: { type: 'boolean', short: 'h', default: false },
+        },
+      }),
+    USAGE,
+  );
+  if (typeof parsed === 'number') return parsed;
+  const values: { decisions?: string; seeds?: string; policy?: string; json?: boolean; help?: boolean } =
+    parsed.values;
   if (!values.decisions || !values.seeds) {
     console.error(USAGE);
     return 2;
