@@ -11,9 +11,8 @@ import { ConnectClient } from '@aws-sdk/client-connect';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { createAuditLog } from '../shared/audit-log';
-import type { AuditSink } from '../shared/audit-sink';
-import { requireEnv, requireNumberEnv } from '../shared/env';
+import { auditSinkFromEnv } from '../shared/audit-log';
+import { requireEnv } from '../shared/env';
 import { createLogger } from '../shared/logger';
 import { type HierarchyLevel, loadRoster } from '../shared/roster';
 import { type AssignmentPolicy, type RunReport, runAssignment } from './assign';
@@ -29,18 +28,7 @@ const instanceId = requireEnv('CONNECT_INSTANCE_ID');
 const teamLevel = requireEnv('TEAM_HIERARCHY_LEVEL') as HierarchyLevel;
 const coachGroupName = requireEnv('COACH_HIERARCHY_GROUP_NAME');
 
-const audit: AuditSink = process.env.AUDIT_TABLE
-  ? createAuditLog({
-      client: ddb,
-      tableName: process.env.AUDIT_TABLE,
-      retentionDays: requireNumberEnv('AUDIT_RETENTION_DAYS'),
-    })
-  : {
-      async append(entry) {
-        logger.warn('audit record (no AUDIT_TABLE configured)', { audit: entry });
-        return { chain: entry.chain, seq: -1, hash: '' };
-      },
-    };
+const audit = auditSinkFromEnv({ client: ddb, whenMissing: 'log', logger });
 
 export const handler = async (event?: { period?: string }): Promise<RunReport> =>
   runAssignment(

@@ -9,8 +9,7 @@ import { randomUUID } from 'node:crypto';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { PlanLimits } from '../core/plans';
-import { createAuditLog } from '../shared/audit-log';
-import type { AuditSink } from '../shared/audit-sink';
+import { auditSinkFromEnv } from '../shared/audit-log';
 import { requireEnv, requireNumberEnv } from '../shared/env';
 import { createLogger } from '../shared/logger';
 import { identityConfigFromEnv } from '../shared/principal';
@@ -22,13 +21,7 @@ const ddb = DynamoDBDocumentClient.from(new DynamoDBClient({ maxAttempts: 3 }), 
   marshallOptions: { removeUndefinedValues: true },
 });
 const auditRetentionDays = requireNumberEnv('AUDIT_RETENTION_DAYS');
-const audit: AuditSink = process.env.AUDIT_TABLE
-  ? createAuditLog({ client: ddb, tableName: process.env.AUDIT_TABLE, retentionDays: auditRetentionDays })
-  : {
-      async append() {
-        throw new Error('no AUDIT_TABLE configured');
-      },
-    };
+const audit = auditSinkFromEnv({ client: ddb, whenMissing: 'refuse', logger });
 
 const coaching = createCoaching({
   ddb,

@@ -9,8 +9,7 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { createAuditLog } from '../shared/audit-log';
-import type { AuditSink } from '../shared/audit-sink';
+import { auditSinkFromEnv } from '../shared/audit-log';
 import { requireEnv, requireNumberEnv } from '../shared/env';
 import { createLogger } from '../shared/logger';
 import { identityConfigFromEnv } from '../shared/principal';
@@ -21,18 +20,7 @@ const logger = createLogger('fairlisten-playback');
 const ddb = DynamoDBDocumentClient.from(new DynamoDBClient({ maxAttempts: 3 }), {
   marshallOptions: { removeUndefinedValues: true },
 });
-const audit: AuditSink = process.env.AUDIT_TABLE
-  ? createAuditLog({
-      client: ddb,
-      tableName: process.env.AUDIT_TABLE,
-      retentionDays: requireNumberEnv('AUDIT_RETENTION_DAYS'),
-    })
-  : {
-      // Fail closed: without an audit log nothing is played.
-      async append() {
-        throw new Error('no AUDIT_TABLE configured');
-      },
-    };
+const audit = auditSinkFromEnv({ client: ddb, whenMissing: 'refuse', logger });
 
 const playback = createPlayback({
   ddb,

@@ -12,8 +12,7 @@ import { randomBytes } from 'node:crypto';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { createAuditLog } from '../shared/audit-log';
-import type { AuditSink } from '../shared/audit-sink';
+import { auditSinkFromEnv } from '../shared/audit-log';
 import { requireEnv, requireNumberEnv } from '../shared/env';
 import { createLogger } from '../shared/logger';
 import { rotateSeeds, type SeedRotationReport } from './seeds';
@@ -26,19 +25,7 @@ const ddb = DynamoDBDocumentClient.from(new DynamoDBClient({}), {
   marshallOptions: { removeUndefinedValues: true },
 });
 
-const audit: AuditSink = process.env.AUDIT_TABLE
-  ? createAuditLog({
-      client: ddb,
-      tableName: process.env.AUDIT_TABLE,
-      retentionDays: requireNumberEnv('AUDIT_RETENTION_DAYS'),
-    })
-  : {
-      // No audit table wired yet: the record goes to the (encrypted, retained) function log.
-      async append(entry) {
-        logger.warn('audit record (no AUDIT_TABLE configured)', { audit: entry });
-        return { chain: entry.chain, seq: -1, hash: '' };
-      },
-    };
+const audit = auditSinkFromEnv({ client: ddb, whenMissing: 'log', logger });
 
 const bucket = process.env.TRANSPARENCY_BUCKET;
 const transparency = bucket
