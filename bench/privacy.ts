@@ -24,7 +24,7 @@ import {
   recordingKey,
   startHarness,
   world,
-} from '../test/lambda/recording-actions/harness';
+} from '../test/support/recording-harness';
 import { type BenchFigure, printFigures } from './figure';
 import { writeConnectWav } from './redact';
 

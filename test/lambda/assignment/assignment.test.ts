@@ -15,7 +15,8 @@ import {
   type LocalStack,
   startLocalStack,
 } from '../../../lib/local';
-import { MemoryAudit, putContact, silentLogger, uuid } from '../views/listening-fixtures';
+import { putContact, silentLogger, uuid } from '../../support/listening';
+import { MemoryAudit } from '../../support/memory-audit';
 
 const AUDIT_BUCKET = 'audit';
 const P = '2026-11';
@@ -230,7 +231,7 @@ describe('assignment run', () => {
     const report = await runAssignment(deps());
     expect(report).toEqual({ period: P, outcome: 'seed-not-revealed' });
     expect(await assignments()).toEqual([]);
-    expect(audit.records).toEqual([]);
+    expect(audit.entries).toEqual([]);
   });
 
   it('assigns cross-team, capped listens of kept recordings, with plans, audit and shortfall; once', async () => {
@@ -298,9 +299,9 @@ describe('assignment run', () => {
     expect(Object.keys(snapshot!.agents)).toHaveLength(12);
 
     // audit: one record per coach, one for the run
-    expect(audit.records.every((r) => r.chain === `listens/${P}` && r.kind === 'assignment')).toBe(true);
-    expect(audit.records).toHaveLength(3 + 1);
-    const listed = audit.records
+    expect(audit.entries.every((r) => r.chain === `listens/${P}` && r.kind === 'assignment')).toBe(true);
+    expect(audit.entries).toHaveLength(3 + 1);
+    const listed = audit.entries
       .filter((r) => r.data?.scope === 'coach')
       .flatMap((r) => (r.data!.listens as { contactId: string }[]).map((l) => l.contactId));
     expect(listed.sort()).toEqual(items.map((i) => i.contactId).sort());
@@ -309,7 +310,7 @@ describe('assignment run', () => {
     const again = await runAssignment(deps());
     expect(again.outcome).toBe('already-assigned');
     expect(await assignments()).toHaveLength(items.length);
-    expect(audit.records).toHaveLength(4);
+    expect(audit.entries).toHaveLength(4);
   });
 
   it('continues an interrupted run without duplicating assignments or coach records', async () => {
@@ -325,7 +326,7 @@ describe('assignment run', () => {
     expect(report.outcome).toBe('assigned');
     const items = await assignments();
     expect(items.map((i) => i.sk).sort()).toEqual(partial.map((i) => i.sk).sort());
-    expect(audit.records.filter((r) => r.data?.scope === 'coach')).toHaveLength(3);
+    expect(audit.entries.filter((r) => r.data?.scope === 'coach')).toHaveLength(3);
   });
 
   it('assigns nothing without the recordings index', async () => {

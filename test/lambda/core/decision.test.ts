@@ -6,8 +6,8 @@ import { commitment, draw, seedFromHex } from '../../../lambda/core/lottery';
 import { pacedLimit } from '../../../lambda/core/pacing';
 import { elapsedFraction, periodBounds } from '../../../lambda/core/period';
 import { verifyDecisions } from '../../../lib/verify/verify';
-import { agentArn, toJsonl } from '../../lib/verify/dataset';
-import { independentDraw } from './independent-hmac';
+import { independentDraw } from '../../support/independent-hmac';
+import { agentArn, toJsonl } from '../../support/verify-dataset';
 
 const SEED_HEX = '000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f';
 const seed = seedFromHex(SEED_HEX);

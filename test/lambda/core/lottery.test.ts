@@ -11,7 +11,7 @@ import {
   seedFromHex,
   seedToHex,
 } from '../../../lambda/core/lottery';
-import { independentDraw } from './independent-hmac';
+import { independentDraw } from '../../support/independent-hmac';
 
 const KEY = '000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f';
 

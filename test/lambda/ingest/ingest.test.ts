@@ -13,7 +13,7 @@ import {
   redactedAudioKey,
   startHarness,
   world,
-} from '../recording-actions/harness';
+} from '../../support/recording-harness';
 
 let h: Harness;
 beforeAll(async () => {

@@ -5,13 +5,13 @@ import { createTables, type LocalDynamo, startLocalDynamo } from '../../../lib/l
 import {
   apiEvent,
   IDENTITY,
-  MemoryAudit,
   PEOPLE,
   type Persona,
   putAssignment,
   silentLogger,
   uuid,
-} from '../views/listening-fixtures';
+} from '../../support/listening';
+import { MemoryAudit } from '../../support/memory-audit';
 
 const NOW = new Date('2026-12-10T10:00:00.000Z');
 const days = (n: number) => new Date(NOW.getTime() + n * 86_400_000).toISOString();
@@ -76,11 +76,11 @@ describe('coaching plans', () => {
     const approved = await decide(plan.planId, 'dpo');
     expect(approved.statusCode).toBe(200);
     expect(JSON.parse(approved.body)).toMatchObject({ status: 'approved', decidedBy: 'dpo:sub-dpo' });
-    expect(audit.records.map((r) => [r.chain, r.kind, r.data?.action])).toEqual([
+    expect(audit.entries.map((r) => [r.chain, r.kind, r.data?.action])).toEqual([
       ['governance/2026-12', 'plan', 'proposed'],
       ['governance/2026-12', 'plan', 'approved'],
     ]);
-    expect(JSON.stringify(audit.records)).not.toContain('onboarding'); // no free text in the audit
+    expect(JSON.stringify(audit.entries)).not.toContain('onboarding'); // no free text in the audit
     const stored = (
       await ddb.send(new GetCommand({ TableName: tables.plans!, Key: { planId: plan.planId } }))
     ).Item!;
@@ -96,7 +96,7 @@ describe('coaching plans', () => {
     ['an end in the past', { endsAt: days(-1) }, 422],
   ])('refuses %s', async (_name, body, status) => {
     expect((await propose('coach', body)).statusCode).toBe(status);
-    expect(audit.records).toEqual([]);
+    expect(audit.entries).toEqual([]);
   });
 
   it('one running plan per agent', async () => {
@@ -171,12 +171,12 @@ describe('evaluations', () => {
       )
     ).Item!;
     expect(item.expiresAt).toBe(Math.floor(NOW.getTime() / 1000) + 365 * 86_400);
-    expect(audit.records.at(-1)).toMatchObject({
+    expect(audit.entries.at(-1)).toMatchObject({
       chain: 'listens/2026-11',
       kind: 'evaluation',
       subject: contactId,
     });
-    expect(JSON.stringify(audit.records)).not.toContain('clear and kind');
+    expect(JSON.stringify(audit.entries)).not.toContain('clear and kind');
     expect((await evaluate('coach')).statusCode).toBe(409);
   });
 

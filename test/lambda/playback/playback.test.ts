@@ -13,14 +13,14 @@ import {
 import {
   apiEvent,
   IDENTITY,
-  MemoryAudit,
   PEOPLE,
   type Persona,
   putAssignment,
   putContact,
   silentLogger,
   uuid,
-} from '../views/listening-fixtures';
+} from '../../support/listening';
+import { MemoryAudit } from '../../support/memory-audit';
 
 const BUCKET = 'recordings';
 const P = '2026-11';
@@ -114,8 +114,8 @@ describe('playback', () => {
     expect(fetched.status).toBe(200);
     expect(Buffer.from(await fetched.arrayBuffer())).toEqual(WAV);
 
-    expect(audit.records).toHaveLength(1);
-    expect(audit.records[0]).toMatchObject({
+    expect(audit.entries).toHaveLength(1);
+    expect(audit.entries[0]).toMatchObject({
       chain: `listens/${P}`,
       kind: 'listen',
       actor: `coach:${PEOPLE.coach}`,
@@ -144,7 +144,7 @@ describe('playback', () => {
     const res = await play(contactId, 'otherCoach');
     expect(res.statusCode).toBe(403);
     expect(JSON.parse(res.body).error).toBe('not-assigned');
-    expect(audit.records).toEqual([]);
+    expect(audit.entries).toEqual([]);
   });
 
   it('refuses an unknown contact with the same 403 (no probing)', async () => {
@@ -159,7 +159,7 @@ describe('playback', () => {
     const res = await play(contactId, 'coach', deps({ now: () => new Date('2026-12-31T23:00:00.000Z') }));
     expect(res.statusCode).toBe(403);
     expect(JSON.parse(res.body).error).toBe('assignment-expired');
-    expect(audit.records).toEqual([]);
+    expect(audit.entries).toEqual([]);
   });
 
   it('refuses a deleted recording (410) and plays a redacted one', async () => {
@@ -206,7 +206,7 @@ describe('playback', () => {
     expect((await play(contactId, 'staffRepresentative')).statusCode).toBe(403);
     expect((await play(contactId, 'dpo')).statusCode).toBe(403);
     expect((await play(contactId, 'none')).statusCode).toBe(401);
-    expect(audit.records).toEqual([]);
+    expect(audit.entries).toEqual([]);
   });
 
   it('rejects a path that is not a contact id (400) and a TTL above 300 s at construction', async () => {

@@ -12,7 +12,6 @@ import {
   uuidV5,
 } from '../../../lambda/privacy/privacy';
 import { createRecordingControl } from '../../../lambda/privacy/recording-control';
-import type { AppendedAudit, AuditEntry, AuditSink } from '../../../lambda/shared/audit-sink';
 import type { IdentityConfig } from '../../../lambda/shared/principal';
 import { CONTACT_SK, type RecordingState, requestRecordSchema } from '../../../lambda/shared/requests';
 import {
@@ -24,6 +23,7 @@ import {
   type RunningConnect,
   startLocalDynamo,
 } from '../../../lib/local';
+import { MemoryAudit } from '../../support/memory-audit';
 
 const INSTANCE = 'instance-1';
 const NOW = new Date('2026-05-04T08:00:00Z');
@@ -62,19 +62,6 @@ const CALLERS = {
   'no identity': undefined,
 } as const satisfies Record<string, Record<string, string> | undefined>;
 type CallerName = keyof typeof CALLERS;
-
-class MemoryAudit implements AuditSink {
-  readonly entries: AuditEntry[] = [];
-  failNext = false;
-  async append(entry: AuditEntry): Promise<AppendedAudit> {
-    if (this.failNext) {
-      this.failNext = false;
-      throw new Error('audit store unavailable');
-    }
-    this.entries.push(entry);
-    return { chain: entry.chain, seq: this.entries.length, hash: 'h'.repeat(64) };
-  }
-}
 
 class FakeExecutor {
   readonly invoked: string[] = [];

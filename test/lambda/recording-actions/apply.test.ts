@@ -16,7 +16,7 @@ import {
   startHarness,
   type World,
   world,
-} from './harness';
+} from '../../support/recording-harness';
 
 let h: Harness;
 beforeAll(async () => {

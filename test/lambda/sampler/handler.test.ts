@@ -10,7 +10,7 @@ import { draw } from '../../../lambda/core/lottery';
 import { nextPeriod, periodOf } from '../../../lambda/core/period';
 import { samplerPolicyEnvironment } from '../../../lambda/sampler/config';
 import { type LocalStack, startLocalStack } from '../../../lib/local';
-import { clients, event, INSTANCE_ID, POLICY, putSeed, SEED } from './support';
+import { clients, event, INSTANCE_ID, POLICY, putSeed, SEED } from '../../support/sampler';
 
 let stack: LocalStack;
 let handler: typeof import('../../../lambda/sampler/handler').handler;

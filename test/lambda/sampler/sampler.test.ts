@@ -18,7 +18,7 @@ import {
   SEED,
   sampler,
   silentLogger,
-} from './support';
+} from '../../support/sampler';
 
 let stack: LocalStack;
 let ddb: ReturnType<typeof clients>['ddb'];

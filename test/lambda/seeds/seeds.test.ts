@@ -4,25 +4,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { commitment } from '../../../lambda/core/lottery';
 import { createSeedLoader } from '../../../lambda/sampler/seed-loader';
 import { rotateSeeds, type SeedRotationDeps } from '../../../lambda/seeds/seeds';
-import type { AuditEntry, AuditSink } from '../../../lambda/shared/audit-sink';
 import { type LocalStack, startLocalStack } from '../../../lib/local';
+import { MemoryAudit } from '../../support/memory-audit';
 
 const TZ = 'Europe/Paris';
 let stack: LocalStack;
 let ddb: DynamoDBDocumentClient;
 let tableN = 0;
-
-class MemorySink implements AuditSink {
-  readonly entries: AuditEntry[] = [];
-  async append(entry: AuditEntry) {
-    this.entries.push(entry);
-    return {
-      chain: entry.chain,
-      seq: this.entries.length,
-      hash: String(this.entries.length).padStart(64, '0'),
-    };
-  }
-}
 
 const logger = { info: () => undefined, error: () => undefined } as unknown as SeedRotationDeps['logger'];
 
@@ -31,7 +19,7 @@ async function setup() {
   const table = `seeds-${++tableN}`;
   const { createTables } = await import('../../../lib/local');
   await createTables(stack.dynamo.client, { [table]: { partitionKey: 'period' } });
-  const audit = new MemorySink();
+  const audit = new MemoryAudit();
   let now = new Date('2026-11-10T00:15:00.000Z');
   let counter = 0;
   const deps: SeedRotationDeps = {

@@ -14,14 +14,14 @@ import {
 import {
   apiEvent,
   IDENTITY,
-  MemoryAudit,
   PEOPLE,
   type Persona,
   putAssignment,
   putContact,
   silentLogger,
   uuid,
-} from './listening-fixtures';
+} from '../../support/listening';
+import { MemoryAudit } from '../../support/memory-audit';
 
 const NOW = new Date('2026-12-10T10:00:00.000Z');
 const P = '2026-11';

@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
 import { run } from '../../../lib/cli/report';
-import { awaitingIds } from '../report/awaiting';
-import { loadAssembly, synthAssembly } from '../report/fixture';
+import { awaitingIds } from '../../support/report-awaiting';
+import { loadAssembly, synthAssembly } from '../../support/report-fixture';
 
 const good = synthAssembly();
 const work = mkdtempSync(join(tmpdir(), 'fairlisten-report-'));

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { run } from '../../../lib/cli/start';
-import { synthAssembly } from '../report/fixture';
+import { synthAssembly } from '../../support/report-fixture';
 
 const dirs: string[] = [];
 afterAll(() => {

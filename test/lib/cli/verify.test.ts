@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { run } from '../../../lib/cli/verify';
-import { generateDataset, toJsonl } from '../verify/dataset';
+import { generateDataset, toJsonl } from '../../support/verify-dataset';
 
 const dir = mkdtempSync(join(tmpdir(), 'fairlisten-verify-'));
 const ds = generateDataset({ calls: 300 });

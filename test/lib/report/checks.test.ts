@@ -4,8 +4,8 @@ import { recordingReaders, seedsReaders } from '../../../lib/report/checks/acces
 import { buildReport } from '../../../lib/report/engine';
 import type { StackView } from '../../../lib/report/template';
 import type { Check, ComplianceReport } from '../../../lib/report/types';
-import { awaiting, awaitingIds, withLeadChanges } from './awaiting';
-import { type Json, loadAssembly, type Mutable, mutated, synthAssembly } from './fixture';
+import { awaiting, awaitingIds, withLeadChanges } from '../../support/report-awaiting';
+import { type Json, loadAssembly, type Mutable, mutated, synthAssembly } from '../../support/report-fixture';
 
 const dir = synthAssembly();
 let base: StackView[];

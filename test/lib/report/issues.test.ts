@@ -7,8 +7,8 @@ import { buildReport } from '../../../lib/report/engine';
 import { parsePublishedAlgorithm, README_PATH, readPublishedAlgorithm } from '../../../lib/report/published';
 import type { StackView } from '../../../lib/report/template';
 import type { Check, ComplianceReport } from '../../../lib/report/types';
-import { withLeadChanges } from './awaiting';
-import { type Json, loadAssembly, type Mutable, mutated, synthAssembly } from './fixture';
+import { withLeadChanges } from '../../support/report-awaiting';
+import { type Json, loadAssembly, type Mutable, mutated, synthAssembly } from '../../support/report-fixture';
 
 const dir = synthAssembly();
 let base: StackView[];

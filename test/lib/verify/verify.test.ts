@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { DecisionRecord } from '../../../lambda/core/decision';
 import { formatReport, verifyDecisions } from '../../../lib/verify/verify';
-import { generateDataset, toJsonl } from './dataset';
+import { generateDataset, toJsonl } from '../../support/verify-dataset';
 
 const ds = generateDataset({ calls: 1500 });
 

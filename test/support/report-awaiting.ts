@@ -4,8 +4,8 @@
  * the gap is still there, so the tests follow the template: once the change lands, the row must pass.
  * Nothing here hides a failure — the compliance report itself still fails until the change is made.
  */
-import type { StackView } from '../../../lib/report/template';
-import type { Mutable } from './fixture';
+import type { StackView } from '../../lib/report/template';
+import type { Mutable } from './report-fixture';
 
 export interface AwaitingChange {
   readonly ids: readonly string[];

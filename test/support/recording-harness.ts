@@ -8,37 +8,21 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
-import type { PartLimits } from '../../../lambda/core/redaction-plan';
-import type { Channel, TimeRange } from '../../../lambda/core/wav';
-import { redactFile } from '../../../lambda/core/wav-redact-file';
-import type { ActionDeps } from '../../../lambda/recording-actions/apply';
-import type { AppendedAudit, AuditEntry, AuditSink } from '../../../lambda/shared/audit-sink';
-import { createS3RecordingObjects, type RecordingObjects } from '../../../lambda/shared/recording-objects';
-import { createRecordingStore, type RecordingStore } from '../../../lambda/shared/recording-store';
-import type { RequestRecord } from '../../../lambda/shared/requests';
-import { createTables, type LocalDynamo, startLocalDynamo } from '../../../lib/local';
-import { VersionedS3 } from '../../../lib/local/versioned-s3';
+import type { PartLimits } from '../../lambda/core/redaction-plan';
+import type { Channel, TimeRange } from '../../lambda/core/wav';
+import { redactFile } from '../../lambda/core/wav-redact-file';
+import type { ActionDeps } from '../../lambda/recording-actions/apply';
+import { createS3RecordingObjects, type RecordingObjects } from '../../lambda/shared/recording-objects';
+import { createRecordingStore, type RecordingStore } from '../../lambda/shared/recording-store';
+import type { RequestRecord } from '../../lambda/shared/requests';
+import { createTables, type LocalDynamo, startLocalDynamo } from '../../lib/local';
+import { VersionedS3 } from '../../lib/local/versioned-s3';
+import { MemoryAudit } from './memory-audit';
 
 export const BUCKET = 'recordings-test';
 export const PREFIX = 'connect/fairlisten/CallRecordings';
 /** Small parts so a 30 s file has copy and rewrite parts (the fake enforces the same minimum). */
 export const TEST_LIMITS: PartLimits = { minPartSize: 64 * 1024, maxPartSize: 256 * 1024, maxParts: 10_000 };
-
-export class MemoryAudit implements AuditSink {
-  readonly entries: AuditEntry[] = [];
-  failNext = false;
-  async append(entry: AuditEntry): Promise<AppendedAudit> {
-    if (this.failNext) {
-      this.failNext = false;
-      throw new Error('injected audit failure');
-    }
-    this.entries.push(entry);
-    return { chain: entry.chain, seq: this.entries.length, hash: 'x'.repeat(64) };
-  }
-  of(kind: string, subject?: string): AuditEntry[] {
-    return this.entries.filter((e) => e.kind === kind && (subject === undefined || e.subject === subject));
-  }
-}
 
 /** A Connect-format WAV (8 kHz stereo s16le, 44-byte header) of `seconds`, never silent. */
 export function connectWav(seconds: number, seed = 1): Buffer {

@@ -1,10 +1,9 @@
-/** Shared fixtures of the listening tests: identities, API events, an in-memory audit sink, items. */
+/** Shared fixtures of the listening tests: identities, API events, items. */
 import { type DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
-import type { AssignmentItem } from '../../../lambda/assignment/items';
-import type { AppendedAudit, AuditEntry, AuditSink } from '../../../lambda/shared/audit-sink';
-import type { IdentityConfig } from '../../../lambda/shared/principal';
-import { CONTACT_SK, type ContactItem, type ObjectItem, objectSk } from '../../../lambda/shared/requests';
-import type { ApiEvent } from '../../../lambda/views/http';
+import type { AssignmentItem } from '../../lambda/assignment/items';
+import type { IdentityConfig } from '../../lambda/shared/principal';
+import { CONTACT_SK, type ContactItem, type ObjectItem, objectSk } from '../../lambda/shared/requests';
+import type { ApiEvent } from '../../lambda/views/http';
 
 export const IDENTITY: IdentityConfig = {
   groupsClaim: 'cognito:groups',
@@ -59,22 +58,6 @@ export function apiEvent(
     ...(options.query ? { queryStringParameters: options.query } : {}),
     ...(options.body !== undefined ? { body: JSON.stringify(options.body) } : {}),
   };
-}
-
-/** An in-memory audit sink; `failing = true` makes every append throw. */
-export class MemoryAudit implements AuditSink {
-  readonly records: (AuditEntry & { seq: number })[] = [];
-  failing = false;
-  async append(entry: AuditEntry): Promise<AppendedAudit> {
-    await Promise.resolve();
-    if (this.failing) throw new Error('audit store unavailable');
-    const seq = this.records.filter((r) => r.chain === entry.chain).length + 1;
-    this.records.push({ ...entry, seq });
-    return { chain: entry.chain, seq, hash: `h${seq}` };
-  }
-  kinds(): string[] {
-    return this.records.map((r) => r.kind);
-  }
 }
 
 export async function putContact(

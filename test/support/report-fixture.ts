@@ -1,9 +1,9 @@
 import { rmSync } from 'node:fs';
 import { afterAll } from 'vitest';
-import { buildApp } from '../../../lib/app';
-import { defaultPolicy } from '../../../lib/policy/load';
-import { loadAssembly } from '../../../lib/report/assembly';
-import { type CfnTemplate, StackView } from '../../../lib/report/template';
+import { buildApp } from '../../lib/app';
+import { defaultPolicy } from '../../lib/policy/load';
+import { loadAssembly } from '../../lib/report/assembly';
+import { type CfnTemplate, StackView } from '../../lib/report/template';
 
 /** The real app, synthesized in-process (no nag plugins); its outdir is removed after the file. */
 export function synthAssembly(): string {

@@ -5,9 +5,9 @@ import {
   type DecisionRecord,
   decide,
   toDecisionRecord,
-} from '../../../lambda/core/decision';
-import { seedFromHex } from '../../../lambda/core/lottery';
-import { periodBounds } from '../../../lambda/core/period';
+} from '../../lambda/core/decision';
+import { seedFromHex } from '../../lambda/core/lottery';
+import { periodBounds } from '../../lambda/core/period';
 
 export const INSTANCE =
   'arn:aws:connect:eu-central-1:123456789012:instance/9308c2a1-9bc6-4cea-8290-6c0b4a6d38fa';

@@ -1,12 +1,12 @@
 /** Shared set-up of the sampler tests: local stack, clients, a committed seed, events. */
 import { ConnectClient } from '@aws-sdk/client-connect';
 import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
-import { commitment } from '../../../lambda/core/lottery';
-import { periodBounds } from '../../../lambda/core/period';
-import type { SamplerConfig, SamplerPolicy } from '../../../lambda/sampler/config';
-import { createSampler, type SamplerDeps, type SamplerLogger } from '../../../lambda/sampler/sampler';
-import { createSeedLoader } from '../../../lambda/sampler/seed-loader';
-import { LOCAL_CREDENTIALS, LOCAL_REGION, type LocalStack } from '../../../lib/local';
+import { commitment } from '../../lambda/core/lottery';
+import { periodBounds } from '../../lambda/core/period';
+import type { SamplerConfig, SamplerPolicy } from '../../lambda/sampler/config';
+import { createSampler, type SamplerDeps, type SamplerLogger } from '../../lambda/sampler/sampler';
+import { createSeedLoader } from '../../lambda/sampler/seed-loader';
+import { LOCAL_CREDENTIALS, LOCAL_REGION, type LocalStack } from '../../lib/local';
 
 export const INSTANCE_ID = '9308c2a1-9bc6-4cea-8290-6c0b4a6d38fa';
 export const INSTANCE_ARN = `arn:aws:connect:eu-central-1:000000000000:instance/${INSTANCE_ID}`;
