@@ -13,14 +13,8 @@ import { parseArgs } from 'node:util';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { SeedItem } from '../../lambda/seeds/item';
-import {
-  decisionsJsonl,
-  jsonFile,
-  scanAll,
-  seedsFile,
-  sortDecisions,
-  toDecisionRecord,
-} from '../simulation/output';
+import { scanAll } from '../../lambda/shared/dynamo';
+import { decisionsJsonl, jsonFile, seedsFile, sortDecisions, toDecisionRecord } from '../simulation/output';
 import { parseOrUsage } from './_usage';
 
 const USAGE = `usage: fairlisten export --out DIR (--decisions-table NAME --seeds-table NAME | --outputs cdk-outputs.json) [--region R]
@@ -43,8 +37,12 @@ export interface ExportResult {
 }
 
 export async function exportDeployment(o: ExportOptions): Promise<ExportResult> {
-  const decisions = sortDecisions((await scanAll(o.ddb, o.decisionsTable)).map(toDecisionRecord));
-  const seeds = seedsFile((await scanAll(o.ddb, o.seedsTable)) as unknown as SeedItem[]);
+  const decisions = sortDecisions(
+    (await scanAll(o.ddb, { TableName: o.decisionsTable, ConsistentRead: true })).map(toDecisionRecord),
+  );
+  const seeds = seedsFile(
+    (await scanAll(o.ddb, { TableName: o.seedsTable, ConsistentRead: true })) as unknown as SeedItem[],
+  );
   await mkdir(o.outDir, { recursive: true });
   const files = [join(o.outDir, 'decisions.jsonl'), join(o.outDir, 'seeds.json')];
   await writeFile(files[0]!, decisionsJsonl(decisions));

@@ -5,7 +5,6 @@
  *   `expiresAt`), sorted by decidedAt then contactId;
  * - seeds.json: `{"YYYY-MM": {commitment, committedAt, seed, revealedAt}}`, revealed seeds only.
  */
-import { type DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import type { DecisionRecord } from '../../lambda/core/decision';
 import { type SeedItem, seedOfItem } from '../../lambda/seeds/item';
 
@@ -79,20 +78,3 @@ export function seedsFile(items: readonly SeedItem[]): Record<string, RevealedSe
 }
 
 export const jsonFile = (value: unknown): string => `${JSON.stringify(value, null, 2)}\n`;
-
-/** Every item of a table (paginated Scan, consistent). */
-export async function scanAll(
-  ddb: DynamoDBDocumentClient,
-  table: string,
-): Promise<Record<string, unknown>[]> {
-  const items: Record<string, unknown>[] = [];
-  let ExclusiveStartKey: Record<string, unknown> | undefined;
-  do {
-    const page = await ddb.send(
-      new ScanCommand({ TableName: table, ConsistentRead: true, ExclusiveStartKey }),
-    );
-    items.push(...((page.Items ?? []) as Record<string, unknown>[]));
-    ExclusiveStartKey = page.LastEvaluatedKey;
-  } while (ExclusiveStartKey);
-  return items;
-}

@@ -10,22 +10,22 @@
 import { createHash } from 'node:crypto';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { DecisionRecord } from '../../lambda/core/decision';
 import { commitment as commitmentOf } from '../../lambda/core/lottery';
 import { isPeriod, periodBounds } from '../../lambda/core/period';
 import { samplerPolicyEnvironment } from '../../lambda/sampler/config';
 import type { SeedItem } from '../../lambda/seeds/item';
+import { scanAll } from '../../lambda/shared/dynamo';
 import { type HierarchyGroupSeed, type LocalStack, startLocalStack, type UserSeed } from '../local';
 import type { RecordingPolicy } from '../policy/schema';
 import { type BundledHandler, bundleHandler, cdkOutAsset } from './bundle';
 import { installSimulatedClock, type SimulatedClock } from './clock';
+import { loadHandler, ProcessEnv } from './env';
 import {
   decisionsJsonl,
   jsonFile,
   type RevealedSeed,
-  scanAll,
   seedsFile,
   sortDecisions,
   toDecisionRecord,
@@ -276,7 +276,7 @@ export async function runSimulation(options: SimulationOptions): Promise<Simulat
   let bundle: BundledHandler | undefined;
   let stack: LocalStack | undefined;
   let clock: SimulatedClock | undefined;
-  const savedEnv = new Map<string, string | undefined>();
+  const processEnv = new ProcessEnv();
   try {
     bundle = options.fromCdkOut ? cdkOutAsset('sampler') : await bundleHandler('sampler');
     if (!bundle) throw new Error('cdk.out has no sampler asset: run `npx cdk synth` first');
@@ -322,13 +322,7 @@ export async function runSimulation(options: SimulationOptions): Promise<Simulat
       SEEDS_TABLE: stack.tables.seeds!,
       CONNECT_INSTANCE_ID: plan.instanceId,
     };
-    for (const [key, value] of Object.entries(env)) {
-      savedEnv.set(key, process.env[key]);
-      process.env[key] = value;
-    }
-    const mod = (await import(`${pathToFileURL(bundle.file).href}?sim=${Date.now()}`)) as {
-      handler: Handler;
-    };
+    const handler = await loadHandler<Handler>(processEnv, bundle, env);
 
     clock = installSimulatedClock(start.getTime());
     const ctx: SimulationContext = {
@@ -344,11 +338,15 @@ export async function runSimulation(options: SimulationOptions): Promise<Simulat
       seed: options.seed,
     };
     await options.hooks?.beforeCalls?.(ctx);
-    await playLegs(ctx, mod.handler, options.concurrency ?? 8, options.progress, options.hooks?.onDecided);
+    await playLegs(ctx, handler, options.concurrency ?? 8, options.progress, options.hooks?.onDecided);
     await options.hooks?.afterCalls?.(ctx);
     clock.restore();
 
-    const decisions = sortDecisions((await scanAll(ddb, stack.tables.decisions!)).map(toDecisionRecord));
+    const decisions = sortDecisions(
+      (await scanAll(ddb, { TableName: stack.tables.decisions!, ConsistentRead: true })).map(
+        toDecisionRecord,
+      ),
+    );
     // The seed as stored (a hook may have revealed it through the seed function); else revealed
     // the day after the month, as the seed function would.
     const stored = (
@@ -379,10 +377,7 @@ export async function runSimulation(options: SimulationOptions): Promise<Simulat
     return { decisions, seeds, summary, policy, files, handlerSource: bundle.source };
   } finally {
     clock?.restore();
-    for (const [key, value] of savedEnv) {
-      if (value === undefined) delete process.env[key];
-      else process.env[key] = value;
-    }
+    processEnv.restore();
     await stack?.stop();
     if (bundle?.tempDir) await rm(bundle.tempDir, { recursive: true, force: true });
   }

@@ -15,15 +15,4 @@ export function acceptsConnections(endpoint: string): Promise<boolean> {
 }
 
 /** Sets environment variables for the duration of `fn`, then restores the previous values. */
-export async function withEnv<T>(vars: Record<string, string>, fn: () => Promise<T>): Promise<T> {
-  const saved = Object.fromEntries(Object.keys(vars).map((k) => [k, process.env[k]]));
-  Object.assign(process.env, vars);
-  try {
-    return await fn();
-  } finally {
-    for (const [key, value] of Object.entries(saved)) {
-      if (value === undefined) delete process.env[key];
-      else process.env[key] = value;
-    }
-  }
-}
+export { withEnv } from '../../lib/simulation/env';

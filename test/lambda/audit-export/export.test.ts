@@ -21,7 +21,6 @@ import {
 } from '../../../lambda/audit-export/targets';
 import type { DecisionRecord } from '../../../lambda/core/decision';
 import { createAuditLog, readChain, readHead } from '../../../lambda/shared/audit-log';
-import { verifyExport } from '../../../lib/cli/audit';
 import {
   createTables,
   type LocalDynamo,
@@ -29,6 +28,7 @@ import {
   startLocalDynamo,
   startLocalS3,
 } from '../../../lib/local';
+import { verifyExport } from '../../../lib/verify/audit-export';
 
 const BUCKET = 'fairlisten-audit';
 let dynamo: LocalDynamo;

@@ -5,8 +5,9 @@ import { draw } from '../../../lambda/core/lottery';
 import { pacedLimit } from '../../../lambda/core/pacing';
 import { elapsedFraction } from '../../../lambda/core/period';
 import { connectTimeoutMs } from '../../../lambda/sampler/sampler';
+import { scanAll } from '../../../lambda/shared/dynamo';
 import { type LocalStack, startLocalStack } from '../../../lib/local';
-import { decisionsJsonl, scanAll, sortDecisions, toDecisionRecord } from '../../../lib/simulation/output';
+import { decisionsJsonl, sortDecisions, toDecisionRecord } from '../../../lib/simulation/output';
 import { verifyDecisions } from '../../../lib/verify/verify';
 import {
   AGENT_ID,
@@ -174,7 +175,9 @@ describe('sampler against dynalite and the Connect stand-in', () => {
     expect(q?.contacts?.size).toBe(8);
 
     // The stored decisions check out against the published rules.
-    const mine = (await scanAll(ddb, 'decisions')).filter((d) => d.agentId === agent).map(toDecisionRecord);
+    const mine = (await scanAll(ddb, { TableName: 'decisions', ConsistentRead: true }))
+      .filter((d) => d.agentId === agent)
+      .map(toDecisionRecord);
     expect(mine).toHaveLength(500);
     const report = verifyDecisions({
       decisionsJsonl: decisionsJsonl(sortDecisions(mine)),

@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { type AuditRecord, appendRecord } from '../../../lambda/core/audit-chain';
-import { run, verifyExport } from '../../../lib/cli/audit';
+import { run } from '../../../lib/cli/audit';
+import { verifyExport } from '../../../lib/verify/audit-export';
 
 const root = mkdtempSync(join(tmpdir(), 'audit-cli-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));

@@ -1,0 +1,66 @@
+/**
+ * Coaching phase: a coach proposes a plan for an agent of another team (extra listens), the DPO
+ * approves it a few hours later. The plans function runs as its deployed bundle.
+ */
+import { loadHandler } from '../env';
+import { type ApiHandler, DAY, HOUR, identityEnv, type MonthPhase } from './month-run';
+import { apiEvent } from './people';
+
+export const scheduleCoaching: MonthPhase = async (m, ctx) => {
+  const { stack, policy } = ctx;
+  const identity = m.options.policy.identity;
+  const plans = await loadHandler<ApiHandler>(m.env, m.bundles.plans, {
+    PLANS_TABLE: stack.tables.plans!,
+    LISTENING_TABLE: stack.tables.listening!,
+    FAIRLISTEN_TIMEZONE: m.timezone,
+    AUDIT_RETENTION_DAYS: String(policy.auditRetentionDays),
+    AUDIT_TABLE: stack.tables.audit!,
+    COACHING_PLAN_LIMITS: JSON.stringify(policy.coachingPlan),
+    ...identityEnv(policy),
+  });
+  m.handlers.plans = plans;
+  const coach = m.coaches[0];
+  const planAgent = coach
+    ? ctx.agents.find(
+        (a) => !a.excluded && a.teamId !== coach.teamId && m.recorded.some((l) => l.agent.id === a.id),
+      )
+    : undefined;
+  if (!coach || !planAgent) return;
+  const proposeAt = m.start.getTime() + 17 * DAY + 9 * HOUR;
+  let planId = '';
+  const extra = Math.min(2, policy.coachingPlan.maxExtraListens);
+  m.timeline.at(proposeAt, async () => {
+    const res = await plans(
+      apiEvent(
+        identity,
+        { role: 'coach', connectUserId: coach.id },
+        'POST /plans',
+        {},
+        {
+          agentId: planAgent.id,
+          reason: 'onboarding follow-up agreed with the agent in the annual review',
+          extraListens: extra,
+          endsAt: new Date(proposeAt + 20 * DAY).toISOString(),
+        },
+      ),
+    );
+    if (res.statusCode !== 201) throw new Error(`plan proposal answered ${res.statusCode}: ${res.body}`);
+    planId = (JSON.parse(res.body) as { planId: string }).planId;
+    m.stats.plan = { label: 'plan-01', agentId: planAgent.id, extraListens: extra, status: 'proposed' };
+  });
+  m.timeline.at(proposeAt + 5 * HOUR, async () => {
+    const res = await plans(
+      apiEvent(
+        identity,
+        { role: 'dpo', subject: 'dpo-1' },
+        'POST /plans/{planId}/approval',
+        { planId },
+        {
+          decision: 'approve',
+        },
+      ),
+    );
+    if (res.statusCode !== 200) throw new Error(`plan approval answered ${res.statusCode}: ${res.body}`);
+    m.stats.plan!.status = 'approved';
+  });
+};

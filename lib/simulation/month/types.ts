@@ -1,0 +1,55 @@
+import type { SimulationOptions, SimulationResult } from '../run';
+import type { PlanOutcome, RequestOutcome } from './model';
+
+export interface MonthOptions extends Omit<SimulationOptions, 'outDir' | 'hooks' | 'connectExtras'> {
+  readonly coaches: number;
+  /** DIR: decisions.jsonl, seeds.json, summary.json, policy.json, assignments.jsonl, month.json, audit/. */
+  readonly outDir: string;
+  /** Where the transparency reports go. @default outDir */
+  readonly reportDir?: string;
+  /** Progress of the steps after the calls. */
+  readonly log?: (message: string) => void;
+}
+
+export interface PrivacyTiming {
+  kind: 'deletion' | 'redaction';
+  arrival: 'request-first' | 'file-first';
+  /** Simulated request → done. */
+  simulatedMs: number | null;
+  /** Wall-clock time of the code path that completed it (API + executor, or ingest). */
+  realMs: number;
+}
+
+export interface MonthStats {
+  recordedLegs: number;
+  ingested: number;
+  unauthorizedDeleted: number;
+  suspensions: { contactId: string; suspend: number; resume: number; connectEvents: string[] }[];
+  requests: RequestOutcome[];
+  plan: PlanOutcome | undefined;
+  assignment: { outcome: string; listens: number; missingListens: number };
+  plays: { ok: number; refused: number; audited: number };
+  evaluations: number;
+  exportedFiles: number;
+}
+
+export interface MonthResult {
+  readonly simulation: SimulationResult;
+  readonly period: string;
+  readonly files: {
+    decisions: string;
+    seeds: string;
+    assignments: string;
+    month: string;
+    audit: string;
+    timings: string;
+    reports: { fr: { html: string; csv: string }; en: { html: string; csv: string } };
+  };
+  readonly stats: MonthStats;
+  readonly verification: {
+    decisions: { ok: boolean; violations: number; decisions: number };
+    audit: { ok: boolean; chains: number; records: number; issues: string[] };
+  };
+  readonly bundled: readonly string[];
+  readonly timings: Record<string, number>;
+}
