@@ -9,13 +9,10 @@
  * check every stored draw the same way: `lotterySelected === (u < rate)` holds on every record whose
  * u is not null. Only reason `error` (e.g. the seed could not be read) may store u = null.
  */
-import type { RecordingPolicy } from '../../lib/policy/schema';
 import { ALGORITHM_VERSION, draw } from './lottery';
 import { mayRecord } from './pacing';
 import { elapsedFraction, periodOf } from './period';
-
-/** Hard limit of the sampling rate (C4), repeated here so the core refuses a policy beyond it. */
-export const MAX_SAMPLING_RATE = 0.3;
+import { HARD_LIMITS, type RecordingPolicy } from './policy';
 
 /** The attribute the inbound flow sets when the caller objects to recording. */
 export const CALLER_OBJECTED_ATTRIBUTE = 'fairlistenCallerObjected';
@@ -112,8 +109,8 @@ export function drawKeyOf(contactId: string, initialContactId?: string | null): 
 /** Steps 1–6. `seed` must be the seed of `periodOf(input.at, policy.timezone)`. */
 export function decide(input: DecisionInput, policy: DecisionPolicy, seed: Uint8Array): Decision {
   const rate = policy.samplingRate;
-  if (!(typeof rate === 'number' && rate > 0 && rate <= MAX_SAMPLING_RATE)) {
-    throw new DecisionError(`samplingRate ${rate} is outside (0, ${MAX_SAMPLING_RATE}]`);
+  if (!(typeof rate === 'number' && rate > 0 && rate <= HARD_LIMITS.samplingRate.max)) {
+    throw new DecisionError(`samplingRate ${rate} is outside (0, ${HARD_LIMITS.samplingRate.max}]`);
   }
   if (!input.contactId || !input.agentId) throw new DecisionError('contactId and agentId are required');
   const period = periodOf(input.at, policy.timezone); // step 1

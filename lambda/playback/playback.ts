@@ -20,6 +20,7 @@ import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { type DynamoDBDocumentClient, GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { type AssignmentItem, assignSk } from '../assignment/items';
+import { HARD_LIMITS } from '../core/policy';
 import type { AuditSink } from '../shared/audit-sink';
 import type { IdentityConfig } from '../shared/principal';
 import { CONTACT_SK, type ContactItem, type ObjectItem } from '../shared/requests';
@@ -34,8 +35,6 @@ import {
   requireRole,
   respond,
 } from '../views/http';
-
-export const MAX_URL_TTL_SECONDS = 300;
 
 export type Presigner = (s3: S3Client, command: GetObjectCommand, expiresIn: number) => Promise<string>;
 
@@ -69,8 +68,10 @@ const isConditionFailure = (err: unknown): boolean =>
 
 export function createPlayback(deps: PlaybackDeps): (event: ApiEvent) => Promise<ApiResult> {
   const ttl = deps.urlTtlSeconds;
-  if (!Number.isInteger(ttl) || ttl < 1 || ttl > MAX_URL_TTL_SECONDS) {
-    throw new Error(`urlTtlSeconds must be a whole number 1..${MAX_URL_TTL_SECONDS}, got ${ttl}`);
+  if (!Number.isInteger(ttl) || ttl < 1 || ttl > HARD_LIMITS.playbackUrlTtlSeconds.max) {
+    throw new Error(
+      `urlTtlSeconds must be a whole number 1..${HARD_LIMITS.playbackUrlTtlSeconds.max}, got ${ttl}`,
+    );
   }
   const presign: Presigner =
     deps.presign ?? ((s3, command, expiresIn) => getSignedUrl(s3, command, { expiresIn }));

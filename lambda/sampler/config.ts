@@ -6,8 +6,7 @@
  */
 import { en } from 'zod/locales';
 import * as z from 'zod/mini';
-import type { RecordingPolicy } from '../../lib/policy/schema';
-import { MAX_SAMPLING_RATE } from '../core/decision';
+import { HARD_LIMITS, type RecordingPolicy } from '../core/policy';
 import { requireEnv } from '../shared/env';
 
 export type SamplerPolicy = Pick<
@@ -40,11 +39,16 @@ z.config(en());
 const samplerPolicySchema = z.strictObject({
   version: z.string().check(z.minLength(1)),
   timezone: z.string().check(z.minLength(1)),
-  samplingRate: z.number().check(z.gt(0), z.lte(MAX_SAMPLING_RATE)),
-  maxRecordingsPerAgentPerMonth: z.int().check(z.gte(1), z.lte(30)),
+  samplingRate: z.number().check(z.gt(0), z.lte(HARD_LIMITS.samplingRate.max)),
+  maxRecordingsPerAgentPerMonth: z
+    .int()
+    .check(
+      z.gte(HARD_LIMITS.maxRecordingsPerAgentPerMonth.min),
+      z.lte(HARD_LIMITS.maxRecordingsPerAgentPerMonth.max),
+    ),
   excludedAgents: z.array(z.string()),
   excludedQueues: z.array(z.string()),
-  auditRetentionDays: z.int().check(z.gte(1), z.lte(365)),
+  auditRetentionDays: z.int().check(z.gte(1), z.lte(HARD_LIMITS.auditRetentionDays.max)),
 });
 
 export function parseSamplerPolicy(json: string): SamplerPolicy {

@@ -18,6 +18,7 @@ import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { type AuditRecord, appendRecord } from '../core/audit-chain';
 import type { JsonObject } from '../core/canonical-json';
+import { HARD_LIMITS } from '../core/policy';
 import type { AppendedAudit, AuditEntry, AuditSink } from './audit-sink';
 import { requireNumberEnv } from './env';
 
@@ -179,8 +180,9 @@ const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(r
 /** The DynamoDB-backed audit log. */
 export function createAuditLog(options: AuditLogOptions): AuditLog {
   const { client, tableName, retentionDays } = options;
-  if (!Number.isInteger(retentionDays) || retentionDays < 1 || retentionDays > 365) {
-    throw new Error(`retentionDays must be a whole number 1..365, got ${retentionDays}`);
+  const max = HARD_LIMITS.auditRetentionDays.max;
+  if (!Number.isInteger(retentionDays) || retentionDays < 1 || retentionDays > max) {
+    throw new Error(`retentionDays must be a whole number 1..${max}, got ${retentionDays}`);
   }
   const maxAttempts = options.maxAttempts ?? 10;
   if (!Number.isInteger(maxAttempts) || maxAttempts < 1) {

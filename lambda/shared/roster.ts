@@ -24,9 +24,9 @@ import {
   type HierarchyGroup,
   ListUsersCommand,
 } from '@aws-sdk/client-connect';
+import { HIERARCHY_LEVELS, type HierarchyLevel } from '../core/policy';
 
-export const HIERARCHY_LEVELS = ['LevelOne', 'LevelTwo', 'LevelThree', 'LevelFour', 'LevelFive'] as const;
-export type HierarchyLevel = (typeof HIERARCHY_LEVELS)[number];
+export type { HierarchyLevel };
 
 export const DEFAULT_COACH_GROUP_NAME = 'Coaches';
 

@@ -14,6 +14,7 @@ import {
 } from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { EXPORT_PREFIX } from '../../lambda/audit-export/targets';
+import { HARD_LIMITS } from '../../lambda/core/policy';
 import { FairlistenFunction } from './fairlisten-function';
 import { FairlistenTable } from './fairlisten-table';
 import { acknowledge } from './nag';
@@ -61,8 +62,10 @@ export class AuditLog extends Construct {
   constructor(scope: Construct, id: string, props: AuditLogProps) {
     super(scope, id);
     const n = props.retentionDays;
-    if (!Number.isInteger(n) || n < 1 || n > 365) {
-      throw new Error(`retentionDays must be a whole number 1..365 (CNIL: at most one year), got ${n}`);
+    if (!Number.isInteger(n) || n < 1 || n > HARD_LIMITS.auditRetentionDays.max) {
+      throw new Error(
+        `retentionDays must be a whole number 1..${HARD_LIMITS.auditRetentionDays.max} (CNIL: at most one year), got ${n}`,
+      );
     }
     this.retentionDays = n;
     this.dataKey = props.dataKey;

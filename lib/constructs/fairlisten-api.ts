@@ -16,7 +16,7 @@ import type { IKey } from 'aws-cdk-lib/aws-kms';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import type { RecordingPolicy } from '../policy/schema';
+import type { RecordingPolicy } from '../../lambda/core/policy';
 import { acknowledge } from './nag';
 import { markRole } from './roles';
 

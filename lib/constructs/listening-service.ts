@@ -8,8 +8,8 @@ import type { IKey } from 'aws-cdk-lib/aws-kms';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import type { AssignmentPolicy } from '../../lambda/assignment/assign';
+import { HARD_LIMITS, type RecordingPolicy } from '../../lambda/core/policy';
 import { DEFAULT_COACH_GROUP_NAME } from '../../lambda/shared/roster';
-import type { RecordingPolicy } from '../policy/schema';
 import type { ContactCenter } from './contact-center';
 import type { FairlistenApi } from './fairlisten-api';
 import { FairlistenFunction } from './fairlisten-function';
@@ -113,12 +113,15 @@ export class ListeningService extends Construct {
     }
     const coachGroupName = (props.coachGroupName ?? DEFAULT_COACH_GROUP_NAME).trim();
     if (coachGroupName === '') throw new Error('coachGroupName must not be empty');
+    const ttl = HARD_LIMITS.playbackUrlTtlSeconds;
     if (
       !Number.isInteger(policy.playbackUrlTtlSeconds) ||
       policy.playbackUrlTtlSeconds < 1 ||
-      policy.playbackUrlTtlSeconds > 300
+      policy.playbackUrlTtlSeconds > ttl.max
     ) {
-      throw new Error(`policy.playbackUrlTtlSeconds must be 1..300, got ${policy.playbackUrlTtlSeconds}`);
+      throw new Error(
+        `policy.playbackUrlTtlSeconds must be 1..${ttl.max}, got ${policy.playbackUrlTtlSeconds}`,
+      );
     }
 
     this.listening = new FairlistenTable(this, 'Listening', {

@@ -3,6 +3,7 @@ import { AnyPrincipal, Effect, type IRole, PolicyStatement, ServicePrincipal } f
 import { Key } from 'aws-cdk-lib/aws-kms';
 import { BlockPublicAccess, Bucket, BucketEncryption, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
 import { Construct, type IConstruct } from 'constructs';
+import { HARD_LIMITS } from '../../lambda/core/policy';
 import { acknowledge } from './nag';
 import { markRole } from './roles';
 
@@ -55,8 +56,15 @@ export class RecordingsBucket extends Construct {
 
   constructor(scope: Construct, id: string, props: RecordingsBucketProps) {
     super(scope, id);
-    if (!Number.isInteger(props.retentionDays) || props.retentionDays < 1 || props.retentionDays > 90) {
-      throw new Error(`retentionDays must be a whole number 1..90 (C3), got ${props.retentionDays}`);
+    const limit = HARD_LIMITS.retentionDays;
+    if (
+      !Number.isInteger(props.retentionDays) ||
+      props.retentionDays < limit.min ||
+      props.retentionDays > limit.max
+    ) {
+      throw new Error(
+        `retentionDays must be a whole number ${limit.min}..${limit.max} (${limit.concern}), got ${props.retentionDays}`,
+      );
     }
     if (!Number.isInteger(props.accessLogRetentionDays) || props.accessLogRetentionDays < 1) {
       throw new Error(

@@ -1,12 +1,13 @@
 import { z } from 'zod';
+import { HARD_LIMITS, HIERARCHY_LEVELS, type RecordingPolicy } from '../../lambda/core/policy';
 
 /**
- * The recording policy negotiated with the works council.
- *
- * Hard limits are part of this schema (so they reach the published JSON Schema) but they are
- * code, not configuration: a policy file can only choose values inside them. Every limit names
- * the works-council concern (C1–C10) or CNIL point it answers, so a violation explains itself.
+ * The schema of the recording policy file, built from the hard limits and the policy type of
+ * lambda/core/policy.ts (their one owner: the functions enforce the same limits at run time).
+ * The limits reach the published JSON Schema; a value outside them explains itself by naming the
+ * works-council concern (C1–C10) or CNIL point.
  */
+export { HARD_LIMITS, type RecordingPolicy };
 
 /** EU member-state regions of AWS (the EU, not Europe: London and Zurich are not in it). */
 export const EU_REGIONS = [
@@ -39,18 +40,6 @@ export const CONNECT_REGIONS = [
 export const ALLOWED_REGIONS: readonly string[] = EU_REGIONS.filter((r) =>
   (CONNECT_REGIONS as readonly string[]).includes(r),
 );
-
-export const HARD_LIMITS = {
-  samplingRate: { max: 0.3, concern: 'C4' },
-  retentionDays: { min: 1, max: 90, concern: 'C3' },
-  maxRecordingsPerAgentPerMonth: { min: 1, max: 30, concern: 'C5' },
-  listensPerAgentPerMonth: { min: 1, max: 8, concern: 'C5' },
-  maxListensPerCoachPerMonth: { min: 1, max: 120, concern: 'C8' },
-  playbackUrlTtlSeconds: { min: 30, max: 300, concern: 'C3' },
-  auditRetentionDays: { min: 30, max: 365, concern: 'CNIL' },
-  coachingPlanMaxDays: { min: 1, max: 30, concern: 'C5' },
-  coachingPlanMaxExtraListens: { min: 1, max: 8, concern: 'C5' },
-} as const;
 
 /** An integer field bounded by a hard limit, with an error that names field, value, limit and concern. */
 function boundedInt(field: string, limit: { min: number; max: number; concern: string }) {
@@ -112,7 +101,7 @@ export const connectSettingsSchema = z
       .default(false)
       .describe('Store Contact Lens output (analysis, redacted audio) in the recordings bucket too.'),
     teamHierarchyLevel: z
-      .enum(['LevelOne', 'LevelTwo', 'LevelThree', 'LevelFour', 'LevelFive'])
+      .enum(HIERARCHY_LEVELS)
       .default('LevelOne')
       .describe('Level of the Connect agent hierarchy that defines a team (C10).'),
   })
@@ -287,7 +276,16 @@ export const policySchema = z
   .describe('fairlisten recording policy');
 
 export type RecordingPolicyInput = z.input<typeof policySchema>;
-export type RecordingPolicy = z.output<typeof policySchema>;
+
+// The parsed file is exactly the core's policy type: assignable both ways, with the same fields
+// (a compile error otherwise).
+type Parsed = z.output<typeof policySchema>;
+type SameKeys<A, B> = [keyof A] extends [keyof B] ? ([keyof B] extends [keyof A] ? true : false) : false;
+export const policyTypeMatchesSchema = {
+  fields: true satisfies SameKeys<Parsed, RecordingPolicy>,
+  parsedIsPolicy: (p: Parsed): RecordingPolicy => p,
+  policyIsParsed: (p: RecordingPolicy): Parsed => p,
+};
 
 /** The JSON Schema published beside recording-policy.json (generated; a test keeps it in sync). */
 export function policyJsonSchema(): Record<string, unknown> {

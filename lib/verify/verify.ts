@@ -7,7 +7,7 @@
  * README. Nothing here throws on bad input: malformed lines or seeds become violations.
  */
 import { z } from 'zod';
-import { type DecisionRecord, MAX_SAMPLING_RATE, REASONS } from '../../lambda/core/decision';
+import { type DecisionRecord, REASONS } from '../../lambda/core/decision';
 import {
   ALGORITHM_VERSION,
   commitment,
@@ -17,7 +17,7 @@ import {
 } from '../../lambda/core/lottery';
 import { pacedLimit } from '../../lambda/core/pacing';
 import { elapsedFraction, isPeriod, periodOf } from '../../lambda/core/period';
-import type { RecordingPolicy } from '../policy/schema';
+import { HARD_LIMITS, type RecordingPolicy } from '../policy/schema';
 
 export type ViolationCode =
   | 'malformed-line'
@@ -201,8 +201,8 @@ export function verifyDecisions(args: {
     if (expectedPeriod !== r.period) {
       v('period-mismatch', `decidedAt ${r.decidedAt} is in period ${expectedPeriod}, not ${r.period}`);
     }
-    if (!(r.rate > 0 && r.rate <= MAX_SAMPLING_RATE)) {
-      v('rate-limit', `rate ${r.rate} is outside (0, ${MAX_SAMPLING_RATE}] (C4)`);
+    if (!(r.rate > 0 && r.rate <= HARD_LIMITS.samplingRate.max)) {
+      v('rate-limit', `rate ${r.rate} is outside (0, ${HARD_LIMITS.samplingRate.max}] (C4)`);
     }
     if (r.policyVersion === policy.version && r.rate !== policy.samplingRate) {
       v(
