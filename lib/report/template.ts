@@ -36,7 +36,9 @@ export type AssemblyMetadata = Record<
 >;
 
 export const ROLE_METADATA_KEY = 'fairlisten:role';
-export const POLICY_METADATA_KEY = 'fairlisten:policy';
+export { POLICY_METADATA_KEY, POLICY_SHA256_METADATA_KEY } from '../policy/metadata';
+
+import { POLICY_METADATA_KEY } from '../policy/metadata';
 
 /** Never equal to any character of a real ARN: an unknown part that must not match anything. */
 export const NEVER = '\u0000';
@@ -123,7 +125,14 @@ export class StackView {
   /** The effective policy the app wrote into the template metadata (for cross-checks only). */
   get policy(): Record<string, unknown> | undefined {
     const p = this.template.Metadata?.[POLICY_METADATA_KEY];
-    return isRecord(p) ? p : undefined;
+    if (isRecord(p)) return p;
+    if (typeof p !== 'string') return undefined;
+    try {
+      const parsed: unknown = JSON.parse(p);
+      return isRecord(parsed) ? parsed : undefined;
+    } catch {
+      return undefined;
+    }
   }
 
   /** The logical id a `Ref` / `Fn::GetAtt` points at (resources only), else undefined. */

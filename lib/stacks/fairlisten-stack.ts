@@ -1,5 +1,7 @@
+import { createHash } from 'node:crypto';
 import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
+import { canonicalize } from '../../lambda/core/canonical-json';
 import { AuditLog } from '../constructs/audit-log';
 import { ContactCenter } from '../constructs/contact-center';
 import { FairlistenApi } from '../constructs/fairlisten-api';
@@ -12,6 +14,7 @@ import { RecordingsBucket } from '../constructs/recordings-bucket';
 import { SamplingService } from '../constructs/sampling-service';
 import { SeedVault } from '../constructs/seed-vault';
 import { assertValidFlow, renderInboundFlow, renderWhisperFlow } from '../flows';
+import { POLICY_METADATA_KEY, POLICY_SHA256_METADATA_KEY } from '../policy/metadata';
 import type { RecordingPolicy } from '../policy/schema';
 
 export interface FairlistenStackProps extends StackProps {
@@ -44,8 +47,14 @@ export class FairlistenStack extends Stack {
       terminationProtection: props.terminationProtection ?? true,
       description: `fairlisten: governed call recording for Amazon Connect (policy ${policy.version})`,
     });
-    // The effective policy, where reviewers read it: in the template itself.
-    this.templateOptions.metadata = { 'fairlisten:policy': policy };
+    // The effective policy, where reviewers read it: in the template itself. As canonical JSON text,
+    // not an object: CloudFormation's Metadata schema has no floating-point numbers (cfn-lint E4002),
+    // and the text is what its SHA-256 is taken over.
+    const policyJson = canonicalize(policy);
+    this.templateOptions.metadata = {
+      [POLICY_METADATA_KEY]: policyJson,
+      [POLICY_SHA256_METADATA_KEY]: createHash('sha256').update(policyJson).digest('hex'),
+    };
 
     const dataKey = new ProjectKey(this, 'DataKey').key;
     this.recordings = new RecordingsBucket(this, 'Recordings', {

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { Match } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import { nagPacks } from '../../../lib/app';
@@ -203,7 +204,10 @@ describe('Amazon Connect', () => {
 describe('effective policy in the template', () => {
   it('is in the stack metadata and outputs', () => {
     const json = template.toJSON();
-    expect(json.Metadata['fairlisten:policy']).toMatchObject({ samplingRate: 0.2, retentionDays: 90 });
+    const text = json.Metadata['fairlisten:policy'];
+    // Canonical JSON text, hashed beside it: what a reviewer can recompute from the template alone.
+    expect(JSON.parse(text)).toMatchObject({ samplingRate: 0.2, retentionDays: 90 });
+    expect(json.Metadata['fairlisten:policySha256']).toBe(createHash('sha256').update(text).digest('hex'));
     template.hasOutput('SamplingRate', { Value: '0.2' });
     template.hasOutput('RetentionDays', { Value: '90' });
   });
