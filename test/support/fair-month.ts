@@ -1,0 +1,180 @@
+/**
+ * A simulated month of eligible calls driven through the pure cores of both algorithm versions, and
+ * the homogeneity statistics of the recorded share (tenths of the month, 4-hour blocks in Paris
+ * time, position since the agent's last recording). Fast on purpose (no Intl per call): the month
+ * is December, when Europe/Paris is UTC+1 throughout.
+ *
+ * The volumes follow the local simulation (`lib/simulation/`): Zipf-like agent weights
+ * (s = 0.8), mostly weekday office hours 08–19, a few calls at any time.
+ */
+import { createHash } from 'node:crypto';
+import { decide } from '../../lambda/core/decision';
+import { decideFair, screen, tookSlot } from '../../lambda/core/fair-lottery';
+import { periodBounds } from '../../lambda/core/period';
+import { SimRandom } from '../../lib/simulation/random';
+
+export const FAIR_MONTH = '2026-12';
+const TZ = 'Europe/Paris';
+const PARIS_OFFSET_MS = 3_600_000; // CET, all of December
+
+export interface MonthCall {
+  agent: number;
+  contactId: string;
+  at: Date;
+}
+
+export interface MonthPlan {
+  calls: MonthCall[];
+  agents: string[];
+  seed: Uint8Array;
+}
+
+export function planFairMonth(opts: { agents: number; calls: number; seed: string }): MonthPlan {
+  const rnd = new SimRandom(opts.seed, 'fair-month');
+  const ranks = Array.from({ length: opts.agents }, (_, i) => i);
+  for (let i = ranks.length - 1; i > 0; i--) {
+    const j = rnd.int(i + 1);
+    [ranks[i], ranks[j]] = [ranks[j]!, ranks[i]!];
+  }
+  const cumulative: number[] = [];
+  let sum = 0;
+  for (const r of ranks) {
+    sum += 1 / (r + 1) ** 0.8;
+    cumulative.push(sum);
+  }
+  const agents = Array.from({ length: opts.agents }, () => rnd.uuid());
+  const { start, end } = periodBounds(FAIR_MONTH, TZ);
+  const span = end.getTime() - start.getTime();
+  const calls: MonthCall[] = [];
+  for (let i = 0; i < opts.calls; i++) {
+    let at = 0;
+    for (let attempt = 0; attempt < 20; attempt++) {
+      at = start.getTime() + 1000 * Math.floor((rnd.next() * span) / 1000);
+      const local = new Date(at + PARIS_OFFSET_MS);
+      const hour = local.getUTCHours();
+      const day = local.getUTCDay();
+      if ((hour >= 8 && hour < 19 && day !== 0 && day !== 6) || rnd.chance(0.08)) break;
+    }
+    calls.push({ agent: rnd.weighted(cumulative), contactId: rnd.uuid(), at: new Date(at) });
+  }
+  calls.sort((a, b) => a.at.getTime() - b.at.getTime());
+  const seed = new Uint8Array(createHash('sha256').update(`fair-month|${opts.seed}`).digest());
+  return { calls, agents, seed };
+}
+
+export interface MonthPolicy {
+  samplingRate: number;
+  maxRecordingsPerAgentPerMonth: number;
+}
+
+export interface CallOutcome {
+  agent: number;
+  tenth: number;
+  block: number;
+  /** Eligible calls since the agent's last recording (or since the period start), this one included. */
+  sinceLast: number;
+  recorded: boolean;
+}
+
+/** Runs every call of the plan through version `v`'s pure core, in time order. */
+export function runMonth(plan: MonthPlan, policy: MonthPolicy, v: 1 | 2): CallOutcome[] {
+  const full = { ...policy, timezone: TZ, excludedAgents: [], excludedQueues: [] };
+  const { start, end } = periodBounds(FAIR_MONTH, TZ);
+  const span = end.getTime() - start.getTime();
+  const state = plan.agents.map(() => ({ n: 0, k: 0, since: 0 }));
+  return plan.calls.map((c) => {
+    const s = state[c.agent]!;
+    const input = { contactId: c.contactId, agentId: plan.agents[c.agent]!, callerObjected: false, at: c.at };
+    s.since++;
+    let recorded: boolean;
+    if (v === 1) {
+      recorded = decide({ ...input, recordedSoFar: s.k }, full, plan.seed).outcome === 'record';
+    } else {
+      const d = decideFair(screen(input, full, plan.seed), full, { callIndex: s.n + 1, recordedBefore: s.k });
+      recorded = tookSlot(d.reason);
+    }
+    s.n++;
+    const local = new Date(c.at.getTime() + PARIS_OFFSET_MS);
+    const out: CallOutcome = {
+      agent: c.agent,
+      tenth: Math.floor(((c.at.getTime() - start.getTime()) / span) * 10),
+      block: Math.floor(local.getUTCHours() / 4),
+      sinceLast: s.since,
+      recorded,
+    };
+    if (recorded) {
+      s.k++;
+      s.since = 0;
+    }
+    return out;
+  });
+}
+
+/** Bins of the position since the last recording: 1, 2–3, 4–7, 8–15, 16–31, 32+. */
+export const positionBin = (sinceLast: number): number => Math.min(5, Math.floor(Math.log2(sinceLast)));
+
+export interface Homogeneity {
+  /** Pearson statistic Σ (O − E)² / E over the bins with E > 0. */
+  chiSquare: number;
+  df: number;
+  /** Recorded / expected per bin. */
+  ratios: number[];
+  observed: number[];
+  expected: number[];
+}
+
+/**
+ * Homogeneity of the recorded share across bins, within agents: under "every eligible call of an
+ * agent has the same probability", the expected recordings of a bin are Σ over its calls of the
+ * agent's recorded share. Pooling agents instead would confound the bins with agent volume (a busy
+ * agent has both long gaps between recordings and a low share), a Simpson effect that even an ideal
+ * design fails.
+ */
+export function homogeneity(
+  outcomes: readonly CallOutcome[],
+  bin: (o: CallOutcome) => number,
+  bins: number,
+): Homogeneity {
+  const perAgent = new Map<number, { r: number; n: number }>();
+  for (const o of outcomes) {
+    const a = perAgent.get(o.agent) ?? { r: 0, n: 0 };
+    a.n++;
+    if (o.recorded) a.r++;
+    perAgent.set(o.agent, a);
+  }
+  const observed = new Array<number>(bins).fill(0);
+  const expected = new Array<number>(bins).fill(0);
+  for (const o of outcomes) {
+    const b = bin(o);
+    const a = perAgent.get(o.agent)!;
+    expected[b]! += a.r / a.n;
+    if (o.recorded) observed[b]!++;
+  }
+  let chiSquare = 0;
+  let used = 0;
+  for (let b = 0; b < bins; b++) {
+    if (expected[b]! <= 0) continue;
+    used++;
+    chiSquare += (observed[b]! - expected[b]!) ** 2 / expected[b]!;
+  }
+  return {
+    chiSquare,
+    df: used - 1,
+    ratios: observed.map((o, b) => (expected[b]! > 0 ? o / expected[b]! : Number.NaN)),
+    observed,
+    expected,
+  };
+}
+
+/** Upper 0.1 % points of the chi-square distribution. */
+export const CHI2_999: Readonly<Record<number, number>> = {
+  1: 10.828,
+  2: 13.816,
+  3: 16.266,
+  4: 18.467,
+  5: 20.515,
+  6: 22.458,
+  7: 24.322,
+  8: 26.124,
+  9: 27.877,
+};
