@@ -41,7 +41,7 @@ import type { ContactItem, Proof, RequestRecord } from '../shared/requests';
 export const META_REQUEST = 'fairlisten-request';
 export const META_SOURCE_VERSION = 'fairlisten-source-version';
 
-/** Audio kinds a redaction rewrites; every other kind of a redacted contact is deleted (see README). */
+/** Audio kinds a redaction rewrites; every other kind of a redacted contact is deleted (its transcripts hold the words). */
 const AUDIO_KINDS: readonly ObjectKind[] = ['call-recording', 'redacted-audio'];
 
 export interface ActionLogger {

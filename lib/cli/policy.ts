@@ -1,7 +1,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { renderConfigTable, withConfigTable } from '../policy/config-table';
+import { CONFIG_DOC_FILE, renderConfigTable, withConfigTable } from '../policy/config-table';
 import { loadPolicy, PolicyError } from '../policy/load';
 import { policyJsonSchema } from '../policy/schema';
 
@@ -9,7 +9,8 @@ export const POLICY_SCHEMA_FILE = fileURLToPath(
   new URL('../../recording-policy.schema.json', import.meta.url),
 );
 
-export const README_FILE = fileURLToPath(new URL('../../README.md', import.meta.url));
+/** The operators' configuration page, which holds the generated table. */
+export const CONFIG_FILE = fileURLToPath(new URL(`../../${CONFIG_DOC_FILE}`, import.meta.url));
 
 export function renderPolicySchema(): string {
   return `${JSON.stringify(policyJsonSchema(), null, 2)}\n`;
@@ -17,7 +18,7 @@ export function renderPolicySchema(): string {
 
 const USAGE = `usage: fairlisten policy check [file]      validate a policy file (default recording-policy.json)
        fairlisten policy schema [--write]  print (or write) recording-policy.schema.json
-       fairlisten policy table [--write]   print (or write into README.md) the configuration table`;
+       fairlisten policy table [--write]   print (or write into the configuration docs) the configuration table`;
 
 export async function run(argv: string[]): Promise<number> {
   const { positionals, values } = parseArgs({
@@ -37,8 +38,8 @@ export async function run(argv: string[]): Promise<number> {
   }
   if (sub === 'table') {
     if (values.write) {
-      writeFileSync(README_FILE, withConfigTable(readFileSync(README_FILE, 'utf8')));
-      console.log(`updated the configuration table in ${README_FILE}`);
+      writeFileSync(CONFIG_FILE, withConfigTable(readFileSync(CONFIG_FILE, 'utf8')));
+      console.log(`updated the configuration table in ${CONFIG_FILE}`);
     } else {
       console.log(renderConfigTable());
     }

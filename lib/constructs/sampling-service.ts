@@ -56,7 +56,7 @@ export class SamplingService extends Construct {
       memorySize: 512,
       environment: {
         FAIRLISTEN_POLICY: samplerPolicyEnvironment(props.policy),
-        // The algorithm this code implements, as published in the README (check ALGORITHM-PUBLISHED).
+        // The algorithm this code implements, as published in docs/compliance/ (check ALGORITHM-PUBLISHED).
         FAIRLISTEN_ALGORITHM: ALGORITHM_VERSION,
         DECISIONS_TABLE: this.decisions.table.tableName,
         QUOTAS_TABLE: this.quotas.table.tableName,

@@ -65,6 +65,11 @@ export interface Check {
   readonly title: string;
   readonly concern: Concern;
   /**
+   * Further concerns this check answers in part (the concern → check matrix lists it under each).
+   * @default - only `concern`
+   */
+  readonly alsoConcerns?: readonly Concern[];
+  /**
    * The check is expected only once a resource with this `fairlisten:role` exists in some stack; until then it
    * is listed as not applicable instead of failing. Remove it to make the resource itself mandatory.
    * @default - always expected

@@ -4,7 +4,8 @@
  * Pure: takes the text of decisions.jsonl, the parsed seeds.json and the policy; returns a typed
  * report. It shares with the sampler only the published primitives (`draw`'s reference form,
  * `commitment`, `pacedLimit`, `elapsedFraction`, `periodOf`), so a reviewer can read them beside the
- * README. Nothing here throws on bad input: malformed lines or seeds become violations.
+ * published algorithm (docs/compliance/algorithm-v1.md). Nothing here throws on bad input: malformed
+ * lines or seeds become violations.
  */
 import { z } from 'zod';
 import { type DecisionRecord, REASONS } from '../../lambda/core/decision';

@@ -98,6 +98,7 @@ export const assignmentRule: Check = {
   title:
     'Listens are assigned by rule: min/max per agent and max per coach within the hard limits and equal to the policy, to coaches of other teams',
   concern: 'C8',
+  alsoConcerns: ['C5', 'C7', 'C10'],
   run: (ctx) => {
     const f = new Findings();
     const seen: string[] = [];

@@ -1,6 +1,7 @@
 /**
  * What the sampler enforces, read from its deployed environment (FAIRLISTEN_POLICY, FAIRLISTEN_ALGORITHM), not
- * the policy file; which algorithm it runs, against the README; and the seed schedule it depends on.
+ * the policy file; which algorithm it runs, against the published algorithm files; and the seed schedule it
+ * depends on.
  */
 import { CALLER_OBJECTED_ATTRIBUTE as SAMPLER_OBJECTION_ATTRIBUTE } from '../../../lambda/core/decision';
 import { ALGORITHM_VERSION } from '../../../lambda/core/lottery';
@@ -11,7 +12,12 @@ import {
   OBJECTION_KEY,
 } from '../../flows';
 import { deployedFlow } from '../flows';
-import { ALGORITHM_ENV, type PublishedAlgorithm, readPublishedAlgorithm } from '../published';
+import {
+  ALGORITHM_ENV,
+  type PublishedAlgorithm,
+  type PublishedAlgorithms,
+  readPublishedAlgorithms,
+} from '../published';
 import { isRecord, type StackView } from '../template';
 import type { Check, CheckContext, Evidence } from '../types';
 import {
@@ -31,11 +37,13 @@ function numericField(
   concern: 'C4' | 'C5',
   field: string,
   valid: (v: number) => string | undefined,
+  alsoConcerns?: Check['alsoConcerns'],
 ): Check {
   return {
     id,
     title,
     concern,
+    ...(alsoConcerns ? { alsoConcerns } : {}),
     run: (ctx) => {
       const f = new Findings();
       let n = 0;
@@ -73,6 +81,7 @@ export const samplingRate = numericField(
     v <= 0 || v > HARD_LIMITS.samplingRate.max
       ? `is outside (0, ${HARD_LIMITS.samplingRate.max}] (C4)`
       : undefined,
+  ['C1'],
 );
 
 const caps = HARD_LIMITS.maxRecordingsPerAgentPerMonth;
@@ -84,17 +93,12 @@ const capField = numericField('RECORDING-CAPS', '', 'C5', 'maxRecordingsPerAgent
 
 const PACING_STEP = /pacing/i;
 
-/** The README section, as evidence. */
-const readmeEvidence = (
-  p: PublishedAlgorithm,
-  property: string,
-  value: unknown,
-  note?: string,
-): Evidence => ({
-  logicalId: '(README.md)',
+/** A published algorithm file, as evidence: its heading, text and SHA-256. */
+const publishedEvidence = (p: PublishedAlgorithm, property: string, value: unknown): Evidence => ({
+  logicalId: `(${p.file})`,
   property,
   value,
-  note: note ?? `${p.file}:${p.line}`,
+  note: `${p.file}:${p.line} sha256 ${p.sha256}`,
 });
 
 /** The deployed algorithm version of every sampler (FAIRLISTEN_ALGORITHM); missing ones are problems. */
@@ -108,30 +112,33 @@ function deployedAlgorithms(ctx: CheckContext, f: Findings) {
   return found;
 }
 
-function publishedOrProblem(read: () => PublishedAlgorithm | undefined, f: Findings) {
-  let published: PublishedAlgorithm | undefined;
+/** The published algorithms; every file problem, or none published, is a problem of the check. */
+function publishedOrProblem(read: () => PublishedAlgorithms, f: Findings): readonly PublishedAlgorithm[] {
+  let published: PublishedAlgorithms;
   try {
     published = read();
   } catch (err) {
-    f.problem(`cannot read the README: ${(err as Error).message}`);
-    return undefined;
+    f.problem(`cannot read the published algorithms: ${(err as Error).message}`);
+    return [];
   }
-  if (!published) f.problem('the README has no section "## The published algorithm (<version>)"');
-  return published;
+  for (const p of published.problems) f.problem(p);
+  return published.algorithms;
 }
+
+const versionsOf = (published: readonly PublishedAlgorithm[]) =>
+  published.map((p) => p.version).join(', ') || 'none';
 
 /**
  * Cap and pacing (C5, C7): the cap is a number of the deployed environment; the pacing rule is code, which a
  * template cannot show, so it is stated through the algorithm version the sampler runs — the published
  * algorithm whose step "Pacing and cap" spreads an agent's recordings over the month.
  */
-export function recordingCapsCheck(
-  read: () => PublishedAlgorithm | undefined = readPublishedAlgorithm,
-): Check {
+export function recordingCapsCheck(read: () => PublishedAlgorithms = readPublishedAlgorithms): Check {
   return {
     id: 'RECORDING-CAPS',
     title: `Deployed per-agent monthly cap of recordings is within ${caps.min}..${caps.max}, paced over the month by the published algorithm (C5, C7: no unbounded or front-loaded targeting)`,
     concern: 'C5',
+    alsoConcerns: ['C7'],
     run: (ctx) => {
       const cap = capField.run(ctx);
       const f = new Findings();
@@ -139,22 +146,25 @@ export function recordingCapsCheck(
       for (const e of cap.evidence) f.add(e);
       const deployed = deployedAlgorithms(ctx, f);
       const published = publishedOrProblem(read, f);
-      if (published) {
-        const pacing = published.steps.filter((s) => PACING_STEP.test(s));
-        if (pacing.length === 0)
-          f.problem(`the published algorithm ${published.version} has no pacing step: the cap is not paced`);
-        for (const s of pacing) f.add(readmeEvidence(published, `${published.heading} (pacing step)`, s));
-        for (const d of deployed) {
-          if (typeof d.value === 'string' && d.value !== published.version)
-            f.problem(
-              `${d.logicalId}: the sampler runs ${d.value}, not the published ${published.version}: its pacing is not the published one`,
-            );
+      const versions = [...new Set(deployed.map((d) => d.value).filter((v) => typeof v === 'string'))];
+      for (const version of versions) {
+        const p = published.find((a) => a.version === version);
+        if (!p) {
+          const holders = deployed.filter((d) => d.value === version).map((d) => d.logicalId);
+          f.problem(
+            `${holders.join(', ')}: the sampler runs ${version}, which no published algorithm describes (published: ${versionsOf(published)}): its pacing is not the published one`,
+          );
+          continue;
         }
+        const pacing = p.steps.filter((s) => PACING_STEP.test(s));
+        if (pacing.length === 0)
+          f.problem(`the published algorithm ${p.version} has no pacing step: the cap is not paced`);
+        for (const s of pacing) f.add(publishedEvidence(p, `${p.heading} (pacing step)`, s));
       }
       const capValue = cap.evidence.map((e) => e.value).join(', ');
       return {
         ...f,
-        summary: `cap ${capValue || '?'} per agent per month, paced by ${published?.version ?? '?'} step "Pacing and cap" (code: lambda/core/pacing.ts; the template shows the version, not the code)`,
+        summary: `cap ${capValue || '?'} per agent per month, paced by ${versions.join(', ') || '?'} step "Pacing and cap" (code: lambda/core/pacing.ts; the template shows the version, not the code)`,
       };
     },
   };
@@ -163,37 +173,34 @@ export function recordingCapsCheck(
 export const recordingCaps = recordingCapsCheck();
 
 /**
- * C6: the template names the algorithm the sampler runs, and it is the one the README publishes (and the one
- * this checkout's code implements).
+ * C6: the template names the algorithm the sampler runs, and a versioned file publishes it (as it does the
+ * version this checkout's code implements). The evidence carries each published file's SHA-256.
  */
-export function algorithmPublishedCheck(
-  read: () => PublishedAlgorithm | undefined = readPublishedAlgorithm,
-): Check {
+export function algorithmPublishedCheck(read: () => PublishedAlgorithms = readPublishedAlgorithms): Check {
   return {
     id: 'ALGORITHM-PUBLISHED',
     title:
-      'The sampler deploys the algorithm version the README publishes (the text anyone can re-implement)',
+      'The sampler deploys a published algorithm version (a versioned text anyone can re-implement, identified by its SHA-256)',
     concern: 'C6',
     run: (ctx) => {
       const f = new Findings();
       const deployed = deployedAlgorithms(ctx, f);
       const published = publishedOrProblem(read, f);
-      if (published) {
-        f.add(readmeEvidence(published, published.heading, published.text));
-        for (const d of deployed) {
-          if (typeof d.value === 'string' && d.value !== '' && d.value !== published.version)
-            f.problem(
-              `${d.logicalId}: deployed algorithm ${d.value} differs from the version the README publishes (${published.version}, ${published.file}:${published.line})`,
-            );
-        }
-        if (published.version !== ALGORITHM_VERSION)
+      for (const p of published) f.add(publishedEvidence(p, p.heading, p.text));
+      for (const d of deployed) {
+        if (typeof d.value === 'string' && d.value !== '' && !published.some((p) => p.version === d.value))
           f.problem(
-            `the README publishes ${published.version} but the code (lambda/core/lottery.ts ALGORITHM_VERSION) is ${ALGORITHM_VERSION}`,
+            `${d.logicalId}: deployed algorithm ${d.value} is not published (published: ${versionsOf(published)})`,
           );
       }
+      if (!published.some((p) => p.version === ALGORITHM_VERSION))
+        f.problem(
+          `the code (lambda/core/lottery.ts ALGORITHM_VERSION) implements ${ALGORITHM_VERSION}, which is not published (published: ${versionsOf(published)})`,
+        );
+      const shown = published.map((p) => `${p.version} (${p.file}, sha256 ${p.sha256.slice(0, 12)}…)`);
       return {
         ...f,
-        summary: `deployed ${[...new Set(deployed.map((d) => String(d.value)))].join(', ') || '?'}; README publishes ${published?.version ?? '?'} (${published?.steps.length ?? 0} steps); code ${ALGORITHM_VERSION}`,
+        summary: `deployed ${[...new Set(deployed.map((d) => String(d.value)))].join(', ') || '?'}; published ${shown.join(', ') || 'none'}; code ${ALGORITHM_VERSION}`,
       };
     },
   };

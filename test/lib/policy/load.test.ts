@@ -2,8 +2,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { POLICY_SCHEMA_FILE, README_FILE, renderPolicySchema } from '../../../lib/cli/policy';
-import { withConfigTable } from '../../../lib/policy/config-table';
+import { POLICY_SCHEMA_FILE, renderPolicySchema } from '../../../lib/cli/policy';
 import { defaultPolicy, loadPolicy, PolicyError, parsePolicy } from '../../../lib/policy/load';
 
 const dir = mkdtempSync(join(tmpdir(), 'policy-'));
@@ -110,11 +109,5 @@ describe('recording policy', () => {
 
   it('keeps the committed JSON Schema in sync with the code', () => {
     expect(JSON.parse(readFileSync(POLICY_SCHEMA_FILE, 'utf8'))).toEqual(JSON.parse(renderPolicySchema()));
-  });
-});
-
-describe('README configuration table', () => {
-  it('is the one generated from the schema', () => {
-    expect(readFileSync(README_FILE, 'utf8')).toBe(withConfigTable(readFileSync(README_FILE, 'utf8')));
   });
 });

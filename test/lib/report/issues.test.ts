@@ -1,10 +1,18 @@
 /** The report rows of issues #3 (sampler), #4 (privacy) and #5 (listening): pass on the real template, fail mutated. */
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { CHECKS } from '../../../lib/report/checks';
 import { assignmentRule } from '../../../lib/report/checks/listening';
 import { algorithmPublishedCheck, isDaily, recordingCapsCheck } from '../../../lib/report/checks/sampler';
 import { buildReport } from '../../../lib/report/engine';
-import { parsePublishedAlgorithm, README_PATH, readPublishedAlgorithm } from '../../../lib/report/published';
+import {
+  ALGORITHMS_DIR,
+  type PublishedAlgorithms,
+  publishedAlgorithmsOf,
+  readPublishedAlgorithms,
+} from '../../../lib/report/published';
 import type { StackView } from '../../../lib/report/template';
 import type { Check, ComplianceReport } from '../../../lib/report/types';
 import { withLeadChanges } from '../../support/report-awaiting';
@@ -89,9 +97,9 @@ describe('the rows of issues #3, #4 and #5 on the real template', () => {
     expect(values('ALGORITHM-PUBLISHED')).toContain('fairlisten-lottery-v1');
     expect(result(r, 'ALGORITHM-PUBLISHED').evidence).toContainEqual(
       expect.objectContaining({
-        logicalId: '(README.md)',
-        property: '## The published algorithm (fairlisten-lottery-v1)',
-        note: expect.stringMatching(/README\.md:\d+$/),
+        logicalId: '(docs/compliance/algorithm-v1.md)',
+        property: '# The published algorithm (fairlisten-lottery-v1)',
+        note: expect.stringMatching(/^docs\/compliance\/algorithm-v1\.md:1 sha256 [0-9a-f]{64}$/),
       }),
     );
     expect(result(r, 'INGEST-TRIGGERS').detail).toMatch(
@@ -121,19 +129,19 @@ describe('mutated templates fail the new rows', () => {
   const cases: Array<[string, string, RegExp, (m: Mutable) => void]> = [
     // #3 sampler
     [
-      'sampler deploys another algorithm version than the README',
+      'sampler deploys an algorithm version nobody published',
       'ALGORITHM-PUBLISHED',
-      /deployed algorithm fairlisten-lottery-v2 differs from the version the README publishes \(fairlisten-lottery-v1/,
+      /deployed algorithm fairlisten-lottery-v99 is not published \(published: fairlisten-lottery-v1/,
       (m) => {
-        m.props('function:sampler').Environment.Variables.FAIRLISTEN_ALGORITHM = 'fairlisten-lottery-v2';
+        m.props('function:sampler').Environment.Variables.FAIRLISTEN_ALGORITHM = 'fairlisten-lottery-v99';
       },
     ],
     [
-      'sampler deploys another algorithm version (pacing not the published one)',
+      'sampler deploys an unpublished algorithm version (pacing not the published one)',
       'RECORDING-CAPS',
-      /runs fairlisten-lottery-v2, not the published fairlisten-lottery-v1/,
+      /runs fairlisten-lottery-v99, which no published algorithm describes/,
       (m) => {
-        m.props('function:sampler').Environment.Variables.FAIRLISTEN_ALGORITHM = 'fairlisten-lottery-v2';
+        m.props('function:sampler').Environment.Variables.FAIRLISTEN_ALGORITHM = 'fairlisten-lottery-v99';
       },
     ],
     [
@@ -474,39 +482,96 @@ describe('mutated templates fail the new rows', () => {
 });
 
 describe('the published algorithm', () => {
-  it('is read from the README next to the code, whatever the working directory', () => {
-    const p = readPublishedAlgorithm()!;
-    expect(README_PATH).toMatch(/README\.md$/);
-    expect(p.version).toBe('fairlisten-lottery-v1');
-    expect(p.heading).toBe('## The published algorithm (fairlisten-lottery-v1)');
-    expect(p.steps).toHaveLength(7);
-    expect(p.steps[5]).toMatch(/^6\. Pacing and cap/);
-    expect(p.text).not.toMatch(/\n## /);
+  const v1 = readFileSync(join(ALGORITHMS_DIR, 'algorithm-v1.md'), 'utf8');
+  const files =
+    (...f: Array<[string, string]>) =>
+    () =>
+      publishedAlgorithmsOf(f.map(([file, markdown]) => ({ file, markdown })));
+
+  it('is read from docs/compliance next to the code, whatever the working directory', () => {
+    const v = readPublishedAlgorithms().algorithms.find((a) => a.version === 'fairlisten-lottery-v1')!;
+    expect(v.file).toBe('docs/compliance/algorithm-v1.md');
+    expect(v.heading).toBe('# The published algorithm (fairlisten-lottery-v1)');
+    expect(v.steps).toHaveLength(7);
+    expect(v.steps[5]).toMatch(/^6\. Pacing and cap/);
+    expect(v.sha256).toBe(createHash('sha256').update(v1).digest('hex'));
   });
 
-  it('a README without the section fails ALGORITHM-PUBLISHED and RECORDING-CAPS', () => {
-    const none = () => parsePublishedAlgorithm('# fairlisten\n\n## Something else\n');
+  it('no published file fails ALGORITHM-PUBLISHED and RECORDING-CAPS', () => {
+    const none = files(['docs/compliance/algorithm-v1.md', '# fairlisten\n\n## Something else\n']);
     const r = report(fixed, [algorithmPublishedCheck(none), recordingCapsCheck(none)]);
     expect(failing(r)).toEqual(['ALGORITHM-PUBLISHED', 'RECORDING-CAPS']);
-    expect(result(r, 'ALGORITHM-PUBLISHED').detail).toMatch(/no section "## The published algorithm/);
+    expect(result(r, 'ALGORITHM-PUBLISHED').detail).toMatch(
+      /algorithm-v1\.md has no heading "# The published algorithm/,
+    );
   });
 
-  it('a README publishing another version fails ALGORITHM-PUBLISHED', () => {
-    const v2 = () =>
-      parsePublishedAlgorithm('## The published algorithm (fairlisten-lottery-v2)\n\n6. Pacing and cap: …\n');
+  it('a file publishing another version than the code fails ALGORITHM-PUBLISHED', () => {
+    const v2 = files([
+      'docs/compliance/algorithm-v2.md',
+      '# The published algorithm (fairlisten-lottery-v2)\n\n6. Pacing and cap: …\n',
+    ]);
     const r = report(fixed, [algorithmPublishedCheck(v2)]);
     expect(result(r, 'ALGORITHM-PUBLISHED').detail).toMatch(
-      /differs from the version the README publishes \(fairlisten-lottery-v2.*\n.*the README publishes fairlisten-lottery-v2 but the code .* is fairlisten-lottery-v1/,
+      /deployed algorithm fairlisten-lottery-v1 is not published \(published: fairlisten-lottery-v2\).*\n.*implements fairlisten-lottery-v1, which is not published/,
+    );
+  });
+
+  it('a later version beside v1 keeps v1 deployable, and each file is hashed', () => {
+    const v2Text = '# The published algorithm (fairlisten-lottery-v2)\n\n6. Pacing and cap: …\n';
+    const both = files(['docs/compliance/algorithm-v2.md', v2Text], ['docs/compliance/algorithm-v1.md', v1]);
+    const r = report(fixed, [algorithmPublishedCheck(both), recordingCapsCheck(both)]);
+    expect(failing(r)).toEqual([]);
+    const notes = result(r, 'ALGORITHM-PUBLISHED').evidence.map((e) => e.note);
+    expect(notes).toContain(
+      `docs/compliance/algorithm-v2.md:1 sha256 ${createHash('sha256').update(v2Text).digest('hex')}`,
+    );
+    expect(result(r, 'ALGORITHM-PUBLISHED').detail).toMatch(
+      /published fairlisten-lottery-v1 .*, fairlisten-lottery-v2 /,
+    );
+  });
+
+  it('an edited published text changes the recorded hash', () => {
+    const edited = files([
+      'docs/compliance/algorithm-v1.md',
+      v1.replace('u ≥ samplingRate', 'u > samplingRate'),
+    ]);
+    const hashOf = (read: () => PublishedAlgorithms) =>
+      result(report(fixed, [algorithmPublishedCheck(read)]), 'ALGORITHM-PUBLISHED').evidence.find((e) =>
+        e.logicalId.startsWith('(docs/'),
+      )!.note;
+    expect(hashOf(edited)).not.toBe(hashOf(files(['docs/compliance/algorithm-v1.md', v1])));
+  });
+
+  it('a file whose heading names another number, or a version published twice, fails', () => {
+    const wrong = files(
+      ['docs/compliance/algorithm-v1.md', v1],
+      ['docs/compliance/algorithm-v3.md', v1],
+      ['docs/compliance/algorithm-v01.md', v1],
+    );
+    const detail = result(report(fixed, [algorithmPublishedCheck(wrong)]), 'ALGORITHM-PUBLISHED').detail;
+    expect(detail).toMatch(
+      /algorithm-v3\.md:1 publishes fairlisten-lottery-v1, whose number is not the file's \(v3\)/,
+    );
+    expect(detail).toMatch(
+      /algorithm-v01\.md publishes fairlisten-lottery-v1 again \(already in docs\/compliance\/algorithm-v1\.md\)/,
     );
   });
 
   it('a published algorithm without a pacing step fails RECORDING-CAPS', () => {
-    const unpaced = () =>
-      parsePublishedAlgorithm(
-        '## The published algorithm (fairlisten-lottery-v1)\n\n1. Draw.\n2. Cap only.\n',
-      );
+    const unpaced = files([
+      'docs/compliance/algorithm-v1.md',
+      '# The published algorithm (fairlisten-lottery-v1)\n\n1. Draw.\n2. Cap only.\n',
+    ]);
     const r = report(fixed, [recordingCapsCheck(unpaced)]);
     expect(result(r, 'RECORDING-CAPS').detail).toMatch(/has no pacing step: the cap is not paced/);
+  });
+
+  it('an unreadable folder fails the check instead of crashing the report', () => {
+    const missing = () => readPublishedAlgorithms(join(ALGORITHMS_DIR, 'no-such-folder'));
+    expect(result(report(fixed, [algorithmPublishedCheck(missing)]), 'ALGORITHM-PUBLISHED').detail).toMatch(
+      /cannot read the published algorithms: ENOENT/,
+    );
   });
 });
 
