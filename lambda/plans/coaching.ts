@@ -37,19 +37,19 @@ import {
   proposalSchema,
 } from '../core/plans';
 import type { AuditEntry, AuditSink } from '../shared/audit-sink';
-import type { IdentityConfig } from '../shared/principal';
 import {
   type ApiEvent,
   type ApiResult,
-  callerOf,
+  badRequest,
   connectUserOf,
+  createRouter,
   HttpError,
   json,
-  jsonBody,
-  pathId,
-  requireRole,
-  respond,
-} from '../views/http';
+  parseJsonBody,
+  pathUuid,
+} from '../shared/http';
+import type { IdentityConfig, Principal } from '../shared/principal';
+import { API_ROUTES } from '../shared/routes';
 
 const DAY_SECONDS = 86_400;
 export const MAX_COMMENT_LENGTH = 500;
@@ -84,12 +84,12 @@ const isConditionFailure = (err: unknown): boolean =>
 function parse<T>(schema: z.ZodType<T>, value: unknown): T {
   const out = schema.safeParse(value);
   if (!out.success) {
-    throw new HttpError(
-      400,
-      'invalid-body',
-      'the body does not match the schema',
-      out.error.issues.map((i) => `${i.path.map(String).join('.') || '(body)'}: ${i.message}`),
-    );
+    const problems = out.error.issues.slice(0, 20).map((i) => ({
+      path: i.path.map(String).join('.') || '(body)',
+      message: i.message,
+    }));
+    const summary = problems.map((p) => `${p.path}: ${p.message}`).join('; ');
+    throw badRequest('invalid-body', `invalid request body: ${summary}`, { problems });
   }
   return out.data;
 }
@@ -100,7 +100,7 @@ export function planView(plan: Plan, now: Date) {
   return { ...rest, effectiveStatus: effectiveStatus(plan, now) };
 }
 
-export function createCoaching(deps: CoachingDeps): (event: ApiEvent) => Promise<ApiResult> {
+export function createCoaching(deps: CoachingDeps): (event: unknown) => Promise<ApiResult> {
   const { ddb, logger } = deps;
 
   const auditFirst = async (entry: AuditEntry) => {
@@ -112,11 +112,9 @@ export function createCoaching(deps: CoachingDeps): (event: ApiEvent) => Promise
     }
   };
 
-  async function propose(event: ApiEvent): Promise<ApiResult> {
-    const principal = callerOf(event, deps.identity);
-    requireRole(principal, 'coach');
+  async function propose(event: ApiEvent, principal: Principal): Promise<ApiResult> {
     const coachId = connectUserOf(principal);
-    const proposal = parse(proposalSchema(deps.limits), jsonBody(event));
+    const proposal = parse(proposalSchema(deps.limits), parseJsonBody(event));
     const now = deps.now();
     const existing = (
       await ddb.send(
@@ -134,7 +132,7 @@ export function createCoaching(deps: CoachingDeps): (event: ApiEvent) => Promise
       proposerId: coachId,
       existing: existing ?? [],
     });
-    if (problems.length > 0) throw new HttpError(422, 'plan-refused', problems.join('; '), problems);
+    if (problems.length > 0) throw new HttpError(422, 'plan-refused', problems.join('; '), { problems });
     const endsAt = new Date(proposal.endsAt).toISOString();
     const plan: Plan = {
       planId: deps.newId(),
@@ -166,11 +164,9 @@ export function createCoaching(deps: CoachingDeps): (event: ApiEvent) => Promise
     return json(201, planView(plan, now));
   }
 
-  async function decide(event: ApiEvent): Promise<ApiResult> {
-    const principal = callerOf(event, deps.identity);
-    requireRole(principal, 'dpo');
-    const planId = pathId(event, 'planId');
-    const { decision } = parse(decisionSchema, jsonBody(event));
+  async function decide(event: ApiEvent, principal: Principal): Promise<ApiResult> {
+    const planId = pathUuid(event, 'planId');
+    const { decision } = parse(decisionSchema, parseJsonBody(event));
     const now = deps.now();
     const plan = (
       await ddb.send(new GetCommand({ TableName: deps.plansTable, Key: { planId }, ConsistentRead: true }))
@@ -179,7 +175,7 @@ export function createCoaching(deps: CoachingDeps): (event: ApiEvent) => Promise
     const problems = checkDecision(plan, { now, deciderSubject: principal.subject, deciderIsDpo: true });
     if (problems.length > 0) {
       const selfDecision = plan.proposerSubject === principal.subject;
-      throw new HttpError(selfDecision ? 403 : 409, 'decision-refused', problems.join('; '), problems);
+      throw new HttpError(selfDecision ? 403 : 409, 'decision-refused', problems.join('; '), { problems });
     }
     const status = decision === 'approve' ? 'approved' : 'rejected';
     await auditFirst({
@@ -216,12 +212,10 @@ export function createCoaching(deps: CoachingDeps): (event: ApiEvent) => Promise
     );
   }
 
-  async function evaluate(event: ApiEvent): Promise<ApiResult> {
-    const principal = callerOf(event, deps.identity);
-    requireRole(principal, 'coach');
+  async function evaluate(event: ApiEvent, principal: Principal): Promise<ApiResult> {
     const coachId = connectUserOf(principal);
-    const contactId = pathId(event, 'contactId');
-    const body = parse(evaluationSchema, jsonBody(event));
+    const contactId = pathUuid(event, 'contactId');
+    const body = parse(evaluationSchema, parseJsonBody(event));
     const now = deps.now();
     const found = (
       await ddb.send(
@@ -297,17 +291,12 @@ export function createCoaching(deps: CoachingDeps): (event: ApiEvent) => Promise
     return json(201, view);
   }
 
-  return (event) =>
-    respond(logger, async () => {
-      switch (event.routeKey) {
-        case 'POST /plans':
-          return propose(event);
-        case 'POST /plans/{planId}/approval':
-          return decide(event);
-        case 'POST /assignments/{contactId}/evaluation':
-          return evaluate(event);
-        default:
-          throw new HttpError(404, 'no-route', `no route ${event.routeKey ?? ''}`);
-      }
-    });
+  return createRouter(
+    [
+      [API_ROUTES.coaching.propose, propose],
+      [API_ROUTES.coaching.decide, decide],
+      [API_ROUTES.coaching.evaluate, evaluate],
+    ],
+    { identity: deps.identity, logger },
+  );
 }

@@ -11,9 +11,9 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { PlanLimits } from '../core/plans';
 import { auditSinkFromEnv } from '../shared/audit-log';
 import { requireEnv, requireNumberEnv } from '../shared/env';
+import type { ApiEvent } from '../shared/http';
 import { createLogger } from '../shared/logger';
 import { identityConfigFromEnv } from '../shared/principal';
-import type { ApiEvent } from '../views/http';
 import { createCoaching } from './coaching';
 
 const logger = createLogger('fairlisten-coaching');

@@ -11,9 +11,9 @@ import { S3Client } from '@aws-sdk/client-s3';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { auditSinkFromEnv } from '../shared/audit-log';
 import { requireEnv, requireNumberEnv } from '../shared/env';
+import type { ApiEvent } from '../shared/http';
 import { createLogger } from '../shared/logger';
 import { identityConfigFromEnv } from '../shared/principal';
-import type { ApiEvent } from '../views/http';
 import { createPlayback } from './playback';
 
 const logger = createLogger('fairlisten-playback');

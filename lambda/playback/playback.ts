@@ -22,19 +22,18 @@ import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { type AssignmentItem, assignSk } from '../assignment/items';
 import { HARD_LIMITS } from '../core/policy';
 import type { AuditSink } from '../shared/audit-sink';
-import type { IdentityConfig } from '../shared/principal';
-import { CONTACT_SK, type ContactItem, type ObjectItem } from '../shared/requests';
 import {
   type ApiEvent,
   type ApiResult,
-  callerOf,
   connectUserOf,
+  createRouter,
   HttpError,
   json,
-  pathId,
-  requireRole,
-  respond,
-} from '../views/http';
+  pathUuid,
+} from '../shared/http';
+import type { IdentityConfig, Principal } from '../shared/principal';
+import { CONTACT_SK, type ContactItem, type ObjectItem } from '../shared/requests';
+import { API_ROUTES } from '../shared/routes';
 
 export type Presigner = (s3: S3Client, command: GetObjectCommand, expiresIn: number) => Promise<string>;
 
@@ -66,7 +65,7 @@ export interface PlaybackAnswer {
 const isConditionFailure = (err: unknown): boolean =>
   err instanceof Error && err.name === 'ConditionalCheckFailedException';
 
-export function createPlayback(deps: PlaybackDeps): (event: ApiEvent) => Promise<ApiResult> {
+export function createPlayback(deps: PlaybackDeps): (event: unknown) => Promise<ApiResult> {
   const ttl = deps.urlTtlSeconds;
   if (!Number.isInteger(ttl) || ttl < 1 || ttl > HARD_LIMITS.playbackUrlTtlSeconds.max) {
     throw new Error(
@@ -76,152 +75,149 @@ export function createPlayback(deps: PlaybackDeps): (event: ApiEvent) => Promise
   const presign: Presigner =
     deps.presign ?? ((s3, command, expiresIn) => getSignedUrl(s3, command, { expiresIn }));
 
-  return (event) =>
-    respond(deps.logger, async () => {
-      const principal = callerOf(event, deps.identity);
-      requireRole(principal, 'coach');
-      const coachId = connectUserOf(principal);
-      const contactId = pathId(event, 'contactId');
-      if (!deps.recordingsTable) {
-        throw new HttpError(503, 'index-unavailable', 'the recordings index is not available: no playback');
-      }
-      const now = deps.now();
+  const play = async (event: ApiEvent, principal: Principal): Promise<ApiResult> => {
+    const coachId = connectUserOf(principal);
+    const contactId = pathUuid(event, 'contactId');
+    if (!deps.recordingsTable) {
+      throw new HttpError(503, 'index-unavailable', 'the recordings index is not available: no playback');
+    }
+    const now = deps.now();
 
-      const contact = (
-        await deps.ddb.send(
-          new GetCommand({
-            TableName: deps.recordingsTable,
-            Key: { contactId, sk: CONTACT_SK },
-            ConsistentRead: true,
-          }),
-        )
-      ).Item as ContactItem | undefined;
-      if (!contact) throw new HttpError(403, 'not-assigned', 'no listen of this contact is assigned to you');
-      const period = contact.period;
-      const assignment = (
-        await deps.ddb.send(
-          new GetCommand({
-            TableName: deps.listeningTable,
-            Key: { period, sk: assignSk(contactId) },
-            ConsistentRead: true,
-          }),
-        )
-      ).Item as AssignmentItem | undefined;
-      if (!assignment || assignment.coachId !== coachId) {
-        throw new HttpError(403, 'not-assigned', 'no listen of this contact is assigned to you');
-      }
-      if (now.getTime() >= Date.parse(assignment.validUntil)) {
-        throw new HttpError(
-          403,
-          'assignment-expired',
-          `the listening window ended at ${assignment.validUntil}`,
-        );
-      }
-      if (contact.state !== 'kept' && contact.state !== 'redacted') {
-        throw new HttpError(410, 'recording-deleted', 'the recording was deleted');
-      }
-      if (assignment.playsLeft < 1) {
-        throw new HttpError(409, 'no-listens-left', 'every play of this listen has been used');
-      }
-      const objects = (
-        await deps.ddb.send(
-          new QueryCommand({
-            TableName: deps.recordingsTable,
-            KeyConditionExpression: 'contactId = :c AND begins_with(sk, :o)',
-            ExpressionAttributeValues: { ':c': contactId, ':o': 'object#' },
-            ConsistentRead: true,
-          }),
-        )
-      ).Items as ObjectItem[] | undefined;
-      const recording = objects?.find((o) => o.kind === 'call-recording');
-      if (!recording)
-        throw new HttpError(404, 'recording-not-found', 'the recording file is not indexed yet');
+    const contact = (
+      await deps.ddb.send(
+        new GetCommand({
+          TableName: deps.recordingsTable,
+          Key: { contactId, sk: CONTACT_SK },
+          ConsistentRead: true,
+        }),
+      )
+    ).Item as ContactItem | undefined;
+    if (!contact) throw new HttpError(403, 'not-assigned', 'no listen of this contact is assigned to you');
+    const period = contact.period;
+    const assignment = (
+      await deps.ddb.send(
+        new GetCommand({
+          TableName: deps.listeningTable,
+          Key: { period, sk: assignSk(contactId) },
+          ConsistentRead: true,
+        }),
+      )
+    ).Item as AssignmentItem | undefined;
+    if (!assignment || assignment.coachId !== coachId) {
+      throw new HttpError(403, 'not-assigned', 'no listen of this contact is assigned to you');
+    }
+    if (now.getTime() >= Date.parse(assignment.validUntil)) {
+      throw new HttpError(
+        403,
+        'assignment-expired',
+        `the listening window ended at ${assignment.validUntil}`,
+      );
+    }
+    if (contact.state !== 'kept' && contact.state !== 'redacted') {
+      throw new HttpError(410, 'recording-deleted', 'the recording was deleted');
+    }
+    if (assignment.playsLeft < 1) {
+      throw new HttpError(409, 'no-listens-left', 'every play of this listen has been used');
+    }
+    const objects = (
+      await deps.ddb.send(
+        new QueryCommand({
+          TableName: deps.recordingsTable,
+          KeyConditionExpression: 'contactId = :c AND begins_with(sk, :o)',
+          ExpressionAttributeValues: { ':c': contactId, ':o': 'object#' },
+          ConsistentRead: true,
+        }),
+      )
+    ).Items as ObjectItem[] | undefined;
+    const recording = objects?.find((o) => o.kind === 'call-recording');
+    if (!recording) throw new HttpError(404, 'recording-not-found', 'the recording file is not indexed yet');
 
-      // 3. Audit first: no record, no URL.
-      const chain = `listens/${period}`;
-      let appended: { seq: number };
-      try {
-        appended = await deps.audit.append({
+    // 3. Audit first: no record, no URL.
+    const chain = `listens/${period}`;
+    let appended: { seq: number };
+    try {
+      appended = await deps.audit.append({
+        chain,
+        kind: 'listen',
+        actor: `coach:${coachId}`,
+        subject: contactId,
+        at: now,
+        data: {
+          period,
+          agentId: assignment.agentId,
+          agentTeam: assignment.agentTeam,
+          coachTeam: assignment.coachTeam,
+          play: assignment.playsAllowed - assignment.playsLeft + 1,
+          playsAllowed: assignment.playsAllowed,
+          urlTtlSeconds: ttl,
+          state: contact.state,
+        },
+      });
+    } catch (err) {
+      deps.logger.error('audit append failed: no playback URL issued', { contactId, error: err as Error });
+      throw new HttpError(
+        503,
+        'audit-unavailable',
+        'the listen could not be recorded in the audit log: no URL',
+      );
+    }
+
+    // 4. Consume one play, atomically.
+    let playsLeft: number;
+    try {
+      const out = await deps.ddb.send(
+        new UpdateCommand({
+          TableName: deps.listeningTable,
+          Key: { period, sk: assignSk(contactId) },
+          UpdateExpression: 'SET playsLeft = playsLeft - :one, plays = list_append(plays, :at)',
+          ConditionExpression: 'playsLeft >= :one AND coachId = :me AND validUntil > :now',
+          ExpressionAttributeValues: {
+            ':one': 1,
+            ':at': [now.toISOString()],
+            ':me': coachId,
+            ':now': now.toISOString(),
+          },
+          ReturnValues: 'ALL_NEW',
+        }),
+      );
+      playsLeft = (out.Attributes as AssignmentItem).playsLeft;
+    } catch (err) {
+      if (!isConditionFailure(err)) throw err;
+      await deps.audit
+        .append({
           chain,
-          kind: 'listen',
+          kind: 'listen-cancelled',
           actor: `coach:${coachId}`,
           subject: contactId,
-          at: now,
-          data: {
-            period,
-            agentId: assignment.agentId,
-            agentTeam: assignment.agentTeam,
-            coachTeam: assignment.coachTeam,
-            play: assignment.playsAllowed - assignment.playsLeft + 1,
-            playsAllowed: assignment.playsAllowed,
-            urlTtlSeconds: ttl,
-            state: contact.state,
-          },
-        });
-      } catch (err) {
-        deps.logger.error('audit append failed: no playback URL issued', { contactId, error: err as Error });
-        throw new HttpError(
-          503,
-          'audit-unavailable',
-          'the listen could not be recorded in the audit log: no URL',
+          data: { period, listenSeq: appended.seq, reason: 'no-listens-left' },
+        })
+        .catch((e: unknown) =>
+          deps.logger.warn('listen-cancelled not recorded', { contactId, error: e as Error }),
         );
-      }
+      throw new HttpError(409, 'no-listens-left', 'every play of this listen has been used');
+    }
 
-      // 4. Consume one play, atomically.
-      let playsLeft: number;
-      try {
-        const out = await deps.ddb.send(
-          new UpdateCommand({
-            TableName: deps.listeningTable,
-            Key: { period, sk: assignSk(contactId) },
-            UpdateExpression: 'SET playsLeft = playsLeft - :one, plays = list_append(plays, :at)',
-            ConditionExpression: 'playsLeft >= :one AND coachId = :me AND validUntil > :now',
-            ExpressionAttributeValues: {
-              ':one': 1,
-              ':at': [now.toISOString()],
-              ':me': coachId,
-              ':now': now.toISOString(),
-            },
-            ReturnValues: 'ALL_NEW',
-          }),
-        );
-        playsLeft = (out.Attributes as AssignmentItem).playsLeft;
-      } catch (err) {
-        if (!isConditionFailure(err)) throw err;
-        await deps.audit
-          .append({
-            chain,
-            kind: 'listen-cancelled',
-            actor: `coach:${coachId}`,
-            subject: contactId,
-            data: { period, listenSeq: appended.seq, reason: 'no-listens-left' },
-          })
-          .catch((e: unknown) =>
-            deps.logger.warn('listen-cancelled not recorded', { contactId, error: e as Error }),
-          );
-        throw new HttpError(409, 'no-listens-left', 'every play of this listen has been used');
-      }
-
-      // 5. The URL.
-      const url = await presign(
-        deps.s3,
-        new GetObjectCommand({
-          Bucket: deps.bucket,
-          Key: recording.key,
-          ResponseContentDisposition: 'inline',
-          ResponseContentType: 'audio/wav',
-        }),
-        ttl,
-      );
-      deps.logger.info('playback URL issued', { contactId, period, auditSeq: appended.seq });
-      const answer: PlaybackAnswer = {
-        contactId,
-        period,
-        url,
-        expiresAt: new Date(now.getTime() + ttl * 1000).toISOString(),
-        playsLeft,
-        audit: { chain, seq: appended.seq },
-      };
-      return json(200, answer);
-    });
+    // 5. The URL.
+    const url = await presign(
+      deps.s3,
+      new GetObjectCommand({
+        Bucket: deps.bucket,
+        Key: recording.key,
+        ResponseContentDisposition: 'inline',
+        ResponseContentType: 'audio/wav',
+      }),
+      ttl,
+    );
+    deps.logger.info('playback URL issued', { contactId, period, auditSeq: appended.seq });
+    const answer: PlaybackAnswer = {
+      contactId,
+      period,
+      url,
+      expiresAt: new Date(now.getTime() + ttl * 1000).toISOString(),
+      playsLeft,
+      audit: { chain, seq: appended.seq },
+    };
+    return json(200, answer);
+  };
+  return createRouter([[API_ROUTES.playback.play, play]], { identity: deps.identity, logger: deps.logger });
 }

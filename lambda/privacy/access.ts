@@ -14,9 +14,10 @@
  * Rules.
  * - The agent who handled the contact (token Connect user id == decision's agentId) and a
  *   data-protection officer (group `dpo`) may act. Nobody else.
- * - A token with no usable identity (no subject), with no permitted role (coaches, staff
- *   representatives, no groups), or an agent token without a Connect user id: 403, decided
- *   before anything is looked up — these callers learn nothing about any contact.
+ * - A token with no usable identity (no subject) is 401; one with no permitted role (coaches,
+ *   staff representatives, no groups) or an agent token without a Connect user id is 403. Both
+ *   are decided before anything is looked up (the router refuses the first two from the route
+ *   table): these callers learn nothing about any contact.
  * - An agent asking about a contact that does not exist or that someone else handled: 404,
  *   the same answer with the same message in both cases. Whether a colleague's call was
  *   recorded is personal data about that colleague (C4/C5: who was sampled); a 403 for
@@ -36,24 +37,20 @@ export interface Caller {
   readonly dpo: boolean;
 }
 
-/** The first check of every route: is this token one of the two roles that may use the API? */
-export function callerOf(principal: Principal | undefined): Caller {
-  if (!principal) {
-    throw forbidden('the token carries no usable identity (no subject claim)');
-  }
+/**
+ * The caller of a privacy route, who has the agent or the DPO role (the router checked): an agent
+ * who is not a DPO needs a Connect user id, or nothing could be theirs.
+ */
+export function privacyCallerOf(principal: Principal): Caller {
   const dpo = principal.roles.has('dpo');
-  const agent = principal.roles.has('agent');
-  const agentId = agent ? principal.connectUserId : undefined;
-  if (dpo) return { subject: principal.subject, agentId, dpo };
-  if (agent && agentId) return { subject: principal.subject, agentId, dpo };
-  if (agent) {
+  const agentId = principal.roles.has('agent') ? principal.connectUserId : undefined;
+  if (!dpo && agentId === undefined) {
     throw forbidden(
       'the token has the agent role but no Connect user id claim; ask the data-protection officer to link your account to your Connect user',
+      'no-connect-user',
     );
   }
-  throw forbidden(
-    'only the agent who handled a contact or a data-protection officer may use the privacy API',
-  );
+  return { subject: principal.subject, agentId, dpo };
 }
 
 /** What the API knows about a contact: its decision and/or its recording index item. */

@@ -6,7 +6,7 @@ import { ConnectClient } from '@aws-sdk/client-connect';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { createAuditLog } from '../shared/audit-log';
-import type { JsonResponse } from '../shared/http';
+import type { ApiResult } from '../shared/http';
 import { createLogger } from '../shared/logger';
 import { privacyConfigFromEnv } from './config';
 import { createLambdaExecutorInvoker } from './executor-invoker';
@@ -45,4 +45,4 @@ const api = createPrivacyApi({
   logger,
 });
 
-export const handler = (event: unknown): Promise<JsonResponse> => api.handle(event);
+export const handler = (event: unknown): Promise<ApiResult> => api.handle(event);

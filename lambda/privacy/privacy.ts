@@ -27,22 +27,21 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { type DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import type { APIGatewayProxyEventV2WithJWTAuthorizer } from 'aws-lambda';
 import type { DecisionRecord } from '../core/decision';
 import type { AuditSink } from '../shared/audit-sink';
 import { queryAll } from '../shared/dynamo';
 import {
-  badRequest,
+  type ApiEvent,
+  type ApiResult,
   conflict,
-  HttpError,
-  internalError,
-  type JsonResponse,
+  createRouter,
   json,
   notFound,
   parseJsonBody,
+  pathUuid,
   serviceUnavailable,
 } from '../shared/http';
-import { type IdentityConfig, principalFromClaims } from '../shared/principal';
+import type { IdentityConfig } from '../shared/principal';
 import {
   CONTACT_SK,
   type ContactItem,
@@ -51,13 +50,14 @@ import {
   type RequestStatus,
   type TimeRange,
 } from '../shared/requests';
+import { API_ROUTES, routeKey } from '../shared/routes';
 import {
   type Actor,
   authorizeContact,
   type Caller,
   type ContactFacts,
-  callerOf,
   mayReadRequest,
+  privacyCallerOf,
 } from './access';
 import { assertWithinRecording, parseDeletionBody, parseRedactionBody } from './bodies';
 import type { ExecutorInvoker } from './executor-invoker';
@@ -81,17 +81,16 @@ export interface PrivacyDeps {
   readonly newRequestId?: () => string;
 }
 
-export type PrivacyEvent = APIGatewayProxyEventV2WithJWTAuthorizer;
+const ROUTES = API_ROUTES.privacy;
 
+/** The route keys of the privacy routes, by name. */
 export const ROUTE_KEYS = {
-  suspend: 'POST /contacts/{contactId}/recording/suspend',
-  resume: 'POST /contacts/{contactId}/recording/resume',
-  deletion: 'POST /contacts/{contactId}/recording/deletion',
-  redactions: 'POST /contacts/{contactId}/recording/redactions',
-  request: 'GET /requests/{requestId}',
+  suspend: routeKey(ROUTES.suspend),
+  resume: routeKey(ROUTES.resume),
+  deletion: routeKey(ROUTES.deletion),
+  redactions: routeKey(ROUTES.redactions),
+  request: routeKey(ROUTES.request),
 } as const;
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const DAY_SECONDS = 86_400;
 const DELETED_STATES: ReadonlySet<string> = new Set(['deleted', 'unauthorized-deleted']);
 
@@ -128,24 +127,13 @@ const isConditionFailure = (err: unknown): boolean =>
   err instanceof Error && err.name === 'ConditionalCheckFailedException';
 
 export interface PrivacyApi {
-  handle(event: unknown): Promise<JsonResponse>;
+  handle(event: unknown): Promise<ApiResult>;
 }
 
 export function createPrivacyApi(deps: PrivacyDeps): PrivacyApi {
   const { ddb, tables, logger } = deps;
   const now = deps.now ?? (() => new Date());
   const newRequestId = deps.newRequestId ?? randomUUID;
-
-  const pathId = (event: PrivacyEvent, name: 'contactId' | 'requestId'): string => {
-    const value = event.pathParameters?.[name];
-    if (typeof value !== 'string' || !UUID.test(value)) {
-      throw badRequest(
-        name === 'contactId' ? 'invalid-contact-id' : 'invalid-request-id',
-        `${name} must be a UUID (e.g. 0f8fad5b-d9cb-469f-a165-70867728950e)`,
-      );
-    }
-    return value.toLowerCase();
-  };
 
   /** The contact's decision and recording index item, if the caller may act on it (404 otherwise). */
   const loadContact = async (caller: Caller, contactId: string): Promise<Contact> => {
@@ -233,7 +221,7 @@ export function createPrivacyApi(deps: PrivacyDeps): PrivacyApi {
       ranges?: readonly TimeRange[];
       channel?: RequestRecord['channel'];
     },
-  ): Promise<JsonResponse> => {
+  ): Promise<ApiResult> => {
     const { contactId, period } = contact.facts;
     const at = now();
     let status: RequestStatus = contact.recording ? 'in-progress' : 'waiting-for-recording';
@@ -343,8 +331,8 @@ export function createPrivacyApi(deps: PrivacyDeps): PrivacyApi {
     return json(202, { requestId: request.requestId, status });
   };
 
-  const setRecording = async (caller: Caller, event: PrivacyEvent, action: RecordingAction) => {
-    const contactId = pathId(event, 'contactId');
+  const setRecording = async (caller: Caller, event: ApiEvent, action: RecordingAction) => {
+    const contactId = pathUuid(event, 'contactId');
     const contact = await loadContact(caller, contactId);
     if (contact.decision && contact.decision.recorded !== true) {
       throw conflict(
@@ -380,12 +368,12 @@ export function createPrivacyApi(deps: PrivacyDeps): PrivacyApi {
     return json(200, { contactId, state, currentContactId: result.leg });
   };
 
-  const routes: Record<string, (caller: Caller, event: PrivacyEvent) => Promise<JsonResponse>> = {
-    [ROUTE_KEYS.suspend]: (caller, event) => setRecording(caller, event, 'suspend'),
-    [ROUTE_KEYS.resume]: (caller, event) => setRecording(caller, event, 'resume'),
+  const routes: Record<keyof typeof ROUTES, (caller: Caller, event: ApiEvent) => Promise<ApiResult>> = {
+    suspend: (caller, event) => setRecording(caller, event, 'suspend'),
+    resume: (caller, event) => setRecording(caller, event, 'resume'),
 
-    [ROUTE_KEYS.deletion]: async (caller, event) => {
-      const contactId = pathId(event, 'contactId');
+    deletion: async (caller, event) => {
+      const contactId = pathUuid(event, 'contactId');
       const body = parseDeletionBody(parseJsonBody(event));
       const contact = await loadContact(caller, contactId);
       await assertNotDeleted(contact);
@@ -396,8 +384,8 @@ export function createPrivacyApi(deps: PrivacyDeps): PrivacyApi {
       });
     },
 
-    [ROUTE_KEYS.redactions]: async (caller, event) => {
-      const contactId = pathId(event, 'contactId');
+    redactions: async (caller, event) => {
+      const contactId = pathUuid(event, 'contactId');
       const body = parseRedactionBody(parseJsonBody(event));
       const contact = await loadContact(caller, contactId);
       await assertNotDeleted(contact);
@@ -411,8 +399,8 @@ export function createPrivacyApi(deps: PrivacyDeps): PrivacyApi {
       });
     },
 
-    [ROUTE_KEYS.request]: async (caller, event) => {
-      const requestId = pathId(event, 'requestId');
+    request: async (caller, event) => {
+      const requestId = pathUuid(event, 'requestId');
       const { Item } = await ddb.send(
         new GetCommand({ TableName: tables.requests, Key: { requestId }, ConsistentRead: true }),
       );
@@ -427,33 +415,14 @@ export function createPrivacyApi(deps: PrivacyDeps): PrivacyApi {
     },
   };
 
-  return {
-    async handle(raw) {
-      const event = (raw ?? {}) as Partial<PrivacyEvent>;
-      const routeKey = typeof event.routeKey === 'string' ? event.routeKey : '';
-      const requestId = event.requestContext?.requestId;
-      try {
-        const route = routes[routeKey];
-        if (!route) throw notFound('route-not-found', 'no such route');
-        const claims = event.requestContext?.authorizer?.jwt?.claims;
-        const caller = callerOf(principalFromClaims(claims, deps.identity));
-        return await route(caller, event as PrivacyEvent);
-      } catch (err) {
-        if (err instanceof HttpError) {
-          const log = err.statusCode >= 500 ? logger.error : logger.info;
-          log.call(logger, 'request refused', {
-            routeKey,
-            requestId,
-            status: err.statusCode,
-            code: err.code,
-          });
-          return err.toResponse();
-        }
-        logger.error('unexpected error', { routeKey, requestId, error: errName(err) });
-        return internalError();
-      }
-    },
-  };
+  const router = createRouter(
+    (Object.keys(routes) as (keyof typeof ROUTES)[]).map(
+      (name) =>
+        [ROUTES[name], (event, principal) => routes[name](privacyCallerOf(principal), event)] as const,
+    ),
+    { identity: deps.identity, logger },
+  );
+  return { handle: router };
 }
 
 const errName = (err: unknown): string => (err instanceof Error ? err.name : 'unknown');

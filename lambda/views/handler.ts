@@ -12,10 +12,10 @@ import { S3Client } from '@aws-sdk/client-s3';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { AssignmentPolicy } from '../assignment/assign';
 import { requireEnv } from '../shared/env';
+import type { ApiEvent } from '../shared/http';
 import { createLogger } from '../shared/logger';
 import { identityConfigFromEnv } from '../shared/principal';
 import { type HierarchyLevel, loadRoster } from '../shared/roster';
-import type { ApiEvent } from './http';
 import { createViews } from './views';
 
 const logger = createLogger('fairlisten-views');

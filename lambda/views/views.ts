@@ -26,20 +26,19 @@ import { isPeriod, nextPeriod, periodBounds, periodOf, previousPeriod } from '..
 import { effectiveStatus, overlaps, type Plan } from '../core/plans';
 import { buildTransparency, type TransparencyInput, transparencyCsv } from '../core/transparency';
 import { queryAll, scanAll } from '../shared/dynamo';
-import type { IdentityConfig } from '../shared/principal';
-import { CONTACT_SK, type ContactItem } from '../shared/requests';
-import type { Roster } from '../shared/roster';
 import {
   type ApiEvent,
   type ApiResult,
-  callerOf,
   connectUserOf,
+  createRouter,
   HttpError,
   json,
-  requireRole,
-  respond,
   text,
-} from './http';
+} from '../shared/http';
+import type { IdentityConfig, Principal } from '../shared/principal';
+import { CONTACT_SK, type ContactItem } from '../shared/requests';
+import type { Roster } from '../shared/roster';
+import { API_ROUTES } from '../shared/routes';
 
 export interface ViewsDeps {
   readonly ddb: DynamoDBDocumentClient;
@@ -194,12 +193,10 @@ export async function gatherTransparencyInput(deps: ViewsDeps, period: string): 
   };
 }
 
-export function createViews(deps: ViewsDeps): (event: ApiEvent) => Promise<ApiResult> {
+export function createViews(deps: ViewsDeps): (event: unknown) => Promise<ApiResult> {
   const { ddb } = deps;
 
-  async function me(event: ApiEvent): Promise<ApiResult> {
-    const principal = callerOf(event, deps.identity);
-    requireRole(principal, 'agent');
+  async function me(event: ApiEvent, principal: Principal): Promise<ApiResult> {
     const agentId = connectUserOf(principal);
     const now = deps.now();
     const period = periodParam(event, periodOf(now, deps.policy.timezone));
@@ -278,8 +275,6 @@ export function createViews(deps: ViewsDeps): (event: ApiEvent) => Promise<ApiRe
   }
 
   async function transparency(event: ApiEvent): Promise<ApiResult> {
-    const principal = callerOf(event, deps.identity);
-    requireRole(principal, 'staffRepresentative', 'dpo');
     const period = periodParam(event);
     const format = event.queryStringParameters?.format ?? 'json';
     if (format !== 'json' && format !== 'csv')
@@ -296,15 +291,11 @@ export function createViews(deps: ViewsDeps): (event: ApiEvent) => Promise<ApiRe
     return json(200, report);
   }
 
-  return (event) =>
-    respond(deps.logger, async () => {
-      switch (event.routeKey) {
-        case 'GET /me':
-          return me(event);
-        case 'GET /transparency':
-          return transparency(event);
-        default:
-          throw new HttpError(404, 'no-route', `no route ${event.routeKey ?? ''}`);
-      }
-    });
+  return createRouter(
+    [
+      [API_ROUTES.views.me, me],
+      [API_ROUTES.views.transparency, transparency],
+    ],
+    { identity: deps.identity, logger: deps.logger },
+  );
 }

@@ -10,6 +10,7 @@ import { Construct } from 'constructs';
 import type { AssignmentPolicy } from '../../lambda/assignment/assign';
 import { HARD_LIMITS, type RecordingPolicy } from '../../lambda/core/policy';
 import { DEFAULT_COACH_GROUP_NAME } from '../../lambda/shared/roster';
+import { API_ROUTES, type RouteSpec } from '../../lambda/shared/routes';
 import type { ContactCenter } from './contact-center';
 import type { FairlistenApi } from './fairlisten-api';
 import { FairlistenFunction } from './fairlisten-function';
@@ -75,19 +76,14 @@ export interface ListeningServiceProps {
   readonly assignmentSchedule?: Schedule;
 }
 
-/** The routes this construct adds to the API, by function. */
+/** The routes this construct adds to the API, by function (lambda/shared/routes.ts). */
+const routesOf = (fn: 'playback' | 'coaching' | 'views') =>
+  Object.values<RouteSpec>(API_ROUTES[fn]).map((r) => [HttpMethod[r.method], r.path] as const);
 export const LISTENING_ROUTES = {
-  playback: [[HttpMethod.POST, '/recordings/{contactId}/playback']],
-  coaching: [
-    [HttpMethod.POST, '/plans'],
-    [HttpMethod.POST, '/plans/{planId}/approval'],
-    [HttpMethod.POST, '/assignments/{contactId}/evaluation'],
-  ],
-  views: [
-    [HttpMethod.GET, '/me'],
-    [HttpMethod.GET, '/transparency'],
-  ],
-} as const;
+  playback: routesOf('playback'),
+  coaching: routesOf('coaching'),
+  views: routesOf('views'),
+};
 
 /**
  * Listening governance at runtime (issue #5 §1–§4, §6): the listening and plans tables, the daily

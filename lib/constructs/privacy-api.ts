@@ -5,6 +5,7 @@ import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
+import { API_ROUTES } from '../../lambda/shared/routes';
 import type { AuditLog } from './audit-log';
 import type { ContactCenter } from './contact-center';
 import type { FairlistenApi } from './fairlisten-api';
@@ -32,14 +33,12 @@ export interface PrivacyApiProps {
   readonly logRetentionDays: number;
 }
 
-/** The routes, as the contract with clients: method and path. */
-export const PRIVACY_ROUTES = [
-  { id: 'Suspend', method: HttpMethod.POST, path: '/contacts/{contactId}/recording/suspend' },
-  { id: 'Resume', method: HttpMethod.POST, path: '/contacts/{contactId}/recording/resume' },
-  { id: 'Deletion', method: HttpMethod.POST, path: '/contacts/{contactId}/recording/deletion' },
-  { id: 'Redactions', method: HttpMethod.POST, path: '/contacts/{contactId}/recording/redactions' },
-  { id: 'Request', method: HttpMethod.GET, path: '/requests/{requestId}' },
-] as const;
+/** The routes, as the contract with clients (lambda/shared/routes.ts), with their construct ids. */
+export const PRIVACY_ROUTES = Object.entries(API_ROUTES.privacy).map(([name, route]) => ({
+  id: name[0]!.toUpperCase() + name.slice(1),
+  method: HttpMethod[route.method],
+  path: route.path,
+}));
 
 /**
  * The privacy API (C9): an agent — or the data-protection officer — suspends and resumes the

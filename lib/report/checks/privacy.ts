@@ -2,6 +2,8 @@
  * Issue #4 (C9): every recording object reaches the ingest function, and the privacy API that lets an agent
  * suspend, resume, delete or redact a recording is behind a JWT authorizer.
  */
+
+import { API_ROUTES, routeKey } from '../../../lambda/shared/routes';
 import { asArray, at, isRecord, type StackView } from '../template';
 import type { Check } from '../types';
 import { ev, Findings, pointingAt } from './helpers';
@@ -113,14 +115,8 @@ export const ingestTriggers: Check = {
   },
 };
 
-/** The privacy routes of issue #4, each to be behind the JWT authorizer. */
-export const PRIVACY_ROUTES = [
-  'POST /contacts/{contactId}/recording/suspend',
-  'POST /contacts/{contactId}/recording/resume',
-  'POST /contacts/{contactId}/recording/deletion',
-  'POST /contacts/{contactId}/recording/redactions',
-  'GET /requests/{requestId}',
-] as const;
+/** The privacy routes, each to be behind the JWT authorizer. */
+export const PRIVACY_ROUTES: readonly string[] = Object.values(API_ROUTES.privacy).map(routeKey);
 
 const nonEmpty = (v: unknown) =>
   (typeof v === 'string' && v !== '') || (isRecord(v) && Object.keys(v).length === 1);

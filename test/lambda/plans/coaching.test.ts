@@ -103,7 +103,7 @@ describe('coaching plans', () => {
     expect((await propose()).statusCode).toBe(201);
     const second = await propose('otherCoach');
     expect(second.statusCode).toBe(422);
-    expect(JSON.parse(second.body).message).toMatch(/one at a time/);
+    expect(JSON.parse(second.body).error.message).toMatch(/one at a time/);
   });
 
   it('only the DPO decides, and never on a plan they proposed', async () => {
@@ -133,7 +133,7 @@ describe('coaching plans', () => {
     };
     const self = await createCoaching(deps())(both);
     expect(self.statusCode).toBe(403);
-    expect(JSON.parse(self.body).message).toMatch(/proposer/);
+    expect(JSON.parse(self.body).error.message).toMatch(/proposer/);
   });
 
   it('stores nothing when the audit log is down (503)', async () => {

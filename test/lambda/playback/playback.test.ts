@@ -134,7 +134,7 @@ describe('playback', () => {
     const res = await play(contactId);
     expect(res.statusCode).toBe(503);
     expect(res.body).not.toContain('http');
-    expect(JSON.parse(res.body)).toMatchObject({ error: 'audit-unavailable' });
+    expect(JSON.parse(res.body)).toMatchObject({ error: { code: 'audit-unavailable' } });
     expect((await stored(contactId)).playsLeft).toBe(2);
   });
 
@@ -143,14 +143,14 @@ describe('playback', () => {
     await fixture(contactId);
     const res = await play(contactId, 'otherCoach');
     expect(res.statusCode).toBe(403);
-    expect(JSON.parse(res.body).error).toBe('not-assigned');
+    expect(JSON.parse(res.body).error.code).toBe('not-assigned');
     expect(audit.entries).toEqual([]);
   });
 
   it('refuses an unknown contact with the same 403 (no probing)', async () => {
     const res = await play(uuid(99));
     expect(res.statusCode).toBe(403);
-    expect(JSON.parse(res.body).error).toBe('not-assigned');
+    expect(JSON.parse(res.body).error.code).toBe('not-assigned');
   });
 
   it('refuses after the listening window (403 assignment-expired)', async () => {
@@ -158,7 +158,7 @@ describe('playback', () => {
     await fixture(contactId);
     const res = await play(contactId, 'coach', deps({ now: () => new Date('2026-12-31T23:00:00.000Z') }));
     expect(res.statusCode).toBe(403);
-    expect(JSON.parse(res.body).error).toBe('assignment-expired');
+    expect(JSON.parse(res.body).error.code).toBe('assignment-expired');
     expect(audit.entries).toEqual([]);
   });
 

@@ -301,6 +301,7 @@ const expected = (caller: CallerName, route: RouteName): number => {
   // An agent is told "not found" for a contact or request of someone else, exactly as for one
   // that does not exist: whether a colleague's call was recorded is the colleague's business.
   if (caller === 'another agent') return 404;
+  if (caller === 'no identity') return 401;
   return 403;
 };
 
@@ -344,14 +345,14 @@ describe('authorization matrix (every route × every role)', () => {
     if (status >= 400) {
       expect(result.body.error).toEqual({ code: expect.any(String), message: expect.any(String) });
       expect(result.body.error.code).toMatch(
-        status === 403 ? /^forbidden$/ : /^(contact|request)-not-found$/,
+        status === 401 ? /^no-identity$/ : status === 403 ? /^forbidden$/ : /^(contact|request)-not-found$/,
       );
       // Refused callers change nothing: no Connect call, no request, no audit, no executor.
       expect(standIn.calls.filter((c) => c.operation !== 'DescribeContact')).toEqual([]);
       expect(audit.entries).toEqual([]);
       expect(executor.invoked).toEqual([]);
     }
-    if (status === 403) expect(standIn.calls).toEqual([]);
+    if (status === 401 || status === 403) expect(standIn.calls).toEqual([]);
   });
 
   it('a 404 for another agent is word for word the 404 for an unknown contact', async () => {
@@ -844,7 +845,7 @@ describe('robustness', () => {
     'a malformed event %j is answered with JSON, never a throw',
     async (bad) => {
       const response = await api().handle(bad);
-      expect([403, 404]).toContain(response.statusCode);
+      expect([401, 404]).toContain(response.statusCode);
       expect(JSON.parse(response.body).error.code).toEqual(expect.any(String));
     },
   );
