@@ -149,3 +149,28 @@ export function checkLinks(root: string, files: readonly string[] = documentatio
   // In the order of `files`, then by line.
   return problems.sort((a, b) => files.indexOf(a.file) - files.indexOf(b.file) || a.line - b.line);
 }
+
+/** Markdown files under docs/ that no chain of links from README.md reaches (orphans nobody can find). */
+export function unreachableDocs(root: string, files: readonly string[] = documentationFiles(root)): string[] {
+  const rootAbs = resolve(root);
+  const known = new Set(files);
+  const reached = new Set<string>(['README.md']);
+  const queue = ['README.md'];
+  while (queue.length > 0) {
+    const file = queue.shift()!;
+    const dir = dirname(join(rootAbs, file));
+    for (const { target } of linksOf(readFileSync(join(rootAbs, file), 'utf8'))) {
+      if (/^[a-z][a-z0-9+.-]*:/i.test(target) || target.startsWith('/')) continue;
+      const path = target.split('#', 1)[0]!;
+      if (path === '') continue;
+      const linked = relative(rootAbs, resolve(dir, decodeURI(path)))
+        .split(sep)
+        .join('/');
+      if (known.has(linked) && !reached.has(linked)) {
+        reached.add(linked);
+        queue.push(linked);
+      }
+    }
+  }
+  return files.filter((f) => !reached.has(f));
+}

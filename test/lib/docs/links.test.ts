@@ -1,10 +1,10 @@
 /** Every link of README.md and docs/ resolves inside the repository; the checker catches each way one can break. */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ROOT } from '../../../lib/docs/generated';
-import { checkLinks, documentationFiles, headingAnchors } from '../../../lib/docs/links';
+import { checkLinks, documentationFiles, headingAnchors, unreachableDocs } from '../../../lib/docs/links';
 
 const tmp = mkdtempSync(join(tmpdir(), 'fairlisten-links-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
@@ -40,9 +40,19 @@ describe('the repository docs', () => {
     expect(found, found.join('\n')).toEqual([]);
   });
 
-  it('README links each audience index', () => {
-    const found = checkLinks(ROOT, ['README.md']);
-    expect(found).toEqual([]);
+  it('README stays short and links each audience index', () => {
+    const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+    expect(readme.split('\n').length).toBeLessThanOrEqual(150);
+    for (const audience of ['operators', 'compliance', 'api', 'staff-representatives', 'developers'])
+      expect(readme).toContain(`](docs/${audience}/README.md)`);
+  });
+
+  it('are all reachable from README.md through the audience indexes', () => {
+    const orphans = unreachableDocs(ROOT);
+    expect(
+      orphans,
+      `not linked from any page reachable from README.md — link each from its audience index (docs/<audience>/README.md): ${orphans.join(', ')}`,
+    ).toEqual([]);
   });
 });
 
@@ -102,6 +112,17 @@ describe('the link checker', () => {
       'README.md:3 docs/#x: an anchor into something that is not a Markdown file',
       'docs/b.md:1 ../README.md#nowhere: no heading #nowhere in README.md',
     ]);
+  });
+
+  it('finds docs no chain of links from README.md reaches', () => {
+    const root = repo({
+      'README.md': '[ops](docs/ops/README.md)',
+      'docs/ops/README.md': '[deploy](deploy.md#x) [web](https://example.org)',
+      'docs/ops/deploy.md': '# x\n[back](../../README.md)',
+      'docs/ops/orphan.md': '[deploy](deploy.md)',
+      'docs/api/README.md': '',
+    });
+    expect(unreachableDocs(root)).toEqual(['docs/api/README.md', 'docs/ops/orphan.md']);
   });
 
   it('ignores what is inside code, and numbers repeated headings as GitHub does', () => {
