@@ -106,12 +106,84 @@ describe('decide', () => {
     expect(() => decide(base({}), { ...policy, samplingRate: 0.31 }, seed)).toThrow(DecisionError);
   });
 
-  it('is deterministic', () => {
+  it('accepts a rate of exactly 0.3 and refuses 0, negative, NaN and non-number rates', () => {
+    expect(decide(base({}), { ...policy, samplingRate: 0.3 }, seed).reason).toBe('drawn');
+    for (const samplingRate of [0, -0.1, Number.NaN, '0.2' as unknown as number, null as unknown as number]) {
+      expect(() => decide(base({}), { ...policy, samplingRate }, seed), String(samplingRate)).toThrow(
+        /samplingRate .* is outside \(0, 0\.3\]/,
+      );
+    }
+  });
+
+  it('refuses a missing contact id or agent id, each on its own', () => {
+    expect(() => decide(base({ contactId: '' }), policy, seed)).toThrow(/contactId and agentId are required/);
+    expect(() => decide(base({ agentId: '' }), policy, seed)).toThrow(/contactId and agentId are required/);
+  });
+
+  it('selects on u < rate strictly: a contact whose u equals the rate is not drawn', () => {
+    const id = idWhere((u) => u > 0.05 && u < 0.3);
+    const u = independentDraw(SEED_HEX, id);
+    const d = decide(base({ contactId: id }), { ...policy, samplingRate: u }, seed);
+    expect(d.u).toBe(u);
+    expect(d).toMatchObject({ lotterySelected: false, reason: 'not-drawn', outcome: 'skip' });
+    // One ulp above, the same contact is drawn.
+    const above = decide(base({ contactId: id }), { ...policy, samplingRate: u + 2 ** -53 }, seed);
+    expect(above).toMatchObject({ lotterySelected: true, reason: 'drawn' });
+  });
+
+  it('treats an empty queue id as "no queue", even if a policy lists the empty string', () => {
+    const odd = { ...policy, excludedQueues: [''] };
+    expect(decide(base({ queueId: '' }), odd, seed).reason).toBe('drawn');
+    expect(decide(base({ queueId: undefined }), odd, seed).reason).toBe('drawn');
+    expect(decide(base({ queueId: '' }), policy, seed).reason).toBe('drawn');
+  });
+
+  it('is a function of (input, policy, seed) alone: same answers in any order, after other seeds', () => {
+    const other = seedFromHex('ff'.repeat(32));
     fc.assert(
-      fc.property(fc.uuid(), fc.boolean(), fc.integer({ min: 0, max: 10 }), (id, obj, n) => {
-        const input = base({ contactId: id, callerObjected: obj, recordedSoFar: n });
-        expect(decide(input, policy, seed)).toEqual(decide({ ...input }, policy, seed));
-      }),
+      fc.property(
+        fc.array(fc.tuple(fc.uuid(), fc.boolean(), fc.integer({ min: 0, max: 10 })), {
+          minLength: 2,
+          maxLength: 20,
+        }),
+        (calls) => {
+          const inputs = calls.map(([id, obj, n]) =>
+            base({ contactId: id, callerObjected: obj, recordedSoFar: n }),
+          );
+          const first = inputs.map((i) => decide(i, policy, seed));
+          // Replay backwards, a decision under another seed before each (the draw caches per seed).
+          const again = [...inputs]
+            .reverse()
+            .map((i) => {
+              decide(i, policy, other);
+              return decide(structuredClone(i), { ...policy }, new Uint8Array(seed));
+            })
+            .reverse();
+          expect(again).toEqual(first);
+          // And each answer is the one the published rule gives (an independent HMAC and the order of
+          // steps 3, 5, 6), so "the same" cannot mean "the same wrong answer".
+          inputs.forEach((i, k) => {
+            const u = independentDraw(SEED_HEX, i.contactId);
+            const paced = i.recordedSoFar + 1 <= Math.ceil(8 * elapsedFraction(i.at, policy.timezone));
+            const reason = i.callerObjected
+              ? 'caller-objected'
+              : !(u < 0.2)
+                ? 'not-drawn'
+                : paced
+                  ? 'drawn'
+                  : 'agent-cap-reached';
+            expect(first[k]).toEqual({
+              period: '2026-12',
+              drawKey: i.contactId,
+              u,
+              lotterySelected: u < 0.2,
+              outcome: reason === 'drawn' ? 'record' : 'skip',
+              reason,
+            });
+          });
+        },
+      ),
+      { numRuns: 50 },
     );
   });
 
@@ -197,6 +269,8 @@ describe('decide', () => {
     const d = decide(input, policy, seed);
     const rec = toDecisionRecord({ input, decision: d, agentArn: agentArn(AGENT), policy });
     expect(rec).toMatchObject({
+      queue: QUEUE,
+      initialContactId: null,
       recorded: true,
       reason: 'drawn',
       period: '2026-12',

@@ -1,17 +1,19 @@
-import { execFileSync } from 'node:child_process';
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   ALGORITHM_VERSION,
   commitment,
   draw,
+  drawMac,
   drawReference,
   LotteryError,
+  MAX_DRAW_KEY_LENGTH,
   seedFromHex,
   seedToHex,
+  uniformFromMac,
 } from '../../../lambda/core/lottery';
-import { independentDraw } from '../../support/independent-hmac';
+import { hmacSha256, independentDraw } from '../../support/independent-hmac';
 
 const KEY = '000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f';
 
@@ -34,14 +36,44 @@ const VECTORS = [
   },
 ];
 
-function hasOpenssl(): boolean {
-  try {
-    execFileSync('openssl', ['version'], { stdio: 'pipe' });
-    return true;
-  } catch {
-    return false;
-  }
-}
+/**
+ * Seeds and keys across the padding boundaries of the fast path (55/56 bytes: one or two inner
+ * blocks; 256: the longest key), each MAC computed once with
+ * `printf %s KEY | openssl dgst -sha256 -mac HMAC -macopt hexkey:SEED` and written down here, so the
+ * check runs everywhere, with or without openssl.
+ */
+const OPENSSL_VECTORS = [
+  {
+    seed: 'a1b2c3d4e5f60718293a4b5c6d7e8f90112233445566778899aabbccddeeff00',
+    key: `contact-3-é-${'x'.repeat(39)}`,
+    mac: '66824a92ae5a76ca96f0d6606bd3cf3a50fdf7918d5aab6197b8fd01dcb2515a',
+    u: 0.40042558747368573,
+  },
+  {
+    seed: 'f'.repeat(64),
+    key: 'k'.repeat(55),
+    mac: '083c585bf7109974f25ee5358b8cda050f18f9edf9d5c07e196ba10c140ea1c0',
+    u: 0.03217079396478295,
+  },
+  {
+    seed: `${'0'.repeat(62)}ff`,
+    key: 'k'.repeat(56),
+    mac: 'efe88c60c9b3118cf55267eb76697d1f23f573bb23bf62648b7c41e48c142f64',
+    u: 0.9371421562479549,
+  },
+  {
+    seed: '7f3a9c0e5d2b18466e0a91c2d3b4f5061728394a5b6c7d8e9fa0b1c2d3e4f506',
+    key: 'z'.repeat(256),
+    mac: '8443274d821b6089bc8d5cc9be5b5751e342e8c34a8c5124730b67471f652885',
+    u: 0.5166496814946249,
+  },
+  {
+    seed: '0123456789abcdef'.repeat(4),
+    key: '日本語の鍵🙂',
+    mac: '06cd37f4c8d2fa8bc39ee3f4e8f4dc9bb1dea634ceeec4e67fe9961f9b12f82a',
+    u: 0.02656888700660065,
+  },
+];
 
 describe('draw (step 4)', () => {
   const seed = seedFromHex(KEY);
@@ -55,21 +87,28 @@ describe('draw (step 4)', () => {
     }
   });
 
-  it.runIf(hasOpenssl())('agrees with openssl HMAC-SHA256 on random seeds and keys', () => {
-    for (let i = 0; i < 8; i++) {
-      const seedHex = randomBytes(32).toString('hex');
-      const key = i % 2 ? crypto.randomUUID() : `contact-${i}-é-${'x'.repeat(i * 13)}`;
-      const out = execFileSync(
-        'openssl',
-        ['dgst', '-sha256', '-mac', 'HMAC', '-macopt', `hexkey:${seedHex}`],
-        {
-          input: Buffer.from(key, 'utf8'),
-        },
-      ).toString();
-      const hex = out.trim().split(/\s+/).pop()!;
-      const u = Number(BigInt(`0x${hex.slice(0, 16)}`) >> 11n) / 2 ** 53;
-      expect(draw(seedFromHex(seedHex), key)).toBe(u);
+  it('agrees with MACs computed by openssl (padding boundaries, the longest key, unicode)', () => {
+    for (const v of OPENSSL_VECTORS) {
+      const seedV = seedFromHex(v.seed);
+      expect(drawMac(seedV, v.key).toString('hex')).toBe(v.mac);
+      expect(independentDraw(v.seed, v.key)).toBe(v.u);
+      expect(drawReference(seedV, v.key)).toBe(v.u);
+      expect(draw(seedV, v.key)).toBe(v.u);
+      expect(uniformFromMac(Buffer.from(v.mac, 'hex'))).toBe(v.u);
     }
+  });
+
+  it('keeps a cached key schedule per seed: interleaved seeds give each its own draw', () => {
+    const [a, b] = [OPENSSL_VECTORS[0]!, OPENSSL_VECTORS[1]!];
+    for (let i = 0; i < 3; i++) {
+      expect(draw(seedFromHex(a.seed), a.key)).toBe(a.u);
+      expect(draw(seedFromHex(b.seed), b.key)).toBe(b.u);
+    }
+    // Seeds differing only in the last byte must not share the cache.
+    const s1 = seedFromHex(`${'0'.repeat(62)}fe`);
+    const s2 = seedFromHex(`${'0'.repeat(62)}ff`);
+    expect(draw(s1, 'k'.repeat(56))).toBe(independentDraw(seedToHex(s1), 'k'.repeat(56)));
+    expect(draw(s2, 'k'.repeat(56))).toBe(OPENSSL_VECTORS[2]!.u);
   });
 
   it('fast path equals the reference and the independent HMAC for any seed and key (incl. multi-block, unicode)', () => {
@@ -115,6 +154,21 @@ describe('draw (step 4)', () => {
       ),
       { numRuns: 5 },
     );
+  });
+
+  it('accepts a key of exactly 256 characters and refuses 257, in draw and drawMac alike', () => {
+    const longest = 'x'.repeat(MAX_DRAW_KEY_LENGTH);
+    expect(MAX_DRAW_KEY_LENGTH).toBe(256);
+    expect(draw(seed, longest)).toBe(independentDraw(KEY, longest));
+    expect(drawMac(seed, longest)).toEqual(hmacSha256(seed, Buffer.from(longest)));
+    for (const f of [draw, drawMac, drawReference] as ((s: Uint8Array, k: string) => unknown)[]) {
+      expect(() => f(seed, `${longest}x`)).toThrow(/at most 256 characters/);
+      expect(() => f(seed, '')).toThrow(/non-empty string/);
+      expect(() => f(seed, 42 as unknown as string)).toThrow(LotteryError);
+      expect(() => f(new Uint8Array(31), 'x')).toThrow(/a seed must be 32 bytes/);
+      expect(() => f(new Uint8Array(33), 'x')).toThrow(/a seed must be 32 bytes/);
+      expect(() => f(Array.from(seed) as unknown as Uint8Array, 'x')).toThrow(/a seed must be 32 bytes/);
+    }
   });
 
   it('rejects bad seeds and keys with LotteryError', () => {
