@@ -4,6 +4,8 @@
  * same status, the same `{error: {code, message}}` body and the same security headers everywhere.
  * The functions run with clients that fail on use, so a refusal provably happens before any I/O.
  */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createCoaching } from '../../../lambda/plans/coaching';
 import { createPlayback } from '../../../lambda/playback/playback';
@@ -12,6 +14,7 @@ import { type ApiResult, MAX_BODY_BYTES, SECURITY_HEADERS } from '../../../lambd
 import type { Role } from '../../../lambda/shared/principal';
 import { API_ROUTES, type ApiFunction, type RouteSpec, routeKey } from '../../../lambda/shared/routes';
 import { createViews } from '../../../lambda/views/views';
+import { ROOT, sourceFiles } from '../../support/imports';
 import { claimsOf, IDENTITY, type Persona, silentLogger, uuid } from '../../support/listening';
 import { MemoryAudit } from '../../support/memory-audit';
 
@@ -146,4 +149,36 @@ describe.each(Object.keys(FUNCTIONS) as ApiFunction[])('%s', (fn) => {
       expect(await refusal(fn, event)).toEqual([404, 'route-not-found']);
     },
   );
+});
+
+describe('docs/api/errors.md', () => {
+  /** Every error code a function can answer, read from the sources of lambda/. */
+  function codesInSources(): Set<string> {
+    const codes = new Set(['route-not-found', 'no-identity', 'forbidden', 'body-too-large', 'internal']);
+    for (const route of ROUTES.map(([, , r]) => r)) {
+      for (const [, name] of route.path.matchAll(/\{(\w+)\}/g)) {
+        codes.add(`invalid-${name!.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`);
+      }
+    }
+    const call =
+      /(?:new HttpError\(\s*[^,]+,\s*|\b(?:badRequest|notFound|conflict|badGateway|serviceUnavailable)\(\s*)([^,]+),|\bforbidden\(\s*(?:'[^']*'|`[^`]*`)\s*,\s*'([a-z-]+)'/g;
+    for (const file of sourceFiles('lambda')) {
+      const source = readFileSync(join(ROOT, file), 'utf8');
+      for (const m of source.matchAll(call)) {
+        if (m[2]) codes.add(m[2]);
+        // The code argument, possibly `cond ? 'a' : 'b'`: every literal that is not compared.
+        for (const lit of (m[1] ?? '').matchAll(/'([a-z]+(?:-[a-z]+)*)'(?!\s*\?)/g)) codes.add(lit[1]!);
+      }
+    }
+    codes.delete('code'); // the helpers' own parameter
+    return codes;
+  }
+
+  it('lists every error code the functions answer, and no other', () => {
+    const doc = readFileSync(join(ROOT, 'docs/api/errors.md'), 'utf8');
+    const documented = new Set([...doc.matchAll(/^\| \d{3} \| `([a-z-]+)` \|/gm)].map((m) => m[1]!));
+    const inCode = codesInSources();
+    expect(inCode.size).toBeGreaterThan(30);
+    expect([...documented].sort()).toEqual([...inCode].sort());
+  });
 });
