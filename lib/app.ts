@@ -9,13 +9,12 @@ import {
   ServerlessChecks,
   WriteNagSuppressionsToCloudFormationAspect,
 } from 'cdk-nag';
+import { deploymentNames } from './deploy/names';
 import type { RecordingPolicy } from './policy/schema';
 import { FairlistenStack } from './stacks/fairlisten-stack';
 
 /** Placeholder account for offline synthesis; `cdk deploy` takes the real one from the CLI. */
 export const PLACEHOLDER_ACCOUNT = '111111111111';
-
-export const STACK_ID = 'Fairlisten';
 
 /** The cdk-nag packs the project answers to; findings fail the synth. */
 export const nagPacks = (): NagPack[] => [
@@ -44,6 +43,11 @@ export interface BuildOptions {
   readonly appProps?: AppProps;
   /** Register the cdk-nag packs as validation plugins (the CLI synth does; unit tests check packs directly). */
   readonly nag?: boolean;
+  /**
+   * Deployment stage: every physical name (stack, Connect alias, queue, flows) is derived from it.
+   * @default - the app's `stage` context (`-c stage=prod`), else none (plain names)
+   */
+  readonly stage?: string;
 }
 
 /** Builds the app for a validated policy. The stack lives in the policy's region, nowhere else. */
@@ -54,8 +58,13 @@ export function buildApp(
   const app =
     options.app ??
     new App({ ...options.appProps, context: { ...cdkJsonContext(), ...options.appProps?.context } });
-  const stack = new FairlistenStack(app, STACK_ID, {
+  const names = deploymentNames(
+    policy.connect.instanceAlias,
+    options.stage ?? (app.node.tryGetContext('stage') as string | undefined),
+  );
+  const stack = new FairlistenStack(app, names.stackId, {
     policy,
+    names,
     env: { account: options.account ?? PLACEHOLDER_ACCOUNT, region: policy.region },
   });
   // Every acknowledgement, with its reason, lands in the template for the compliance report.

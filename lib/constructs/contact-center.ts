@@ -10,12 +10,16 @@ import {
 import { ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
+import type { DeploymentNames } from '../deploy/names';
 import type { RecordingsBucket } from './recordings-bucket';
 import { markRole } from './roles';
 
 export interface ContactCenterProps {
-  /** Alias of the instance to create. Ignored when `existingInstanceArn` is set. */
-  readonly instanceAlias: string;
+  /**
+   * Physical names: the alias of the instance to create (ignored when `existingInstanceArn` is
+   * set), the queue and its hours of operation.
+   */
+  readonly names: Pick<DeploymentNames, 'instanceAlias' | 'queue' | 'hoursOfOperation'>;
   /** @default - a new instance is created */
   readonly existingInstanceArn?: string;
   /** Turn on Contact Lens on a created instance; its output then shares the recordings' retention. */
@@ -41,7 +45,7 @@ export class ContactCenter extends Construct {
   /** S3 key prefix of call recordings (Connect's storage config `BucketPrefix`). */
   readonly recordingsPrefix: string;
   readonly imported: boolean;
-  private readonly associatedFunctions: IFunction[] = [];
+  private readonly associations: Array<{ fn: IFunction; association: CfnIntegrationAssociation }> = [];
 
   constructor(scope: Construct, id: string, props: ContactCenterProps) {
     super(scope, id);
@@ -65,7 +69,7 @@ export class ContactCenter extends Construct {
     } else {
       this.instance = new CfnInstance(this, 'Instance', {
         identityManagementType: 'CONNECT_MANAGED',
-        instanceAlias: props.instanceAlias,
+        instanceAlias: props.names.instanceAlias,
         attributes: {
           inboundCalls: true,
           outboundCalls: false,
@@ -78,7 +82,7 @@ export class ContactCenter extends Construct {
       this.imported = false;
     }
 
-    this.recordingsPrefix = `connect/${props.instanceAlias}/CallRecordings`;
+    this.recordingsPrefix = `connect/${props.names.instanceAlias}/CallRecordings`;
     props.recordings.allowConnectWrites(this.instanceArn, '');
     new CfnInstanceStorageConfig(this, 'CallRecordingsStorage', {
       instanceArn: this.instanceArn,
@@ -93,18 +97,20 @@ export class ContactCenter extends Construct {
 
     const hours = new CfnHoursOfOperation(this, 'AlwaysOpen', {
       instanceArn: this.instanceArn,
-      name: 'fairlisten-always-open',
+      name: props.names.hoursOfOperation,
       description: 'Hours of the fairlisten queue: always open (routing is not fairlisten’s concern)',
       timeZone: props.timezone,
       config: ['MONDAY', 'TUESDAY', 'WEDNESDAY', 'THURSDAY', 'FRIDAY', 'SATURDAY', 'SUNDAY'].map((day) => ({
         day,
+        // 00:00 to 00:00 is a whole day in Connect (its default "Basic Hours" use it);
+        // ending at 23:59 would close the queue for a minute every night.
         startTime: { hours: 0, minutes: 0 },
-        endTime: { hours: 23, minutes: 59 },
+        endTime: { hours: 0, minutes: 0 },
       })),
     });
     this.queue = new CfnQueue(this, 'Queue', {
       instanceArn: this.instanceArn,
-      name: 'fairlisten',
+      name: props.names.queue,
       description: 'Calls reached through the fairlisten inbound flow',
       hoursOfOperationArn: hours.attrHoursOfOperationArn,
     });
@@ -112,7 +118,7 @@ export class ContactCenter extends Construct {
 
   /** Every function a flow of this instance may invoke (the flow validator checks against it). */
   get lambdaArns(): readonly string[] {
-    return this.associatedFunctions.map((f) => f.functionArn);
+    return this.associations.map((a) => a.fn.functionArn);
   }
 
   /**
@@ -121,7 +127,7 @@ export class ContactCenter extends Construct {
    */
   associateFunction(id: string, fn: IFunction): void {
     const stack = Stack.of(this);
-    new CfnIntegrationAssociation(this, `${id}Integration`, {
+    const association = new CfnIntegrationAssociation(this, `${id}Integration`, {
       instanceId: this.instanceArn,
       integrationType: 'LAMBDA_FUNCTION',
       integrationArn: fn.functionArn,
@@ -132,7 +138,7 @@ export class ContactCenter extends Construct {
       sourceAccount: stack.account,
       sourceArn: this.instanceArn,
     });
-    this.associatedFunctions.push(fn);
+    this.associations.push({ fn, association });
   }
 
   /** Adds a flow after checking it: a broken flow fails the synth, never the deploy. */
@@ -150,6 +156,12 @@ export class ContactCenter extends Construct {
       content: props.content,
       state: 'ACTIVE',
     });
+    // Connect validates a published flow's content when it is created: a function the flow
+    // invokes must already be associated with the instance. A GetAtt on the function alone does
+    // not order the flow after the association, so say it.
+    for (const { fn, association } of this.associations) {
+      if (props.content.includes(fn.functionArn)) flow.addDependency(association);
+    }
     markRole(flow, `flow:${props.type === 'AGENT_WHISPER' ? 'whisper' : 'inbound'}`);
     return flow;
   }

@@ -13,12 +13,15 @@ import { RecordingIngest } from '../constructs/recording-ingest';
 import { RecordingsBucket } from '../constructs/recordings-bucket';
 import { SamplingService } from '../constructs/sampling-service';
 import { SeedVault } from '../constructs/seed-vault';
+import { type DeploymentNames, deploymentNames } from '../deploy/names';
 import { assertValidFlow, renderInboundFlow, renderWhisperFlow } from '../flows';
 import { POLICY_METADATA_KEY, POLICY_SHA256_METADATA_KEY } from '../policy/metadata';
 import type { RecordingPolicy } from '../policy/schema';
 
 export interface FairlistenStackProps extends StackProps {
   readonly policy: RecordingPolicy;
+  /** @default - the plain names of a deployment without a stage */
+  readonly names?: DeploymentNames;
 }
 
 /**
@@ -42,6 +45,7 @@ export class FairlistenStack extends Stack {
 
   constructor(scope: Construct, id: string, props: FairlistenStackProps) {
     const { policy } = props;
+    const names = props.names ?? deploymentNames(policy.connect.instanceAlias);
     super(scope, id, {
       ...props,
       terminationProtection: props.terminationProtection ?? true,
@@ -62,7 +66,7 @@ export class FairlistenStack extends Stack {
       accessLogRetentionDays: policy.auditRetentionDays,
     });
     this.contactCenter = new ContactCenter(this, 'ContactCenter', {
-      instanceAlias: policy.connect.instanceAlias,
+      names,
       existingInstanceArn: policy.connect.existingInstanceArn,
       contactLens: policy.connect.contactLens,
       recordings: this.recordings,
@@ -153,7 +157,7 @@ export class FairlistenStack extends Stack {
     const whisper = this.contactCenter.addFlow(
       'WhisperFlow',
       {
-        name: 'fairlisten agent whisper',
+        name: names.whisperFlow,
         type: 'AGENT_WHISPER',
         description: 'Asks the sampler whether this contact is recorded (fails closed: not recorded)',
         content: renderWhisperFlow({ samplerFunctionArn: this.sampling.function.functionArn }),
@@ -163,7 +167,7 @@ export class FairlistenStack extends Stack {
     this.contactCenter.addFlow(
       'InboundFlow',
       {
-        name: 'fairlisten inbound',
+        name: names.inboundFlow,
         type: 'CONTACT_FLOW',
         description: 'Recording off, recording notice with objection key, agent whisper, queue',
         content: renderInboundFlow({

@@ -10,6 +10,7 @@ import { FairlistenTable } from '../../../lib/constructs/fairlisten-table';
 import { PRIVACY_ROUTES, PrivacyApi } from '../../../lib/constructs/privacy-api';
 import { ProjectKey } from '../../../lib/constructs/project-key';
 import { RecordingsBucket } from '../../../lib/constructs/recordings-bucket';
+import { deploymentNames } from '../../../lib/deploy/names';
 import { defaultPolicy } from '../../../lib/policy/load';
 
 const EXECUTOR_ARN = 'arn:aws:lambda:eu-central-1:111111111111:function:fairlisten-executor';
@@ -24,7 +25,7 @@ function build() {
     accessLogRetentionDays: policy.auditRetentionDays,
   });
   const contactCenter = new ContactCenter(stack, 'ContactCenter', {
-    instanceAlias: 'fairlisten',
+    names: deploymentNames('fairlisten'),
     contactLens: false,
     recordings: recordingsBucket,
     timezone: policy.timezone,

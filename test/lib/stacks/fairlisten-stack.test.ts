@@ -290,3 +290,43 @@ describe('snapshot', () => {
     expect(template.toJSON()).toMatchSnapshot();
   });
 });
+
+describe('deployment order of the contact flows', () => {
+  it('creates every flow after the integration association of each function it invokes', () => {
+    const associations = Object.entries(resources('AWS::Connect::IntegrationAssociation'));
+    const flows = Object.entries(resources('AWS::Connect::ContactFlow'));
+    let invoked = 0;
+    for (const [flowId, flow] of flows) {
+      const content = JSON.stringify(flow.Properties.Content);
+      for (const [assocId, assoc] of associations) {
+        const fnId = assoc.Properties.IntegrationArn['Fn::GetAtt'][0] as string;
+        if (!content.includes(`"Fn::GetAtt":["${fnId}","Arn"]`)) continue;
+        invoked += 1;
+        expect(flow.DependsOn, `${flowId} must depend on ${assocId}`).toContain(assocId);
+      }
+    }
+    // The whisper flow invokes the sampler: the loop above must have checked at least that.
+    expect(invoked).toBeGreaterThanOrEqual(1);
+  });
+});
+
+describe('queue hours', () => {
+  it('are open the whole day, every day (00:00 to 00:00, no gap before midnight)', () => {
+    const hours = Object.values(resources('AWS::Connect::HoursOfOperation'));
+    expect(hours).toHaveLength(1);
+    const config = hours[0]!.Properties.Config as Array<Record<string, unknown>>;
+    expect(config.map((c) => c.Day).sort()).toEqual([
+      'FRIDAY',
+      'MONDAY',
+      'SATURDAY',
+      'SUNDAY',
+      'THURSDAY',
+      'TUESDAY',
+      'WEDNESDAY',
+    ]);
+    for (const c of config) {
+      expect(c.StartTime).toEqual({ Hours: 0, Minutes: 0 });
+      expect(c.EndTime).toEqual({ Hours: 0, Minutes: 0 });
+    }
+  });
+});
