@@ -145,6 +145,12 @@ export function appendRecord(prev: AuditRecord | undefined, input: AppendInput):
     if (computeRecordHash(prev) !== prev.hash) {
       throw new AuditChainError(`previous record ${prev.chain}#${prev.seq} does not match its hash`);
     }
+    // A predecessor that the verifier would report as `wrong-genesis` is not extended.
+    if ((prev.seq === 1) !== (prev.prevHash === GENESIS_HASH)) {
+      throw new AuditChainError(
+        `previous record ${prev.chain}#${prev.seq} ${prev.seq === 1 ? 'does not start from' : 'claims'} the genesis hash`,
+      );
+    }
   }
   const record: UnhashedAuditRecord = {
     chain: i.chain,

@@ -161,6 +161,29 @@ describe('appendRecord', () => {
     expect(() => appendRecord({ ...first, actor: 'x' }, base)).toThrow(/does not match its hash/);
   });
 
+  it('refuses to extend a previous record that is not a valid link of a chain', () => {
+    const base = { chain: 'c', kind: 'listen', at: '2025-01-01T00:00:00Z', actor: 'a', data: {} };
+    const [first, second] = buildChain(2, 'c');
+    const rehash = (r: Omit<AuditRecord, 'hash'>) => ({ ...r, hash: computeRecordHash(r) }) as AuditRecord;
+    // Each forged predecessor carries a hash that matches its content, so only validation can refuse it.
+    const forged: [string, AuditRecord, RegExp][] = [
+      ['seq 0', rehash({ ...first!, seq: 0 }), /invalid previous record: seq/],
+      ['fractional seq', rehash({ ...first!, seq: 1.5 }), /invalid previous record: seq/],
+      ['bad kind', rehash({ ...first!, kind: 'Listen' }), /invalid previous record: kind/],
+      ['extra field', rehash({ ...first!, extra: 1 } as AuditRecord), /invalid previous record/],
+      ['seq 1 not on the genesis hash', rehash({ ...first!, prevHash: 'f'.repeat(64) }), /genesis/],
+      ['a later record on the genesis hash', rehash({ ...second!, prevHash: GENESIS_HASH }), /genesis/],
+    ];
+    for (const [name, prev, message] of forged) {
+      expect(computeRecordHash(prev), name).toBe(prev.hash);
+      expect(() => appendRecord(prev, base), name).toThrow(message);
+      expect(() => appendRecord(prev, base), name).toThrow(AuditChainError);
+    }
+    // The genuine ones are extended.
+    expect(appendRecord(first, base)).toMatchObject({ seq: 2, prevHash: first!.hash });
+    expect(appendRecord(second, base)).toMatchObject({ seq: 3, prevHash: second!.hash });
+  });
+
   it('accepts any kind matching ^[a-z][a-z-]*$ and copies data', () => {
     const data = { x: [1] };
     const r = appendRecord(undefined, { chain: 'c', kind: 'new-kind', at: new Date(0), actor: 'a', data });
@@ -242,6 +265,73 @@ describe('verifyChain', () => {
     const v = verifyChain(records);
     expect(v.issues.map((i) => i.kind)).toEqual(['inserted-record']);
     expect(v.issues[0]).toMatchObject({ seq: 3, locations: [{ index: 3 }, { index: 2 }] });
+  });
+
+  it('picks the linked record as genuine when the forged one comes first in the file', () => {
+    const chain = buildChain(6);
+    const forged = { ...chain[2]!, actor: 'intruder', prevHash: chain[0]!.hash };
+    const inserted = { ...forged, hash: computeRecordHash(forged) };
+    const v = verifyChain([chain[0], chain[1], inserted, ...chain.slice(2)]);
+    expect(v.issues.map((i) => [i.kind, i.seq])).toEqual([['inserted-record', 3]]);
+    expect(v.issues[0]!.locations).toEqual([{ index: 2 }, { index: 3 }]);
+    expect(v.issues[0]!.message).toMatch(
+      /record #2 \(listen-2025-03#3\): inserted record — record #3 is the record/,
+    );
+    expect(v.chains[0]).toMatchObject({ records: 7, lastSeq: 6, headHash: chain[5]!.hash, ok: false });
+  });
+
+  it('prefers, among records sharing a seq, valid over linked-back over linked-forward', () => {
+    const chain = buildChain(4);
+    // Changed in place (invalid hash) but still linked both ways, against a valid record linked nowhere.
+    const changed = { ...chain[2]!, actor: 'edited' };
+    const loose = { ...chain[2]!, actor: 'loose', prevHash: 'a'.repeat(64) };
+    const looseValid = { ...loose, hash: computeRecordHash(loose) };
+    const v = verifyChain([chain[0], chain[1], changed, looseValid, chain[3]]);
+    const inserted = v.issues.find((i) => i.kind === 'inserted-record')!;
+    // The valid record wins the seq; the edited one is reported as the intruder.
+    expect(inserted.locations).toEqual([{ index: 2 }, { index: 3 }]);
+    // Two valid records: the one linked to its predecessor wins even when it comes second.
+    const linkedBackOnly = appendRecord(chain[1], {
+      chain: chain[0]!.chain,
+      kind: 'x',
+      at: new Date(0),
+      actor: 'b',
+    });
+    const v2 = verifyChain([chain[0], chain[1], looseValid, linkedBackOnly]);
+    expect(v2.issues.filter((i) => i.kind === 'inserted-record').map((i) => i.locations)).toEqual([
+      [{ index: 2 }, { index: 3 }],
+    ]);
+    expect(v2.chains[0]!.headHash).toBe(linkedBackOnly.hash);
+    // Two valid records linked back: the one the next record links to wins, and it is a fork.
+    const v3 = verifyChain([chain[0], chain[1], linkedBackOnly, chain[2], chain[3]]);
+    expect(v3.issues.map((i) => i.kind)).toEqual(['fork']);
+    expect(v3.chains[0]!.headHash).toBe(chain[3]!.hash);
+    // Same score: the first in input order wins.
+    const other = appendRecord(chain[1], { chain: chain[0]!.chain, kind: 'y', at: new Date(0), actor: 'c' });
+    const v4 = verifyChain([chain[0], chain[1], other, linkedBackOnly]);
+    expect(v4.chains[0]!.headHash).toBe(other.hash);
+    const v5 = verifyChain([chain[0], chain[1], linkedBackOnly, other]);
+    expect(v5.chains[0]!.headHash).toBe(linkedBackOnly.hash);
+  });
+
+  it('detects a record inserted right after seq 1 with the rest renumbered', () => {
+    const records = buildChain(4);
+    const inserted = appendRecord(records[0], {
+      chain: records[0]!.chain,
+      kind: 'listen',
+      at: '2025-03-02T00:00:00Z',
+      actor: 'intruder',
+      data: {},
+    });
+    const tail = records.slice(1).map((r) => ({ ...r, seq: r.seq + 1 }));
+    const v = verifyChain([records[0], inserted, ...tail]);
+    const ins = v.issues.filter((i) => i.kind === 'inserted-record');
+    expect(ins).toHaveLength(1);
+    expect(ins[0]).toMatchObject({ seq: 2, locations: [{ index: 1 }, { index: 0 }, { index: 2 }] });
+    expect(ins[0]!.message).toMatch(
+      /record #1 \(listen-2025-03#2\): inserted record — record #2 links directly to record #0/,
+    );
+    expect(v.issues.filter((i) => i.kind === 'broken-link')).toEqual([]);
   });
 
   it('detects an inserted record when the following records were renumbered', () => {
