@@ -9,19 +9,18 @@
 import { readFileSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { SeedItem } from '../../lambda/seeds/item';
 import { scanAll } from '../../lambda/shared/dynamo';
 import { decisionsJsonl, jsonFile, seedsFile, sortDecisions, toDecisionRecord } from '../simulation/output';
-import { parseOrUsage } from './_usage';
+import { command, required, UsageError } from './_command';
 
 const USAGE = `usage: fairlisten export --out DIR (--decisions-table NAME --seeds-table NAME | --outputs cdk-outputs.json) [--region R]
 
 Scans the decisions table and the revealed seeds of a deployment into DIR/decisions.jsonl and
 DIR/seeds.json (never an unrevealed seed). Credentials, region and endpoint: the SDK defaults.
-Exit 0 on success, 1 on failure, 2 on usage.`;
+  --region   the AWS region (default: the SDK's)\nExit 0 on success, 1 on failure, 2 on usage.`;
 
 export interface ExportOptions {
   readonly ddb: DynamoDBDocumentClient;
@@ -61,48 +60,40 @@ export function tablesFromOutputs(file: string): { decisionsTable: string; seeds
   throw new Error(`${file} has no stack with outputs DecisionsTableName and SeedsTableName`);
 }
 
-export async function run(argv: string[]): Promise<number> {
-  const parsed = parseOrUsage(
-    () =>
-      parseArgs({
-        args: argv,
-        allowPositionals: false,
-        options: {
-          out: { type: 'string' },
-          'decisions-table': { type: 'string' },
-          'seeds-table': { type: 'string' },
-          outputs: { type: 'string' },
-          region: { type: 'string' },
-          help: { type: 'boolean', short: 'h', default: false },
-        },
-      }),
-    USAGE,
-  );
-  if (typeof parsed === 'number') return parsed;
-  const values: Record<string, string | boolean | undefined> = parsed.values;
-  const byFlags = typeof values['decisions-table'] === 'string' && typeof values['seeds-table'] === 'string';
-  if (typeof values.out !== 'string' || (!byFlags && typeof values.outputs !== 'string')) {
-    console.error(USAGE);
-    return 2;
-  }
-  const client = new DynamoDBClient(typeof values.region === 'string' ? { region: values.region } : {});
-  try {
+export const cli = command({
+  name: 'export',
+  usage: USAGE,
+  options: {
+    out: { type: 'string' },
+    'decisions-table': { type: 'string' },
+    'seeds-table': { type: 'string' },
+    outputs: { type: 'string' },
+    region: { type: 'string' },
+  },
+  async run(values) {
+    const out = required(values, 'out');
+    const byFlags =
+      typeof values['decisions-table'] === 'string' && typeof values['seeds-table'] === 'string';
+    if (!byFlags && typeof values.outputs !== 'string') {
+      throw new UsageError('give --decisions-table and --seeds-table, or --outputs');
+    }
     const tables = byFlags
       ? { decisionsTable: values['decisions-table'] as string, seedsTable: values['seeds-table'] as string }
       : tablesFromOutputs(values.outputs as string);
-    const result = await exportDeployment({
-      ddb: DynamoDBDocumentClient.from(client),
-      ...tables,
-      outDir: values.out,
-    });
-    console.log(
-      `exported ${result.decisions} decisions and the revealed seeds of ${result.revealedPeriods.join(', ') || 'no period'} to ${values.out}`,
-    );
-    return 0;
-  } catch (err) {
-    console.error(`export failed: ${err instanceof Error ? err.message : String(err)}`);
-    return 1;
-  } finally {
-    client.destroy();
-  }
-}
+    const client = new DynamoDBClient(typeof values.region === 'string' ? { region: values.region } : {});
+    try {
+      const result = await exportDeployment({
+        ddb: DynamoDBDocumentClient.from(client),
+        ...tables,
+        outDir: out,
+      });
+      console.log(
+        `exported ${result.decisions} decisions and the revealed seeds of ${result.revealedPeriods.join(', ') || 'no period'} to ${out}`,
+      );
+      return 0;
+    } finally {
+      client.destroy();
+    }
+  },
+});
+export const run = cli.run;

@@ -1,10 +1,9 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { AssemblyError } from '../report/assembly';
 import { reportOnAssembly } from '../report/engine';
 import { renderHtml, renderJson, renderMarkdown } from '../report/render';
-import { parseOrUsage } from './_usage';
+import { command } from './_command';
 
 const USAGE = `usage: fairlisten report [--cdk-out cdk.out] [--out reports]
   Checks the synthesized templates of the cloud assembly (run \`npx cdk synth --quiet\` first) and writes
@@ -12,42 +11,32 @@ const USAGE = `usage: fairlisten report [--cdk-out cdk.out] [--out reports]
 
 export const REPORT_BASENAME = 'compliance-report';
 
-export async function run(argv: string[]): Promise<number> {
-  const parsed = parseOrUsage(
-    () =>
-      parseArgs({
-        args: argv,
-        options: {
-          'cdk-out': { type: 'string', default: 'cdk.out' },
-          out: { type: 'string', default: 'reports' },
-          help: { type: 'boolean', short: 'h', default: false },
-        },
-      }),
-    USAGE,
-  );
-  if (typeof parsed === 'number') return parsed;
-  const values: { 'cdk-out': string; out: string; help: boolean } = parsed.values;
-  let written: ReturnType<typeof writeComplianceReport>;
-  try {
-    written = writeComplianceReport(values['cdk-out'], values.out);
-  } catch (err) {
-    if (err instanceof AssemblyError) {
+export const cli = command({
+  name: 'report',
+  usage: USAGE,
+  options: { 'cdk-out': { type: 'string', default: 'cdk.out' }, out: { type: 'string', default: 'reports' } },
+  async run(values) {
+    let written: ReturnType<typeof writeComplianceReport>;
+    try {
+      written = writeComplianceReport(String(values['cdk-out']), String(values.out));
+    } catch (err) {
+      if (!(err instanceof AssemblyError)) throw err;
       console.error(`fairlisten report: ${err.message}`);
       return 1;
     }
-    throw err;
-  }
-  const { report, files } = written;
-  const s = report.summary;
-  for (const c of report.checks.filter((x) => x.status === 'fail')) {
-    console.error(`FAIL ${c.id} (${c.concern}): ${c.detail?.split('\n')[0] ?? c.title}`);
-  }
-  console.log(
-    `${s.status.toUpperCase()}: ${s.passed}/${s.total} checks pass, ${s.failed} fail, ${s.notApplicable} not applicable; ${s.acknowledgements} acknowledgements`,
-  );
-  for (const file of files) console.log(`wrote ${file}`);
-  return s.failed > 0 ? 1 : 0;
-}
+    const { report, files } = written;
+    const s = report.summary;
+    for (const c of report.checks.filter((x) => x.status === 'fail')) {
+      console.error(`FAIL ${c.id} (${c.concern}): ${c.detail?.split('\n')[0] ?? c.title}`);
+    }
+    console.log(
+      `${s.status.toUpperCase()}: ${s.passed}/${s.total} checks pass, ${s.failed} fail, ${s.notApplicable} not applicable; ${s.acknowledgements} acknowledgements`,
+    );
+    for (const file of files) console.log(`wrote ${file}`);
+    return s.failed > 0 ? 1 : 0;
+  },
+});
+export const run = cli.run;
 
 /** Checks the cloud assembly in `cdkOut` and writes the report in three formats into `outDir`. */
 export function writeComplianceReport(

@@ -1,10 +1,9 @@
 import { readFileSync } from 'node:fs';
-import { parseArgs } from 'node:util';
 import { exampleMonthData } from '../transparency-report/example';
 import { LANGS, type Lang } from '../transparency-report/i18n';
 import { writeTransparencyReport } from '../transparency-report/index';
 import { MonthDataError } from '../transparency-report/model';
-import { parseOrUsage } from './_usage';
+import { command, UsageError } from './_command';
 
 export { writeTransparencyReport } from '../transparency-report/index';
 
@@ -12,53 +11,43 @@ const USAGE = `usage: fairlisten transparency --month-data DIR/month.json [--out
        fairlisten transparency --example [--out reports] [--lang fr|en]
 Writes the works council's transparency report (HTML and CSV) and prints their paths.`;
 
-export async function run(argv: string[]): Promise<number> {
-  const parsed = parseOrUsage(
-    () =>
-      parseArgs({
-        args: argv,
-        options: {
-          'month-data': { type: 'string' },
-          out: { type: 'string', default: 'reports' },
-          lang: { type: 'string', default: 'fr' },
-          example: { type: 'boolean', default: false },
-          help: { type: 'boolean', default: false },
-        },
-      }),
-    USAGE,
-  );
-  if (typeof parsed === 'number') return parsed;
-  const values: { 'month-data'?: string; out: string; lang: string; example: boolean; help: boolean } =
-    parsed.values;
-  if (!(LANGS as readonly string[]).includes(values.lang)) {
-    console.error(`--lang must be one of ${LANGS.join(', ')}, got ${JSON.stringify(values.lang)}\n${USAGE}`);
-    return 2;
-  }
-  if (!values['month-data'] === !values.example) {
-    console.error(USAGE);
-    return 2;
-  }
-  let model: unknown;
-  if (values.example) model = exampleMonthData();
-  else {
-    const file = values['month-data']!;
+export const cli = command({
+  name: 'transparency',
+  usage: USAGE,
+  options: {
+    'month-data': { type: 'string' },
+    out: { type: 'string', default: 'reports' },
+    lang: { type: 'string', default: 'fr' },
+    example: { type: 'boolean', default: false },
+  },
+  async run(values) {
+    const lang = String(values.lang);
+    if (!(LANGS as readonly string[]).includes(lang)) {
+      throw new UsageError(`--lang must be one of ${LANGS.join(', ')}, got ${JSON.stringify(lang)}`);
+    }
+    const file = values['month-data'] as string | undefined;
+    if (!file === !values.example) throw new UsageError('give either --month-data FILE or --example');
+    let model: unknown;
+    if (!file) model = exampleMonthData();
+    else {
+      try {
+        model = JSON.parse(readFileSync(file, 'utf8'));
+      } catch (err) {
+        if (!(err instanceof SyntaxError)) throw err;
+        console.error(`fairlisten transparency: ${file} is not JSON: ${err.message}`);
+        return 1;
+      }
+    }
     try {
-      model = JSON.parse(readFileSync(file, 'utf8'));
+      const paths = writeTransparencyReport(model as never, String(values.out), lang as Lang);
+      console.log(paths.html);
+      console.log(paths.csv);
+      return 0;
     } catch (err) {
-      console.error(`cannot read ${file}: ${err instanceof Error ? err.message : String(err)}`);
+      if (!(err instanceof MonthDataError)) throw err;
+      console.error(`fairlisten transparency: ${file ?? 'the example'}: ${err.message}`);
       return 1;
     }
-  }
-  try {
-    const paths = writeTransparencyReport(model as never, values.out, values.lang as Lang);
-    console.log(paths.html);
-    console.log(paths.csv);
-    return 0;
-  } catch (err) {
-    if (err instanceof MonthDataError) {
-      console.error(err.message);
-      return 1;
-    }
-    throw err;
-  }
-}
+  },
+});
+export const run = cli.run;

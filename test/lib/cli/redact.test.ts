@@ -49,7 +49,7 @@ describe('fairlisten redact', () => {
     );
     expect(Buffer.compare(got, expected)).toBe(0);
     expect(logs).toHaveLength(1);
-    expect(logs[0]).toContain('6000 frames');
+    expect(logs[0]).toContain('6000 frames (0.75 s)');
     expect(logs[0]).toContain(createHash('sha256').update(got).digest('hex'));
     expect(errors).toEqual([]);
   });
@@ -80,11 +80,16 @@ describe('fairlisten redact', () => {
     ],
     ['no range', (p) => [p.input, p.out], /at least one --range/, 2],
     ['one file only', (p) => [p.input, '--range', '0-1'], /exactly two files/, 2],
-    ['unknown option', (p) => [p.input, p.out, '--range', '0-1', '--force'], /Unknown option/, 2],
+    ['unknown option', (p) => [p.input, p.out, '--range', '0-1', '--force'], /unknown option --force/, 2],
     ['range after the end', (p) => [p.input, p.out, '--range', '3-4'], /RANGE_OUT_OF_BOUNDS/, 1],
     ['from ≥ to', (p) => [p.input, p.out, '--range', '1.5-1'], /INVALID_RANGE/, 1],
     ['in == out', (p) => [p.input, p.input, '--range', '0-1'], /SAME_FILE/, 1],
-    ['missing input', (p) => [join(p.d, 'nope.wav'), p.out, '--range', '0-1'], /ENOENT/, 1],
+    [
+      'missing input',
+      (p) => [join(p.d, 'nope.wav'), p.out, '--range', '0-1'],
+      /^fairlisten redact: cannot open \S*nope\.wav: no such file or directory$/,
+      1,
+    ],
   ];
   for (const [name, args, message, exit] of failures) {
     it(`${name}: exits ${exit} with a message and writes nothing`, async () => {
@@ -111,14 +116,17 @@ describe('fairlisten redact', () => {
     expect(readdirSync(p.d)).toEqual(['in.wav']);
   });
 
-  it('runs through bin/fairlisten.ts as a real process', () => {
+  it('runs through the packaged bin (bin/fairlisten.mjs) as a real process', () => {
     const { input, out } = setup();
-    const bin = fileURLToPath(new URL('../../../bin/fairlisten.ts', import.meta.url));
-    const tsx = fileURLToPath(new URL('../../../node_modules/.bin/tsx', import.meta.url));
-    const ok = spawnSync(tsx, [bin, 'redact', input, out, '--range', '0-0.5'], { encoding: 'utf8' });
+    const bin = fileURLToPath(new URL('../../../bin/fairlisten.mjs', import.meta.url));
+    const ok = spawnSync(process.execPath, [bin, 'redact', input, out, '--range', '0-0.5'], {
+      encoding: 'utf8',
+    });
     expect(ok.status).toBe(0);
-    expect(ok.stdout).toMatch(/^redacted .*4000 frames.*sha256 [0-9a-f]{64}\n$/);
-    const bad = spawnSync(tsx, [bin, 'redact', input, `${out}2`, '--range', '9-10'], { encoding: 'utf8' });
+    expect(ok.stdout).toMatch(/^redacted .*4000 frames \(0\.5 s\).*sha256 [0-9a-f]{64}\n$/);
+    const bad = spawnSync(process.execPath, [bin, 'redact', input, `${out}2`, '--range', '9-10'], {
+      encoding: 'utf8',
+    });
     expect(bad.status).toBe(1);
     expect(bad.stderr).toMatch(/RANGE_OUT_OF_BOUNDS/);
   });

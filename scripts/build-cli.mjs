@@ -1,0 +1,89 @@
+/**
+ * Builds the `fairlisten` command line into dist/cli/ with esbuild: one small entry that loads
+ * each command's chunk only when it runs (code splitting on the command table's imports), npm
+ * packages left to node_modules. Writes dist/cli/inputs.json (the sources it was built from) so
+ * that bin/fairlisten.mjs rebuilds when one of them changed.
+ *
+ * Concurrent builds are safe: chunks are content-named and every file is written to a temporary
+ * name and renamed, the entry and inputs.json last.
+ */
+import {
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  statSync,
+  unlinkSync,
+  writeFileSync,
+} from 'node:fs';
+import { join, relative } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { build } from 'esbuild';
+
+export const ROOT = fileURLToPath(new URL('../', import.meta.url));
+export const OUT_DIR = join(ROOT, 'dist', 'cli');
+export const ENTRY = join(OUT_DIR, 'fairlisten.mjs');
+export const INPUTS = join(OUT_DIR, 'inputs.json');
+
+/**
+ * Modules find files next to their source (`new URL('../../x', import.meta.url)`): in the bundle,
+ * give each one its own source URL instead of the chunk's.
+ */
+const sourceUrls = {
+  name: 'source-import-meta-url',
+  setup(b) {
+    b.onLoad({ filter: /\.ts$/ }, (args) => {
+      if (args.path.includes('node_modules')) return undefined;
+      const text = readFileSync(args.path, 'utf8');
+      const url = JSON.stringify(pathToFileURL(args.path).href);
+      return { contents: text.replace(/,\s*import\.meta\.url\s*\)/g, `, ${url})`), loader: 'ts' };
+    });
+  },
+};
+
+function writeAtomically(file, contents) {
+  const tmp = `${file}.${process.pid}.tmp`;
+  writeFileSync(tmp, contents);
+  renameSync(tmp, file);
+}
+
+export async function buildCli() {
+  const result = await build({
+    entryPoints: { fairlisten: join(ROOT, 'lib/cli/_run.ts') },
+    outdir: OUT_DIR,
+    bundle: true,
+    splitting: true,
+    format: 'esm',
+    platform: 'node',
+    target: 'node20',
+    packages: 'external',
+    outExtension: { '.js': '.mjs' },
+    chunkNames: 'chunk-[hash]',
+    metafile: true,
+    write: false,
+    logLevel: 'error',
+    plugins: [sourceUrls],
+  });
+  mkdirSync(OUT_DIR, { recursive: true });
+  const entry = result.outputFiles.find((f) => f.path === ENTRY);
+  const written = new Set([ENTRY, INPUTS]);
+  for (const f of result.outputFiles) {
+    written.add(f.path);
+    if (f !== entry) writeAtomically(f.path, f.contents);
+  }
+  const inputs = Object.keys(result.metafile.inputs).map((p) => relative(ROOT, join(ROOT, p)));
+  writeAtomically(ENTRY, entry.contents);
+  writeAtomically(INPUTS, `${JSON.stringify({ root: ROOT, inputs }, null, 1)}\n`);
+  // Chunks of older builds: removed once no process can still be loading them.
+  for (const name of readdirSync(OUT_DIR)) {
+    const file = join(OUT_DIR, name);
+    if (!written.has(file) && Date.now() - statSync(file).mtimeMs > 10 * 60_000) unlinkSync(file);
+  }
+  return { entry: ENTRY, files: written.size };
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  const t0 = performance.now();
+  const { entry } = await buildCli();
+  console.log(`built ${relative(process.cwd(), entry)} in ${Math.round(performance.now() - t0)} ms`);
+}
