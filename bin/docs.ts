@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 /**
- * `npm run docs`: regenerate the docs that come from code (configuration table, concern → check matrix).
+ * `npm run docs`: regenerate the docs that come from code (configuration table, concern → check matrix,
+ * routes × roles).
  * `--check` writes nothing and exits 1 when a committed file is stale.
  */
 import { docStates, writeDocs } from '../lib/docs/generated';

@@ -11,31 +11,85 @@ export interface RouteSpec {
   readonly path: string;
   /** Roles that may call the route; anyone else is refused (403) before anything is read. */
   readonly roles: readonly Role[];
+  /**
+   * The rule the function applies after the role check, in a sentence for the API reference.
+   * @default - none: the role is enough
+   */
+  readonly scope?: string;
 }
+
+const OWN_CONTACT =
+  "the agent who handled the contact (another agent's contact: 404, as an unknown one); a DPO for any contact";
 
 export const API_ROUTES = {
   privacy: {
-    suspend: { method: 'POST', path: '/contacts/{contactId}/recording/suspend', roles: ['agent', 'dpo'] },
-    resume: { method: 'POST', path: '/contacts/{contactId}/recording/resume', roles: ['agent', 'dpo'] },
-    deletion: { method: 'POST', path: '/contacts/{contactId}/recording/deletion', roles: ['agent', 'dpo'] },
+    suspend: {
+      method: 'POST',
+      path: '/contacts/{contactId}/recording/suspend',
+      roles: ['agent', 'dpo'],
+      scope: OWN_CONTACT,
+    },
+    resume: {
+      method: 'POST',
+      path: '/contacts/{contactId}/recording/resume',
+      roles: ['agent', 'dpo'],
+      scope: OWN_CONTACT,
+    },
+    deletion: {
+      method: 'POST',
+      path: '/contacts/{contactId}/recording/deletion',
+      roles: ['agent', 'dpo'],
+      scope: OWN_CONTACT,
+    },
     redactions: {
       method: 'POST',
       path: '/contacts/{contactId}/recording/redactions',
       roles: ['agent', 'dpo'],
+      scope: OWN_CONTACT,
     },
-    request: { method: 'GET', path: '/requests/{requestId}', roles: ['agent', 'dpo'] },
+    request: {
+      method: 'GET',
+      path: '/requests/{requestId}',
+      roles: ['agent', 'dpo'],
+      scope: "an agent reads only their own requests (another's: 404, as an unknown one); a DPO reads any",
+    },
   },
   playback: {
-    play: { method: 'POST', path: '/recordings/{contactId}/playback', roles: ['coach'] },
+    play: {
+      method: 'POST',
+      path: '/recordings/{contactId}/playback',
+      roles: ['coach'],
+      scope: 'only the coach this listen is assigned to, within its listening window and plays',
+    },
   },
   coaching: {
-    propose: { method: 'POST', path: '/plans', roles: ['coach'] },
-    decide: { method: 'POST', path: '/plans/{planId}/approval', roles: ['dpo'] },
-    evaluate: { method: 'POST', path: '/assignments/{contactId}/evaluation', roles: ['coach'] },
+    propose: {
+      method: 'POST',
+      path: '/plans',
+      roles: ['coach'],
+      scope: 'any coach with a Connect user; the plan must fit the policy limits',
+    },
+    decide: {
+      method: 'POST',
+      path: '/plans/{planId}/approval',
+      roles: ['dpo'],
+      scope: 'a DPO who is not the proposer (the proposer: 403)',
+    },
+    evaluate: {
+      method: 'POST',
+      path: '/assignments/{contactId}/evaluation',
+      roles: ['coach'],
+      scope: 'only the assigned coach, after listening, once',
+    },
   },
   views: {
-    me: { method: 'GET', path: '/me', roles: ['agent'] },
-    transparency: { method: 'GET', path: '/transparency', roles: ['staffRepresentative', 'dpo'] },
+    me: { method: 'GET', path: '/me', roles: ['agent'], scope: "the caller's own data only" },
+    transparency: {
+      method: 'GET',
+      path: '/transparency',
+      roles: ['staffRepresentative', 'dpo'],
+      scope: 'aggregates per team only; teams under 3 agents merged',
+    },
   },
 } as const satisfies Record<string, Record<string, RouteSpec>>;
 

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CONFIG_DOC_FILE, withConfigTable } from '../policy/config-table';
 import { renderConcernMatrix } from './concern-matrix';
+import { renderRouteMatrix } from './route-matrix';
 
 /** Root of this checkout. */
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -29,6 +30,7 @@ export const GENERATED_DOCS: readonly GeneratedDoc[] = [
     },
   },
   { file: 'docs/compliance/matrix.md', render: () => renderConcernMatrix() },
+  { file: 'docs/api/routes.md', render: () => renderRouteMatrix(ROOT) },
 ];
 
 export interface DocState {
