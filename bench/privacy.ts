@@ -16,7 +16,7 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { S3_PART_LIMITS } from '../lambda/core/redaction-plan';
 import { ingestObject } from '../lambda/ingest/ingest';
-import { applyRequest } from '../lambda/recording-actions/apply';
+import { applyRequest } from '../lambda/shared/apply-request';
 import {
   connectWav,
   putDecision,

@@ -29,12 +29,11 @@ import { nextPeriod, periodBounds, periodOf, previousPeriod } from '../core/peri
 import { extraListensByAgent, type Plan } from '../core/plans';
 import type { AuditSink } from '../shared/audit-sink';
 import { queryAll, scanAll } from '../shared/dynamo';
-import { CONTACT_SK, type ContactItem } from '../shared/requests';
-import type { Roster } from '../shared/roster';
 import {
   AGENT_LOAD_PREFIX,
   ASSIGN_PREFIX,
   type AssignmentItem,
+  type AssignmentPolicy,
   assignSk,
   COACH_LOAD_PREFIX,
   type LoadItem,
@@ -42,21 +41,14 @@ import {
   type RosterItem,
   RUN_SK,
   type RunItem,
-} from './items';
+} from '../shared/listening-items';
+import { CONTACT_SK, type ContactItem } from '../shared/requests';
+import type { Roster } from '../shared/roster';
+
+export type { AssignmentPolicy };
 
 export const ASSIGNMENT_ACTOR = 'function:assignment';
 const DAY_SECONDS = 86_400;
-
-export interface AssignmentPolicy {
-  readonly minPerAgent: number;
-  readonly maxPerAgent: number;
-  readonly maxPerCoach: number;
-  readonly maxExtraListens: number;
-  readonly timezone: string;
-  readonly auditRetentionDays: number;
-  /** URL issues per listen (a coach may resume once if a URL expired mid-call). */
-  readonly playsPerListen: number;
-}
 
 export interface AssignmentRunDeps {
   readonly ddb: DynamoDBDocumentClient;

@@ -14,7 +14,7 @@
  *
  * Idempotent: a duplicate event finds the version indexed, or nothing left to delete.
  */
-import { type ActionDeps, type ApplyOutcome, applyRequest } from '../recording-actions/apply';
+import { type ActionDeps, type ApplyOutcome, applyRequest } from '../shared/apply-request';
 import { parseRecordingKey } from '../shared/recording-keys';
 import { readRecordingLayout } from '../shared/recording-objects';
 import type { DecisionSummary } from '../shared/recording-store';

@@ -18,13 +18,6 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
-import {
-  type AssignmentItem,
-  assignSk,
-  EVALUATION_CRITERIA,
-  type EvaluationItem,
-  evalSk,
-} from '../assignment/items';
 import { periodOf } from '../core/period';
 import {
   checkDecision,
@@ -48,6 +41,13 @@ import {
   parseJsonBody,
   pathUuid,
 } from '../shared/http';
+import {
+  type AssignmentItem,
+  assignSk,
+  EVALUATION_CRITERIA,
+  type EvaluationItem,
+  evalSk,
+} from '../shared/listening-items';
 import type { IdentityConfig, Principal } from '../shared/principal';
 import { API_ROUTES } from '../shared/routes';
 

@@ -19,7 +19,6 @@ import type { Logger } from '@aws-lambda-powertools/logger';
 import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { type DynamoDBDocumentClient, GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
-import { type AssignmentItem, assignSk } from '../assignment/items';
 import { HARD_LIMITS } from '../core/policy';
 import type { AuditSink } from '../shared/audit-sink';
 import {
@@ -31,6 +30,7 @@ import {
   json,
   pathUuid,
 } from '../shared/http';
+import { type AssignmentItem, assignSk } from '../shared/listening-items';
 import type { IdentityConfig, Principal } from '../shared/principal';
 import { CONTACT_SK, type ContactItem, type ObjectItem } from '../shared/requests';
 import { API_ROUTES } from '../shared/routes';

@@ -30,6 +30,7 @@ import { type DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } fr
 import type { DecisionRecord } from '../core/decision';
 import type { AuditSink } from '../shared/audit-sink';
 import { queryAll } from '../shared/dynamo';
+import type { ExecutorInvoker } from '../shared/executor-invoker';
 import {
   type ApiEvent,
   type ApiResult,
@@ -60,7 +61,6 @@ import {
   privacyCallerOf,
 } from './access';
 import { assertWithinRecording, parseDeletionBody, parseRedactionBody } from './bodies';
-import type { ExecutorInvoker } from './executor-invoker';
 import type { RecordingAction, RecordingControl } from './recording-control';
 
 export type PrivacyLogger = Pick<Logger, 'info' | 'warn' | 'error'>;

@@ -3,8 +3,8 @@
  * it stored the request (and retried by Lambda on an error). Thin adapter over `applyRequest`.
  */
 import { z } from 'zod';
+import { type ApplyOutcome, applyRequest } from '../shared/apply-request';
 import { actionDepsFromEnv } from '../shared/recording-deps';
-import { type ApplyOutcome, applyRequest } from './apply';
 
 export const actionEventSchema = z.object({ requestId: z.uuid() });
 export type ActionEvent = z.infer<typeof actionEventSchema>;

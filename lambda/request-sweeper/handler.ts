@@ -1,8 +1,8 @@
 /** Scheduled: re-runs deletion and redaction requests that stopped moving. Thin adapter over `sweep`. */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { createLambdaExecutorInvoker } from '../privacy/executor-invoker';
 import { requireEnv } from '../shared/env';
+import { createLambdaExecutorInvoker } from '../shared/executor-invoker';
 import { createLogger } from '../shared/logger';
 import { type SweepReport, sweep } from './sweep';
 

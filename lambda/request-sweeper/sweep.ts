@@ -1,5 +1,5 @@
 import { type DynamoDBDocumentClient, paginateScan } from '@aws-sdk/lib-dynamodb';
-import type { ExecutorInvoker } from '../privacy/executor-invoker';
+import type { ExecutorInvoker } from '../shared/executor-invoker';
 import type { RequestStatus } from '../shared/requests';
 
 /**

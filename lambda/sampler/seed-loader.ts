@@ -7,7 +7,7 @@
  */
 import { type DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { periodBounds } from '../core/period';
-import { type SeedItem, seedOfItem } from '../seeds/item';
+import { type SeedItem, seedOfItem } from '../shared/seed-item';
 
 export type SeedProblem = 'missing' | 'uncommitted' | 'late-commitment' | 'corrupt';
 

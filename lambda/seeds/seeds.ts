@@ -31,7 +31,7 @@ import {
   type SeedTransparencyObject,
   seedOfItem,
   transparencyKey,
-} from './item';
+} from '../shared/seed-item';
 
 export const SEEDS_CHAIN = 'seeds';
 export const SEEDS_ACTOR = 'function:seeds';

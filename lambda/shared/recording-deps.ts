@@ -5,7 +5,7 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { ActionDeps } from '../recording-actions/apply';
+import type { ActionDeps } from './apply-request';
 import { createAuditLog } from './audit-log';
 import { requireEnv, requireNumberEnv } from './env';
 import { createLogger } from './logger';

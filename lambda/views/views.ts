@@ -10,18 +10,6 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { type DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
-import {
-  AGENT_LOAD_PREFIX,
-  ASSIGN_PREFIX,
-  type AssignmentItem,
-  EVAL_PREFIX,
-  type EvaluationItem,
-  type LoadItem,
-  ROSTER_SK,
-  type RosterItem,
-  RUN_SK,
-  type RunItem,
-} from '../assignment/items';
 import { isPeriod, nextPeriod, periodBounds, periodOf, previousPeriod } from '../core/period';
 import { effectiveStatus, overlaps, type Plan } from '../core/plans';
 import { buildTransparency, type TransparencyInput, transparencyCsv } from '../core/transparency';
@@ -35,6 +23,18 @@ import {
   json,
   text,
 } from '../shared/http';
+import {
+  AGENT_LOAD_PREFIX,
+  ASSIGN_PREFIX,
+  type AssignmentItem,
+  EVAL_PREFIX,
+  type EvaluationItem,
+  type LoadItem,
+  ROSTER_SK,
+  type RosterItem,
+  RUN_SK,
+  type RunItem,
+} from '../shared/listening-items';
 import type { IdentityConfig, Principal } from '../shared/principal';
 import { CONTACT_SK, type ContactItem } from '../shared/requests';
 import type { Roster } from '../shared/roster';

@@ -6,7 +6,7 @@ import type { IKey } from 'aws-cdk-lib/aws-kms';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import type { RecordingPolicy } from '../../lambda/core/policy';
-import { transparencyKey } from '../../lambda/seeds/item';
+import { transparencyKey } from '../../lambda/shared/seed-item';
 import { FairlistenFunction } from './fairlisten-function';
 import { FairlistenTable } from './fairlisten-table';
 import { acknowledge } from './nag';

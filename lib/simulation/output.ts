@@ -6,7 +6,7 @@
  * - seeds.json: `{"YYYY-MM": {commitment, committedAt, seed, revealedAt}}`, revealed seeds only.
  */
 import type { DecisionRecord } from '../../lambda/core/decision';
-import { type SeedItem, seedOfItem } from '../../lambda/seeds/item';
+import { type SeedItem, seedOfItem } from '../../lambda/shared/seed-item';
 
 export const DECISION_FIELDS = [
   'contactId',

@@ -15,7 +15,7 @@ import type { DecisionRecord } from '../../lambda/core/decision';
 import { commitment as commitmentOf } from '../../lambda/core/lottery';
 import { isPeriod, periodBounds } from '../../lambda/core/period';
 import { samplerPolicyEnvironment } from '../../lambda/sampler/config';
-import type { SeedItem } from '../../lambda/seeds/item';
+import type { SeedItem } from '../../lambda/shared/seed-item';
 import { scanAll } from '../../lambda/shared/dynamo';
 import { type HierarchyGroupSeed, type LocalStack, startLocalStack, type UserSeed } from '../local';
 import type { RecordingPolicy } from '../policy/schema';

@@ -22,16 +22,44 @@ export function importSpecifiers(source: string): string[] {
   return patterns.flatMap((p) => [...source.matchAll(p)].map((m) => m[1]!));
 }
 
+/** The relative imports of `file` (repository-relative), resolved to repository-relative paths. */
+export function relativeImports(file: string, source = readFileSync(join(ROOT, file), 'utf8')): string[] {
+  return importSpecifiers(source)
+    .filter((s) => s.startsWith('.'))
+    .map((s) => relative(ROOT, resolve(ROOT, dirname(file), s)));
+}
+
 /** Relative imports of `file` (repository-relative) that resolve outside `allowedDir`. */
 export function importsOutside(
   file: string,
   allowedDir: string,
   source = readFileSync(join(ROOT, file), 'utf8'),
 ) {
-  return importSpecifiers(source)
-    .filter((s) => s.startsWith('.'))
-    .map((s) => relative(ROOT, resolve(ROOT, dirname(file), s)))
-    .filter((target) => !(target === allowedDir || target.startsWith(`${allowedDir}/`)));
+  return relativeImports(file, source).filter(
+    (target) => !(target === allowedDir || target.startsWith(`${allowedDir}/`)),
+  );
+}
+
+/**
+ * The folder under `lambda/` a repository-relative path belongs to (`shared`, `core` or a
+ * function's folder), or undefined outside `lambda/`.
+ */
+export const lambdaFolderOf = (path: string): string | undefined => /^lambda\/([^/]+)\//.exec(path)?.[1];
+
+/**
+ * Imports of a `lambda/` file that cross into another function's folder: a function folder may
+ * import only its own files, `shared/` and `core/`; `shared/` only itself and `core/`; `core/`
+ * only itself.
+ */
+export function crossFunctionImports(file: string, source?: string): string[] {
+  const from = lambdaFolderOf(file);
+  const allowed = new Set(
+    from === 'core' ? ['core'] : from === 'shared' ? ['shared', 'core'] : [from, 'shared', 'core'],
+  );
+  return relativeImports(file, source).filter((target) => {
+    const to = lambdaFolderOf(target);
+    return to !== undefined && !allowed.has(to);
+  });
 }
 
 /**

@@ -1,7 +1,7 @@
 /** Shared fixtures of the listening tests: identities, API events, items. */
 import { type DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
-import type { AssignmentItem } from '../../lambda/assignment/items';
 import type { ApiEvent } from '../../lambda/shared/http';
+import type { AssignmentItem } from '../../lambda/shared/listening-items';
 import type { IdentityConfig } from '../../lambda/shared/principal';
 import { CONTACT_SK, type ContactItem, type ObjectItem, objectSk } from '../../lambda/shared/requests';
 

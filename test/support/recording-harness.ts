@@ -11,7 +11,7 @@ import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { PartLimits } from '../../lambda/core/redaction-plan';
 import type { Channel, TimeRange } from '../../lambda/core/wav';
 import { redactFile } from '../../lambda/core/wav-redact-file';
-import type { ActionDeps } from '../../lambda/recording-actions/apply';
+import type { ActionDeps } from '../../lambda/shared/apply-request';
 import { createS3RecordingObjects, type RecordingObjects } from '../../lambda/shared/recording-objects';
 import { createRecordingStore, type RecordingStore } from '../../lambda/shared/recording-store';
 import type { RequestRecord } from '../../lambda/shared/requests';

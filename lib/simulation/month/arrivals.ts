@@ -10,7 +10,7 @@
 
 import { ingestObject } from '../../../lambda/ingest/ingest';
 import { ROUTE_KEYS } from '../../../lambda/privacy/privacy';
-import { type ActionDeps, applyRequest } from '../../../lambda/recording-actions/apply';
+import { type ActionDeps, applyRequest } from '../../../lambda/shared/apply-request';
 import { createAuditLog } from '../../../lambda/shared/audit-log';
 import { scanAll } from '../../../lambda/shared/dynamo';
 import { createS3RecordingObjects } from '../../../lambda/shared/recording-objects';

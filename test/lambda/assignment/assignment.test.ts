@@ -3,9 +3,9 @@ import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { type AssignmentRunDeps, readRevealedSeed, runAssignment } from '../../../lambda/assignment/assign';
-import type { AssignmentItem, RunItem } from '../../../lambda/assignment/items';
 import { commitment, seedToHex } from '../../../lambda/core/lottery';
 import type { Plan } from '../../../lambda/core/plans';
+import type { AssignmentItem, RunItem } from '../../../lambda/shared/listening-items';
 import { loadRoster, placeInHierarchy } from '../../../lambda/shared/roster';
 import {
   type ConnectSeed,

@@ -1,8 +1,8 @@
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { AssignmentItem } from '../../../lambda/assignment/items';
 import { createPlayback, type PlaybackDeps } from '../../../lambda/playback/playback';
+import type { AssignmentItem } from '../../../lambda/shared/listening-items';
 import {
   createTables,
   type LocalDynamo,

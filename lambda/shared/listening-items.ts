@@ -109,3 +109,15 @@ export interface LoadItem {
   auditSeq?: number;
   expiresAt: number;
 }
+
+/** The listening policy the assignment applies and the views report (from the recording policy). */
+export interface AssignmentPolicy {
+  readonly minPerAgent: number;
+  readonly maxPerAgent: number;
+  readonly maxPerCoach: number;
+  readonly maxExtraListens: number;
+  readonly timezone: string;
+  readonly auditRetentionDays: number;
+  /** URL issues per listen (a coach may resume once if a URL expired mid-call). */
+  readonly playsPerListen: number;
+}

@@ -2,7 +2,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TimeRange } from '../../../lambda/core/wav';
 import { ingestObject } from '../../../lambda/ingest/ingest';
-import { applyRequest, META_REQUEST } from '../../../lambda/recording-actions/apply';
+import { applyRequest, META_REQUEST } from '../../../lambda/shared/apply-request';
 import { LeaseHeldError } from '../../../lambda/shared/recording-store';
 import {
   analysisKey,

@@ -31,11 +31,11 @@ import {
   WavError,
   type WavLayout,
 } from '../core/wav';
-import type { AuditSink } from '../shared/audit-sink';
-import { type ObjectKind, parseRecordingKey } from '../shared/recording-keys';
-import { isNotFound, type RecordingObjects, readRecordingLayout } from '../shared/recording-objects';
-import type { KeyProgress, ProgressState, RecordingStore } from '../shared/recording-store';
-import type { ContactItem, Proof, RequestRecord } from '../shared/requests';
+import type { AuditSink } from './audit-sink';
+import { type ObjectKind, parseRecordingKey } from './recording-keys';
+import { isNotFound, type RecordingObjects, readRecordingLayout } from './recording-objects';
+import type { KeyProgress, ProgressState, RecordingStore } from './recording-store';
+import type { ContactItem, Proof, RequestRecord } from './requests';
 
 /** User metadata naming the request that wrote a redacted version (and the version it replaced). */
 export const META_REQUEST = 'fairlisten-request';

@@ -1,7 +1,7 @@
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { createLambdaExecutorInvoker } from '../../../lambda/privacy/executor-invoker';
+import { createLambdaExecutorInvoker } from '../../../lambda/shared/executor-invoker';
 
 // Lambda has no local stand-in: the real client, mocked at the command level.
 const lambda = mockClient(LambdaClient);
