@@ -11,8 +11,8 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { SeedItem } from '../../lambda/shared/seed-item';
 import { scanAll } from '../../lambda/shared/dynamo';
+import type { SeedItem } from '../../lambda/shared/seed-item';
 import { decisionsJsonl, jsonFile, seedsFile, sortDecisions, toDecisionRecord } from '../simulation/output';
 import { command, required, UsageError } from './_command';
 

@@ -6,9 +6,9 @@
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { commitment as commitmentOf, seedToHex } from '../../../lambda/core/lottery';
 import { nextPeriod, periodBounds, periodOf, previousPeriod } from '../../../lambda/core/period';
-import type { SeedItem } from '../../../lambda/shared/seed-item';
 import { rotateSeeds } from '../../../lambda/seeds/seeds';
 import { createAuditLog } from '../../../lambda/shared/audit-log';
+import type { SeedItem } from '../../../lambda/shared/seed-item';
 import type { LocalStack } from '../../local';
 import { simulationSeed } from '../run';
 import { DAY, MINUTE, type MonthPhase, type MonthRun, servicesOf, silent } from './month-run';
