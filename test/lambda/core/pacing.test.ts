@@ -35,5 +35,11 @@ describe('pacing (step 6)', () => {
     expect(() => pacedLimit(8, -0.1)).toThrow(PacingError);
     expect(() => pacedLimit(1.5, 0.5)).toThrow(PacingError);
     expect(() => mayRecord(-1, 8, 0.5)).toThrow(PacingError);
+    expect(() => pacedLimit(-1, 0.5)).toThrow(/max must be a whole number ≥ 0, got -1/);
+    expect(() => mayRecord(0, -1, 0.5)).toThrow(/max must be a whole number/);
+    expect(() => pacedLimit(8, '0.5' as unknown as number)).toThrow(/f must be in \[0, 1\), got 0.5/);
+    expect(() => pacedLimit(8, Number.NaN)).toThrow(PacingError);
+    expect(() => mayRecord(0.5, 8, 0.5)).toThrow(/countSoFar must be a whole number/);
+    expect(pacedLimit(0, 0.5)).toBe(0);
   });
 });

@@ -1,7 +1,9 @@
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import {
+  assertPeriod,
   elapsedFraction,
+  isPeriod,
   nextPeriod,
   PeriodError,
   periodBounds,
@@ -82,5 +84,104 @@ describe('periods in Europe/Paris', () => {
       ),
       { numRuns: 300 },
     );
+  });
+});
+
+describe('periods whose first midnight does not exist or occurs twice', () => {
+  // Each of these zones moved its clocks forward at 00:00 on the 1st: the period starts at 01:00.
+  it.each([
+    ['America/Asuncion', '2017-10', '2017-10-01T04:00:00.000Z', '2017-11-01T03:00:00.000Z', 743],
+    ['Asia/Damascus', '2006-04', '2006-03-31T22:00:00.000Z', '2006-04-30T21:00:00.000Z', 719],
+    ['America/Havana', '2012-04', '2012-04-01T05:00:00.000Z', '2012-05-01T04:00:00.000Z', 719],
+    ['Africa/Cairo', '2014-08', '2014-07-31T22:00:00.000Z', '2014-08-31T21:00:00.000Z', 743],
+  ])('%s %s starts after the gap, at 01:00 local', (tz, period, start, end, hours) => {
+    const b = periodBounds(period, tz);
+    expect(b.start.toISOString()).toBe(start);
+    expect(b.end.toISOString()).toBe(end);
+    expect((b.end.getTime() - b.start.getTime()) / H).toBe(hours);
+    expect(periodOf(b.start, tz)).toBe(period);
+    expect(periodOf(new Date(b.start.getTime() - 1), tz)).toBe(previousPeriod(period));
+    expect(periodBounds(previousPeriod(period), tz).end).toEqual(b.start);
+    expect(elapsedFraction(b.start, tz)).toBe(0);
+    expect(elapsedFraction(new Date(b.start.getTime() + H), tz)).toBe(1 / hours);
+  });
+
+  it('an instant after a fall-back past midnight belongs to the new period though the wall clock shows the old one', () => {
+    // St John's went back from 00:01 NDT to 23:01 NST on 2009-11-01: 23:15 local on 31 October, the
+    // second time, is already November by the published definition (the first November instant passed).
+    const tz = 'America/St_Johns';
+    const t = new Date('2009-11-01T02:45:00.000Z');
+    expect(t.toLocaleString('en-GB', { timeZone: tz })).toBe('31/10/2009, 23:15:00');
+    expect(periodBounds('2009-11', tz).start.toISOString()).toBe('2009-11-01T02:30:00.000Z');
+    expect(periodOf(t, tz)).toBe('2009-11');
+    expect(elapsedFraction(t, tz)).toBe(
+      (15 * 60_000) / (periodBounds('2009-11', tz).end.getTime() - Date.parse('2009-11-01T02:30:00.000Z')),
+    );
+    expect(periodOf(new Date('2009-11-01T02:29:59.999Z'), tz)).toBe('2009-10');
+  });
+
+  it('finds an existing midnight with the two-pass offset guess alone (the search is only for gaps)', () => {
+    // Zones and months no other test touches, so nothing is cached. Each period start costs two
+    // offset look-ups and two checks; the binary search would cost ~40 more.
+    const spy = vi.spyOn(Intl.DateTimeFormat.prototype, 'formatToParts');
+    try {
+      for (const [tz, period, start] of [
+        ['Asia/Kathmandu', '2031-05', '2031-04-30T18:15:00.000Z'],
+        ['America/St_Johns', '2031-07', '2031-07-01T02:30:00.000Z'],
+        ['Pacific/Chatham', '2031-01', '2030-12-31T10:15:00.000Z'],
+        ['America/New_York', '2031-11', '2031-11-01T04:00:00.000Z'],
+        ['Asia/Tokyo', '2031-03', '2031-02-28T15:00:00.000Z'],
+      ] as const) {
+        spy.mockClear();
+        expect(periodBounds(period, tz).start.toISOString(), `${tz} ${period}`).toBe(start);
+        expect(spy.mock.calls.length, `${tz} ${period}`).toBeLessThanOrEqual(8);
+      }
+    } finally {
+      spy.mockRestore();
+    }
+  });
+
+  it('caches the last period per zone without letting its end leak into the next one', () => {
+    const { end } = periodBounds('2027-02', PARIS);
+    expect(periodOf(new Date(end.getTime() - 1), PARIS)).toBe('2027-02');
+    expect(periodOf(end, PARIS)).toBe('2027-03');
+    expect(elapsedFraction(end, PARIS)).toBe(0);
+    expect(periodOf(new Date(end.getTime() - 1), PARIS)).toBe('2027-02');
+    expect(periodOf(new Date(end.getTime() - 1), 'UTC')).toBe('2027-02');
+    expect(periodOf(end, 'UTC')).toBe('2027-02');
+  });
+});
+
+describe('period strings', () => {
+  it('accepts years 1970 to 9999 and months 01 to 12 only', () => {
+    for (const ok of ['1970-01', '2026-12', '9999-12', '9999-01']) expect(isPeriod(ok), ok).toBe(true);
+    for (const bad of [
+      '1969-12',
+      '10000-01',
+      '2026-00',
+      '2026-13',
+      '2026-1',
+      ' 2026-01',
+      '2026-01 ',
+      202601,
+      null,
+    ]) {
+      expect(isPeriod(bad), String(bad)).toBe(false);
+      expect(() => assertPeriod(bad)).toThrow(/is not a period \(YYYY-MM, years 1970–9999\)/);
+    }
+  });
+
+  it('steps across the ends of the accepted range (9999-12 has no end, so no bounds)', () => {
+    expect(nextPeriod('9999-11')).toBe('9999-12');
+    expect(() => nextPeriod('9999-12')).toThrow(PeriodError);
+    expect(previousPeriod('1970-02')).toBe('1970-01');
+    expect(() => previousPeriod('1970-01')).toThrow(PeriodError);
+    expect(nextPeriod('2026-09')).toBe('2026-10');
+    expect(previousPeriod('2026-10')).toBe('2026-09');
+    // The last period with an end is 9999-11; 9999-12 is a valid name but its end is out of range.
+    expect(periodBounds('9999-11', 'UTC').end.toISOString()).toBe('9999-12-01T00:00:00.000Z');
+    expect(() => periodBounds('9999-12', 'UTC')).toThrow(/"10000-01" is not a period/);
+    expect(() => periodOf(new Date('9999-12-15T00:00:00Z'), 'UTC')).toThrow(PeriodError);
+    expect(periodOf(new Date('1970-01-01T00:00:00Z'), 'UTC')).toBe('1970-01');
   });
 });
