@@ -14,6 +14,7 @@ import { type ApiResult, MAX_BODY_BYTES, SECURITY_HEADERS } from '../../../lambd
 import type { Role } from '../../../lambda/shared/principal';
 import { API_ROUTES, type ApiFunction, type RouteSpec, routeKey } from '../../../lambda/shared/routes';
 import { createViews } from '../../../lambda/views/views';
+import { expectGeneratedDocFresh } from '../../support/generated-docs';
 import { ROOT, sourceFiles } from '../../support/imports';
 import { claimsOf, IDENTITY, type Persona, silentLogger, uuid } from '../../support/listening';
 import { MemoryAudit } from '../../support/memory-audit';
@@ -180,5 +181,11 @@ describe('docs/api/errors.md', () => {
     const inCode = codesInSources();
     expect(inCode.size).toBeGreaterThan(30);
     expect([...documented].sort()).toEqual([...inCode].sort());
+  });
+});
+
+describe('docs/api/routes.md', () => {
+  it('is the route × role matrix the route table generates', () => {
+    expectGeneratedDocFresh('docs/api/routes.md');
   });
 });

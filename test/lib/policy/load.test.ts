@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { POLICY_SCHEMA_FILE, renderPolicySchema } from '../../../lib/cli/policy';
 import { defaultPolicy, loadPolicy, PolicyError, parsePolicy } from '../../../lib/policy/load';
+import { expectGeneratedDocFresh } from '../../support/generated-docs';
 
 const dir = mkdtempSync(join(tmpdir(), 'policy-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -109,5 +110,11 @@ describe('recording policy', () => {
 
   it('keeps the committed JSON Schema in sync with the code', () => {
     expect(JSON.parse(readFileSync(POLICY_SCHEMA_FILE, 'utf8'))).toEqual(JSON.parse(renderPolicySchema()));
+  });
+});
+
+describe('the configuration table of the operators’ docs', () => {
+  it('is the one the schema generates', () => {
+    expectGeneratedDocFresh('docs/operators/configuration.md');
   });
 });

@@ -4,6 +4,7 @@ import { recordingReaders, seedsReaders } from '../../../lib/report/checks/acces
 import { buildReport } from '../../../lib/report/engine';
 import type { StackView } from '../../../lib/report/template';
 import type { Check, ComplianceReport } from '../../../lib/report/types';
+import { expectGeneratedDocFresh } from '../../support/generated-docs';
 import { awaiting, awaitingIds, withLeadChanges } from '../../support/report-awaiting';
 import { type Json, loadAssembly, type Mutable, mutated, synthAssembly } from '../../support/report-fixture';
 
@@ -468,5 +469,11 @@ describe('the engine', () => {
         ),
       ),
     ).toEqual(['REGION-EU']);
+  });
+});
+
+describe('docs/compliance/matrix.md', () => {
+  it('is the concern → check matrix the registry generates', () => {
+    expectGeneratedDocFresh('docs/compliance/matrix.md');
   });
 });
