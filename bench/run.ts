@@ -9,6 +9,7 @@ import { cpus, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { benchAssignment } from './assignment';
+import { benchCli } from './cli';
 import { type BenchFigure, figuresTable, meetsTarget } from './figure';
 import { benchListening } from './listening';
 import { benchPrivacy } from './privacy';
@@ -62,6 +63,7 @@ const BENCHES: Bench[] = [
   { name: 'sampler-core', run: () => benchSamplerCore() },
   { name: 'sampler', run: () => benchSampler() },
   { name: 'assignment', run: () => benchAssignment() },
+  { name: 'cli', run: () => benchCli() },
   { name: 'redact', run: (quick) => benchRedact(quick ? { bigFileBytes: 0, runs: 3 } : {}) },
   { name: 'privacy', run: () => benchPrivacy() },
   { name: 'listening', run: () => benchListening() },

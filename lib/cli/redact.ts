@@ -11,7 +11,8 @@ import { command, UsageError } from './_command';
 const USAGE = `usage: fairlisten redact <in.wav> <out.wav> --range <from>-<to> [--range <from>-<to> …]
                         [--channel both|agent|customer]
   Silences each range (seconds, decimals allowed, end exclusive) and writes a new file.
-  agent = right channel, customer = left channel (Amazon Connect layout); default both.`;
+  agent = right channel, customer = left channel (Amazon Connect layout); default both.
+  Exit 0 written, 1 the file or a range is refused (nothing written), 2 usage.`;
 
 const SECONDS = String.raw`(\d+(?:\.\d+)?)`;
 const RANGE = new RegExp(`^${SECONDS}-${SECONDS}$`);

@@ -9,7 +9,8 @@ export { writeTransparencyReport } from '../transparency-report/index';
 
 const USAGE = `usage: fairlisten transparency --month-data DIR/month.json [--out reports] [--lang fr|en]
        fairlisten transparency --example [--out reports] [--lang fr|en]
-Writes the works council's transparency report (HTML and CSV) and prints their paths.`;
+Writes the works council's transparency report (HTML and CSV) and prints their paths.
+Exit 0 written, 1 the month data is unreadable or invalid, 2 usage.`;
 
 export const cli = command({
   name: 'transparency',
