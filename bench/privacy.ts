@@ -1,5 +1,5 @@
 /**
- * Privacy benchmark (concern C9, issue #4): what the recording actions cost locally.
+ * Privacy benchmark (concern C9): what the recording actions cost locally.
  *
  * - Bytes through the function to redact a 10-second range of a one-hour Connect-format
  *   recording (115 MB) with S3's real part limits, counted by the S3 wrapper against the

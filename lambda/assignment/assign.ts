@@ -1,5 +1,5 @@
 /**
- * The assignment run (issue #5 §2), once per period, with injected clients, clock and audit sink.
+ * The assignment run, once per period, with injected clients, clock and audit sink.
  *
  * Timing. The assignment lottery is seeded with the period's seed, which stays secret until the
  * period has ended (+ grace day) and only the sampler and the seed function may read the seeds

@@ -1,5 +1,5 @@
 /**
- * The audit exporter (issue #5 §5), run hourly by the scheduled handler and directly by the local
+ * The audit exporter, run hourly by the scheduled handler and directly by the local
  * simulation. Two steps, each safe to interrupt and to repeat:
  *
  * 1. **Decisions → chains.** Sampler decisions (decisions table) settled for `settleMs` and newer

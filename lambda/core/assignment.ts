@@ -1,5 +1,5 @@
 /**
- * Listen assignment (issue #5 §2): who listens to which kept recording this period.
+ * Listen assignment: who listens to which kept recording this period.
  *
  * Hard rules (never broken): a listen goes to a coach of another team (C10); an agent gets at most
  * min(maxPerAgent + approved extra, kept recordings) listens, one per distinct recording (C5);

@@ -1,5 +1,5 @@
 /**
- * The tamper-evident audit log: append-only hash chains of records (issue #5 §5).
+ * The tamper-evident audit log: append-only hash chains of records.
  *
  * Record: `{chain, seq, kind, at, actor, subject?, data, prevHash, hash}`.
  * Records of one chain are totally ordered by `seq` = 1, 2, 3, …; the first record's

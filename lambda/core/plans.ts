@@ -1,5 +1,5 @@
 /**
- * Coaching plans (issue #5 §3; C5, C7): the only way an agent gets listens above the monthly
+ * Coaching plans (C5, C7): the only way an agent gets listens above the monthly
  * maximum. Pure rules, no AWS.
  *
  *  - A coach proposes: the agent, a reason (≥ 20 characters: a plan is a documented decision, not a

@@ -1,5 +1,5 @@
 /**
- * The council's transparency report for one period (issue #5 §6): aggregates only, per team —
+ * The council's transparency report for one period: aggregates only, per team —
  * never a row about one person. Pure: the views function and the local HTML report feed it
  * the same inputs.
  *

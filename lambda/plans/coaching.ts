@@ -1,5 +1,5 @@
 /**
- * The coaching function (issue #5 §3 and the evaluation part of §4), with injected clients, clock,
+ * The coaching function, with injected clients, clock,
  * ids and audit sink:
  *  - `POST /plans` (coach): propose a coaching plan (rules in lambda/core/plans.ts);
  *  - `POST /plans/{planId}/approval` (data-protection officer, not the proposer): approve or reject;

@@ -1,5 +1,5 @@
 /**
- * Playback (issue #5 §4): `POST /recordings/{contactId}/playback` by the assigned coach.
+ * Playback: `POST /recordings/{contactId}/playback` by the assigned coach.
  *
  *  1. the caller is a coach with a Connect user id;
  *  2. the contact's recording-index item gives its period P; the assignment `assign#<contactId>` of

@@ -1,5 +1,5 @@
 /**
- * The privacy API (issue #4 §2, concern C9), every dependency injected. `handler.ts` builds the
+ * The privacy API (concern C9), every dependency injected. `handler.ts` builds the
  * clients once per execution environment and forwards each request here.
  *
  * Routes (HTTP API, payload 2.0, all behind the JWT authorizer; one function for all — see

@@ -7,7 +7,6 @@ import { type ApplyOutcome, applyRequest } from '../shared/apply-request';
 import { actionDepsFromEnv } from '../shared/recording-deps';
 
 export const actionEventSchema = z.object({ requestId: z.uuid() });
-export type ActionEvent = z.infer<typeof actionEventSchema>;
 
 const deps = actionDepsFromEnv('fairlisten-recording-actions', 'function:recording-actions');
 

@@ -75,15 +75,6 @@ export interface SamplerConfig {
   readonly instanceId: string;
 }
 
-/** Environment variables the sampler reads (the construct sets all of them). */
-export const SAMPLER_ENV = [
-  'FAIRLISTEN_POLICY',
-  'DECISIONS_TABLE',
-  'QUOTAS_TABLE',
-  'SEEDS_TABLE',
-  'CONNECT_INSTANCE_ID',
-] as const;
-
 export function samplerConfigFromEnv(env: NodeJS.ProcessEnv = process.env): SamplerConfig {
   return {
     policy: parseSamplerPolicy(requireEnv('FAIRLISTEN_POLICY', env)),

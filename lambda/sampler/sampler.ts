@@ -1,5 +1,5 @@
 /**
- * The sampler's runtime (issue #3), with every dependency injected: DynamoDB document client,
+ * The sampler's runtime, with every dependency injected: DynamoDB document client,
  * Connect client, clock, seed loader, logger. `handler.ts` only builds these once per execution
  * environment and forwards the invocation.
  *

@@ -1,5 +1,5 @@
 /**
- * Seed commit / reveal (issue #3), with injected clock, randomness, clients and audit sink.
+ * Seed commit / reveal, with injected clock, randomness, clients and audit sink.
  *
  * Run daily. Each run:
  *  - next period (starts in the future): create its seed if missing (32 random bytes, conditional

@@ -1,5 +1,5 @@
 /**
- * The roster of the listening service (issue #5 §1): who is an agent, who is a coach, and which
+ * The roster of the listening service: who is an agent, who is a coach, and which
  * team each belongs to — read from Amazon Connect, the one source of truth for teams.
  *
  * Teams: the agent hierarchy group at the policy's `connect.teamHierarchyLevel` on the user's
@@ -29,10 +29,6 @@ import { HIERARCHY_LEVELS, type HierarchyLevel } from '../core/policy';
 export type { HierarchyLevel };
 
 export const DEFAULT_COACH_GROUP_NAME = 'Coaches';
-
-export interface RosterMember {
-  readonly team: string;
-}
 
 export interface Roster {
   /** Agents (Connect user id) and their team (hierarchy group id at the team level). */

@@ -1,5 +1,5 @@
 /**
- * The views (issue #5 §6), with injected clients and clock:
+ * The views, with injected clients and clock:
  *  - `GET /me[?period=YYYY-MM]` (agent): my recorded contacts of the period and their state; the
  *    listens of my recordings of this and the previous period (listens of P happen in P+1): coach
  *    id and team, when they listened; my evaluations; every coaching plan about me;

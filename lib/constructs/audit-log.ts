@@ -43,7 +43,7 @@ const KEY_READ = ['kms:Decrypt', 'kms:DescribeKey'] as const;
 const KEY_WRITE = ['kms:Encrypt', 'kms:ReEncrypt*', 'kms:GenerateDataKey*'] as const;
 
 /**
- * The tamper-evident audit log (issue #5 §5): the `audit` table of hash chains, the audit bucket
+ * The tamper-evident audit log: the `audit` table of hash chains, the audit bucket
  * holding their hourly JSON Lines exports (and the seed function's transparency objects) under
  * S3 Object Lock in COMPLIANCE mode — nobody, root included, can delete or overwrite a locked
  * version before `retentionDays` — and the scheduled exporter.

@@ -86,7 +86,7 @@ export const LISTENING_ROUTES = {
 };
 
 /**
- * Listening governance at runtime (issue #5 §1–§4, §6): the listening and plans tables, the daily
+ * Listening governance at runtime: the listening and plans tables, the daily
  * assignment (roster from Connect, revealed seed, cross-team capped lottery), playback (audit
  * first, then a short presigned URL — the only listening-side audio reader), coaching plans and
  * evaluations, and the agent's and the council's views.

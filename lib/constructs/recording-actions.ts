@@ -37,7 +37,7 @@ export interface RecordingEnvironment {
 }
 
 /**
- * The recording actions (issue #4 §4, C9): the `requests` and `recordings` tables and the
+ * The recording actions (C9): the `requests` and `recordings` tables and the
  * executor that deletes every version of a contact's recordings or redacts them in place in S3.
  * The privacy API writes requests and invokes the executor (`grantInvoke`); ingest applies
  * requests on arrival with the same permissions (`grantApply`).

@@ -35,7 +35,7 @@ export const INGEST_EVENT_TYPES = [
 ];
 
 /**
- * Recording ingest (issue #4 §1): every object Connect or Contact Lens writes under a recording
+ * Recording ingest: every object Connect or Contact Lens writes under a recording
  * prefix is checked against the sampler's decision — deleted at once (every version) and audited
  * when it was not meant to exist — then indexed, and the requests waiting for it applied.
  */

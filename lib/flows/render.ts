@@ -173,6 +173,3 @@ export function renderWhisperFlow(props: WhisperFlowProps): string {
     arn,
   ]);
 }
-
-/** The Lambda invocation attribute through which the whisper flow hands the sampler its agent. */
-export const AGENT_ARN_PARAMETER = 'agentArn';

@@ -18,7 +18,7 @@ import {
   readFlowInput,
 } from './flow-language';
 
-/** Connect quotas checked here (issue #2 §4). */
+/** Connect quotas checked here. */
 export const MAX_FLOW_ACTIONS = 250;
 export const MAX_FLOW_CONTENT_CHARS = 256_000;
 /** InvokeLambdaFunction: "Must be greater than 0, no larger than 8, and an integer" (synchronous calls). */

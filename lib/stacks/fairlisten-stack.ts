@@ -36,11 +36,11 @@ export class FairlistenStack extends Stack {
   readonly audit: AuditLog;
   readonly seeds: SeedVault;
   readonly api: FairlistenApi;
-  /** Recording actions and ingest (issue #4 §1, §4): requests and recordings index tables, executor. */
+  /** Recording actions and ingest: requests and recordings index tables, executor. */
   readonly recordingActions: RecordingActions;
   readonly recordingIngest: RecordingIngest;
   readonly privacy: PrivacyApi;
-  /** Listening governance (issue #5 §1–§4, §6): assignment, playback, plans, evaluations, views. */
+  /** Listening governance: assignment, playback, plans, evaluations, views. */
   readonly listening: ListeningService;
 
   constructor(scope: Construct, id: string, props: FairlistenStackProps) {
@@ -72,7 +72,7 @@ export class FairlistenStack extends Stack {
       recordings: this.recordings,
       timezone: policy.timezone,
     });
-    // Lottery seeds (issue #3): committed before each period, revealed after it.
+    // Lottery seeds: committed before each period, revealed after it.
     this.seeds = new SeedVault(this, 'Seeds', { policy, dataKey });
     this.sampling = new SamplingService(this, 'Sampling', {
       policy,
@@ -80,14 +80,14 @@ export class FairlistenStack extends Stack {
       dataKey,
       seedVault: this.seeds,
     });
-    // Audit log (issue #5 §5): hash chains, hourly Object Lock exports of them and of the decisions.
+    // Audit log: hash chains, hourly Object Lock exports of them and of the decisions.
     this.audit = new AuditLog(this, 'Audit', {
       retentionDays: policy.auditRetentionDays,
       dataKey,
       decisions: this.sampling.decisions.table,
       accessLogsBucket: this.recordings.accessLogs,
     });
-    // Seeds (issue #3): commitments and reveals go to chain `seeds` and the audit bucket's transparency/.
+    // Seeds: commitments and reveals go to chain `seeds` and the audit bucket's transparency/.
     this.seeds.publishThrough({
       environment: {
         AUDIT_TABLE: this.audit.table.table.tableName,
@@ -98,7 +98,7 @@ export class FairlistenStack extends Stack {
       grantPublish: (grantee, prefix) => this.audit.grantPublish(grantee, prefix),
     });
 
-    // Recording actions and ingest (issue #4 §1, §4): deletion and in-place redaction (C9).
+    // Recording actions and ingest: deletion and in-place redaction (C9).
     this.recordingActions = new RecordingActions(this, 'RecordingActions', {
       recordings: this.recordings,
       decisions: this.sampling.decisions.table,
@@ -122,7 +122,7 @@ export class FairlistenStack extends Stack {
       logKey: dataKey,
       logRetentionDays: policy.auditRetentionDays,
     });
-    // Privacy API (issue #4 §2, C9): suspend/resume, deletion and redaction requests, proof.
+    // Privacy API (C9): suspend/resume, deletion and redaction requests, proof.
     this.privacy = new PrivacyApi(this, 'Privacy', {
       api: this.api,
       contactCenter: this.contactCenter,
@@ -135,7 +135,7 @@ export class FairlistenStack extends Stack {
       logRetentionDays: policy.auditRetentionDays,
     });
     // End of privacy API.
-    // Listening governance (issue #5 §1–§4, §6).
+    // Listening governance.
     this.listening = new ListeningService(this, 'Listening', {
       policy,
       api: this.api,

@@ -120,9 +120,3 @@ export function parseCsv(text: string, separator: string): string[][] {
   }
   return rows;
 }
-
-/** A CSV number back to a JS number (`12,5` or `12.5`); empty → null. */
-export function csvNumber(field: string, lang: Lang): number | null {
-  if (field === '') return null;
-  return Number(lang === 'fr' ? field.replace(',', '.') : field);
-}

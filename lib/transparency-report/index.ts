@@ -1,5 +1,5 @@
 /**
- * The works council's transparency report (issue #6 §2): a self-contained HTML page with inline SVG
+ * The works council's transparency report: a self-contained HTML page with inline SVG
  * charts and tables, and a CSV, from one month of data (`month.json`, see ./model.ts).
  */
 import { mkdirSync, writeFileSync } from 'node:fs';

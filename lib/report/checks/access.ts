@@ -113,12 +113,12 @@ export function bucketAccessCheck(props: BucketAccessCheckProps): Check {
 }
 
 /**
- * Roles that may read audio (issue #5): ingest (checks and indexes each new object), recording-actions (the
- * deletion/redaction executor of issue #4 §4, the "redaction" role of issue #2 under its deployed name) and
+ * Roles that may read audio: ingest (checks and indexes each new object), recording-actions (the
+ * deletion/redaction executor, which is the "redaction" role under its deployed name) and
  * playback (the 5-minute URL of an assigned listen). Nobody else — not privacy, not assignment, not views.
  */
 export const RECORDING_READER_ROLES = ['role:ingest', 'role:recording-actions', 'role:playback'];
-/** Roles that may delete recordings or pin them (issue #4): ingest (unauthorized objects) and the executor. */
+/** Roles that may delete recordings or pin them: ingest (unauthorized objects) and the executor. */
 export const RECORDING_REWRITER_ROLES = ['role:ingest', 'role:recording-actions'];
 
 export const recordingReaders = bucketAccessCheck({

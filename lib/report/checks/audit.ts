@@ -1,5 +1,5 @@
 /**
- * The audit trail and retention (issue #5): the audit export bucket is write-once for its retention (S3 Object
+ * The audit trail and retention: the audit export bucket is write-once for its retention (S3 Object
  * Lock, compliance mode) while recordings stay deletable; the audit table is append-only for every role of
  * the template; nothing the template stores is kept beyond one year (CNIL).
  */

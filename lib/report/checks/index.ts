@@ -16,13 +16,13 @@ import { STORAGE_CHECKS } from './storage';
 
 export const CHECKS: readonly Check[] = [
   regionEu,
-  ...STORAGE_CHECKS, // #2 storage (C3)
-  ...FLOW_CHECKS, // #2/#3 contact flows (C1, CNIL notice)
-  ...SAMPLER_CHECKS, // #3 sampler: rate, cap and pacing, algorithm, objection, seeds (C4–C7)
+  ...STORAGE_CHECKS, // storage (C3)
+  ...FLOW_CHECKS, // contact flows (C1, CNIL notice)
+  ...SAMPLER_CHECKS, // sampler: rate, cap and pacing, algorithm, objection, seeds (C4–C7)
   ...ACCESS_CHECKS, // who reads and rewrites recordings and seeds (C2, C9)
-  ...PRIVACY_CHECKS, // #4 ingest triggers and privacy API (C9)
-  ...LISTENING_CHECKS, // #5 playback URL and assignment (C3, C5, C8, C10)
-  ...AUDIT_CHECKS, // #5 audit trail and one-year retention (C2, CNIL)
+  ...PRIVACY_CHECKS, // ingest triggers and privacy API (C9)
+  ...LISTENING_CHECKS, // playback URL and assignment (C3, C5, C8, C10)
+  ...AUDIT_CHECKS, // audit trail and one-year retention (C2, CNIL)
   nagAcknowledgements,
 ];
 

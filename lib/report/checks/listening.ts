@@ -1,5 +1,5 @@
 /**
- * Issue #5 (listening): the playback URL lifetime (C3) and the assignment rule — how many listens, by whom,
+ * Listening: the playback URL lifetime (C3) and the assignment rule — how many listens, by whom,
  * on what schedule (C5, C7, C8, C10) — as the functions receive them from the template.
  */
 import type { Check } from '../types';

@@ -1,5 +1,5 @@
 /**
- * Issue #4 (C9): every recording object reaches the ingest function, and the privacy API that lets an agent
+ * Privacy (C9): every recording object reaches the ingest function, and the privacy API that lets an agent
  * suspend, resume, delete or redact a recording is behind a JWT authorizer.
  */
 
@@ -140,8 +140,7 @@ export const privacyApi: Check = {
         ).length;
         counts.jwt += routes.filter(([, r]) => r.Properties?.AuthorizationType === 'JWT').length;
         for (const key of PRIVACY_ROUTES) {
-          if (!routes.some(([, r]) => r.Properties?.RouteKey === key))
-            f.problem(`${apiId}: no route ${key} (privacy request of issue #4)`);
+          if (!routes.some(([, r]) => r.Properties?.RouteKey === key)) f.problem(`${apiId}: no route ${key}`);
         }
         for (const [rid, r] of routes) {
           const key = String(r.Properties?.RouteKey);

@@ -1,4 +1,4 @@
-/** The report rows of issues #3 (sampler), #4 (privacy) and #5 (listening): pass on the real template, fail mutated. */
+/** The report rows of the sampler, privacy and listening checks: pass on the real template, fail mutated. */
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -74,7 +74,7 @@ const grant = (m: Mutable, role: string, statement: Json) => {
   m.resources[policy].Properties.PolicyDocument.Statement.push(statement);
 };
 
-describe('the rows of issues #3, #4 and #5 on the real template', () => {
+describe('the sampler, privacy and listening rows on the real template', () => {
   it('are registered, with stable ids', () => {
     const ids = CHECKS.map((c) => c.id);
     for (const id of [...NEW_IDS, ...CHANGED_IDS]) expect(ids).toContain(id);
@@ -127,7 +127,7 @@ describe('the rows of issues #3, #4 and #5 on the real template', () => {
 
 describe('mutated templates fail the new rows', () => {
   const cases: Array<[string, string, RegExp, (m: Mutable) => void]> = [
-    // #3 sampler
+    // sampler
     [
       'sampler deploys an algorithm version nobody published',
       'ALGORITHM-PUBLISHED',
@@ -190,7 +190,7 @@ describe('mutated templates fail the new rows', () => {
         });
       },
     ],
-    // #4 privacy
+    // privacy
     [
       'CompleteMultipartUpload dropped from the notifications',
       'INGEST-TRIGGERS',
@@ -287,7 +287,7 @@ describe('mutated templates fail the new rows', () => {
         });
       },
     ],
-    // #5 listening
+    // listening
     [
       'playback lost its read access (exactly three readers expected)',
       'RECORDING-READERS',
