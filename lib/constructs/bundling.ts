@@ -1,4 +1,7 @@
+import { existsSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { buildSync } from 'esbuild';
 
 /** Repository root, found from this module rather than the current directory. */
 export const PROJECT_ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -17,8 +20,12 @@ export const LAMBDA_BUNDLE = {
   platform: 'node',
   minify: true,
   sourcemap: false,
-  /** The runtime ships AWS SDK v3; bundling it would only grow the package. */
-  external: ['@aws-sdk/*'],
+  /**
+   * Nothing external: the pinned AWS SDK clients are bundled (tree-shaken, minified), so the code
+   * that runs on Lambda is the code the tests and the simulation ran, not whatever SDK version
+   * the runtime happens to ship.
+   */
+  external: [] as string[],
   /** ESM bundles still meet CommonJS dependencies that call require(). */
   banner: "import{createRequire as __cr}from'node:module';const require=__cr(import.meta.url);",
   mainFields: ['module', 'main'],
@@ -40,4 +47,34 @@ export function esbuildOptions(fn: string, outfile: string) {
     mainFields: [...LAMBDA_BUNDLE.mainFields],
     logLevel: 'silent' as const,
   };
+}
+
+/** Every function folder under lambda/ that has a handler. */
+export function handlerDirs(): string[] {
+  return readdirSync(join(PROJECT_ROOT, 'lambda'))
+    .filter((d) => existsSync(handlerEntry(d)))
+    .sort();
+}
+
+const bundled = new Set<string>();
+
+/**
+ * Bundles every handler into `outdir/<fn>/index.mjs` in ONE esbuild run (once per outdir and
+ * process): the SDK's modules are parsed once for all functions instead of once per function.
+ * Each output is still self-contained (no code splitting), as a Lambda asset must be.
+ */
+export function bundleAllHandlers(outdir: string): void {
+  if (bundled.has(outdir)) return;
+  const {
+    outfile: _unused,
+    entryPoints: _entries,
+    ...options
+  } = esbuildOptions('sampler', join(outdir, 'x'));
+  buildSync({
+    ...options,
+    entryPoints: Object.fromEntries(handlerDirs().map((fn) => [`${fn}/index`, handlerEntry(fn)])),
+    outdir,
+    outExtension: { '.js': '.mjs' },
+  });
+  bundled.add(outdir);
 }

@@ -6,8 +6,7 @@ import type { IKey } from 'aws-cdk-lib/aws-kms';
 import { Architecture, Code, Function as LambdaFunction, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
-import { buildSync } from 'esbuild';
-import { esbuildOptions } from './bundling';
+import { bundleAllHandlers } from './bundling';
 import { acknowledge } from './nag';
 import { markRole } from './roles';
 
@@ -117,21 +116,19 @@ export class FairlistenFunction extends LambdaFunction {
 
 /**
  * The handler bundled in-process by esbuild, with the options the local simulation uses too, into
- * the app's output folder; the asset hash is that of the bundle's content. (NodejsFunction would
- * start `npx esbuild` once per function: most of a synth's time.) When the stack is not bundled
+ * the app's output folder; the asset hash is that of the bundle's content. All handlers are bundled
+ * in one esbuild run on first use (NodejsFunction would start `npx esbuild` once per function, and
+ * parse the bundled SDK once per function: most of a synth's time). When the stack is not bundled
  * (`aws:cdk:bundling-stacks` excludes it, as in most tests), a fixed stand-in file takes its place.
  */
 function bundledCode(scope: Construct, id: string, handlerDir: string): Code {
-  const outdir = join(
-    Stage.of(scope)?.outdir ?? '.',
-    '.bundles',
-    `${scope.node.path}/${id}`.replace(/[^\w.-]+/g, '_'),
-  );
-  mkdirSync(outdir, { recursive: true });
+  const bundlesDir = join(Stage.of(scope)?.outdir ?? '.', '.bundles');
   if (Stack.of(scope).bundlingRequired) {
-    buildSync(esbuildOptions(handlerDir, join(outdir, 'index.mjs')));
-  } else {
-    writeFileSync(join(outdir, 'index.mjs'), `// ${handlerDir}: not bundled in this synth\n`);
+    bundleAllHandlers(bundlesDir);
+    return Code.fromAsset(join(bundlesDir, handlerDir));
   }
+  const outdir = join(bundlesDir, 'unbundled', `${scope.node.path}/${id}`.replace(/[^\w.-]+/g, '_'));
+  mkdirSync(outdir, { recursive: true });
+  writeFileSync(join(outdir, 'index.mjs'), `// ${handlerDir}: not bundled in this synth\n`);
   return Code.fromAsset(outdir);
 }

@@ -19,13 +19,17 @@ export interface BundledHandler {
 }
 
 /**
- * Bundles `lambda/<fn>/handler.ts` into a temporary directory. The AWS SDK stays external (as on
- * Lambda, whose runtime ships it); a `node_modules` link to the project's lets Node resolve it.
+ * Bundles `lambda/<fn>/handler.ts` into a temporary directory, as deployed (the pinned SDK inside).
+ * `sdkExternal` leaves the AWS SDK out, for the benchmark's comparison only; a `node_modules` link
+ * to the project's then lets Node resolve it.
  */
-export async function bundleHandler(fn: string): Promise<BundledHandler> {
+export async function bundleHandler(
+  fn: string,
+  options: { sdkExternal?: boolean } = {},
+): Promise<BundledHandler> {
   const dir = await mkdtemp(join(tmpdir(), `fairlisten-${fn}-`));
   const file = join(dir, 'index.mjs');
-  await build(esbuildOptions(fn, file));
+  await build({ ...esbuildOptions(fn, file), ...(options.sdkExternal ? { external: ['@aws-sdk/*'] } : {}) });
   await symlink(join(PROJECT_ROOT, 'node_modules'), join(dir, 'node_modules'), 'dir');
   return { file, tempDir: dir, source: 'esbuild' };
 }

@@ -1,5 +1,9 @@
 import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { App } from 'aws-cdk-lib';
 import { Match } from 'aws-cdk-lib/assertions';
+import { buildSync } from 'esbuild';
 import { describe, expect, it } from 'vitest';
 import { nagPacks } from '../../../lib/app';
 import { synthStack } from '../../support/synth';
@@ -327,6 +331,51 @@ describe('queue hours', () => {
     for (const c of config) {
       expect(c.StartTime).toEqual({ Hours: 0, Minutes: 0 });
       expect(c.EndTime).toEqual({ Hours: 0, Minutes: 0 });
+    }
+  });
+});
+
+describe('bundled function code', () => {
+  it('carries the pinned AWS SDK: no built asset leaves an @aws-sdk import to the runtime', () => {
+    const outdir = (stack.node.root as App).outdir;
+    const functions = Object.entries(resources('AWS::Lambda::Function')).filter(
+      ([, f]) => typeof f.Metadata?.['fairlisten:role'] === 'string',
+    );
+    expect(functions.length).toBeGreaterThanOrEqual(10);
+    const pinned = JSON.parse(
+      readFileSync(
+        new URL('../../../node_modules/@aws-sdk/client-dynamodb/package.json', import.meta.url),
+        'utf8',
+      ),
+    ).version as string;
+    for (const [id, fn] of functions) {
+      // The asset CDK staged for this function: cdk.out/asset.<hash>/ (the S3 key is <hash>.zip).
+      const hash = String(fn.Properties.Code.S3Key).replace(/\.zip$/, '');
+      const file = join(outdir, `asset.${hash}`, 'index.mjs');
+      // esbuild parses the asset and lists what it still imports (static, dynamic and require).
+      const { metafile } = buildSync({
+        entryPoints: [file],
+        bundle: true,
+        write: false,
+        metafile: true,
+        platform: 'node',
+        format: 'esm',
+        external: ['*'],
+        logLevel: 'silent',
+      });
+      const imports = Object.values(metafile.inputs).flatMap((i) => i.imports.map((x) => x.path));
+      expect(
+        imports.filter((p) => p.startsWith('@aws-sdk/')),
+        id,
+      ).toEqual([]);
+      expect(
+        imports.filter((p) => !p.startsWith('node:')),
+        `${id} imports only Node built-ins`,
+      ).toEqual([]);
+      // The SDK inside is the pinned one (its version is in the user agent it sends).
+      if (fn.Metadata['fairlisten:role'] !== 'function:request-sweeper') {
+        expect(readFileSync(file, 'utf8'), id).toContain(`"${pinned}"`);
+      }
     }
   });
 });
