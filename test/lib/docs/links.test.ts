@@ -76,7 +76,7 @@ describe('the link checker', () => {
         'README.md': [
           '[web](https://example.org/page)',
           '[shared](../shared/seed/cse-opinion-calabrio.en.md)',
-          'see `../shared/seed/x.md`',
+          'see `../shared/seed/x.md` or /work/shared/ARCHITECTURE.md',
           '[up](docs/../../outside.md)',
           '[abs](/etc/passwd)',
           '<https://example.org>',
@@ -87,9 +87,10 @@ describe('the link checker', () => {
       }),
     ).toEqual([
       'README.md:1 https://example.org/page: links outside the repository',
-      'README.md:2 ../shared: refers to ../shared, outside the repository',
+      'README.md:2 ../shared/seed: refers to the shared folder outside the repository',
       'README.md:2 ../shared/seed/cse-opinion-calabrio.en.md: points outside the repository',
-      'README.md:3 ../shared: refers to ../shared, outside the repository',
+      'README.md:3 ../shared/seed: refers to the shared folder outside the repository',
+      'README.md:3 /work/shared: refers to the shared folder outside the repository',
       'README.md:4 docs/../../outside.md: points outside the repository',
       'README.md:5 /etc/passwd: absolute path: link relative to the file instead',
       'README.md:6 https://example.org: links outside the repository',
@@ -123,6 +124,10 @@ describe('the link checker', () => {
       'docs/api/README.md': '',
     });
     expect(unreachableDocs(root)).toEqual(['docs/api/README.md', 'docs/ops/orphan.md']);
+  });
+
+  it('accepts an in-repository ../shared/ path in text (lambda/<fn>/ → lambda/shared/)', () => {
+    expect(problems({ 'README.md': '`lambda/privacy/privacy.ts` imports `../shared/http`.\n' })).toEqual([]);
   });
 
   it('ignores what is inside code, and numbers repeated headings as GitHub does', () => {
