@@ -21,9 +21,10 @@ import type { Logger } from '@aws-lambda-powertools/logger';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, PutCommand, QueryCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
-import { type AuditRecord, computeRecordHash } from '../core/audit-chain';
+import { type AuditRecord, auditRecordSchema, computeRecordHash } from '../core/audit-chain';
 import { canonicalize, compareUtf16, type JsonObject } from '../core/canonical-json';
 import { type DecisionRecord, REASONS } from '../core/decision';
+import type { PublishedHead } from '../core/publication';
 import {
   AuditWriteError,
   createAuditLog,
@@ -31,6 +32,7 @@ import {
   readChain,
   UNKNOWN_HEAD,
 } from '../shared/audit-log';
+import { type HeadSigner, type Publisher, publishHeads } from '../shared/publication';
 import { type ExportTarget, escapeChain, exportFileName, parseExportFileName } from './targets';
 
 /** Bookkeeping items of the audit table (partition keys; `seq` 0). */
@@ -61,6 +63,11 @@ export interface ExportDeps {
   readonly leaseMs?: number;
   /** @default - silent */
   readonly logger?: ExportLogger;
+  /**
+   * Where the signed heads of each run are published, and the key that signs them.
+   * @default - no heads are published (an export nobody can check for truncation)
+   */
+  readonly publication?: { readonly publisher: Publisher; readonly signer: HeadSigner };
 }
 
 export interface ExportedFile {
@@ -83,6 +90,10 @@ export interface ExportResult {
   readonly integrityIssues: readonly string[];
   /** Failures that stopped part of the run (the next run resumes there). */
   readonly errors: readonly string[];
+  /** Foreign or malformed files found in the export (reported, set aside). */
+  readonly anomalies: readonly ExportAnomaly[];
+  /** Key of the signed heads object this run published. */
+  readonly headsKey?: string;
 }
 
 const silent: ExportLogger = { info() {}, warn() {}, error() {} };
@@ -104,6 +115,7 @@ const decisionSchema = z.object({
   recorded: z.boolean(),
   reason: z.enum(REASONS as [DecisionRecord['reason'], ...DecisionRecord['reason'][]]),
   policyVersion: z.string(),
+  policyHash: z.string().nullable().default(null),
   algorithmVersion: z.string(),
 }) satisfies z.ZodType<DecisionRecord>;
 
@@ -136,6 +148,7 @@ export async function exportAudit(deps: ExportDeps): Promise<ExportResult> {
       files: [],
       integrityIssues: [],
       errors: [],
+      anomalies: [],
     };
   }
   try {
@@ -143,13 +156,23 @@ export async function exportAudit(deps: ExportDeps): Promise<ExportResult> {
     const decisions = deps.decisionsTable
       ? await appendNewDecisions(deps, errors)
       : { appended: 0, alreadyRecorded: 0, invalid: 0 };
-    const { files, integrityIssues } = await exportChains(deps, errors);
-    const result = { ran: true, decisions, files, integrityIssues, errors };
+    const { files, integrityIssues, anomalies, headsKey } = await exportChains(deps, errors);
+    const result = {
+      ran: true,
+      decisions,
+      files,
+      integrityIssues,
+      errors,
+      anomalies,
+      ...(headsKey ? { headsKey } : {}),
+    };
     logger.info('audit export done', {
       target: deps.target.location,
       decisions,
       files: files.length,
       integrityIssues,
+      anomalies: anomalies.length,
+      headsKey,
       errors,
     });
     return result;
@@ -318,61 +341,236 @@ export function toJsonLines(records: readonly AuditRecord[]): string {
   return records.map((r) => `${canonicalize(r)}\n`).join('');
 }
 
-/** Writes every chain's records after the last exported seq; failures are pushed to `errors`. */
+/** Why a file in a chain's export folder is not part of the verified export. */
+export interface ExportAnomaly {
+  readonly chain: string;
+  readonly key: string;
+  readonly problem: string;
+}
+
+/** Chain of the exporter's own reports (foreign or malformed files found in the export). */
+export const EXPORT_ANOMALY_CHAIN = 'audit-export';
+export const EXPORT_ACTOR = 'function:audit-export';
+
+/** Writes every chain's records after the last verified export; failures are pushed to `errors`. */
 export async function exportChains(
   deps: ExportDeps,
   errors: string[] = [],
-): Promise<{ files: ExportedFile[]; integrityIssues: string[] }> {
+): Promise<{
+  files: ExportedFile[];
+  integrityIssues: string[];
+  anomalies: ExportAnomaly[];
+  heads: PublishedHead[];
+  headsKey?: string;
+}> {
   const logger = deps.logger ?? silent;
   const perFile = deps.maxRecordsPerFile ?? 1000;
-  const nowSeconds = Math.floor((deps.clock ?? (() => new Date()))().getTime() / 1000);
+  const now = (deps.clock ?? (() => new Date()))();
+  const nowSeconds = Math.floor(now.getTime() / 1000);
   const files: ExportedFile[] = [];
   const integrityIssues: string[] = [];
-  const heads = await listChains(deps.dynamo, deps.auditTable);
+  const anomalies: ExportAnomaly[] = [];
+  const heads: PublishedHead[] = [];
+  let chains = await listChains(deps.dynamo, deps.auditTable);
+  const done = new Set<string>();
 
-  for (const chain of [...heads.keys()].sort(compareUtf16)) {
-    const dir = escapeChain(chain);
+  // Two passes at most: a foreign file reported in the first pass adds a record to the anomaly
+  // chain, which the second pass exports, so the heads of this run cover the report too.
+  for (let pass = 0; pass < 2; pass++) {
+    const before = anomalies.length;
+    for (const chain of [...chains.keys()].sort(compareUtf16)) {
+      if (done.has(chain)) continue;
+      done.add(chain);
+      const dir = escapeChain(chain);
+      try {
+        const state = await lastVerifiedExport(deps.target, dir, chain);
+        anomalies.push(...state.anomalies);
+        let last = state.last;
+        const lastSeq = last?.seq ?? 0;
+        if (chains.get(chain)! > lastSeq) {
+          const records = await readChain(deps.dynamo, deps.auditTable, chain, {
+            afterSeq: lastSeq,
+            notExpiredAt: nowSeconds,
+          });
+          if (records.length > 0) {
+            const issue = checkContinuation(chain, last, lastSeq, records);
+            if (issue) {
+              integrityIssues.push(issue);
+              logger.error('audit chain does not verify against its last export', { chain, issue });
+            }
+            for (let i = 0; i < records.length; i += perFile) {
+              const slice = records.slice(i, i + perFile);
+              const fromSeq = slice[0]!.seq;
+              const toSeq = slice.at(-1)!.seq;
+              const key = `${dir}/${exportFileName(fromSeq, toSeq)}`;
+              await deps.target.put(key, toJsonLines(slice));
+              files.push({ chain, fromSeq, toSeq, key });
+              last = slice.at(-1);
+            }
+          }
+        }
+        if (last) heads.push({ chain, seq: last.seq, hash: last.hash, at: last.at });
+      } catch (err) {
+        errors.push(`chain ${chain}: ${(err as Error).message}`);
+        logger.error('chain not exported; the next run resumes there', {
+          chain,
+          message: (err as Error).message,
+        });
+      }
+    }
+    const fresh = anomalies.slice(before);
+    if (fresh.length === 0 || !(await reportAnomalies(deps, fresh, now, errors))) break;
+    chains = await listChains(deps.dynamo, deps.auditTable);
+    done.delete(EXPORT_ANOMALY_CHAIN);
+    const kept = heads.filter((h) => h.chain !== EXPORT_ANOMALY_CHAIN);
+    heads.length = 0;
+    heads.push(...kept);
+  }
+
+  let headsKey: string | undefined;
+  if (deps.publication && heads.length > 0) {
     try {
-      const exported = (await deps.target.list(dir))
-        .flatMap((name) => {
-          const range = parseExportFileName(name);
-          return range ? [{ name, toSeq: range.toSeq }] : [];
-        })
-        .sort((a, b) => a.toSeq - b.toSeq);
-      const last = exported.at(-1);
-      const lastSeq = last?.toSeq ?? 0;
-      if (heads.get(chain)! <= lastSeq) continue;
-
-      const records = await readChain(deps.dynamo, deps.auditTable, chain, {
-        afterSeq: lastSeq,
-        notExpiredAt: nowSeconds,
-      });
-      if (records.length === 0) continue;
-
-      const previous = last ? lastRecordOf(await deps.target.read(`${dir}/${last.name}`)) : undefined;
-      const issue = checkContinuation(chain, previous, lastSeq, records);
-      if (issue) {
-        integrityIssues.push(issue);
-        logger.error('audit chain does not verify against its last export', { chain, issue });
-      }
-
-      for (let i = 0; i < records.length; i += perFile) {
-        const slice = records.slice(i, i + perFile);
-        const fromSeq = slice[0]!.seq;
-        const toSeq = slice.at(-1)!.seq;
-        const key = `${dir}/${exportFileName(fromSeq, toSeq)}`;
-        await deps.target.put(key, toJsonLines(slice));
-        files.push({ chain, fromSeq, toSeq, key });
-      }
+      headsKey = (await publishHeads(deps.publication.publisher, deps.publication.signer, now, heads)).key;
     } catch (err) {
-      errors.push(`chain ${chain}: ${(err as Error).message}`);
-      logger.error('chain not exported; the next run resumes there', {
-        chain,
+      errors.push(`signed heads: ${(err as Error).message}`);
+      logger.error('signed heads not published; the next run publishes its own', {
         message: (err as Error).message,
       });
     }
   }
-  return { files, integrityIssues };
+  return { files, integrityIssues, anomalies, heads, ...(headsKey ? { headsKey } : {}) };
+}
+
+/**
+ * Audit records for foreign or malformed files not reported before (one per file: the file
+ * stays, Object Lock keeps it), and an error log for each. True when a record was appended.
+ */
+async function reportAnomalies(
+  deps: ExportDeps,
+  anomalies: readonly ExportAnomaly[],
+  now: Date,
+  errors: string[],
+): Promise<boolean> {
+  const logger = deps.logger ?? silent;
+  const reported = new Set(
+    (await readChain(deps.dynamo, deps.auditTable, EXPORT_ANOMALY_CHAIN)).map((r) => r.subject),
+  );
+  const log = createAuditLog({
+    client: deps.dynamo,
+    tableName: deps.auditTable,
+    retentionDays: deps.retentionDays,
+    clock: () => now,
+  });
+  let appended = false;
+  for (const a of anomalies) {
+    if (reported.has(a.key)) continue;
+    logger.error(
+      'foreign or malformed file in the audit export; exporting on from the last verified record',
+      {
+        chain: a.chain,
+        key: a.key,
+        problem: a.problem,
+      },
+    );
+    try {
+      await log.append({
+        chain: EXPORT_ANOMALY_CHAIN,
+        kind: 'export-anomaly',
+        actor: EXPORT_ACTOR,
+        subject: a.key,
+        at: now,
+        data: { chain: a.chain, file: a.key, problem: a.problem },
+      });
+      reported.add(a.key);
+      appended = true;
+    } catch (err) {
+      errors.push(`anomaly report ${a.key}: ${(err as Error).message}`);
+    }
+  }
+  return appended;
+}
+
+/**
+ * The last record of a chain's export that verifies, and the files that are not part of it.
+ * The export is the run of files `<from>-<to>.jsonl` whose ranges follow each other from the
+ * lowest seq; its last file is read and must hold exactly its range, valid records of this
+ * chain, linked to the file before. A file that fails is set aside (reported) and the run is
+ * rebuilt without it, so a foreign file can never stop the export.
+ */
+export async function lastVerifiedExport(
+  target: ExportTarget,
+  dir: string,
+  chain: string,
+): Promise<{ last?: AuditRecord; anomalies: ExportAnomaly[] }> {
+  const anomalies: ExportAnomaly[] = [];
+  const candidates: { name: string; fromSeq: number; toSeq: number }[] = [];
+  for (const name of await target.list(dir)) {
+    const range = parseExportFileName(name);
+    if (range && range.fromSeq >= 1 && range.toSeq >= range.fromSeq) candidates.push({ name, ...range });
+    else anomalies.push({ chain, key: `${dir}/${name}`, problem: 'not an export file name' });
+  }
+  const excluded = new Set<string>();
+  for (;;) {
+    const usable = candidates.filter((c) => !excluded.has(c.name));
+    const run: typeof usable = [];
+    let expected = Math.min(...usable.map((c) => c.fromSeq));
+    for (;;) {
+      const next = usable.filter((c) => c.fromSeq === expected).sort((a, b) => a.toSeq - b.toSeq)[0];
+      if (!next) break;
+      run.push(next);
+      expected = next.toSeq + 1;
+    }
+    const outside = (n: string) => !run.some((r) => r.name === n) && !excluded.has(n);
+    const lastFile = run.at(-1);
+    if (!lastFile) return { anomalies };
+    const records = parseJsonLines(await target.read(`${dir}/${lastFile.name}`));
+    const before = run.length > 1 ? lastRecordOf(await target.read(`${dir}/${run.at(-2)!.name}`)) : undefined;
+    const problem = fileProblem(chain, lastFile, records, before);
+    if (!problem) {
+      for (const c of candidates) {
+        if (outside(c.name)) {
+          anomalies.push({ chain, key: `${dir}/${c.name}`, problem: 'outside the run of export files' });
+        }
+      }
+      return { last: records!.at(-1)!, anomalies };
+    }
+    excluded.add(lastFile.name);
+    anomalies.push({ chain, key: `${dir}/${lastFile.name}`, problem });
+  }
+}
+
+function parseJsonLines(text: string): AuditRecord[] | undefined {
+  try {
+    return text
+      .split('\n')
+      .filter((l) => l.trim() !== '')
+      .map((l) => JSON.parse(l) as AuditRecord);
+  } catch {
+    return undefined;
+  }
+}
+
+/** Why an export file does not hold exactly its named range of valid, linked records. */
+function fileProblem(
+  chain: string,
+  range: { fromSeq: number; toSeq: number },
+  records: AuditRecord[] | undefined,
+  before: AuditRecord | undefined,
+): string | undefined {
+  if (!records) return 'not JSON Lines';
+  if (records.length === 0) return 'empty';
+  if (records.length !== range.toSeq - range.fromSeq + 1) {
+    return `holds ${records.length} records, its name claims ${range.toSeq - range.fromSeq + 1}`;
+  }
+  for (const [i, r] of records.entries()) {
+    const parsed = auditRecordSchema.safeParse(r);
+    if (!parsed.success || r.chain !== chain) return `line ${i + 1} is not a record of chain ${chain}`;
+    if (r.seq !== range.fromSeq + i) return `line ${i + 1} is seq ${r.seq}, not ${range.fromSeq + i}`;
+    if (computeRecordHash(r) !== r.hash) return `seq ${r.seq} does not match its hash`;
+    const prev = i === 0 ? before : records[i - 1];
+    if (prev && r.prevHash !== prev.hash) return `seq ${r.seq} does not link to seq ${prev.seq}`;
+  }
+  return undefined;
 }
 
 function lastRecordOf(jsonLines: string): AuditRecord | undefined {

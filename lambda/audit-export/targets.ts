@@ -24,6 +24,7 @@ export interface ExportTarget {
 
 /** The directory name of a chain: reversible (`/` → `%2F`, `%` → `%25`, …), so chains never collide. */
 export const escapeChain = (chain: string): string => encodeURIComponent(chain);
+export const unescapeChain = (dir: string): string => decodeURIComponent(dir);
 
 const SEQ_DIGITS = 12;
 const FILE_RE = /^(\d+)-(\d+)\.jsonl$/;

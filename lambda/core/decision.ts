@@ -77,6 +77,8 @@ export interface DecisionRecord {
   recorded: boolean;
   reason: Reason;
   policyVersion: string;
+  /** SHA-256 of the published policy document in force (core/policy-document.ts); null if none. */
+  policyHash: string | null;
   algorithmVersion: string;
 }
 
@@ -142,6 +144,8 @@ export function toDecisionRecord(args: {
   decision: Decision;
   agentArn: string;
   policy: DecisionPolicy & Pick<RecordingPolicy, 'version'>;
+  /** SHA-256 of the published policy document. @default null */
+  policyHash?: string;
   final?: 'record-failed';
 }): DecisionRecord {
   const { input, decision, policy } = args;
@@ -160,6 +164,7 @@ export function toDecisionRecord(args: {
     recorded: reason === 'drawn',
     reason,
     policyVersion: policy.version,
+    policyHash: args.policyHash ?? null,
     algorithmVersion: ALGORITHM_VERSION,
   };
 }

@@ -29,6 +29,7 @@ import {
 } from '../core/decision';
 import { pacedLimit } from '../core/pacing';
 import { elapsedFraction, periodBounds, periodOf } from '../core/period';
+import { policyDocument } from '../core/policy-document';
 import type { SamplerConfig } from './config';
 import { InvalidEventError, parseContactFlowEvent, type SamplerInput } from './event';
 import { type SeedLoader, SeedUnavailableError } from './seed-loader';
@@ -116,6 +117,8 @@ export interface Sampler {
 export function createSampler(deps: SamplerDeps): Sampler {
   const { ddb, connect, config, logger } = deps;
   const { policy } = config;
+  // Every decision names the policy document it was taken under (published by the seed function).
+  const policyHash = policyDocument(policy).sha256;
   const minBudget = deps.minConnectBudgetMs ?? 600;
 
   const getStored = async (contactId: string): Promise<StoredDecision | undefined> => {
@@ -233,6 +236,7 @@ export function createSampler(deps: SamplerDeps): Sampler {
     recorded: false,
     reason: 'error',
     policyVersion: policy.version,
+    policyHash,
     algorithmVersion: ALGORITHM_VERSION,
   });
 
@@ -330,6 +334,7 @@ export function createSampler(deps: SamplerDeps): Sampler {
       decision,
       agentArn: input.agentArn,
       policy,
+      policyHash,
       ...(final ? { final } : {}),
     });
     const answer = await store(record);

@@ -12,6 +12,11 @@
  *  - every committed, unrevealed period that ended at least `graceDays` ago: reveal the seed
  *    (audit `seed-reveal`, transparency object with the seed), then set `revealedAt`.
  * Every step is idempotent: a run that stopped half-way is completed by the next one.
+ *
+ * With `publication`, the commitment and the revealed seed are also written once to the audit
+ * bucket's `published/seeds/` (core/publication.ts: Object Lock, no overwrite, the version's
+ * creation time is the evidence that a commitment came before its period), and every run publishes
+ * the policy document the sampler enforces under `published/policies/<sha256>.json`.
  */
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
@@ -22,9 +27,20 @@ import {
   ScanCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
+import type { JsonObject } from '../core/canonical-json';
 import { commitment as commitmentOf, SEED_BYTES, seedToHex } from '../core/lottery';
 import { nextPeriod, periodBounds, periodOf } from '../core/period';
+import {
+  commitmentKey,
+  commitmentObjectSchema,
+  policyDocument,
+  policyKey,
+  publishedJson,
+  revealKey,
+  revealObjectSchema,
+} from '../core/publication';
 import type { AuditSink } from '../shared/audit-sink';
+import { type Publisher, publishOnce } from '../shared/publication';
 import {
   type AuditRef,
   type SeedItem,
@@ -45,6 +61,11 @@ export interface SeedRotationDeps {
   readonly audit: AuditSink;
   /** Transparency bucket; absent until the audit construct provides it (then nothing is written to S3). */
   readonly transparency?: { readonly client: S3Client; readonly bucket: string };
+  /**
+   * The write-once publication in the audit bucket, and the policy document the sampler enforces.
+   * @default - nothing is published (a commitment then proves nothing to the works council)
+   */
+  readonly publication?: { readonly publisher: Publisher; readonly policy: JsonObject };
   readonly timezone: string;
   readonly now: () => Date;
   /** @default crypto.randomBytes */
@@ -57,6 +78,8 @@ export interface SeedRotationDeps {
 }
 
 export interface SeedRotationReport {
+  /** SHA-256 of the policy document published (or found published) by this run. */
+  policy?: string;
   created: string[];
   committed: string[];
   revealed: string[];
@@ -106,6 +129,13 @@ export async function rotateSeeds(deps: SeedRotationDeps): Promise<SeedRotationR
       if (!isConditionFailure(err)) throw err;
     }
   };
+
+  const publication = deps.publication;
+  if (publication) {
+    const doc = policyDocument(publication.policy);
+    await publishOnce(publication.publisher, policyKey(doc.sha256), doc.json);
+    report.policy = doc.sha256;
+  }
 
   // The current period: usable only if committed before it started; never committed afterwards.
   const currentItem = await get(current);
@@ -167,7 +197,17 @@ export async function rotateSeeds(deps: SeedRotationDeps): Promise<SeedRotationR
         });
         await setOnce(next, 'commitAudit', { seq: appended.seq, hash: appended.hash } satisfies AuditRef);
       }
-      const committedAt = now.toISOString();
+      let committedAt = now.toISOString();
+      if (publication) {
+        // A run that stopped after publishing finds the object: its time is the commitment's.
+        const published = await publishOnce(
+          publication.publisher,
+          commitmentKey(next),
+          publishedJson({ period: next, commitment: item.commitment, algorithm: 'sha256', committedAt }),
+          (existing) => sameSeedObject(existing, next, item!.commitment),
+        );
+        committedAt = commitmentObjectSchema.parse(JSON.parse(published)).committedAt;
+      }
       await publish({ period: next, commitment: item.commitment, committedAt });
       await setOnce(next, 'committedAt', committedAt);
       report.committed.push(next);
@@ -209,7 +249,16 @@ export async function rotateSeeds(deps: SeedRotationDeps): Promise<SeedRotationR
         hash: appended.hash,
       } satisfies AuditRef);
     }
-    const revealedAt = now.toISOString();
+    let revealedAt = now.toISOString();
+    if (publication) {
+      const published = await publishOnce(
+        publication.publisher,
+        revealKey(item.period),
+        publishedJson({ period: item.period, seed: item.seed, commitment: item.commitment, revealedAt }),
+        (existing) => sameSeedObject(existing, item.period, item.commitment, item.seed),
+      );
+      revealedAt = revealObjectSchema.parse(JSON.parse(published)).revealedAt;
+    }
     await publish({
       period: item.period,
       commitment: item.commitment,
@@ -222,4 +271,14 @@ export async function rotateSeeds(deps: SeedRotationDeps): Promise<SeedRotationR
     deps.logger.info('seed revealed', { period: item.period });
   }
   return report;
+}
+
+/** Whether an already published seed object is this period's (same commitment, same seed). */
+function sameSeedObject(existing: string, period: string, commitment: string, seed?: string): boolean {
+  try {
+    const o = JSON.parse(existing) as { period?: unknown; commitment?: unknown; seed?: unknown };
+    return o.period === period && o.commitment === commitment && (seed === undefined || o.seed === seed);
+  } catch {
+    return false;
+  }
 }

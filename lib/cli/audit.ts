@@ -1,33 +1,83 @@
 /**
- * `fairlisten audit verify --export <dir|file> [--expect-head chain=hash]… [--json]`
+ * `fairlisten audit verify --export DIR [--witness FILE] [--json]`
+ * `fairlisten audit witness --export DIR --witness FILE`
  *
- * Reads a JSON Lines export (a file, or every *.jsonl under a directory, recursively), verifies
- * every hash chain in it and prints each problem with file:line, then one summary line per chain
- * (records, first/last seq, head hash). Exit 0 = all chains intact, 1 = any problem (including
- * malformed lines, out-of-order lines and an empty export), 2 = usage error.
+ * `verify` reads an audit export (`DIR/<chain>/<from>-<to>.jsonl`, with the publication in
+ * `DIR/published/` and `DIR/published-versions.json`), verifies every hash chain, every file's
+ * name against its content, the signed heads (signature, and that the export still holds every
+ * head they name), and the witness file if given. Each finding is printed on its own line.
+ * Exit 0 = everything checks out, 1 = any finding, 2 = usage error.
+ *
+ * `witness` runs the same verification (with the witness file) and, only when it is clean,
+ * appends to the witness file the heads, commitments and policy documents it sees: the next
+ * `verify --witness` then fails if the export no longer extends them.
  */
-import { existsSync } from 'node:fs';
-import { formatLocation } from '../../lambda/core/audit-chain';
-import { verifyExport } from '../verify/audit-export';
-import { command, group, required, UsageError } from './_command';
+import { appendFileSync, statSync } from 'node:fs';
+import {
+  type AuditExportReport,
+  newWitnessEntries,
+  readWitness,
+  verifyAuditExport,
+  type WitnessEntry,
+} from '../verify/audit-export';
+import { command, group, required, UsageError, type Values } from './_command';
 
-const VERIFY_USAGE = `usage: fairlisten audit verify --export <dir|file> [--expect-head <chain>=<hash>]... [--json]
-  Verifies the hash chains of an audit export (JSON Lines, one record per line; a directory is read
-  recursively): every problem with file:line, then one line per chain with its head hash.
-  --expect-head  the head a chain must end at (e.g. a published head), repeatable
-  --json         the result as JSON
-  exit codes: 0 intact, 1 problems found, 2 usage error`;
+const VERIFY_USAGE = `usage: fairlisten audit verify --export DIR [--witness FILE] [--json]
+  Checks the audit export in DIR (a month's audit/ folder) against its hash chains, its file names,
+  the signed heads published under Object Lock and, with --witness, the heads you witnessed earlier.
+  --witness  your witness file (fairlisten audit witness)
+  --json     the result as JSON
+  exit codes: 0 everything checks out, 1 findings (one per line), 2 usage error`;
 
-function parseHeads(values: string[]): Record<string, string> | string {
-  const heads: Record<string, string> = {};
-  for (const v of values) {
-    const eq = v.lastIndexOf('=');
-    if (eq <= 0 || !/^[0-9a-f]{64}$/.test(v.slice(eq + 1))) {
-      return `--expect-head ${JSON.stringify(v)}: expected <chain>=<64 lowercase hex>`;
-    }
-    heads[v.slice(0, eq)] = v.slice(eq + 1);
+const WITNESS_USAGE = `usage: fairlisten audit witness --export DIR --witness FILE
+  Verifies DIR as audit verify --witness FILE does; when it checks out, appends to FILE the heads,
+  seed commitments and policy documents it sees. Keep FILE yourself: later exports must extend it.
+  exit codes: 0 witnessed, 1 findings (nothing appended), 2 usage error`;
+
+function exportDir(values: Values): string {
+  const dir = required(values, 'export');
+  let isDir = false;
+  try {
+    isDir = statSync(dir).isDirectory();
+  } catch {
+    isDir = false;
   }
-  return heads;
+  if (!isDir) throw new UsageError(`no such directory: ${dir}`);
+  return dir;
+}
+
+function witnessOf(file: string | undefined): WitnessEntry[] {
+  if (file === undefined) return [];
+  try {
+    return readWitness(file);
+  } catch (err) {
+    throw new UsageError((err as Error).message);
+  }
+}
+
+function print(report: AuditExportReport, json: boolean): void {
+  if (json) {
+    console.log(
+      JSON.stringify(
+        {
+          ok: report.ok,
+          files: report.files.length,
+          findings: report.findings,
+          chains: Object.fromEntries(
+            [...report.chains].map(([c, st]) => [c, { lastSeq: st.lastSeq, lastHash: st.lastHash }]),
+          ),
+          signedHeads: report.heads.length,
+        },
+        null,
+        2,
+      ),
+    );
+    return;
+  }
+  for (const f of report.findings) console.log(`FAILED: ${f.message}`);
+  console.log(
+    `${report.ok ? 'OK' : 'FAILED'}: ${report.files.length} file(s), ${report.chains.size} chain(s), ${report.heads.length} signed heads object(s), ${report.findings.length} finding(s)`,
+  );
 }
 
 const verify = command({
@@ -35,56 +85,47 @@ const verify = command({
   usage: VERIFY_USAGE,
   options: {
     export: { type: 'string' },
-    'expect-head': { type: 'string', multiple: true, default: [] },
+    witness: { type: 'string' },
     json: { type: 'boolean', default: false },
   },
   async run(values) {
-    const path = required(values, 'export');
-    const heads = parseHeads((values['expect-head'] as string[] | undefined) ?? []);
-    if (typeof heads === 'string') throw new UsageError(heads);
-    if (!existsSync(path)) throw new UsageError(`no such file or directory: ${path}`);
-    const json = values.json === true;
-    const { verification, files, issues } = verifyExport(path, heads);
-    if (json) {
-      console.log(
-        JSON.stringify(
-          {
-            ok: issues.length === 0 && verification.chains.length > 0,
-            files,
-            issues,
-            chains: verification.chains,
-          },
-          null,
-          2,
-        ),
-      );
-    } else {
-      for (const issue of issues) {
-        const where =
-          issue.locations.length > 0 ? ` [${issue.locations.map(formatLocation).join(', ')}]` : '';
-        console.log(`${issue.severity.toUpperCase()} ${issue.kind}: ${issue.message}${where}`);
-      }
-      for (const c of verification.chains) {
-        console.log(
-          `chain ${c.chain}: ${c.ok ? 'OK' : 'FAILED'} records=${c.records} seq=${c.firstSeq}..${c.lastSeq} head=${c.headHash}`,
-        );
-      }
-      const errors = issues.filter((i) => i.severity === 'error').length;
-      console.log(
-        `${files.length} file(s), ${verification.chains.length} chain(s), ${errors} error(s), ${issues.length - errors} warning(s)`,
-      );
-    }
-    if (verification.chains.length === 0) {
-      if (!json) console.log('no audit records found');
-      return 1;
-    }
-    return issues.length === 0 ? 0 : 1;
+    const dir = exportDir(values);
+    const report = verifyAuditExport(dir, witnessOf(values.witness as string | undefined));
+    print(report, values.json === true);
+    return report.ok ? 0 : 1;
+  },
+});
+
+const witness = command({
+  name: 'audit witness',
+  usage: WITNESS_USAGE,
+  options: {
+    export: { type: 'string' },
+    witness: { type: 'string' },
+  },
+  async run(values) {
+    const dir = exportDir(values);
+    const file = required(values, 'witness');
+    const known = witnessOf(file);
+    const report = verifyAuditExport(dir, known);
+    print(report, false);
+    if (!report.ok) return 1;
+    const added = newWitnessEntries(report, known, new Date().toISOString());
+    if (added.length > 0) appendFileSync(file, added.map((w) => `${JSON.stringify(w)}\n`).join(''));
+    console.log(`witnessed: ${added.length} new entr${added.length === 1 ? 'y' : 'ies'} in ${file}`);
+    return 0;
   },
 });
 
 export const cli = group({
   name: 'audit',
   summary: 'the tamper-evident audit log',
-  subcommands: { verify: { summary: 'verify the hash chains of an audit export', command: verify } },
+  subcommands: {
+    verify: {
+      summary: 'check an audit export against its signed heads and your witness file',
+      command: verify,
+    },
+    witness: { summary: 'append the heads of a verified export to your witness file', command: witness },
+  },
 });
 export const run = cli.run;

@@ -126,10 +126,11 @@ export async function simulateMonth(s: MonthSettings): Promise<{ result: MonthRe
   afterCalls?.();
   const v = result.verification;
   process.stderr.write(
-    `▸ verify: ${v.decisions.ok ? 'OK' : 'FAILED'} (${v.decisions.decisions} decisions re-computed, ${v.decisions.violations} violations)\n`,
+    `▸ verify --month: ${v.decisions.ok ? 'OK' : 'FAILED'} (${v.decisions.decisions} decisions re-computed against the published seeds, policy and decisions chain; ${v.decisions.violations} findings)\n`,
   );
+  for (const finding of v.decisions.findings.slice(0, 10)) process.stderr.write(`  ${finding}\n`);
   process.stderr.write(
-    `▸ audit verify: ${v.audit.ok ? 'OK' : 'FAILED'} (${v.audit.chains} chains, ${v.audit.records} records)\n`,
+    `▸ audit verify: ${v.audit.ok ? 'OK' : 'FAILED'} (${v.audit.chains} chains, ${v.audit.records} records, against the signed heads)\n`,
   );
   for (const issue of v.audit.issues.slice(0, 10)) process.stderr.write(`  ${issue}\n`);
   let failures = 0;
@@ -186,7 +187,7 @@ async function samplerOnly(s: MonthSettings, fromCdkOut: boolean): Promise<numbe
   );
   process.stderr.write(
     `simulate: done in ${seconds(performance.now() - started)} (${result.handlerSource} bundle); wrote ${result.files.map(rel).join(', ')}\n` +
-      `check it: npx fairlisten verify --decisions ${rel(join(s.simDir, 'decisions.jsonl'))} --seeds ${rel(join(s.simDir, 'seeds.json'))} --policy ${rel(join(s.simDir, 'policy.json'))}\n`,
+      `check the arithmetic: npx fairlisten verify --algorithm-only --decisions ${rel(join(s.simDir, 'decisions.jsonl'))} --seeds ${rel(join(s.simDir, 'seeds.json'))} --policy ${rel(join(s.simDir, 'policy.json'))}\n`,
   );
   return 0;
 }

@@ -8,6 +8,10 @@
  *
  * `failOn(command, nth)` makes the nth next call of a command throw, to simulate a crash or an
  * S3 error at that exact step.
+ *
+ * Like S3, a PutObject or CompleteMultipartUpload with `IfNoneMatch: '*'` on a key whose current
+ * version exists is refused with 412 PreconditionFailed, and every version keeps its creation time
+ * (`LastModified`, from the `clock` option: the simulated clock in the local month).
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { Readable } from 'node:stream';
@@ -37,6 +41,7 @@ export interface FakeVersion {
   readonly isDeleteMarker: boolean;
   readonly metadata: Record<string, string>;
   readonly sse?: string;
+  readonly createdAt: Date;
 }
 
 interface Upload {
@@ -74,10 +79,28 @@ function parseRange(range: string | undefined, size: number): [number, number] {
   return [start, end];
 }
 
+/** A body stream with the SDK's helpers (`transformToString`, `transformToByteArray`). */
+function sdkBody(bytes: Buffer): Readable {
+  return Object.assign(Readable.from([bytes]), {
+    transformToByteArray: async () => new Uint8Array(bytes),
+    transformToString: async (encoding: BufferEncoding = 'utf8') => bytes.toString(encoding),
+  });
+}
+
 export interface VersionedS3Options {
   /** Smallest part but the last that Complete accepts. @default 5 MiB (S3's) */
   readonly minPartSize?: number;
+  /** Creation time of each new version. @default () => new Date() */
+  readonly clock?: () => Date;
 }
+
+const preconditionFailed = (key: string) =>
+  new S3ServiceException({
+    name: 'PreconditionFailed',
+    $fault: 'client',
+    $metadata: { httpStatusCode: 412 },
+    message: `At least one of the pre-conditions you specified did not hold (${key} exists)`,
+  });
 
 export class VersionedS3 {
   readonly bucket: string;
@@ -89,10 +112,12 @@ export class VersionedS3 {
   readonly calls = new Map<string, number>();
   private readonly failures = new Map<string, number>();
   private readonly minPartSize: number;
+  private readonly clock: () => Date;
 
   constructor(bucket: string, options: VersionedS3Options = {}) {
     this.bucket = bucket;
     this.minPartSize = options.minPartSize ?? 5 * 1024 * 1024;
+    this.clock = options.clock ?? (() => new Date());
     this.client = new S3Client({
       region: 'eu-central-1',
       credentials: { accessKeyId: 'x', secretAccessKey: 'x' },
@@ -120,19 +145,24 @@ export class VersionedS3 {
         Body: unknown;
         Metadata?: Record<string, string>;
         ServerSideEncryption?: string;
-      }) => ({
-        VersionId: this.addVersion(i.Key, toBuffer(i.Body), i.Metadata ?? {}, i.ServerSideEncryption),
-      }),
+        IfNoneMatch?: string;
+      }) => {
+        if (i.IfNoneMatch === '*' && this.exists(i.Key)) throw preconditionFailed(i.Key);
+        return {
+          VersionId: this.addVersion(i.Key, toBuffer(i.Body), i.Metadata ?? {}, i.ServerSideEncryption),
+        };
+      },
     );
     on(GetObjectCommand, (i: { Key: string; VersionId?: string; Range?: string }) => {
       const v = this.find(i.Key, i.VersionId);
       const [start, end] = parseRange(i.Range, v.body.length);
       const slice = v.body.subarray(start, end);
       return {
-        Body: Readable.from([Buffer.from(slice)]),
+        Body: sdkBody(Buffer.from(slice)),
         ContentLength: slice.length,
         VersionId: v.versionId,
         Metadata: v.metadata,
+        LastModified: v.createdAt,
       };
     });
     on(HeadObjectCommand, (i: { Key: string; VersionId?: string }) => {
@@ -147,6 +177,7 @@ export class VersionedS3 {
         VersionId: v.versionId,
         Metadata: v.metadata,
         ServerSideEncryption: v.sse,
+        LastModified: v.createdAt,
       };
     });
     on(ListObjectVersionsCommand, (i: { Prefix?: string }) => {
@@ -156,7 +187,12 @@ export class VersionedS3 {
         if (i.Prefix && !key.startsWith(i.Prefix)) continue;
         const versions = this.store.get(key)!;
         versions.forEach((v, n) => {
-          const entry = { Key: key, VersionId: v.versionId, IsLatest: n === versions.length - 1 };
+          const entry = {
+            Key: key,
+            VersionId: v.versionId,
+            IsLatest: n === versions.length - 1,
+            LastModified: v.createdAt,
+          };
           if (v.isDeleteMarker) DeleteMarkers.push(entry);
           else Versions.push({ ...entry, Size: v.body.length });
         });
@@ -172,7 +208,13 @@ export class VersionedS3 {
         return { VersionId: i.VersionId };
       }
       const versionId = newId();
-      this.push(i.Key, { versionId, body: Buffer.alloc(0), isDeleteMarker: true, metadata: {} });
+      this.push(i.Key, {
+        versionId,
+        body: Buffer.alloc(0),
+        isDeleteMarker: true,
+        metadata: {},
+        createdAt: this.clock(),
+      });
       return { DeleteMarker: true, VersionId: versionId };
     });
     on(
@@ -224,8 +266,10 @@ export class VersionedS3 {
         Key: string;
         UploadId: string;
         MultipartUpload?: { Parts?: { PartNumber?: number; ETag?: string }[] };
+        IfNoneMatch?: string;
       }) => {
         const upload = this.upload(i.Key, i.UploadId);
+        if (i.IfNoneMatch === '*' && this.exists(i.Key)) throw preconditionFailed(i.Key);
         const parts = i.MultipartUpload?.Parts ?? [];
         const bodies: Buffer[] = [];
         parts.forEach((p, n) => {
@@ -263,8 +307,21 @@ export class VersionedS3 {
   /** Puts an object as Connect would; returns its VersionId. */
   addVersion(key: string, body: Buffer, metadata: Record<string, string> = {}, sse?: string): string {
     const versionId = newId();
-    this.push(key, { versionId, body, isDeleteMarker: false, metadata, ...(sse ? { sse } : {}) });
+    this.push(key, {
+      versionId,
+      body,
+      isDeleteMarker: false,
+      metadata,
+      createdAt: this.clock(),
+      ...(sse ? { sse } : {}),
+    });
     return versionId;
+  }
+
+  /** Whether the key has a current version (not a delete marker): what If-None-Match tests. */
+  exists(key: string): boolean {
+    const current = this.store.get(key)?.at(-1);
+    return current !== undefined && !current.isDeleteMarker;
   }
 
   versions(key: string): readonly FakeVersion[] {

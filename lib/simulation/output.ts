@@ -22,6 +22,7 @@ export const DECISION_FIELDS = [
   'recorded',
   'reason',
   'policyVersion',
+  'policyHash',
   'algorithmVersion',
 ] as const satisfies readonly (keyof DecisionRecord)[];
 

@@ -260,16 +260,24 @@ type Handler = (
   context: { getRemainingTimeInMillis(): number },
 ) => Promise<Record<string, string>>;
 
+/** The effective policy of a simulated month: the policy plus the simulated excluded agents. */
+export function simulationPolicy(
+  options: SimulationOptions,
+  plan: ReturnType<typeof planMonth> = planMonth(options, options.policy.timezone),
+): RecordingPolicy {
+  const excluded = plan.agents.filter((a) => a.excluded).map((a) => a.id);
+  return {
+    ...options.policy,
+    excludedAgents: [...new Set([...options.policy.excludedAgents, ...excluded])].sort(),
+  };
+}
+
 /** Runs the month; stops every stand-in and restores the clock and environment, also on failure. */
 export async function runSimulation(options: SimulationOptions): Promise<SimulationResult> {
   validate(options);
   const period = options.month;
   const plan = planMonth(options, options.policy.timezone);
-  const excluded = plan.agents.filter((a) => a.excluded).map((a) => a.id);
-  const policy: RecordingPolicy = {
-    ...options.policy,
-    excludedAgents: [...new Set([...options.policy.excludedAgents, ...excluded])].sort(),
-  };
+  const policy = simulationPolicy(options, plan);
   const instanceArn = `arn:aws:connect:${REGION}:${ACCOUNT}:instance/${plan.instanceId}`;
   const { start, end } = periodBounds(period, policy.timezone);
 

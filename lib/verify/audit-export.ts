@@ -1,11 +1,30 @@
 /**
- * Reads an audit export (JSON Lines: a file, or every *.jsonl under a directory, recursively) and
- * verifies every hash chain in it; each problem names its file and line. Shared by
- * `fairlisten audit verify` and the simulated month.
+ * Reads an audit export (`audit/<chain>/<from>-<to>.jsonl`) and, for `audit verify` and
+ * `audit witness`, checks it against what the operator cannot rewrite — the signed heads published under Object Lock
+ * (`audit/published/heads/`) and the council member's own witness file — not only against itself.
+ *
+ * A hash chain alone proves that its records were not changed *one by one*; it cannot show that
+ * its last records were cut off, that its last file or the whole chain was deleted, or that it was
+ * rewritten from some point on and re-hashed. The signed heads (chain, last seq, last hash, signed
+ * by a key only the exporter may use, at every export run) and the witness (heads a council member
+ * saw earlier) make each of those a finding.
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join, relative, resolve } from 'node:path';
+import { join, relative, resolve, sep } from 'node:path';
+import { z } from 'zod';
+import { parseExportFileName, unescapeChain } from '../../lambda/audit-export/targets';
 import { type AuditIssue, type AuditVerification, verifyChain } from '../../lambda/core/audit-chain';
+import { PUBLISHED_COMMITMENT_RE, PUBLISHED_POLICY_RE } from '../../lambda/core/publication';
+import {
+  type Finding,
+  loadPublication,
+  PUBLISHED_DIR,
+  type Publication,
+  publishedCommitment,
+  publishedPolicies,
+  type SignedHeads,
+  signedHeads,
+} from './publication';
 
 export interface LoadedExport {
   records: unknown[];
@@ -15,21 +34,22 @@ export interface LoadedExport {
   files: string[];
 }
 
-/** Every *.jsonl file under `path` (recursively, sorted), or `path` itself when it is a file. */
+/** Every *.jsonl file under `path` (recursively, sorted; the published folder aside), or `path` itself. */
 export function listExportFiles(path: string): string[] {
   const st = statSync(path);
   if (st.isFile()) return [path];
   const out: string[] = [];
-  const walk = (dir: string) => {
+  const walk = (dir: string, top: boolean) => {
     for (const entry of readdirSync(dir, { withFileTypes: true }).sort((a, b) =>
       a.name < b.name ? -1 : 1,
     )) {
       const p = join(dir, entry.name);
-      if (entry.isDirectory()) walk(p);
-      else if (entry.isFile() && entry.name.endsWith('.jsonl')) out.push(p);
+      if (entry.isDirectory()) {
+        if (!(top && entry.name === PUBLISHED_DIR)) walk(p, false);
+      } else if (entry.isFile() && entry.name.endsWith('.jsonl')) out.push(p);
     }
   };
-  walk(path);
+  walk(path, true);
   return out;
 }
 
@@ -40,7 +60,7 @@ export function loadExport(path: string): LoadedExport {
   const files = listExportFiles(root);
   const result: LoadedExport = { records: [], sources: [], unparsable: [], files: [] };
   for (const abs of files) {
-    const file = isDir ? relative(root, abs) : path;
+    const file = isDir ? relative(root, abs).split(sep).join('/') : path;
     result.files.push(file);
     let text: string;
     try {
@@ -54,8 +74,7 @@ export function loadExport(path: string): LoadedExport {
       });
       continue;
     }
-    const lines = text.split('\n');
-    lines.forEach((raw, i) => {
+    text.split('\n').forEach((raw, i) => {
       const line = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
       if (line.trim() === '') return;
       try {
@@ -80,10 +99,283 @@ export interface AuditVerifyReport {
   issues: AuditIssue[];
 }
 
-/** Loads and verifies an export (used by `run`, exported for tests and other tools). */
+/** The hash chains of an export (a folder or one file) checked against themselves only. */
 export function verifyExport(path: string, expectedHeads: Record<string, string> = {}): AuditVerifyReport {
   const loaded = loadExport(path);
   const verification = verifyChain(loaded.records, { sources: loaded.sources, expectedHeads });
   const issues = [...loaded.unparsable, ...verification.issues];
   return { verification, files: loaded.files, issues };
+}
+
+/** One line of a witness file. */
+export const witnessEntrySchema = z.discriminatedUnion('kind', [
+  z.strictObject({
+    kind: z.literal('head'),
+    chain: z.string().min(1),
+    seq: z.number().int().min(1),
+    hash: z.string().regex(/^[0-9a-f]{64}$/),
+    witnessedAt: z.string(),
+  }),
+  z.strictObject({
+    kind: z.literal('commitment'),
+    period: z.string(),
+    commitment: z.string().regex(/^[0-9a-f]{64}$/),
+    witnessedAt: z.string(),
+  }),
+  z.strictObject({
+    kind: z.literal('policy'),
+    sha256: z.string().regex(/^[0-9a-f]{64}$/),
+    witnessedAt: z.string(),
+  }),
+]);
+export type WitnessEntry = z.infer<typeof witnessEntrySchema>;
+
+/** Reads a witness file; a line that is not a witness entry is a usage-level error (thrown). */
+export function readWitness(path: string): WitnessEntry[] {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw err;
+  }
+  return text
+    .split('\n')
+    .filter((l) => l.trim() !== '')
+    .map((l, i) => {
+      const parsed = witnessEntrySchema.safeParse(JSON.parse(l));
+      if (!parsed.success) throw new Error(`${path}:${i + 1} is not a witness entry`);
+      return parsed.data;
+    });
+}
+
+export interface ChainState {
+  /** seq → hash of the records the export holds (valid JSON records only). */
+  readonly hashes: Map<number, string>;
+  readonly lastSeq: number;
+  readonly lastHash: string;
+  readonly lastAt: string;
+}
+
+export interface AuditExportReport {
+  readonly ok: boolean;
+  readonly findings: Finding[];
+  readonly files: string[];
+  readonly chains: Map<string, ChainState>;
+  readonly verification: AuditVerification;
+  readonly heads: SignedHeads[];
+  readonly publication: Publication;
+  /** Every JSON record of the export, with its file and line. */
+  readonly loaded: LoadedExport;
+}
+
+const s = (n: number) => (n === 1 ? '' : 's');
+
+/** Every file's name against its content: a file holds exactly the seqs its name claims, of its chain. */
+function checkFileRanges(loaded: LoadedExport): Finding[] {
+  const findings: Finding[] = [];
+  const byFile = new Map<string, unknown[]>();
+  for (const f of loaded.files) byFile.set(f, []);
+  for (const [i, r] of loaded.records.entries()) byFile.get(loaded.sources[i]!.file)?.push(r);
+  for (const [file, records] of byFile) {
+    const parts = file.split('/');
+    const range = parts.length === 2 ? parseExportFileName(parts[1]!) : undefined;
+    if (!range) {
+      findings.push({
+        code: 'foreign-file',
+        message: `${file} is not an export file (its name or place is wrong)`,
+      });
+      continue;
+    }
+    let chain: string;
+    try {
+      chain = unescapeChain(parts[0]!);
+    } catch {
+      findings.push({ code: 'foreign-file', message: `${file} is not in a chain folder` });
+      continue;
+    }
+    const claimed = range.toSeq - range.fromSeq + 1;
+    const seqs = records.map((r) => (r as { seq?: unknown })?.seq);
+    const chains = new Set(records.map((r) => (r as { chain?: unknown })?.chain));
+    const exact =
+      claimed === records.length &&
+      seqs.every((q, i) => q === range.fromSeq + i) &&
+      [...chains].every((c) => c === chain);
+    if (!exact) {
+      findings.push({
+        code: 'file-range',
+        chain,
+        message:
+          records.length === 0
+            ? `${file} is empty, but its name claims records ${range.fromSeq}–${range.toSeq} of chain ${chain}`
+            : `${file} does not hold what its name claims (records ${range.fromSeq}–${range.toSeq} of chain ${chain}): it holds ${records.length} record${s(records.length)}${seqs.length ? `, seq ${String(seqs[0])}–${String(seqs.at(-1))}` : ''}${[...chains].some((c) => c !== chain) ? ', some of another chain' : ''}`,
+      });
+    }
+  }
+  return findings;
+}
+
+function chainStates(loaded: LoadedExport): Map<string, ChainState> {
+  type Building = { hashes: Map<number, string>; last?: { seq: number; hash: string; at: string } };
+  const out = new Map<string, Building>();
+  for (const raw of loaded.records) {
+    const r = raw as { chain?: unknown; seq?: unknown; hash?: unknown; at?: unknown };
+    if (typeof r?.chain !== 'string' || typeof r.seq !== 'number' || typeof r.hash !== 'string') continue;
+    const st: Building = out.get(r.chain) ?? { hashes: new Map() };
+    out.set(r.chain, st);
+    st.hashes.set(r.seq, r.hash);
+    if (!st.last || r.seq > st.last.seq) st.last = { seq: r.seq, hash: r.hash, at: String(r.at) };
+  }
+  return new Map(
+    [...out].map(([c, st]) => [
+      c,
+      { hashes: st.hashes, lastSeq: st.last!.seq, lastHash: st.last!.hash, lastAt: st.last!.at },
+    ]),
+  );
+}
+
+/** Does the export still hold `hash` at `chain`#`seq`? A finding when it does not. */
+function checkHead(
+  chains: Map<string, ChainState>,
+  head: { chain: string; seq: number; hash: string },
+  source: string,
+): Finding | undefined {
+  const st = chains.get(head.chain);
+  if (!st) {
+    return {
+      code: 'chain-deleted',
+      chain: head.chain,
+      message: `chain ${head.chain} is missing from the export, but ${source} shows it with ${head.seq} record${s(head.seq)}: the chain was deleted`,
+    };
+  }
+  const got = st.hashes.get(head.seq);
+  if (got === undefined) {
+    return {
+      code: st.lastSeq < head.seq ? 'truncated' : 'records-missing',
+      chain: head.chain,
+      message:
+        st.lastSeq < head.seq
+          ? `chain ${head.chain} stops at record ${st.lastSeq}, but ${source} shows record ${head.seq}: records at the end were removed`
+          : `chain ${head.chain} has no record ${head.seq}, which ${source} shows: records were removed`,
+    };
+  }
+  if (got !== head.hash) {
+    return {
+      code: 'rewritten',
+      chain: head.chain,
+      message: `record ${head.seq} of chain ${head.chain} is not the one ${source} shows: the chain was rewritten`,
+    };
+  }
+  return undefined;
+}
+
+/** Verifies `auditDir` against its chains, file names, signed heads and (optionally) a witness. */
+export function verifyAuditExport(
+  auditDir: string,
+  witness: readonly WitnessEntry[] = [],
+): AuditExportReport {
+  const loaded = loadExport(auditDir);
+  const verification = verifyChain(loaded.records, { sources: loaded.sources });
+  const findings: Finding[] = [];
+  for (const issue of [...loaded.unparsable, ...verification.issues]) {
+    findings.push({
+      code: issue.kind,
+      message: issue.message,
+      ...(issue.chain ? { chain: issue.chain } : {}),
+    });
+  }
+  findings.push(...checkFileRanges(loaded));
+  const chains = chainStates(loaded);
+  if (chains.size === 0) findings.push({ code: 'empty', message: 'the export holds no audit record at all' });
+
+  const publication = loadPublication(auditDir);
+  findings.push(...publication.findings);
+  const signed = signedHeads(publication);
+  findings.push(...signed.findings);
+  const heads = signed.heads;
+  if (heads.length === 0) {
+    findings.push({
+      code: 'no-signed-heads',
+      message: 'no signed heads were published: nothing shows that this export is complete and unchanged',
+    });
+  }
+  for (const h of heads) {
+    for (const head of h.chains) {
+      const f = checkHead(chains, head, `the signed heads of ${h.exportedAt}`);
+      if (f) findings.push(f);
+    }
+  }
+  const latest = heads.at(-1);
+  if (latest) {
+    const covered = new Map(latest.chains.map((c) => [c.chain, c.seq]));
+    for (const [chain, st] of chains) {
+      const seq = covered.get(chain) ?? 0;
+      if (st.lastSeq > seq) {
+        findings.push({
+          code: 'unsigned-records',
+          chain,
+          message: `chain ${chain} has records ${seq + 1}–${st.lastSeq} that no signed head covers (latest heads: ${latest.exportedAt})`,
+        });
+      }
+    }
+  }
+
+  for (const w of witness) {
+    if (w.kind === 'head') {
+      const f = checkHead(chains, w, `your witness file (seen ${w.witnessedAt})`);
+      if (f) findings.push(f);
+    } else if (w.kind === 'commitment') {
+      const c = publishedCommitment(publication, w.period);
+      if ('problem' in c || c.commitment !== w.commitment) {
+        findings.push({
+          code: 'commitment-changed',
+          period: w.period,
+          message: `the seed commitment of ${w.period} is not the one you witnessed on ${w.witnessedAt}`,
+        });
+      }
+    } else if (!publishedPolicies(publication).has(w.sha256)) {
+      findings.push({
+        code: 'policy-gone',
+        message: `the policy document ${w.sha256.slice(0, 16)}… you witnessed on ${w.witnessedAt} is no longer published`,
+      });
+    }
+  }
+  return {
+    ok: findings.length === 0,
+    findings,
+    files: loaded.files,
+    chains,
+    verification,
+    heads,
+    publication,
+    loaded,
+  };
+}
+
+/** The witness entries that `report` adds to `known`: new heads, commitments and policies. */
+export function newWitnessEntries(
+  report: AuditExportReport,
+  known: readonly WitnessEntry[],
+  witnessedAt: string,
+): WitnessEntry[] {
+  const out: WitnessEntry[] = [];
+  const seen = new Set(known.map((w) => JSON.stringify({ ...w, witnessedAt: '' })));
+  const add = (w: WitnessEntry) => {
+    if (!seen.has(JSON.stringify({ ...w, witnessedAt: '' }))) out.push(w);
+  };
+  for (const [chain, st] of [...report.chains].sort(([a], [b]) => (a < b ? -1 : 1))) {
+    add({ kind: 'head', chain, seq: st.lastSeq, hash: st.lastHash, witnessedAt });
+  }
+  for (const key of [...report.publication.objects.keys()].sort()) {
+    const c = PUBLISHED_COMMITMENT_RE.exec(key);
+    if (c) {
+      const pc = publishedCommitment(report.publication, c[1]!);
+      if (!('problem' in pc))
+        add({ kind: 'commitment', period: pc.period, commitment: pc.commitment, witnessedAt });
+    }
+    const p = PUBLISHED_POLICY_RE.exec(key);
+    if (p && publishedPolicies(report.publication).has(p[1]!))
+      add({ kind: 'policy', sha256: p[1]!, witnessedAt });
+  }
+  return out;
 }

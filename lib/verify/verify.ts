@@ -85,6 +85,11 @@ export const decisionRecordSchema = z.looseObject({
   recorded: z.boolean(),
   reason: z.enum(REASONS as [string, ...string[]]),
   policyVersion: z.string(),
+  policyHash: z
+    .string()
+    .regex(/^[0-9a-f]{64}$/)
+    .nullable()
+    .default(null),
   algorithmVersion: z.string(),
 });
 

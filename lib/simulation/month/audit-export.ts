@@ -1,11 +1,14 @@
 /**
  * Export phase: the audit export, as the hourly function runs it, into DIR/audit/ (a directory
- * target instead of the Object Lock bucket).
+ * target instead of the Object Lock bucket), its signed heads published in the audit bucket; then
+ * the publication is downloaded into DIR/audit/ with its versions and creation times, as a council
+ * member downloads it.
  */
 import { rm } from 'node:fs/promises';
 import { exportAudit } from '../../../lambda/audit-export/export';
 import { directoryExportTarget } from '../../../lambda/audit-export/targets';
 import { periodBounds } from '../../../lambda/core/period';
+import { downloadPublication } from '../../verify/publication';
 import { DAY, type MonthPhase } from './month-run';
 
 export const exportAuditLog: MonthPhase = async (m, ctx) => {
@@ -22,7 +25,9 @@ export const exportAuditLog: MonthPhase = async (m, ctx) => {
     retentionDays: policy.auditRetentionDays,
     clock: () => new Date(),
     maxRecordsPerFile: 5000,
+    publication: { publisher: m.publication.publisher, signer: m.publication.signer },
   });
+  await downloadPublication(m.publication.bucket.client, m.publication.bucketName, m.auditDir);
   m.lap('audit-export', t);
   m.stats.exportedFiles = exported.files.length;
   m.exportErrors.push(...exported.errors, ...exported.integrityIssues);

@@ -9,17 +9,22 @@ import { join } from 'node:path';
 import { ConnectClient } from '@aws-sdk/client-connect';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { JsonObject } from '../../../lambda/core/canonical-json';
 import { draw } from '../../../lambda/core/lottery';
 import { nextPeriod, periodBounds } from '../../../lambda/core/period';
 import { createDecisionsLegFinder } from '../../../lambda/privacy/legs';
 import { createPrivacyApi, type PrivacyApi, type PrivacyDeps } from '../../../lambda/privacy/privacy';
 import { createRecordingControl } from '../../../lambda/privacy/recording-control';
+import { samplerPolicyEnvironment } from '../../../lambda/sampler/config';
 import { createAuditLog } from '../../../lambda/shared/audit-log';
+import { type HeadSigner, type Publisher, s3Publisher } from '../../../lambda/shared/publication';
 import { LOCAL_CREDENTIALS, LOCAL_REGION, type LocalStack, localS3Client } from '../../local';
+import { localHeadSigner } from '../../local/head-signer';
+import { VersionedS3 } from '../../local/versioned-s3';
 import { type BundledHandler, bundleHandler } from '../bundle';
 import { ProcessEnv } from '../env';
 import { SimRandom } from '../random';
-import type { SimLeg, SimulationContext } from '../run';
+import { type SimLeg, type SimulationContext, simulationPolicy } from '../run';
 import type { AssignmentLine } from './model';
 import type { SimCoach } from './people';
 import type { MonthOptions, MonthStats, PrivacyTiming } from './types';
@@ -75,8 +80,24 @@ export interface MonthRun {
   readonly timeline: Timeline;
   readonly timings: Record<string, number>;
   readonly startedAt: number;
+  readonly publication: MonthPublication;
   /** Records the wall-clock milliseconds since `since` under `name` (timings.json only). */
   lap(name: string, since: number): void;
+}
+
+/**
+ * The audit bucket's publication, as deployed: write-once objects (If-None-Match) whose versions
+ * keep their simulated creation time, and heads signed by a key pair standing in for KMS.
+ */
+export interface MonthPublication {
+  readonly bucket: VersionedS3;
+  readonly bucketName: string;
+  readonly publisher: Publisher;
+  readonly signer: HeadSigner;
+  /** The policy document the sampler enforces (what the seed function publishes). */
+  readonly policy: JsonObject;
+  /** The instant of the seed run in progress (the first runs before the simulated clock starts). */
+  seedRunAt?: number;
 }
 
 /** A phase of the month: runs after the calls, in the order runMonth lists them. */
@@ -127,6 +148,17 @@ export async function openMonth(options: MonthOptions): Promise<MonthRun> {
     createHash('sha256').update(`fairlisten-sim-suspensions|${options.seed}`).digest(),
   );
   const suspensionShare = Math.min(0.5, 6 / (options.agents * options.policy.maxRecordingsPerAgentPerMonth));
+  const bucketName = 'fairlisten-audit-local';
+  const bucket = new VersionedS3(bucketName, {
+    clock: () => (publication.seedRunAt !== undefined ? new Date(publication.seedRunAt) : new Date()),
+  });
+  const publication: MonthPublication = {
+    bucket,
+    bucketName,
+    publisher: s3Publisher(bucket.client, bucketName),
+    signer: localHeadSigner(),
+    policy: JSON.parse(samplerPolicyEnvironment(simulationPolicy(options))) as JsonObject,
+  };
   return {
     options,
     period,
@@ -159,8 +191,9 @@ export async function openMonth(options: MonthOptions): Promise<MonthRun> {
     privacyTimings: [],
     exportErrors: [],
     generatedAt: '',
-    closers: [],
+    closers: [() => publication.bucket.client.destroy()],
     timeline: new Timeline(),
+    publication,
     timings,
     startedAt,
     lap,

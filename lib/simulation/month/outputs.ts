@@ -1,15 +1,15 @@
 /**
- * The month's outputs, once the stand-ins are stopped: `verify` of the decisions, `audit verify`
- * of the export, DIR/assignments.jsonl, DIR/month.json, the transparency reports (fr, en) and
+ * The month's outputs, once the stand-ins are stopped: `verify --month` of the decisions and
+ * `audit verify` of the export (both against the publication), DIR/assignments.jsonl, DIR/month.json, the transparency reports (fr, en) and
  * DIR/timings.json (wall clock, the only file that is not deterministic).
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { DecisionRecord } from '../../../lambda/core/decision';
 import { writeTransparencyReport } from '../../transparency-report';
-import { verifyExport } from '../../verify/audit-export';
-import { verifyDecisions } from '../../verify/verify';
-import { decisionsJsonl, jsonFile } from '../output';
+import { verifyAuditExport } from '../../verify/audit-export';
+import { verifyMonth } from '../../verify/month';
+import { jsonFile } from '../output';
 import { planMonth, type SimulationResult } from '../run';
 import { buildMonthModel } from './model';
 import { BUNDLED, type MonthRun } from './month-run';
@@ -18,14 +18,16 @@ import type { MonthResult } from './types';
 export async function writeOutputs(m: MonthRun, simulation: SimulationResult): Promise<MonthResult> {
   const { options, period } = m;
   const dir = options.outDir;
-  const verification = verifyDecisions({
-    decisionsJsonl: decisionsJsonl(simulation.decisions),
-    seeds: simulation.seeds,
-    policy: simulation.policy,
-  });
-  const auditReport = verifyExport(m.auditDir);
+  // The council's two checks, on the files the month wrote, against the publication.
+  const monthReport = verifyMonth(dir);
+  const verification = {
+    ok: monthReport.ok,
+    violations: monthReport.findings,
+    decisions: monthReport.decisions?.decisions ?? 0,
+  };
+  const auditReport = verifyAuditExport(m.auditDir);
   const chains = auditReport.verification.chains;
-  const auditOk = auditReport.issues.length === 0 && chains.length > 0 && m.exportErrors.length === 0;
+  const auditOk = auditReport.ok && m.exportErrors.length === 0;
   const auditRecords = chains.reduce((s, c) => s + c.records, 0);
   const seed = simulation.seeds[period];
   if (!seed) throw new Error(`the seed of ${period} was not revealed`);
@@ -81,12 +83,13 @@ export async function writeOutputs(m: MonthRun, simulation: SimulationResult): P
         ok: verification.ok,
         violations: verification.violations.length,
         decisions: verification.decisions,
+        findings: verification.violations.map((f) => f.message),
       },
       audit: {
         ok: auditOk,
         chains: chains.length,
         records: auditRecords,
-        issues: [...m.exportErrors, ...auditReport.issues.map((i) => i.message)],
+        issues: [...m.exportErrors, ...auditReport.findings.map((f) => f.message)],
       },
     },
     bundled: ['sampler', ...BUNDLED],

@@ -1,7 +1,8 @@
 /**
  * Seeds phase: the seed function's `rotateSeeds` commits the month's seed the day before it
  * starts, the next month's before the month ends, and reveals the month's the day after it ends
- * (audit chain `seeds`, transparency objects in the transparency bucket).
+ * (audit chain `seeds`, transparency objects in the transparency bucket, and the write-once
+ * publication in the audit bucket: commitments, seeds and the policy document).
  */
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { commitment as commitmentOf, seedToHex } from '../../../lambda/core/lottery';
@@ -17,6 +18,7 @@ import { DAY, MINUTE, type MonthPhase, type MonthRun, servicesOf, silent } from 
 async function seedRun(m: MonthRun, stack: LocalStack, at: number): Promise<void> {
   const { ddb, transparency } = servicesOf(m, stack);
   const { policy, seed } = m.options;
+  m.publication.seedRunAt = at;
   await rotateSeeds({
     ddb,
     table: stack.tables.seeds!,
@@ -27,6 +29,7 @@ async function seedRun(m: MonthRun, stack: LocalStack, at: number): Promise<void
       clock: () => new Date(at),
     }),
     transparency: { client: transparency, bucket: 'transparency' },
+    publication: { publisher: m.publication.publisher, policy: m.publication.policy },
     timezone: m.timezone,
     now: () => new Date(at),
     // The seed of the period being created: derived from --seed, as the sampler simulation's.
@@ -34,6 +37,8 @@ async function seedRun(m: MonthRun, stack: LocalStack, at: number): Promise<void
     retentionDays: policy.auditRetentionDays,
     graceDays: 1,
     logger: silent,
+  }).finally(() => {
+    m.publication.seedRunAt = undefined;
   });
 }
 

@@ -47,7 +47,8 @@ export interface MonthResult {
   };
   readonly stats: MonthStats;
   readonly verification: {
-    decisions: { ok: boolean; violations: number; decisions: number };
+    /** `fairlisten verify --month DIR`: `findings` are its lines. */
+    decisions: { ok: boolean; violations: number; decisions: number; findings: string[] };
     audit: { ok: boolean; chains: number; records: number; issues: string[] };
   };
   readonly bundled: readonly string[];

@@ -31,6 +31,7 @@ const decision = (contactId: string, decidedAt: string) => ({
   recorded: false,
   reason: 'not-drawn',
   policyVersion: '1',
+  policyHash: 'a'.repeat(64),
   algorithmVersion: 'fairlisten-lottery-v1',
 });
 

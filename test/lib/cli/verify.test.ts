@@ -38,6 +38,7 @@ describe('fairlisten verify', () => {
   it('exits 0 with a summary on a clean dataset', async () => {
     const out = capture();
     const code = await run([
+      '--algorithm-only',
       '--decisions',
       write('ok.jsonl', ds.jsonl),
       '--seeds',
@@ -55,6 +56,7 @@ describe('fairlisten verify', () => {
     t.recorded = true;
     const out = capture();
     const code = await run([
+      '--algorithm-only',
       '--decisions',
       write('bad.jsonl', toJsonl(records)),
       '--seeds',
@@ -68,13 +70,29 @@ describe('fairlisten verify', () => {
 
   it('exits 1 on unreadable files and 2 on usage errors', async () => {
     capture();
-    expect(await run(['--decisions', join(dir, 'missing.jsonl'), '--seeds', seeds, '--policy', policy])).toBe(
-      1,
-    );
     expect(
-      await run(['--decisions', write('x.jsonl', ''), '--seeds', write('bad.json', '{'), '--policy', policy]),
+      await run([
+        '--algorithm-only',
+        '--decisions',
+        join(dir, 'missing.jsonl'),
+        '--seeds',
+        seeds,
+        '--policy',
+        policy,
+      ]),
     ).toBe(1);
-    expect(await run(['--seeds', seeds])).toBe(2);
-    expect(await run(['--bogus'])).toBe(2);
+    expect(
+      await run([
+        '--algorithm-only',
+        '--decisions',
+        write('x.jsonl', ''),
+        '--seeds',
+        write('bad.json', '{'),
+        '--policy',
+        policy,
+      ]),
+    ).toBe(1);
+    expect(await run(['--algorithm-only', '--seeds', seeds])).toBe(2);
+    expect(await run(['--algorithm-only', '--bogus'])).toBe(2);
   });
 });

@@ -1,0 +1,290 @@
+/**
+ * The publication as a council member holds it: `audit/published/…` (the current body of every
+ * published object, at its S3 key) and `audit/published-versions.json` (every version S3 keeps of
+ * every published key, with its creation time). `downloadPublication` writes both from the audit
+ * bucket (ListObjectVersions + GetObject, read-only rights suffice); `loadPublication` reads them
+ * back and reports, in plain words, anything that a write-once publication cannot show: a key with
+ * a second version, a body that is not the one S3 listed, a file nobody published.
+ */
+import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative, sep } from 'node:path';
+import { GetObjectCommand, ListObjectVersionsCommand, type S3Client } from '@aws-sdk/client-s3';
+import { z } from 'zod';
+import {
+  type CommitmentObject,
+  commitmentKey,
+  commitmentObjectSchema,
+  type HeadsObject,
+  headsObjectSchema,
+  headsSignatureValid,
+  PUBLISHED_HEADS_PREFIX,
+  PUBLISHED_KEYS_PREFIX,
+  PUBLISHED_POLICIES_PREFIX,
+  PUBLISHED_PREFIX,
+  publicKeyFingerprint,
+  publicKeyKey,
+  type RevealObject,
+  revealKey,
+  revealObjectSchema,
+  sha256Hex,
+} from '../../lambda/core/publication';
+
+export const VERSIONS_FILE = 'published-versions.json';
+export const PUBLISHED_DIR = 'published';
+
+const versionSchema = z.strictObject({
+  key: z.string().startsWith(PUBLISHED_PREFIX),
+  versionId: z.string(),
+  createdAt: z.iso.datetime({ offset: false }),
+  sha256: z.string().regex(/^[0-9a-f]{64}$/),
+  size: z.number().int().min(0),
+});
+export type PublishedVersion = z.infer<typeof versionSchema>;
+const versionsFileSchema = z.strictObject({ versions: z.array(versionSchema) });
+
+/** One finding, in words a council member understands. `chain` when it is about one audit chain. */
+export interface Finding {
+  readonly code: string;
+  readonly message: string;
+  readonly chain?: string;
+  readonly period?: string;
+}
+
+export interface PublishedObject {
+  readonly key: string;
+  readonly body: string;
+  /** When S3 created the (single) version: the evidence of "published before". */
+  readonly createdAt: string;
+}
+
+export interface Publication {
+  readonly objects: ReadonlyMap<string, PublishedObject>;
+  readonly findings: Finding[];
+}
+
+/** Writes `dir/published/…` and `dir/published-versions.json` from the audit bucket. */
+export async function downloadPublication(s3: S3Client, bucket: string, dir: string): Promise<number> {
+  const versions: (PublishedVersion & { latest: boolean })[] = [];
+  let KeyMarker: string | undefined;
+  let VersionIdMarker: string | undefined;
+  do {
+    const out = await s3.send(
+      new ListObjectVersionsCommand({ Bucket: bucket, Prefix: PUBLISHED_PREFIX, KeyMarker, VersionIdMarker }),
+    );
+    for (const v of out.Versions ?? []) {
+      if (!v.Key || !v.VersionId) continue;
+      const got = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: v.Key, VersionId: v.VersionId }));
+      const body = Buffer.from(await got.Body!.transformToByteArray());
+      versions.push({
+        key: v.Key,
+        versionId: v.VersionId,
+        createdAt: (v.LastModified ?? new Date(0)).toISOString(),
+        sha256: sha256Hex(body),
+        size: body.length,
+        latest: v.IsLatest === true,
+      });
+      if (v.IsLatest) {
+        const path = join(dir, ...v.Key.split('/'));
+        mkdirSync(dirname(path), { recursive: true });
+        writeFileSync(path, body);
+      }
+    }
+    // A delete marker on a published key is evidence too: it hides the body.
+    for (const m of out.DeleteMarkers ?? []) {
+      if (!m.Key || !m.VersionId) continue;
+      versions.push({
+        key: m.Key,
+        versionId: m.VersionId,
+        createdAt: (m.LastModified ?? new Date(0)).toISOString(),
+        sha256: sha256Hex(''),
+        size: 0,
+        latest: m.IsLatest === true,
+      });
+    }
+    KeyMarker = out.IsTruncated ? out.NextKeyMarker : undefined;
+    VersionIdMarker = out.IsTruncated ? out.NextVersionIdMarker : undefined;
+  } while (KeyMarker);
+  versions.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : a.createdAt < b.createdAt ? -1 : 1));
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(
+    join(dir, VERSIONS_FILE),
+    `${JSON.stringify({ versions: versions.map(({ latest: _, ...v }) => v) }, null, 2)}\n`,
+  );
+  return versions.length;
+}
+
+function listFiles(root: string): string[] {
+  const out: string[] = [];
+  const walk = (d: string) => {
+    for (const e of readdirSync(d, { withFileTypes: true })) {
+      const p = join(d, e.name);
+      if (e.isDirectory()) walk(p);
+      else out.push(p);
+    }
+  };
+  try {
+    if (statSync(root).isDirectory()) walk(root);
+  } catch {
+    // no published directory: reported by the caller through the missing versions
+  }
+  return out;
+}
+
+/** Reads `auditDir/published-versions.json` and `auditDir/published/`. Never throws. */
+export function loadPublication(auditDir: string): Publication {
+  const findings: Finding[] = [];
+  const objects = new Map<string, PublishedObject>();
+  let versions: PublishedVersion[] = [];
+  try {
+    versions = versionsFileSchema.parse(
+      JSON.parse(readFileSync(join(auditDir, VERSIONS_FILE), 'utf8')),
+    ).versions;
+  } catch (err) {
+    const missing = (err as NodeJS.ErrnoException).code === 'ENOENT';
+    findings.push({
+      code: 'publication-missing',
+      message: missing
+        ? `${VERSIONS_FILE} is missing: there is no record of what was published, or when`
+        : `${VERSIONS_FILE} is not readable: ${(err as Error).message.split('\n')[0]}`,
+    });
+  }
+  const byKey = new Map<string, PublishedVersion[]>();
+  for (const v of versions) byKey.set(v.key, [...(byKey.get(v.key) ?? []), v]);
+
+  const files = new Set(
+    listFiles(join(auditDir, PUBLISHED_DIR)).map(
+      (p) => `${PUBLISHED_PREFIX}${relative(join(auditDir, PUBLISHED_DIR), p).split(sep).join('/')}`,
+    ),
+  );
+  for (const [key, list] of byKey) {
+    const sorted = [...list].sort((a, b) => (a.createdAt < b.createdAt ? -1 : 1));
+    if (sorted.length > 1) {
+      findings.push({
+        code: 'published-twice',
+        message: `${key} was written ${sorted.length} times (${sorted.map((v) => v.createdAt).join(', ')}): a published object must never be replaced`,
+      });
+    }
+    const latest = sorted.at(-1)!;
+    if (!files.has(key)) {
+      findings.push({
+        code: 'published-file-missing',
+        message: `${key} was published but its file is missing`,
+      });
+      continue;
+    }
+    files.delete(key);
+    const body = readFileSync(join(auditDir, ...key.split('/')));
+    if (sha256Hex(body) !== latest.sha256) {
+      findings.push({
+        code: 'published-file-changed',
+        message: `${key} is not the object that was published (its SHA-256 differs from the one S3 listed)`,
+      });
+      continue;
+    }
+    objects.set(key, { key, body: body.toString('utf8'), createdAt: sorted[0]!.createdAt });
+  }
+  for (const key of files) {
+    findings.push({
+      code: 'published-file-unknown',
+      message: `${key} is in the published folder but S3 lists no such published object`,
+    });
+  }
+  return { objects, findings };
+}
+
+function parseJson<T>(text: string, schema: z.ZodType<T>): T | undefined {
+  try {
+    const r = schema.safeParse(JSON.parse(text));
+    return r.success ? r.data : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export interface PublishedCommitment extends CommitmentObject {
+  readonly createdAt: string;
+}
+
+export function publishedCommitment(
+  pub: Publication,
+  period: string,
+): PublishedCommitment | { problem: string } {
+  const o = pub.objects.get(commitmentKey(period));
+  if (!o) return { problem: `no seed commitment was published for ${period}` };
+  const c = parseJson(o.body, commitmentObjectSchema);
+  if (!c || c.period !== period) return { problem: `the published commitment of ${period} is not valid` };
+  return { ...c, createdAt: o.createdAt };
+}
+
+export function publishedReveal(pub: Publication, period: string): RevealObject | { problem: string } {
+  const o = pub.objects.get(revealKey(period));
+  if (!o) return { problem: `the seed of ${period} has not been published (revealed) yet` };
+  const r = parseJson(o.body, revealObjectSchema);
+  if (!r || r.period !== period) return { problem: `the published seed of ${period} is not valid` };
+  return r;
+}
+
+/** Published policy documents by SHA-256 (only those whose name is the hash of their content). */
+export function publishedPolicies(pub: Publication): Map<string, unknown> {
+  const out = new Map<string, unknown>();
+  for (const [key, o] of pub.objects) {
+    if (!key.startsWith(PUBLISHED_POLICIES_PREFIX)) continue;
+    const sha = key.slice(PUBLISHED_POLICIES_PREFIX.length).replace(/\.json$/, '');
+    if (sha256Hex(o.body) !== sha) continue;
+    try {
+      out.set(sha, JSON.parse(o.body));
+    } catch {
+      // not JSON: never a valid policy
+    }
+  }
+  return out;
+}
+
+export interface SignedHeads extends HeadsObject {
+  readonly objectKey: string;
+  readonly createdAt: string;
+}
+
+/** Every heads object whose signature verifies with its published key; findings for the rest. */
+export function signedHeads(pub: Publication): { heads: SignedHeads[]; findings: Finding[] } {
+  const findings: Finding[] = [];
+  const heads: SignedHeads[] = [];
+  const keys = new Map<string, string>();
+  for (const [key, o] of pub.objects) {
+    if (!key.startsWith(PUBLISHED_KEYS_PREFIX)) continue;
+    try {
+      const fp = publicKeyFingerprint(o.body);
+      if (publicKeyKey(fp) === key) keys.set(fp, o.body);
+      else
+        findings.push({ code: 'bad-key', message: `${key} is not named after its own fingerprint (${fp})` });
+    } catch {
+      findings.push({ code: 'bad-key', message: `${key} is not a public key` });
+    }
+  }
+  for (const [key, o] of [...pub.objects].sort(([a], [b]) => (a < b ? -1 : 1))) {
+    if (!key.startsWith(PUBLISHED_HEADS_PREFIX)) continue;
+    const h = parseJson(o.body, headsObjectSchema);
+    if (!h) {
+      findings.push({ code: 'bad-heads', message: `${key} is not a valid signed heads object` });
+      continue;
+    }
+    const pem = keys.get(h.key);
+    if (!pem) {
+      findings.push({
+        code: 'bad-signature',
+        message: `${key} is signed with key ${h.key.slice(0, 16)}…, which was never published`,
+      });
+      continue;
+    }
+    if (!headsSignatureValid(h, pem)) {
+      findings.push({
+        code: 'bad-signature',
+        message: `the signature of ${key} does not verify: these heads were not written by the exporter`,
+      });
+      continue;
+    }
+    heads.push({ ...h, objectKey: key, createdAt: o.createdAt });
+  }
+  heads.sort((a, b) => (a.exportedAt < b.exportedAt ? -1 : a.exportedAt > b.exportedAt ? 1 : 0));
+  return { heads, findings };
+}
