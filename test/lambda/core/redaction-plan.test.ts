@@ -124,6 +124,153 @@ describe('planRedactionParts', () => {
     ).toThrow(expect.objectContaining({ code: 'TOO_MANY_PARTS' }));
   });
 
+  it('a gap of exactly minPartSize is copied; one byte less is rewritten through', () => {
+    const limits = { minPartSize: 10, maxPartSize: 20, maxParts: 100 };
+    const exact = planRedactionParts(
+      40,
+      [
+        { start: 0, end: 1 },
+        { start: 20, end: 21 },
+      ],
+      limits,
+    );
+    expect(exact.parts.map((p) => [p.kind, p.start, p.end])).toEqual([
+      ['rewrite', 0, 10],
+      ['copy', 10, 20],
+      ['rewrite', 20, 30],
+      ['copy', 30, 40],
+    ]);
+    const closer = planRedactionParts(
+      40,
+      [
+        { start: 0, end: 1 },
+        { start: 19, end: 20 },
+      ],
+      limits,
+    );
+    expect(closer.parts.map((p) => [p.kind, p.start, p.end])).toEqual([
+      ['rewrite', 0, 20],
+      ['copy', 20, 40],
+    ]);
+  });
+
+  it('accepts a plan of exactly maxParts parts and refuses one more', () => {
+    const spans = [
+      { start: 0, end: 1 },
+      { start: 20, end: 21 },
+    ];
+    const limits = { minPartSize: 10, maxPartSize: 20, maxParts: 4 };
+    expect(planRedactionParts(40, spans, limits).parts).toHaveLength(4);
+    expect(() => planRedactionParts(40, spans, { ...limits, maxParts: 3 })).toThrow(
+      /plan needs 4 parts, more than 3/,
+    );
+  });
+
+  it('splits a long copy into near-equal parts no bigger than maxPartSize', () => {
+    const plan = planRedactionParts(70, [], { minPartSize: 10, maxPartSize: 20, maxParts: 100 });
+    expect(plan.parts.map((p) => [p.start, p.end])).toEqual([
+      [0, 17],
+      [17, 35],
+      [35, 52],
+      [52, 70],
+    ]);
+    expect(planRedactionParts(20, [], { minPartSize: 10, maxPartSize: 20, maxParts: 100 }).parts).toEqual([
+      { kind: 'copy', start: 0, end: 20 },
+    ]);
+    expect(planRedactionParts(0, []).parts).toEqual([]);
+  });
+
+  it('splits a long rewrite without cutting a span or leaving a last part under minPartSize', () => {
+    const limits = { minPartSize: 10, maxPartSize: 20, maxParts: 100 };
+    // Spans 0–45 with 5-byte gaps: one rewrite region, cut at 20 unless a span crosses it.
+    const spans = [
+      { start: 0, end: 18 },
+      { start: 19, end: 25 },
+      { start: 30, end: 45 },
+    ];
+    const plan = planRedactionParts(60, spans, limits);
+    expect(plan.parts.map((p) => [p.kind, p.start, p.end])).toEqual([
+      ['rewrite', 0, 19],
+      ['rewrite', 19, 30],
+      ['rewrite', 30, 45],
+      ['copy', 45, 60],
+    ]);
+    // Not at the end of the object the cut moves back so that the rest is at least minPartSize;
+    // at the end of the object a short last part is allowed.
+    const dots = [0, 9, 18, 27].map((start) => ({ start, end: start + 1 }));
+    expect(planRedactionParts(40, dots, limits).parts.map((p) => [p.kind, p.start, p.end])).toEqual([
+      ['rewrite', 0, 18],
+      ['rewrite', 18, 28],
+      ['copy', 28, 40],
+    ]);
+    expect(planRedactionParts(28, dots, limits).parts.map((p) => [p.kind, p.start, p.end])).toEqual([
+      ['rewrite', 0, 20],
+      ['rewrite', 20, 28],
+    ]);
+    // A span wider than maxPartSize cannot be placed.
+    expect(() => planRedactionParts(100, [{ start: 10, end: 40 }], limits)).toThrow(
+      expect.objectContaining({ code: 'PART_TOO_LARGE' }),
+    );
+  });
+
+  it('accepts limits at their edges and refuses them one step beyond', () => {
+    expect(
+      planRedactionParts(4, [{ start: 1, end: 2 }], { minPartSize: 1, maxPartSize: 2, maxParts: 4 }).parts,
+    ).toEqual([
+      { kind: 'copy', start: 0, end: 1 },
+      { kind: 'rewrite', start: 1, end: 2 },
+      { kind: 'copy', start: 2, end: 4 },
+    ]);
+    for (const bad of [
+      { minPartSize: 0, maxPartSize: 2, maxParts: 4 },
+      { minPartSize: 2, maxPartSize: 3, maxParts: 4 },
+      { minPartSize: 1, maxPartSize: 2, maxParts: 0 },
+    ]) {
+      expect(() => planRedactionParts(4, [], bad), JSON.stringify(bad)).toThrow(/part limits need/);
+    }
+  });
+
+  it('accepts empty spans and spans ending at the object end; refuses the rest', () => {
+    expect(
+      planRedactionParts(10, [
+        { start: 10, end: 10 },
+        { start: 3, end: 3 },
+      ]).parts,
+    ).toEqual([{ kind: 'copy', start: 0, end: 10 }]);
+    expect(planRedactionParts(10, [{ start: 9, end: 10 }]).rewriteBytes).toBe(10);
+    for (const bad of [
+      { start: -1, end: 2 },
+      { start: 1.5, end: 2 },
+      { start: 1, end: 2.5 },
+      { start: 3, end: 2 },
+      { start: 0, end: 11 },
+    ]) {
+      expect(() => planRedactionParts(10, [bad]), JSON.stringify(bad)).toThrow(
+        expect.objectContaining({ code: 'INVALID_INPUT' }),
+      );
+    }
+    expect(() => planRedactionParts(1.5, [])).toThrow(/not a byte count/);
+  });
+
+  it('merges overlapping and touching spans before planning', () => {
+    const limits = { minPartSize: 10, maxPartSize: 20, maxParts: 100 };
+    // Touching spans form one 20-byte cluster: it fits one part (it could not be cut at 20 anyway).
+    const plan = planRedactionParts(
+      60,
+      [
+        { start: 30, end: 40 },
+        { start: 20, end: 30 },
+        { start: 25, end: 35 },
+      ],
+      limits,
+    );
+    expect(plan.parts.map((p) => [p.kind, p.start, p.end])).toEqual([
+      ['copy', 0, 20],
+      ['rewrite', 20, 40],
+      ['copy', 40, 60],
+    ]);
+  });
+
   it('property: overlapping spans, no splitting needed: tiles exactly, legal sizes, spans inside rewrites', () => {
     fc.assert(
       fc.property(
