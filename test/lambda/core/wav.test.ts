@@ -156,6 +156,8 @@ describe('parseWavHeader: every supported format', () => {
   });
 });
 
+const hex = (n: number) => `0x${n.toString(16)}`;
+
 describe('parseWavHeader: rejects what it cannot silence safely', () => {
   const good = buildWav({ encoding: 'pcm', bits: 16, channels: 2, sampleRate: 8000, frames: 50 });
   const info = readInfo(good);
@@ -172,34 +174,120 @@ describe('parseWavHeader: rejects what it cannot silence safely', () => {
     return b;
   };
   const fmtAt = 12 + 8;
-  const cases: [string, Uint8Array, string][] = [
-    ['RIFX', ascii('RIFX', 0), 'UNSUPPORTED_FORMAT'],
-    ['RF64', ascii('RF64', 0), 'UNSUPPORTED_FORMAT'],
-    ['not RIFF', ascii('OggS', 0), 'MALFORMED'],
-    ['RIFF but AVI', ascii('AVI ', 8), 'UNSUPPORTED_FORMAT'],
-    ['MS ADPCM', patched(fmtAt, 2), 'UNSUPPORTED_FORMAT'],
-    ['MP3', patched(fmtAt, 0x55), 'UNSUPPORTED_FORMAT'],
-    ['0 channels', patched(fmtAt + 2, 0), 'MALFORMED'],
-    ['0 Hz', patched(fmtAt + 4, 0, 4), 'MALFORMED'],
-    ['blockAlign not a multiple of channels', patched(fmtAt + 12, 3), 'MALFORMED'],
-    ['blockAlign disagrees with bits', patched(fmtAt + 12, 8), 'UNSUPPORTED_FORMAT'],
-    ['4-bit PCM', patched(fmtAt + 14, 4), 'UNSUPPORTED_FORMAT'],
-    ['data claims more than the file', patched(info.dataOffset - 4, info.dataLength + 1, 4), 'MALFORMED'],
-    ['data size 0xFFFFFFFF', patched(info.dataOffset - 4, 0xffffffff, 4), 'MALFORMED'],
-    ['fmt size past the end', patched(16, 0xfffffff0, 4), 'MALFORMED'],
-    ['fmt too small', patched(16, 14, 4), 'MALFORMED'],
-    ['truncated in the data', good.subarray(0, good.length - 1), 'MALFORMED'],
-    ['truncated before data', good.subarray(0, info.dataOffset - 2), 'MALFORMED'],
-    ['truncated header', good.subarray(0, 8), 'MALFORMED'],
-    ['empty', new Uint8Array(0), 'MALFORMED'],
-    ['missing fmt', ascii('fmtX', 12), 'MALFORMED'],
-    ['garbage chunk id', patched(12, 0x0001, 2), 'MALFORMED'],
+  // Each case names the check that must fire, not only the error code: several checks share a code.
+  const cases: [string, Uint8Array, string, string][] = [
+    ['RIFX', ascii('RIFX', 0), 'UNSUPPORTED_FORMAT', 'RIFX (big-endian RIFF) is not supported'],
+    ['RF64', ascii('RF64', 0), 'UNSUPPORTED_FORMAT', 'RF64 (64-bit RIFF) is not supported'],
+    ['not RIFF', ascii('OggS', 0), 'MALFORMED', 'not a RIFF file'],
+    ['RIFF but AVI', ascii('AVI ', 8), 'UNSUPPORTED_FORMAT', 'RIFF form "AVI " is not WAVE'],
+    [
+      'MS ADPCM',
+      patched(fmtAt, 2),
+      'UNSUPPORTED_FORMAT',
+      'format 0x0002 (MS ADPCM) is not supported; supported: PCM, IEEE float, A-law, mu-law (plain or EXTENSIBLE)',
+    ],
+    ['MP3', patched(fmtAt, 0x55), 'UNSUPPORTED_FORMAT', 'format 0x0055 (MP3) is not supported'],
+    ['0 channels', patched(fmtAt + 2, 0), 'MALFORMED', 'fmt declares 0 channels'],
+    ['0 Hz', patched(fmtAt + 4, 0, 4), 'MALFORMED', 'fmt declares a sample rate of 0'],
+    [
+      'blockAlign not a multiple of channels',
+      patched(fmtAt + 12, 3),
+      'MALFORMED',
+      'fmt blockAlign 3 is not a multiple of 2 channels',
+    ],
+    [
+      'blockAlign disagrees with bits',
+      patched(fmtAt + 12, 8),
+      'UNSUPPORTED_FORMAT',
+      'PCM: 16 bits in a 4-byte container is not supported',
+    ],
+    [
+      '4-bit PCM',
+      patched(fmtAt + 14, 4),
+      'UNSUPPORTED_FORMAT',
+      'PCM: 4 bits in a 2-byte container is not supported',
+    ],
+    [
+      'data claims more than the file',
+      patched(info.dataOffset - 4, info.dataLength + 1, 4),
+      'MALFORMED',
+      'data chunk declares 201 bytes but only 200 remain (truncated)',
+    ],
+    [
+      'data size 0xFFFFFFFF',
+      patched(info.dataOffset - 4, 0xffffffff, 4),
+      'MALFORMED',
+      'data chunk declares 4294967295 bytes but only 200 remain (truncated)',
+    ],
+    [
+      'fmt size past the end',
+      patched(16, 0xfffffff0, 4),
+      'MALFORMED',
+      'chunk "fmt " at offset 12 declares 4294967280 bytes, past the end of the file',
+    ],
+    ['fmt too small', patched(16, 14, 4), 'MALFORMED', 'fmt chunk is 14 bytes, expected at least 16'],
+    [
+      'truncated in the data',
+      good.subarray(0, good.length - 1),
+      'MALFORMED',
+      'data chunk declares 200 bytes but only 199 remain (truncated)',
+    ],
+    ['truncated before data', good.subarray(0, info.dataOffset - 2), 'MALFORMED', 'no data chunk'],
+    ['truncated header', good.subarray(0, 8), 'MALFORMED', 'file is 8 bytes, shorter than a RIFF header'],
+    ['empty', new Uint8Array(0), 'MALFORMED', 'file is 0 bytes, shorter than a RIFF header'],
+    ['missing fmt', ascii('fmtX', 12), 'MALFORMED', 'data chunk comes before (or without) a fmt chunk'],
+    ['garbage chunk id', patched(12, 0x0001, 2), 'MALFORMED', 'invalid chunk id at offset 12'],
   ];
-  for (const [name, bytes, expected] of cases) {
+  for (const [name, bytes, expected, message] of cases) {
     it(`${name} → ${expected}`, () => {
       expect(code(() => parseWavHeader(bytes, bytes.length))).toBe(expected);
+      expect(() => parseWavHeader(bytes, bytes.length)).toThrow(message);
     });
   }
+
+  it('an unknown format with 8-bit samples is refused, not silenced as if it were G.711', () => {
+    for (const tag of [0x0002, 0x0011, 0x0031, 0x0004, 0x0008]) {
+      const b = buildWav({ encoding: 'mulaw', bits: 8, channels: 1, sampleRate: 8000, frames: 4 });
+      new DataView(b.buffer).setUint16(fmtAt, tag, true);
+      expect(
+        code(() => parseWavHeader(b, b.length)),
+        hex(tag),
+      ).toBe('UNSUPPORTED_FORMAT');
+      expect(() => parseWavHeader(b, b.length)).toThrow(`format 0x${tag.toString(16).padStart(4, '0')}`);
+    }
+    const ext = buildWav({
+      encoding: 'pcm',
+      bits: 8,
+      channels: 1,
+      sampleRate: 8000,
+      frames: 4,
+      extensible: { validBits: 8 },
+    });
+    new DataView(ext.buffer).setUint16(fmtAt + 24, 0x0002, true);
+    expect(() => parseWavHeader(ext, ext.length)).toThrow(
+      'format 0x0002 (MS ADPCM) in EXTENSIBLE is not supported',
+    );
+  });
+
+  it('a chunk before data that runs past the end of the file is named as such', () => {
+    const b = buildWav({
+      encoding: 'pcm',
+      bits: 16,
+      channels: 1,
+      sampleRate: 8000,
+      frames: 4,
+      before: [{ id: 'LIST', size: 10 }],
+      extrasBeforeFmt: true,
+    });
+    const dv = new DataView(b.buffer);
+    dv.setUint32(16, b.length - 19, true);
+    expect(() => parseWavHeader(b, b.length)).toThrow(
+      `chunk "LIST" at offset 12 declares ${b.length - 19} bytes, past the end of the file`,
+    );
+    // Ending exactly at the end of the file, it fits: the file then lacks its fmt and data chunks.
+    dv.setUint32(16, b.length - 20, true);
+    expect(() => parseWavHeader(b, b.length)).toThrow('no fmt chunk and no data chunk');
+  });
 
   it('data before fmt → MALFORMED', () => {
     const b = Uint8Array.from(good);
