@@ -6,6 +6,7 @@ import { DeleteCommand, DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   appendNewDecisions,
+  EXPORT_ANOMALY_CHAIN,
   type ExportDeps,
   exportAudit,
   exportChains,
@@ -21,6 +22,7 @@ import {
 } from '../../../lambda/audit-export/targets';
 import type { DecisionRecord } from '../../../lambda/core/decision';
 import { createAuditLog, readChain, readHead } from '../../../lambda/shared/audit-log';
+import { s3Publisher } from '../../../lambda/shared/publication';
 import {
   createTables,
   type LocalDynamo,
@@ -28,7 +30,10 @@ import {
   startLocalDynamo,
   startLocalS3,
 } from '../../../lib/local';
-import { verifyExport } from '../../../lib/verify/audit-export';
+import { localHeadSigner } from '../../../lib/local/head-signer';
+import { VersionedS3 } from '../../../lib/local/versioned-s3';
+import { verifyAuditExport, verifyExport } from '../../../lib/verify/audit-export';
+import { downloadPublication } from '../../../lib/verify/publication';
 
 const BUCKET = 'fairlisten-audit';
 let dynamo: LocalDynamo;
@@ -279,6 +284,66 @@ describe('exportAudit against dynalite and s3rver', () => {
       ).join('');
     expect(await lines(dir)).toBe(await lines(s3Dir));
     expect(await exportAudit(deps({ target: directoryExportTarget(dir) }))).toMatchObject({ files: [] });
+  });
+
+  it('never stops on a foreign or malformed file: reports it once and exports on from the last verified record', async () => {
+    const log = createAuditLog({ client: doc, tableName: tables.audit!, retentionDays: 365, clock });
+    for (let i = 0; i < 3; i++)
+      await log.append({ chain: 'stall', kind: 'plan', actor: 'dpo:1', data: { i } });
+    const dir = join(work, 'stall', 'audit');
+    const s3 = new VersionedS3('audit');
+    const publication = { publisher: s3Publisher(s3.client, 'audit'), signer: localHeadSigner() };
+    const errors: unknown[][] = [];
+    const logger = { info() {}, warn() {}, error: (...a: unknown[]) => void errors.push(a) };
+    const target = directoryExportTarget(dir);
+    await exportAudit(deps({ target, publication }));
+    // A foreign empty file whose name claims every seq from 4 on: it used to stop the chain for good.
+    const foreign = `stall/${'000000000004-999999999999.jsonl'}`;
+    await writeFile(join(dir, foreign), '');
+    for (let i = 3; i < 6; i++)
+      await log.append({ chain: 'stall', kind: 'plan', actor: 'dpo:1', data: { i } });
+
+    now = new Date(now.getTime() + 3_600_000);
+    const run = await exportAudit(deps({ target, publication, logger }));
+    expect(run.errors).toEqual([]);
+    expect(run.files.filter((f) => f.chain === 'stall').map((f) => [f.fromSeq, f.toSeq])).toEqual([[4, 6]]);
+    expect(run.anomalies).toEqual([{ chain: 'stall', key: foreign, problem: 'empty' }]);
+    expect(errors).toEqual([
+      [
+        'foreign or malformed file in the audit export; exporting on from the last verified record',
+        { chain: 'stall', key: foreign, problem: 'empty' },
+      ],
+    ]);
+    const reports = await readChain(doc, tables.audit!, EXPORT_ANOMALY_CHAIN);
+    expect(reports.map((r) => [r.kind, r.subject, r.data.problem])).toEqual([
+      ['export-anomaly', foreign, 'empty'],
+    ]);
+    // This run's signed heads cover the chain past the foreign file, and the report itself.
+    const signed = run.headsKey!;
+    const body = JSON.parse(s3.versions(signed)[0]!.body.toString('utf8')) as {
+      chains: { chain: string; seq: number }[];
+    };
+    expect(body.chains).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ chain: 'stall', seq: 6 }),
+        expect.objectContaining({ chain: EXPORT_ANOMALY_CHAIN, seq: 1 }),
+      ]),
+    );
+
+    // The next run reports nothing new and still exports.
+    await log.append({ chain: 'stall', kind: 'plan', actor: 'dpo:1', data: { i: 6 } });
+    now = new Date(now.getTime() + 3_600_000);
+    errors.length = 0;
+    const next = await exportAudit(deps({ target, publication, logger }));
+    expect(next.files.filter((f) => f.chain === 'stall').map((f) => [f.fromSeq, f.toSeq])).toEqual([[7, 7]]);
+    expect(errors).toEqual([]);
+    expect(await readChain(doc, tables.audit!, EXPORT_ANOMALY_CHAIN)).toHaveLength(1);
+    // audit verify still names the foreign file (it stays: Object Lock), and nothing else in that chain.
+    await downloadPublication(s3.client, 'audit', dir);
+    const findings = verifyAuditExport(dir).findings.filter((f) => f.chain === 'stall');
+    expect(findings.map((f) => f.message)).toEqual([
+      `${foreign} is empty, but its name claims records 4–999999999999 of chain stall`,
+    ]);
   });
 
   it('reports records that no longer continue the export (tampered store)', async () => {

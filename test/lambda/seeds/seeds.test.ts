@@ -1,10 +1,15 @@
 import { GetObjectCommand } from '@aws-sdk/client-s3';
 import { DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { canonicalize } from '../../../lambda/core/canonical-json';
 import { commitment } from '../../../lambda/core/lottery';
+import { policyDocument } from '../../../lambda/core/policy-document';
+import { commitmentKey, policyKey, revealKey } from '../../../lambda/core/publication';
 import { createSeedLoader } from '../../../lambda/sampler/seed-loader';
 import { rotateSeeds, type SeedRotationDeps } from '../../../lambda/seeds/seeds';
+import { s3Publisher } from '../../../lambda/shared/publication';
 import { type LocalStack, startLocalStack } from '../../../lib/local';
+import { VersionedS3 } from '../../../lib/local/versioned-s3';
 import { MemoryAudit } from '../../support/memory-audit';
 
 const TZ = 'Europe/Paris';
@@ -56,6 +61,48 @@ afterAll(async () => {
 });
 
 describe('seed commit / reveal', () => {
+  it('publishes the commitment once before the period, the seed at reveal and the policy, never twice', async () => {
+    const { deps, setNow } = await setup();
+    let now = new Date('2026-11-10T00:15:00.000Z');
+    const s3 = new VersionedS3('audit', { clock: () => now });
+    const policy = { version: '7', samplingRate: 0.2, timezone: TZ };
+    const withPub = {
+      ...deps,
+      now: () => now,
+      publication: { publisher: s3Publisher(s3.client, 'audit'), policy },
+    };
+    const first = await rotateSeeds(withPub);
+    expect(first.policy).toBe(policyDocument(policy).sha256);
+    const c = s3.versions(commitmentKey('2026-12'));
+    expect(c).toHaveLength(1);
+    expect(c[0]!.createdAt.toISOString()).toBe('2026-11-10T00:15:00.000Z');
+    const seed = new Uint8Array(32).fill(1);
+    expect(JSON.parse(c[0]!.body.toString())).toEqual({
+      period: '2026-12',
+      commitment: commitment(seed),
+      algorithm: 'sha256',
+      committedAt: '2026-11-10T00:15:00.000Z',
+    });
+    expect(s3.versions(policyKey(policyDocument(policy).sha256))[0]!.body.toString()).toBe(
+      canonicalize(policy),
+    );
+    // Later runs publish nothing twice; the reveal comes once the month is over.
+    now = new Date('2026-11-11T00:15:00.000Z');
+    await rotateSeeds(withPub);
+    expect(s3.versions(commitmentKey('2026-12'))).toHaveLength(1);
+    expect(s3.versions(revealKey('2026-12'))).toHaveLength(0);
+    now = new Date('2027-01-02T00:15:00.000Z');
+    setNow(now.toISOString());
+    await rotateSeeds(withPub);
+    const r = s3.versions(revealKey('2026-12'));
+    expect(r).toHaveLength(1);
+    expect(JSON.parse(r[0]!.body.toString())).toMatchObject({
+      period: '2026-12',
+      seed: Buffer.from(seed).toString('hex'),
+    });
+    expect(s3.count()).toBe(s3.store.size); // one version per key
+  });
+
   it('commits the next period before it starts: seed stored, commitment audited and published', async () => {
     const { table, audit, deps } = await setup();
     const report = await rotateSeeds(deps);
