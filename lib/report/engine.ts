@@ -36,6 +36,7 @@ function runOne(check: Check, stacks: readonly StackView[]): CheckResult {
     id: check.id,
     title: check.title,
     concern: check.concern,
+    ...(check.alsoConcerns?.length ? { alsoConcerns: check.alsoConcerns } : {}),
     status: failed ? 'fail' : 'pass',
     evidence,
     ...(detail ? { detail } : {}),

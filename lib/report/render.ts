@@ -1,11 +1,21 @@
 /** The report as JSON (for machines), Markdown (for pull requests) and self-contained HTML (for the CSE). */
+import { CONCERN_DESCRIPTIONS } from './concerns';
 import { type CheckResult, CONCERNS, type ComplianceReport, type Concern, type Evidence } from './types';
 
-/** The checks of each concern (C1–C10, CNIL, platform) that has any, in the report's order. */
+/** What the council (or the CNIL) asked, in a few words, for the "By concern" table. */
+const asked = (c: Concern) => CONCERN_DESCRIPTIONS.find((d) => d.id === c)?.asked ?? '';
+
+/**
+ * The checks of each concern (C1–C10, CNIL, platform) that has any, in the report's order: those that belong to
+ * it, then those that answer it in part (so C10 shows the assignment rule, which belongs to C8).
+ */
 export function byConcern(report: ComplianceReport): Array<[Concern, CheckResult[]]> {
   return CONCERNS.map((c): [Concern, CheckResult[]] => [
     c,
-    report.checks.filter((x) => x.concern === c),
+    [
+      ...report.checks.filter((x) => x.concern === c),
+      ...report.checks.filter((x) => x.concern !== c && x.alsoConcerns?.includes(c)),
+    ],
   ]).filter(([, list]) => list.length > 0);
 }
 
@@ -54,11 +64,11 @@ export function renderMarkdown(report: ComplianceReport): string {
     '',
     '## By concern',
     '',
-    '| Concern | Checks |',
-    '|---|---|',
+    '| Concern | Asked | Checks |',
+    '|---|---|---|',
     ...byConcern(report).map(
       ([concern, list]) =>
-        `| ${concern} | ${list.map((c) => `${c.status === 'pass' ? '✅' : '❌'} \`${c.id}\``).join(', ')} |`,
+        `| ${concern} | ${mdCell(asked(concern))} | ${list.map((c) => `${c.status === 'pass' ? '✅' : '❌'} \`${c.id}\``).join(', ')} |`,
     ),
     '',
   ];
@@ -129,7 +139,7 @@ export function renderHtml(report: ComplianceReport): string {
   const concerns = byConcern(report)
     .map(
       ([concern, list]) =>
-        `<tr><td>${esc(concern)}</td><td>${list.map((c) => `<code class="${c.status}">${esc(c.id)}</code>`).join(' ')}</td></tr>`,
+        `<tr><td>${esc(concern)}</td><td>${esc(asked(concern))}</td><td>${list.map((c) => `<code class="${c.status}">${esc(c.id)}</code>`).join(' ')}</td></tr>`,
     )
     .join('');
   const na = report.notApplicable
@@ -167,7 +177,7 @@ export function renderHtml(report: ComplianceReport): string {
 ${rows}
 </tbody></table>
 <h2>By concern</h2>
-<table><thead><tr><th>Concern</th><th>Checks</th></tr></thead><tbody>${concerns}</tbody></table>
+<table><thead><tr><th>Concern</th><th>Asked</th><th>Checks</th></tr></thead><tbody>${concerns}</tbody></table>
 ${na ? `<h2>Not applicable yet</h2><ul>${na}</ul>` : ''}
 <h2>cdk-nag acknowledgements (${report.acknowledgements.length})</h2>
 <table><thead><tr><th>Resource</th><th>Rule</th><th>Reason</th><th>Source</th></tr></thead><tbody>

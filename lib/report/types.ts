@@ -39,6 +39,8 @@ export interface CheckResult {
   readonly id: string;
   readonly title: string;
   readonly concern: Concern;
+  /** Further concerns the check answers in part (as declared by the check). */
+  readonly alsoConcerns?: readonly Concern[];
   readonly status: CheckStatus;
   readonly evidence: readonly Evidence[];
   /** Why it failed (every problem), or a one-line summary of what was verified. */

@@ -41,6 +41,13 @@ describe('fairlisten report', () => {
     // Self-contained: nothing loads from elsewhere (URLs may appear as evidence text, e.g. the JWT issuer).
     expect(html).not.toMatch(/<(script|link|img|iframe|object|embed)\b|\b(src|href|action)\s*=|url\(/i);
     expect(html).toContain('<h2>By concern</h2>');
+    // Each concern says what the council asked, so the page reads without the opinion beside it.
+    expect(html).toMatch(
+      /<tr><td>C4<\/td><td>a 50 % recording rate[^<]*<\/td><td><code class="pass">SAMPLING-RATE<\/code>/,
+    );
+    expect(readFileSync(join(dir, 'compliance-report.md'), 'utf8')).toMatch(
+      /^\| C10 \| cross-listening: a coach evaluates another team’s agents \| .*`ASSIGNMENT-RULE`/m,
+    );
   });
 
   it('exits 1 and names the failing check on a mutated assembly', async () => {
