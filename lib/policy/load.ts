@@ -52,7 +52,10 @@ export function loadPolicy(file: string = DEFAULT_POLICY_FILE): RecordingPolicy 
   try {
     text = readFileSync(path, 'utf8');
   } catch (err) {
-    throw new PolicyError(path, [`cannot read the file: ${(err as Error).message}`]);
+    // The path is already in the message's first line: say the cause once.
+    const e = err as NodeJS.ErrnoException;
+    const cause = e.code === 'ENOENT' ? 'no such file or directory' : e.message;
+    throw new PolicyError(path, [`cannot read the file: ${cause}`]);
   }
   let json: unknown;
   try {
