@@ -1,3 +1,5 @@
+import { readdirSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import {
   command,
@@ -152,6 +154,19 @@ describe('commands and subcommands', () => {
     expect(err.join('\n')).toBe(usage());
     expect(await main(['toString'])).toBe(2);
     expect(err.at(-1)).toMatch(/^fairlisten: unknown command "toString"/);
+  });
+
+  it('every command file of lib/cli is in the command table, and every entry loads its own file', async () => {
+    const dir = fileURLToPath(new URL('../../../lib/cli/', import.meta.url));
+    const files = readdirSync(dir)
+      .filter((f) => f.endsWith('.ts') && !f.startsWith('_'))
+      .map((f) => f.slice(0, -3))
+      .sort();
+    expect(Object.keys(COMMANDS).sort()).toEqual(files);
+    for (const [name, entry] of Object.entries(COMMANDS)) {
+      const { cli } = await entry.load();
+      expect(cli.name, name).toBe(name);
+    }
   });
 
   it.each(Object.keys(COMMANDS))('`%s --help` and `-h` print its usage and exit 0', async (name) => {
