@@ -1,3 +1,4 @@
+import { createHmac } from 'node:crypto';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
@@ -316,6 +317,46 @@ describe('assignListens — examples', () => {
   });
 });
 
+describe('assignListens — lottery tie-breaks', () => {
+  const seeds = Array.from({ length: 12 }, (_, s) =>
+    new Uint8Array(32).map((_, i) => (i * 31 + s * 17) & 0xff),
+  );
+  const coachIds = ['c0', 'c1', 'c2', 'c3', 'c4'];
+  const input = (seed: Uint8Array, previous: AssignmentInput['previous'] = []): AssignmentInput => ({
+    period: '2025-03',
+    seed,
+    agents: [{ agentId: 'a0', team: 't0', recordings: [{ contactId: 'r0' }] }],
+    coaches: coachIds.map((coachId) => ({ coachId, team: 't1' })),
+    previous,
+    policy: { minPerAgent: 1, maxPerAgent: 1, maxPerCoach: 1 },
+  });
+  /** The coach ranks the published lottery gives (over coaches sorted by id). */
+  const coachRanking = (seed: Uint8Array) =>
+    lotteryStream(seed, '2025-03', 'coach-order')
+      .shuffle(coachIds.map((_, i) => i))
+      .map((k) => coachIds[k]!);
+
+  it('gives the listen to the first coach in the lottery order when all else is equal', () => {
+    const chosen = new Set<string>();
+    for (const seed of seeds) {
+      const [listen] = assignListens(input(seed)).assignments;
+      expect(listen!.coachId).toBe(coachRanking(seed)[0]);
+      chosen.add(listen!.coachId);
+    }
+    // The order really comes from the lottery: several coaches win across seeds.
+    expect(chosen.size).toBeGreaterThan(2);
+  });
+
+  it('skips last period’s coach for the next one in the lottery order', () => {
+    for (const seed of seeds) {
+      const ranking = coachRanking(seed);
+      const result = assignListens(input(seed, [{ agentId: 'a0', coachId: ranking[0]! }]));
+      expect(result.assignments[0]!.coachId).toBe(ranking[1]);
+      expect(result.stats.repeatedFromPrevious).toBe(0);
+    }
+  });
+});
+
 describe('lotteryStream', () => {
   it('is a deterministic HMAC-SHA256 stream with unbiased bounded draws', () => {
     const a = lotteryStream(SEED, 'p', 'x');
@@ -327,5 +368,45 @@ describe('lotteryStream', () => {
     for (const c of counts) expect(c).toBeGreaterThan(120);
     expect(lotteryStream(SEED, 'p', 'x').shuffle([1, 2, 3, 4, 5]).sort()).toEqual([1, 2, 3, 4, 5]);
     expect(() => a.below(0)).toThrow(RangeError);
+  });
+
+  it('below(n) keeps only words under the largest multiple of n (rejection sampling), word by word', () => {
+    // An independent reading of the stream: 8 big-endian words per HMAC block, blocks numbered from 0.
+    const words = (label: string, count: number): number[] => {
+      const out: number[] = [];
+      for (let i = 0; out.length < count; i++) {
+        const mac = createHmac('sha256', SEED).update(`assign|p|${label}|${i}`, 'utf8').digest();
+        for (let w = 0; w < 8; w++) out.push(mac.readUInt32BE(4 * w));
+      }
+      return out.slice(0, count);
+    };
+    const n = 2 ** 31 + 1; // limit = n: about half the words are rejected
+    const raw = words('reject', 200);
+    const expected = raw.filter((x) => x < n).map((x) => x % n);
+    expect(raw.length - expected.length).toBeGreaterThan(50);
+    const s = lotteryStream(SEED, 'p', 'reject');
+    expect(Array.from({ length: expected.length }, () => s.below(n))).toEqual(expected);
+    // n = 2^32 rejects nothing; n = 3 rejects only the top word values (none in 24 words here).
+    const all = lotteryStream(SEED, 'p', 'all');
+    expect(Array.from({ length: 24 }, () => all.below(2 ** 32))).toEqual(words('all', 24));
+    const three = lotteryStream(SEED, 'p', 'three');
+    expect(Array.from({ length: 24 }, () => three.below(3))).toEqual(words('three', 24).map((x) => x % 3));
+    expect(lotteryStream(SEED, 'p', 'one').below(1)).toBe(0);
+    for (const bad of [0, -1, 1.5, 2 ** 32 + 1, Number.NaN]) {
+      expect(() => lotteryStream(SEED, 'p', 'x').below(bad), String(bad)).toThrow(`below(${bad})`);
+    }
+  });
+
+  it('shuffle is Fisher–Yates from the last position down, one below(i + 1) per step', () => {
+    const items = ['a', 'b', 'c', 'd', 'e', 'f', 'g'];
+    const draws = lotteryStream(SEED, 'p', 'fy');
+    const expected = [...items];
+    for (let i = expected.length - 1; i > 0; i--) {
+      const j = draws.below(i + 1);
+      [expected[i], expected[j]] = [expected[j]!, expected[i]!];
+    }
+    expect(lotteryStream(SEED, 'p', 'fy').shuffle(items)).toEqual(expected);
+    expect(items).toEqual(['a', 'b', 'c', 'd', 'e', 'f', 'g']);
+    expect(lotteryStream(SEED, 'p', 'fy').shuffle([])).toEqual([]);
   });
 });
