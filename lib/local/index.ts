@@ -3,10 +3,19 @@
  * created), s3rver (S3, the given buckets) and the Amazon Connect stand-in, all on 127.0.0.1 with
  * OS-chosen ports, plus the environment a spawned or bundled handler needs to reach them.
  */
+import { ConnectClient } from '@aws-sdk/client-connect';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { S3Client } from '@aws-sdk/client-s3';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { type ConnectSeed, ConnectStandIn, type ConnectStandInOptions, connectEnv } from './connect-standin';
-import { createTables, dynamoEnv, startLocalDynamo, type TableNamer } from './dynamodb';
+import {
+  createTables,
+  dynamoEnv,
+  LOCAL_CREDENTIALS,
+  LOCAL_REGION,
+  startLocalDynamo,
+  type TableNamer,
+} from './dynamodb';
 import { s3Env, startLocalS3 } from './s3';
 
 export * from './connect-standin';
@@ -63,4 +72,27 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     throw err;
   }
 }
+
+/**
+ * A DynamoDB document client and a Connect client on the running stand-ins, as the functions build
+ * theirs (undefined attributes dropped). `maxAttempts` of the Connect client: 1 lets a test see
+ * the stand-in's first answer. @default 2
+ */
+export function standInClients(
+  stack: Pick<LocalStack, 'dynamo' | 'connect'>,
+  options: { maxAttempts?: number } = {},
+): { ddb: DynamoDBDocumentClient; connect: ConnectClient } {
+  return {
+    ddb: DynamoDBDocumentClient.from(stack.dynamo.client, {
+      marshallOptions: { removeUndefinedValues: true },
+    }),
+    connect: new ConnectClient({
+      endpoint: stack.connect.endpoint,
+      region: LOCAL_REGION,
+      credentials: LOCAL_CREDENTIALS,
+      maxAttempts: options.maxAttempts ?? 2,
+    }),
+  };
+}
+
 export * from './versioned-s3';

@@ -1,12 +1,11 @@
 /** Shared set-up of the sampler tests: local stack, clients, a committed seed, events. */
-import { ConnectClient } from '@aws-sdk/client-connect';
-import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { commitment } from '../../lambda/core/lottery';
 import { periodBounds } from '../../lambda/core/period';
 import type { SamplerConfig, SamplerPolicy } from '../../lambda/sampler/config';
 import { createSampler, type SamplerDeps, type SamplerLogger } from '../../lambda/sampler/sampler';
 import { createSeedLoader } from '../../lambda/sampler/seed-loader';
-import { LOCAL_CREDENTIALS, LOCAL_REGION, type LocalStack } from '../../lib/local';
+import { type LocalStack, standInClients } from '../../lib/local';
 
 export const INSTANCE_ID = '9308c2a1-9bc6-4cea-8290-6c0b4a6d38fa';
 export const INSTANCE_ARN = `arn:aws:connect:eu-central-1:000000000000:instance/${INSTANCE_ID}`;
@@ -46,16 +45,7 @@ export function event(
 }
 
 export function clients(stack: LocalStack) {
-  const ddb = DynamoDBDocumentClient.from(stack.dynamo.client, {
-    marshallOptions: { removeUndefinedValues: true },
-  });
-  const connect = new ConnectClient({
-    endpoint: stack.connect.endpoint,
-    region: LOCAL_REGION,
-    credentials: LOCAL_CREDENTIALS,
-    maxAttempts: 1,
-  });
-  return { ddb, connect };
+  return standInClients(stack, { maxAttempts: 1 });
 }
 
 export function config(stack: LocalStack, policy: SamplerPolicy = POLICY): SamplerConfig {

@@ -6,9 +6,9 @@
 import { createHash } from 'node:crypto';
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { ConnectClient } from '@aws-sdk/client-connect';
+import type { ConnectClient } from '@aws-sdk/client-connect';
 import type { S3Client } from '@aws-sdk/client-s3';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { JsonObject } from '../../../lambda/core/canonical-json';
 import { draw } from '../../../lambda/core/lottery';
 import { nextPeriod, periodBounds } from '../../../lambda/core/period';
@@ -18,7 +18,7 @@ import { createRecordingControl } from '../../../lambda/privacy/recording-contro
 import { samplerPolicyEnvironment } from '../../../lambda/sampler/config';
 import { createAuditLog } from '../../../lambda/shared/audit-log';
 import { type HeadSigner, type Publisher, s3Publisher } from '../../../lambda/shared/publication';
-import { LOCAL_CREDENTIALS, LOCAL_REGION, type LocalStack, localS3Client } from '../../local';
+import { type LocalStack, localS3Client, standInClients } from '../../local';
 import { localHeadSigner } from '../../local/head-signer';
 import { VersionedS3 } from '../../local/versioned-s3';
 import { type BundledHandler, bundleHandler } from '../bundle';
@@ -234,15 +234,7 @@ export async function closeMonth(m: MonthRun): Promise<void> {
 export function servicesOf(m: MonthRun, stack: LocalStack): MonthServices {
   if (m.services) return m.services;
   const { policy, seed } = m.options;
-  const ddb = DynamoDBDocumentClient.from(stack.dynamo.client, {
-    marshallOptions: { removeUndefinedValues: true },
-  });
-  const connect = new ConnectClient({
-    endpoint: stack.connect.endpoint,
-    region: LOCAL_REGION,
-    credentials: LOCAL_CREDENTIALS,
-    maxAttempts: 2,
-  });
+  const { ddb, connect } = standInClients(stack);
   const executorQueue: string[] = [];
   const ids = new SimRandom(seed, 'privacy-ids');
   const privacy = createPrivacyApi({
