@@ -448,6 +448,109 @@ describe('verifyChain', () => {
     expect(v.ok).toBe(false);
   });
 
+  it('names the chain, file and line of each issue and marks only the damaged chain as not ok', () => {
+    const a = buildChain(3, 'a');
+    const b = buildChain(3, 'b');
+    const records: unknown[] = [
+      a[0],
+      b[0],
+      { ...a[1]!, actor: 'x' },
+      b[1],
+      a[2],
+      b[2],
+      { chain: 'b', seq: 0 },
+      7,
+    ];
+    const sources = records.map((_, i) => ({ file: i < 4 ? 'one.jsonl' : 'two.jsonl', line: (i % 4) + 1 }));
+    const v = verifyChain(records, { sources });
+    expect(v.ok).toBe(false);
+    expect(v.issues.map((i) => [i.kind, i.chain, i.locations])).toEqual([
+      ['malformed', 'b', [{ index: 6, file: 'two.jsonl', line: 3 }]],
+      ['malformed', undefined, [{ index: 7, file: 'two.jsonl', line: 4 }]],
+      ['hash-mismatch', 'a', [{ index: 2, file: 'one.jsonl', line: 3 }]],
+    ]);
+    expect(v.issues[0]!.message).toMatch(/^two\.jsonl:3: not a valid audit record: seq: /);
+    expect(v.issues[1]!.message).toMatch(/^two\.jsonl:4: not a valid audit record: \(record\): /);
+    expect(v.issues[2]!.message).toBe(
+      'one.jsonl:3 (a#2): content does not match its hash — the record was changed',
+    );
+    // 'b' has a malformed line attributed to it, so it is not ok either; a third chain would be.
+    expect(v.chains.map((c) => [c.chain, c.records, c.ok])).toEqual([
+      ['a', 3, false],
+      ['b', 3, false],
+    ]);
+    const clean = verifyChain([...records.slice(0, 6), ...buildChain(1, 'c')]);
+    expect(clean.chains.map((c) => [c.chain, c.ok])).toEqual([
+      ['a', false],
+      ['b', true],
+      ['c', true],
+    ]);
+    // Without sources, a location is the record's index; a file without a line is the file alone.
+    expect(verifyChain([{ ...a[0]!, actor: 'y' }]).issues[0]!.message).toMatch(/^record #0 \(a#1\): /);
+    const fileOnly = verifyChain([{ ...a[0]!, actor: 'y' }], { sources: [{ file: 'f.jsonl' }] });
+    expect(fileOnly.issues[0]!.locations).toEqual([{ index: 0, file: 'f.jsonl' }]);
+    expect(fileOnly.issues[0]!.message).toMatch(/^f\.jsonl \(a#1\): /);
+  });
+
+  it('tells a renumbered record from an edited one, one or two places away', () => {
+    const records: AuditRecord[] = buildChain(8);
+    for (const [d, from] of [
+      [1, 4],
+      [-1, 4],
+      [2, 4],
+      [-2, 4],
+    ] as const) {
+      const moved = records.map((r) => (r.seq === from ? { ...r, seq: from + d } : r));
+      const issue = verifyChain(moved).issues.find((i) => i.kind === 'hash-mismatch')!;
+      expect(issue.message, `seq ${from} → ${from + d}`).toMatch(`its seq was changed from ${from} `);
+    }
+    const far = records.map((r) => (r.seq === 4 ? { ...r, seq: 7 } : r));
+    expect(verifyChain(far).issues.find((i) => i.kind === 'hash-mismatch')!.message).toMatch(
+      /the record was changed$/,
+    );
+    // seq 1 renumbered to 2 is found; nothing is looked for below seq 1.
+    const first = records.map((r) => (r.seq === 2 ? { ...r, seq: 1 } : r));
+    expect(verifyChain(first).issues.find((i) => i.kind === 'hash-mismatch')!.message).toMatch(
+      'changed from 2',
+    );
+  });
+
+  it('counts distinct records per chain: duplicates once, competitors at one seq each', () => {
+    const records = buildChain(4);
+    const branch = appendRecord(records[1], {
+      chain: records[0]!.chain,
+      kind: 'x',
+      at: new Date(0),
+      actor: 'b',
+    });
+    const v = verifyChain([...records, records[2], branch]);
+    expect(v.chains[0]).toMatchObject({ records: 5, firstSeq: 1, lastSeq: 4, ok: false });
+    expect(v.issues.map((i) => i.kind).sort()).toEqual([
+      'duplicate-record',
+      'fork',
+      'out-of-order',
+      'out-of-order',
+    ]);
+  });
+
+  it('says whether the record before a broken link was itself changed', () => {
+    const records: AuditRecord[] = buildChain(5);
+    const rehashed = { ...records[2]!, data: { forged: true } };
+    const changedAndRehashed = verifyChain([
+      ...records.slice(0, 2),
+      { ...rehashed, hash: computeRecordHash(rehashed) },
+      ...records.slice(3),
+    ]);
+    expect(changedAndRehashed.issues.map((i) => i.message)).toEqual([
+      expect.stringMatching(
+        /prevHash does not match the hash of record #2 \(seq 3\) — that record was changed and re-hashed, or this link was altered$/,
+      ),
+    ]);
+    const edited = { ...records[2]!, data: { forged: true }, hash: 'e'.repeat(64) };
+    const rewritten = verifyChain([...records.slice(0, 2), edited, ...records.slice(3)]);
+    expect(rewritten.issues.find((i) => i.kind === 'broken-link')!.message).toMatch(/— chain rewritten$/);
+  });
+
   it('compares with an expected (published) head', () => {
     const records = buildChain(5);
     const chain = records[0]!.chain;
