@@ -160,7 +160,7 @@ export class ContactCenter extends Construct {
     // invokes must already be associated with the instance. A GetAtt on the function alone does
     // not order the flow after the association, so say it.
     for (const { fn, association } of this.associations) {
-      if (props.content.includes(fn.functionArn)) flow.addDependency(association);
+      if (props.content.includes(fn.functionArn)) flow.node.addDependency(association);
     }
     markRole(flow, `flow:${props.type === 'AGENT_WHISPER' ? 'whisper' : 'inbound'}`);
     return flow;

@@ -1,4 +1,4 @@
-import { CfnOutput, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import { HttpApi, type HttpMethod, HttpStage, LogGroupLogDestination } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
@@ -8,9 +8,11 @@ import {
   CfnUserPoolGroup,
   FeaturePlan,
   Mfa,
+  OAuthScope,
   StringAttribute,
   UserPool,
   type UserPoolClient,
+  UserPoolClientIdentityProvider,
 } from 'aws-cdk-lib/aws-cognito';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
@@ -25,6 +27,18 @@ export interface FairlistenApiProps {
   /** Key of the access-log group. */
   readonly logKey: IKey;
   readonly logRetentionDays: number;
+  /**
+   * Prefix of the Cognito hosted sign-in domain (`https://<prefix>.auth.<region>.amazoncognito.com`),
+   * unique per region across AWS accounts.
+   * @default - `fairlisten-<account id>` (plus the stage when the stack has one)
+   */
+  readonly signInDomainPrefix?: string;
+  /**
+   * Where the hosted sign-in may send people back with the authorization code (the agent
+   * workspace app's callback, the CLI's loopback listener).
+   * @default - the local app (`http://localhost:8787/callback`) only
+   */
+  readonly callbackUrls?: readonly string[];
 }
 
 /**
@@ -38,6 +52,8 @@ export class FairlistenApi extends Construct {
   readonly userPool?: UserPool;
   readonly userPoolClient?: UserPoolClient;
   readonly issuer: string;
+  /** Hosted sign-in URL (OAuth code flow with PKCE), when the stack creates the user pool. */
+  readonly signInUrl?: string;
   private readonly authorizer: HttpJwtAuthorizer;
   private readonly identity: RecordingPolicy['identity'];
 
@@ -54,6 +70,10 @@ export class FairlistenApi extends Construct {
       this.userPool = new UserPool(this, 'Users', {
         selfSignUpEnabled: false,
         signInAliases: { username: true, email: false },
+        // An e-mail address is optional (no personal data is needed to use fairlisten); a person who
+        // gives one can reset a forgotten password alone, anyone else asks the data-protection
+        // officer, who resets it as an administrator.
+        standardAttributes: { email: { required: false, mutable: true } },
         mfa: Mfa.REQUIRED,
         mfaSecondFactor: { otp: true, sms: false },
         passwordPolicy: {
@@ -63,7 +83,7 @@ export class FairlistenApi extends Construct {
           requireUppercase: true,
           requireSymbols: true,
         },
-        accountRecovery: AccountRecovery.NONE,
+        accountRecovery: AccountRecovery.EMAIL_ONLY,
         featurePlan: FeaturePlan.ESSENTIALS,
         // The only personal link kept: which Connect user a person is (no name, no e-mail needed).
         customAttributes: {
@@ -71,8 +91,18 @@ export class FairlistenApi extends Construct {
         },
         removalPolicy: RemovalPolicy.RETAIN,
       });
+      const callbackUrls = [...(props.callbackUrls ?? ['http://localhost:8787/callback'])];
+      // A public client: the app and the CLI cannot keep a secret, so the code flow uses PKCE.
       this.userPoolClient = this.userPool.addClient('Client', {
+        generateSecret: false,
         authFlows: { userSrp: true },
+        oAuth: {
+          flows: { authorizationCodeGrant: true, implicitCodeGrant: false, clientCredentials: false },
+          scopes: [OAuthScope.OPENID, OAuthScope.PROFILE],
+          callbackUrls,
+          logoutUrls: callbackUrls,
+        },
+        supportedIdentityProviders: [UserPoolClientIdentityProvider.COGNITO],
         accessTokenValidity: Duration.minutes(15),
         idTokenValidity: Duration.minutes(15),
         refreshTokenValidity: Duration.hours(8),
@@ -85,6 +115,13 @@ export class FairlistenApi extends Construct {
           description: `fairlisten role: ${role}`,
         });
       }
+      const domain = this.userPool.addDomain('SignIn', {
+        cognitoDomain: { domainPrefix: props.signInDomainPrefix ?? `fairlisten-${stack.account}` },
+      });
+      this.signInUrl = domain.signInUrl(this.userPoolClient, {
+        redirectUri: callbackUrls[0]!,
+        signInPath: '/oauth2/authorize',
+      });
       this.issuer = `https://cognito-idp.${stack.region}.amazonaws.com/${this.userPool.userPoolId}`;
       audience = [this.userPoolClient.userPoolClientId];
       acknowledge(
@@ -130,7 +167,6 @@ export class FairlistenApi extends Construct {
       },
     });
     markRole(this.api, 'api:http');
-    new CfnOutput(this, 'Url', { value: this.api.apiEndpoint, description: 'fairlisten API endpoint' });
   }
 
   /** Environment that tells a handler how to read identity from the token claims. */

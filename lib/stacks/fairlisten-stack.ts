@@ -14,6 +14,7 @@ import { RecordingsBucket } from '../constructs/recordings-bucket';
 import { SamplingService } from '../constructs/sampling-service';
 import { SeedVault } from '../constructs/seed-vault';
 import { type DeploymentNames, deploymentNames } from '../deploy/names';
+import { STACK_OUTPUTS, type StackOutputName } from '../deploy/outputs';
 import { assertValidFlow, renderInboundFlow, renderWhisperFlow } from '../flows';
 import { POLICY_METADATA_KEY, POLICY_SHA256_METADATA_KEY } from '../policy/metadata';
 import type { RecordingPolicy } from '../policy/schema';
@@ -119,6 +120,7 @@ export class FairlistenStack extends Stack {
 
     this.api = new FairlistenApi(this, 'Api', {
       identity: policy.identity,
+      signInDomainPrefix: `fairlisten${names.stage ? `-${names.stage}` : ''}-${this.account}`,
       logKey: dataKey,
       logRetentionDays: policy.auditRetentionDays,
     });
@@ -164,7 +166,7 @@ export class FairlistenStack extends Stack {
       },
       validate,
     );
-    this.contactCenter.addFlow(
+    const inbound = this.contactCenter.addFlow(
       'InboundFlow',
       {
         name: names.inboundFlow,
@@ -178,19 +180,39 @@ export class FairlistenStack extends Stack {
       validate,
     );
 
-    new CfnOutput(this, 'PolicyVersion', { value: policy.version, description: 'Recording policy version' });
-    new CfnOutput(this, 'SamplingRate', {
-      value: String(policy.samplingRate),
-      description: 'Deployed sampling rate (C4)',
+    this.addOutputs({
+      PolicyVersion: policy.version,
+      SamplingRate: String(policy.samplingRate),
+      RetentionDays: String(policy.retentionDays),
+      ApiUrl: this.api.api.apiEndpoint,
+      Issuer: this.api.issuer,
+      UserPoolId: this.api.userPool?.userPoolId,
+      UserPoolClientId: this.api.userPoolClient?.userPoolClientId,
+      SignInUrl: this.api.signInUrl,
+      ConnectInstanceId: this.contactCenter.instanceId,
+      ConnectInstanceArn: this.contactCenter.instanceArn,
+      QueueArn: this.contactCenter.queue.attrQueueArn,
+      InboundFlowArn: inbound.attrContactFlowArn,
+      WhisperFlowArn: whisper.attrContactFlowArn,
+      RecordingsBucketName: this.recordings.bucket.bucketName,
+      AuditBucketName: this.audit.bucket.bucketName,
+      DecisionsTableName: this.sampling.decisions.table.tableName,
+      SeedsTableName: this.seeds.table.table.tableName,
+      AuditTableName: this.audit.table.table.tableName,
+      RecordingsIndexTableName: this.recordingActions.recordingsIndex.table.tableName,
+      RequestsTableName: this.recordingActions.requests.table.tableName,
+      ListeningTableName: this.listening.listening.table.tableName,
+      PlansTableName: this.listening.plans.table.tableName,
     });
-    new CfnOutput(this, 'RetentionDays', {
-      value: String(policy.retentionDays),
-      description: 'Recording retention (C3)',
-    });
-    new CfnOutput(this, 'RecordingsBucketName', { value: this.recordings.bucket.bucketName });
-    new CfnOutput(this, 'ConnectInstanceArn', { value: this.contactCenter.instanceArn });
-    // Read by `fairlisten export` (--outputs cdk-outputs.json).
-    new CfnOutput(this, 'DecisionsTableName', { value: this.sampling.decisions.table.tableName });
-    new CfnOutput(this, 'SeedsTableName', { value: this.seeds.table.table.tableName });
+  }
+
+  /**
+   * Every value an operator or the CLI needs, under the names `lib/deploy/outputs.ts` reads back
+   * from `cdk deploy --outputs-file`. Each output id is a stack-level name, so it stays stable.
+   */
+  private addOutputs(values: { readonly [K in StackOutputName]: string | undefined }): void {
+    for (const [name, value] of Object.entries(values) as Array<[StackOutputName, string | undefined]>) {
+      if (value !== undefined) new CfnOutput(this, name, { value, description: STACK_OUTPUTS[name] });
+    }
   }
 }
