@@ -6,6 +6,7 @@
  * deployment, with the SDK's default credentials, region and endpoint. The result feeds
  * `fairlisten verify`.
  */
+
 import { readFileSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -13,6 +14,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { scanAll } from '../../lambda/shared/dynamo';
 import type { SeedItem } from '../../lambda/shared/seed-item';
+import { readStackOutputs } from '../deploy/outputs';
 import { decisionsJsonl, jsonFile, seedsFile, sortDecisions, toDecisionRecord } from '../simulation/output';
 import { command, required, UsageError } from './_command';
 
@@ -49,15 +51,10 @@ export async function exportDeployment(o: ExportOptions): Promise<ExportResult> 
   return { decisions: decisions.length, revealedPeriods: Object.keys(seeds), files };
 }
 
-/** Table names from `cdk deploy --outputs-file`: the first stack with both outputs. */
+/** Table names from `cdk deploy --outputs-file` (the stack's outputs, see lib/deploy/outputs.ts). */
 export function tablesFromOutputs(file: string): { decisionsTable: string; seedsTable: string } {
-  const outputs = JSON.parse(readFileSync(file, 'utf8')) as Record<string, Record<string, unknown>>;
-  for (const stack of Object.values(outputs)) {
-    const d = stack?.DecisionsTableName;
-    const s = stack?.SeedsTableName;
-    if (typeof d === 'string' && typeof s === 'string') return { decisionsTable: d, seedsTable: s };
-  }
-  throw new Error(`${file} has no stack with outputs DecisionsTableName and SeedsTableName`);
+  const outputs = readStackOutputs(file);
+  return { decisionsTable: outputs.DecisionsTableName, seedsTable: outputs.SeedsTableName };
 }
 
 export const cli = command({

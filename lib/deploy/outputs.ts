@@ -33,7 +33,7 @@ export const STACK_OUTPUTS = {
 export type StackOutputName = keyof typeof STACK_OUTPUTS;
 
 /** Outputs that exist only when the stack creates the resource (Cognito when no external issuer). */
-const OPTIONAL: readonly StackOutputName[] = ['UserPoolId', 'UserPoolClientId', 'SignInUrl'];
+const OPTIONAL = ['UserPoolId', 'UserPoolClientId', 'SignInUrl'] as const satisfies readonly StackOutputName[];
 
 export type StackOutputs = { readonly stackName: string } & {
   readonly [K in StackOutputName]: K extends (typeof OPTIONAL)[number] ? string | undefined : string;
@@ -74,7 +74,7 @@ export function readStackOutputs(file: string, stackName?: string): StackOutputs
   }
   const [name, values] = stacks[0]!;
   const missing = (Object.keys(STACK_OUTPUTS) as StackOutputName[]).filter(
-    (k) => !OPTIONAL.includes(k) && typeof values[k] !== 'string',
+    (k) => !(OPTIONAL as readonly string[]).includes(k) && typeof values[k] !== 'string',
   );
   if (missing.length > 0) {
     throw new OutputsError(

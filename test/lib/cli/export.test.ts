@@ -5,6 +5,7 @@ import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { commitment } from '../../../lambda/core/lottery';
 import { run } from '../../../lib/cli/export';
+import { STACK_OUTPUTS } from '../../../lib/deploy/outputs';
 import { type LocalStack, startLocalStack } from '../../../lib/local';
 import { withEnv } from '../../support/local';
 
@@ -119,7 +120,13 @@ describe('fairlisten export', () => {
     const outputs = join(out, 'cdk-outputs.json');
     writeFileSync(
       outputs,
-      JSON.stringify({ Fairlisten: { DecisionsTableName: 'decisions', SeedsTableName: 'seeds' } }),
+      JSON.stringify({
+        Fairlisten: {
+          ...Object.fromEntries(Object.keys(STACK_OUTPUTS).map((k) => [k, `deployed-${k}`])),
+          DecisionsTableName: 'decisions',
+          SeedsTableName: 'seeds',
+        },
+      }),
     );
     expect(await withEnv(stack.env, () => run(['--out', out, '--outputs', outputs]))).toBe(0);
     expect(readFileSync(join(out, 'decisions.jsonl'), 'utf8').split('\n')).toHaveLength(4);
