@@ -33,7 +33,11 @@ export const STACK_OUTPUTS = {
 export type StackOutputName = keyof typeof STACK_OUTPUTS;
 
 /** Outputs that exist only when the stack creates the resource (Cognito when no external issuer). */
-const OPTIONAL = ['UserPoolId', 'UserPoolClientId', 'SignInUrl'] as const satisfies readonly StackOutputName[];
+const OPTIONAL = [
+  'UserPoolId',
+  'UserPoolClientId',
+  'SignInUrl',
+] as const satisfies readonly StackOutputName[];
 
 export type StackOutputs = { readonly stackName: string } & {
   readonly [K in StackOutputName]: K extends (typeof OPTIONAL)[number] ? string | undefined : string;
