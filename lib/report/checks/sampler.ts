@@ -91,7 +91,11 @@ const capField = numericField('RECORDING-CAPS', '', 'C5', 'maxRecordingsPerAgent
     : undefined,
 );
 
-const PACING_STEP = /pacing/i;
+/**
+ * A step that spreads an agent's recordings over the period: one that names pacing, or that decides with the
+ * elapsed fraction of the period (a fixed cap alone could be spent in the month's first days).
+ */
+const PACING_STEP = /pacing|elapsed fraction/i;
 
 /** A published algorithm file, as evidence: its heading, text and SHA-256. */
 const publishedEvidence = (p: PublishedAlgorithm, property: string, value: unknown): Evidence => ({
@@ -158,7 +162,9 @@ export function recordingCapsCheck(read: () => PublishedAlgorithms = readPublish
         }
         const pacing = p.steps.filter((s) => PACING_STEP.test(s));
         if (pacing.length === 0)
-          f.problem(`the published algorithm ${p.version} has no pacing step: the cap is not paced`);
+          f.problem(
+            `the published algorithm ${p.version} has no pacing step (none names pacing or the elapsed fraction of the period): the cap is not paced`,
+          );
         for (const s of pacing) f.add(publishedEvidence(p, `${p.heading} (pacing step)`, s));
       }
       const capValue = cap.evidence.map((e) => e.value).join(', ');

@@ -558,13 +558,22 @@ describe('the published algorithm', () => {
     );
   });
 
+  it('a step deciding with the elapsed fraction of the period counts as pacing', () => {
+    const adaptive = files([
+      'docs/compliance/algorithm-v1.md',
+      '# The published algorithm (fairlisten-lottery-v1)\n\n1. Draw.\n2. The probability: with `f` the elapsed fraction of the period, p = …\n',
+    ]);
+    const r = report(fixed, [recordingCapsCheck(adaptive)]);
+    expect(result(r, 'RECORDING-CAPS').status, result(r, 'RECORDING-CAPS').detail).toBe('pass');
+  });
+
   it('a published algorithm without a pacing step fails RECORDING-CAPS', () => {
     const unpaced = files([
       'docs/compliance/algorithm-v1.md',
       '# The published algorithm (fairlisten-lottery-v1)\n\n1. Draw.\n2. Cap only.\n',
     ]);
     const r = report(fixed, [recordingCapsCheck(unpaced)]);
-    expect(result(r, 'RECORDING-CAPS').detail).toMatch(/has no pacing step: the cap is not paced/);
+    expect(result(r, 'RECORDING-CAPS').detail).toMatch(/has no pacing step .*: the cap is not paced/);
   });
 
   it('an unreadable folder fails the check instead of crashing the report', () => {
