@@ -33,6 +33,7 @@ export const KNOWN_AUDIT_KINDS = [
   'seed-commitment',
   'seed-reveal',
   'evaluation',
+  'audit-tampered',
 ] as const;
 export type KnownAuditKind = (typeof KNOWN_AUDIT_KINDS)[number];
 export type AuditKind = KnownAuditKind | (string & {});

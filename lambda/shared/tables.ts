@@ -22,13 +22,19 @@ export interface TableKeys {
   readonly ttlAttribute?: string;
   /** Global secondary indexes (string keys, all attributes projected). */
   readonly indexes?: readonly IndexKeys[];
+  /**
+   * Items are only ever written once, conditionally (`attribute_not_exists` on the key): the table
+   * gets a resource policy denying every other change and a stream watched by the write sentinel.
+   * @default false
+   */
+  readonly appendOnly?: boolean;
 }
 
 export const TABLES = {
   /** Secret: one item per period with its seed, commitment, commit and reveal times. */
   seeds: { partitionKey: 'period', ttlAttribute: 'expiresAt' },
   /** One item per contact leg: the sampler's decision (recorded or not) and its draw. */
-  decisions: { partitionKey: 'contactId', ttlAttribute: 'expiresAt' },
+  decisions: { partitionKey: 'contactId', ttlAttribute: 'expiresAt', appendOnly: true },
   /** One item per agent and period: recordings reserved so far, and by which contacts. */
   quotas: { partitionKey: 'agentId', sortKey: 'period', ttlAttribute: 'expiresAt' },
   /**
@@ -64,7 +70,13 @@ export const TABLES = {
     indexes: [{ name: 'byAgent', partitionKey: 'agentId', sortKey: 'endsAt' }],
   },
   /** The audit hash chains: one item per record, `seq` numeric so the head is a reverse query. */
-  audit: { partitionKey: 'chain', sortKey: 'seq', sortKeyType: 'N', ttlAttribute: 'expiresAt' },
+  audit: {
+    partitionKey: 'chain',
+    sortKey: 'seq',
+    sortKeyType: 'N',
+    ttlAttribute: 'expiresAt',
+    appendOnly: true,
+  },
 } as const satisfies Record<string, TableKeys>;
 
 export type TableName = keyof typeof TABLES;

@@ -203,9 +203,10 @@ export class AuditLog extends Construct {
 
   /**
    * Lets `grantee` append records (lambda/shared/audit-log.ts): Query the head and PutItem the
-   * next record. No UpdateItem, no DeleteItem.
+   * next record. No UpdateItem, no DeleteItem; the table's resource policy names it as an appender.
    */
   grantAppend(grantee: IGrantable): Grant {
+    this.table.allowAppender(grantee);
     this.dataKey.grant(grantee, ...KEY_READ, ...KEY_WRITE);
     return this.table.table.grant(grantee, ...AUDIT_APPEND_ACTIONS);
   }

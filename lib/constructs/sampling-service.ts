@@ -64,7 +64,9 @@ export class SamplingService extends Construct {
         CONNECT_INSTANCE_ID: props.contactCenter.instanceId,
       },
     });
-    this.decisions.table.grantReadWriteData(this.function);
+    // Decisions are written once (conditional PutItem) and read back; never updated or deleted.
+    this.decisions.table.grant(this.function, 'dynamodb:GetItem', 'dynamodb:PutItem');
+    this.decisions.allowAppender(this.function);
     this.quotas.table.grantReadWriteData(this.function);
     props.seedVault.grantReadSeeds(this.function);
     this.function.addToRolePolicy(

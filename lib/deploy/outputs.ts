@@ -28,6 +28,7 @@ export const STACK_OUTPUTS = {
   RequestsTableName: 'Deletion and redaction requests table',
   ListeningTableName: 'Listen assignments and evaluations table',
   PlansTableName: 'Coaching plans table',
+  AlarmTopicArn: 'Subscribe here to be told of tampering and of events that could not be processed',
 } as const;
 
 export type StackOutputName = keyof typeof STACK_OUTPUTS;

@@ -21,6 +21,7 @@ import { s3Env, startLocalS3 } from './s3';
 export * from './connect-standin';
 export * from './dynamodb';
 export * from './s3';
+export * from './table-stream';
 
 export interface LocalStackOptions {
   readonly buckets: readonly string[];

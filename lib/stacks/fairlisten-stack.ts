@@ -6,6 +6,7 @@ import { AuditLog } from '../constructs/audit-log';
 import { ContactCenter } from '../constructs/contact-center';
 import { FairlistenApi } from '../constructs/fairlisten-api';
 import { ListeningService } from '../constructs/listening-service';
+import { OperatorAlerts } from '../constructs/operator-alerts';
 import { PrivacyApi } from '../constructs/privacy-api';
 import { ProjectKey } from '../constructs/project-key';
 import { RecordingActions } from '../constructs/recording-actions';
@@ -13,6 +14,7 @@ import { RecordingIngest } from '../constructs/recording-ingest';
 import { RecordingsBucket } from '../constructs/recordings-bucket';
 import { SamplingService } from '../constructs/sampling-service';
 import { SeedVault } from '../constructs/seed-vault';
+import { WriteSentinel } from '../constructs/write-sentinel';
 import { type DeploymentNames, deploymentNames } from '../deploy/names';
 import { STACK_OUTPUTS, type StackOutputName } from '../deploy/outputs';
 import { assertValidFlow, renderInboundFlow, renderWhisperFlow } from '../flows';
@@ -35,6 +37,10 @@ export class FairlistenStack extends Stack {
   readonly contactCenter: ContactCenter;
   readonly sampling: SamplingService;
   readonly audit: AuditLog;
+  /** Records every change to the audit and decisions tables that is not an append. */
+  readonly sentinel: WriteSentinel;
+  /** The topic every alarm notifies. */
+  readonly alerts: OperatorAlerts;
   readonly seeds: SeedVault;
   readonly api: FairlistenApi;
   /** Recording actions and ingest: requests and recordings index tables, executor. */
@@ -62,6 +68,7 @@ export class FairlistenStack extends Stack {
     };
 
     const dataKey = new ProjectKey(this, 'DataKey').key;
+    this.alerts = new OperatorAlerts(this, 'Alerts', { key: dataKey });
     this.recordings = new RecordingsBucket(this, 'Recordings', {
       retentionDays: policy.retentionDays,
       accessLogRetentionDays: policy.auditRetentionDays,
@@ -87,6 +94,12 @@ export class FairlistenStack extends Stack {
       dataKey,
       decisions: this.sampling.decisions.table,
       accessLogsBucket: this.recordings.accessLogs,
+    });
+    this.sentinel = new WriteSentinel(this, 'WriteSentinel', {
+      audit: this.audit,
+      decisions: this.sampling.decisions,
+      dataKey,
+      alerts: this.alerts,
     });
     // Seeds: commitments and reveals go to chain `seeds` and the audit bucket's transparency/.
     this.seeds.publishThrough({
@@ -203,6 +216,7 @@ export class FairlistenStack extends Stack {
       RequestsTableName: this.recordingActions.requests.table.tableName,
       ListeningTableName: this.listening.listening.table.tableName,
       PlansTableName: this.listening.plans.table.tableName,
+      AlarmTopicArn: this.alerts.topic.topicArn,
     });
   }
 

@@ -1,11 +1,11 @@
 /**
  * The audit trail and retention: the audit export bucket is write-once for its retention (S3 Object
- * Lock, compliance mode) while recordings stay deletable; the audit table is append-only for every role of
- * the template; nothing the template stores is kept beyond one year (CNIL).
+ * Lock, compliance mode) while recordings stay deletable; the audit table is append-only (append-only.ts);
+ * nothing the template stores is kept beyond one year (CNIL).
  */
-import { principalLabel } from '../iam';
-import { at, isRecord, NEVER, type StackView } from '../template';
+import { at, isRecord, type StackView } from '../template';
 import type { Check } from '../types';
+import { auditAppendOnly } from './append-only';
 import { ev, Findings, HARD_LIMITS, policyNumber, recordingBuckets, whoCan } from './helpers';
 import { lifecycleOf } from './storage';
 
@@ -84,74 +84,6 @@ export const auditObjectLock: Check = {
     }
     if (n === 0) f.problem('no bucket marked bucket:audit in any stack');
     return f;
-  },
-};
-
-/** What an appender may do on the audit table: read the head of a chain and put the next record. */
-export const AUDIT_ALLOWED_ACTIONS = [
-  'dynamodb:PutItem',
-  'dynamodb:Query',
-  'dynamodb:GetItem',
-  'dynamodb:Scan',
-];
-/** Changing or removing a record, or the table itself. */
-export const AUDIT_FORBIDDEN_ACTIONS = [
-  'dynamodb:UpdateItem',
-  'dynamodb:DeleteItem',
-  'dynamodb:BatchWriteItem',
-  'dynamodb:PartiQLInsert',
-  'dynamodb:PartiQLUpdate',
-  'dynamodb:PartiQLDelete',
-  'dynamodb:DeleteTable',
-  'dynamodb:UpdateTable',
-  'dynamodb:UpdateTimeToLive',
-];
-
-export const auditAppendOnly: Check = {
-  id: 'AUDIT-APPEND-ONLY',
-  title:
-    'No role of the template can change or delete audit records: writers of the audit table hold only PutItem, Query, GetItem, Scan',
-  concern: 'C2',
-  run: (ctx) => {
-    const f = new Findings();
-    const appenders: string[] = [];
-    let n = 0;
-    for (const stack of ctx.stacks) {
-      for (const [tableId] of stack.withRole('table:audit')) {
-        n++;
-        const arn = stack.resolve({ 'Fn::GetAtt': [tableId, 'Arn'] }, NEVER);
-        f.add(ev(stack, tableId, 'Type', stack.resource(tableId)?.Type, 'table:audit'));
-        const accesses = whoCan(stack, {
-          actions: [...AUDIT_ALLOWED_ACTIONS, ...AUDIT_FORBIDDEN_ACTIONS],
-          resources: [arn, `${arn}/*`],
-        }).filter((a) => a.principal.kind === 'role' || a.principal.kind === 'user');
-        for (const a of accesses) {
-          const label = principalLabel(a.principal);
-          const forbidden = a.actions.filter((x) => AUDIT_FORBIDDEN_ACTIONS.includes(x));
-          const writes = forbidden.length > 0 || a.actions.includes('dynamodb:PutItem');
-          if (writes && forbidden.length === 0) appenders.push(label);
-          for (const g of a.grants.filter((g) => forbidden.length === 0 || forbidden.includes(g.action)))
-            f.add(
-              ev(
-                stack,
-                g.logicalId,
-                g.property,
-                g.statement,
-                `${label} may ${g.action}${g.conditional ? ' (conditional)' : ''}`,
-              ),
-            );
-          if (forbidden.length > 0)
-            f.problem(
-              `${label} may ${forbidden.join(', ')} on ${tableId} (table:audit): audit records could be changed or removed; appenders hold only ${AUDIT_ALLOWED_ACTIONS.join(', ')}`,
-            );
-        }
-      }
-    }
-    if (n === 0) f.problem('no table marked table:audit in any stack');
-    return {
-      ...f,
-      summary: `appenders: ${[...new Set(appenders)].join(', ') || 'none'}. A PutItem cannot overwrite a record because lambda/shared/audit-log.ts puts conditionally on (chain, seq) — code, not template — and the hash chain and the Object Lock export reveal any change. Principals outside the template (account administrators) are not covered: a table has no resource policy.`,
-    };
   },
 };
 

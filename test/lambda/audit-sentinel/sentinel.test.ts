@@ -1,0 +1,265 @@
+import { DeleteCommand, DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { TAMPER_LOG_MESSAGE, watchChanges } from '../../../lambda/audit-sentinel/sentinel';
+import { appendRecord, verifyChain } from '../../../lambda/core/audit-chain';
+import { classifyChange, TAMPER_CHAIN, type WatchedTable } from '../../../lambda/core/write-sentinel';
+import { createAuditLog, expiresAtOf, readChain } from '../../../lambda/shared/audit-log';
+import { TABLES } from '../../../lambda/shared/tables';
+import { createTables, type LocalDynamo, LocalTableStream, startLocalDynamo } from '../../../lib/local';
+
+let dynamo: LocalDynamo;
+let doc: DynamoDBDocumentClient;
+let n = 0;
+let auditTable: string;
+let decisionsTable: string;
+let tables: Record<string, WatchedTable>;
+let auditStream: LocalTableStream;
+let decisionsStream: LocalTableStream;
+
+const at = new Date('2026-12-01T09:00:00.000Z');
+const CHAIN = 'listens/2026-12';
+
+beforeAll(async () => {
+  dynamo = await startLocalDynamo();
+  doc = DynamoDBDocumentClient.from(dynamo.client);
+});
+afterAll(async () => {
+  await dynamo.stop();
+});
+beforeEach(async () => {
+  n += 1;
+  const names = await createTables(
+    dynamo.client,
+    { audit: TABLES.audit, decisions: TABLES.decisions },
+    (logical) => `${logical}-${n}`,
+  );
+  auditTable = names.audit!;
+  decisionsTable = names.decisions!;
+  tables = { [auditTable]: 'audit', [decisionsTable]: 'decisions' };
+  auditStream = await new LocalTableStream(dynamo.client, auditTable, TABLES.audit).start();
+  decisionsStream = await new LocalTableStream(dynamo.client, decisionsTable, TABLES.decisions).start();
+});
+
+const auditLog = () =>
+  createAuditLog({ client: doc, tableName: auditTable, retentionDays: 365, clock: () => at });
+const logger = () => ({ error: vi.fn(), warn: vi.fn() });
+
+async function appendListens(count: number): Promise<void> {
+  const log = auditLog();
+  for (let i = 1; i <= count; i++) {
+    await log.append({
+      chain: CHAIN,
+      kind: 'listen',
+      actor: `coach:c${i}`,
+      subject: `contact-${i}`,
+      data: { i },
+    });
+  }
+}
+
+describe('write sentinel on the audit table (dynalite + stream stand-in)', () => {
+  it('lets conditional first writes through: appends are INSERTs, nothing is recorded', async () => {
+    await appendListens(3);
+    const records = await auditStream.poll();
+    expect(records.map((r) => r.eventName)).toEqual(['INSERT', 'INSERT', 'INSERT']);
+    const log = logger();
+    const report = await watchChanges({ audit: auditLog(), tables, logger: log }, { Records: records });
+    expect(report.tampered).toEqual([]);
+    expect(await readChain(doc, auditTable, TAMPER_CHAIN)).toEqual([]);
+    expect(log.error).not.toHaveBeenCalled();
+  });
+
+  it('detects an overwritten, re-hashed record that the chain check alone accepts', async () => {
+    await appendListens(3);
+    await auditStream.poll(); // the genuine appends
+    const genuine = await readChain(doc, auditTable, CHAIN);
+
+    // The attack: an appender's role (PutItem without the condition) rewrites listen #2 to name
+    // another coach, then re-hashes #2 and #3 so the chain is consistent again.
+    const forged2 = appendRecord(genuine[0], {
+      chain: CHAIN,
+      kind: 'listen',
+      at: genuine[1]!.at,
+      actor: 'coach:someone-else',
+      subject: genuine[1]!.subject!,
+      data: genuine[1]!.data,
+    });
+    const forged3 = appendRecord(forged2, {
+      chain: CHAIN,
+      kind: 'listen',
+      at: genuine[2]!.at,
+      actor: genuine[2]!.actor,
+      subject: genuine[2]!.subject!,
+      data: genuine[2]!.data,
+    });
+    for (const r of [forged2, forged3]) {
+      await doc.send(
+        new PutCommand({ TableName: auditTable, Item: { ...r, expiresAt: expiresAtOf(r.at, 365) } }),
+      );
+    }
+    const rewritten = await readChain(doc, auditTable, CHAIN);
+    expect(rewritten[1]!.actor).toBe('coach:someone-else');
+    expect(verifyChain(rewritten).ok).toBe(true); // the hash chain alone cannot see it
+
+    const log = logger();
+    const report = await watchChanges(
+      { audit: auditLog(), tables, logger: log },
+      { Records: await auditStream.poll() },
+    );
+    expect(report.tampered.map((t) => [t.table, t.change, t.key])).toEqual([
+      ['audit', 'MODIFY', `chain=${CHAIN} seq=2`],
+      ['audit', 'MODIFY', `chain=${CHAIN} seq=3`],
+    ]);
+    expect(report.tampered[0]).toMatchObject({ oldHash: genuine[1]!.hash, newHash: forged2.hash });
+
+    // Recorded in the sentinel's own chain, which verifies, and logged for the alarm.
+    const findings = await readChain(doc, auditTable, TAMPER_CHAIN);
+    expect(findings.map((r) => [r.kind, r.subject])).toEqual([
+      ['audit-tampered', `audit:chain=${CHAIN} seq=2`],
+      ['audit-tampered', `audit:chain=${CHAIN} seq=3`],
+    ]);
+    expect(findings[0]!.data).toMatchObject({ oldHash: genuine[1]!.hash, newHash: forged2.hash });
+    expect(verifyChain(findings).ok).toBe(true);
+    expect(log.error).toHaveBeenCalledTimes(2);
+    expect(log.error).toHaveBeenCalledWith(TAMPER_LOG_MESSAGE, expect.anything());
+
+    // The sentinel's own records reach the stream as INSERTs: no loop.
+    const next = await watchChanges(
+      { audit: auditLog(), tables, logger: logger() },
+      { Records: await auditStream.poll() },
+    );
+    expect(next).toEqual({ records: 2, tampered: [] });
+  });
+
+  it('detects a deleted record but not a TTL expiry or the exporter bookkeeping', async () => {
+    await appendListens(3);
+    await auditStream.poll();
+    await doc.send(new DeleteCommand({ TableName: auditTable, Key: { chain: CHAIN, seq: 3 } }));
+    const removed = await auditStream.poll();
+    const ttl = await auditStream.expire({ chain: { S: CHAIN }, seq: { N: '1' } });
+    // The exporter rewrites its watermark on purpose.
+    await doc.send(
+      new PutCommand({ TableName: auditTable, Item: { chain: '_watermark', seq: 0, decidedAt: 'a' } }),
+    );
+    await auditStream.poll();
+    await doc.send(
+      new PutCommand({ TableName: auditTable, Item: { chain: '_watermark', seq: 0, decidedAt: 'b' } }),
+    );
+    const bookkeeping = await auditStream.poll();
+    expect(bookkeeping.map((r) => r.eventName)).toEqual(['MODIFY']);
+
+    const report = await watchChanges(
+      { audit: auditLog(), tables, logger: logger() },
+      { Records: [...removed, ttl, ...bookkeeping] },
+    );
+    expect(report.tampered.map((t) => [t.table, t.change, t.key])).toEqual([
+      ['audit', 'REMOVE', `chain=${CHAIN} seq=3`],
+    ]);
+  });
+
+  it('detects a rewritten or deleted sampler decision', async () => {
+    const decision = { contactId: 'c-1', recorded: false, reason: 'not-drawn', expiresAt: 1 };
+    await doc.send(
+      new PutCommand({
+        TableName: decisionsTable,
+        Item: decision,
+        ConditionExpression: 'attribute_not_exists(contactId)',
+      }),
+    );
+    await doc.send(
+      new PutCommand({
+        TableName: decisionsTable,
+        Item: { contactId: 'c-2', recorded: false, expiresAt: 1 },
+      }),
+    );
+    const first = await decisionsStream.poll();
+    expect(first.map((r) => r.eventName)).toEqual(['INSERT', 'INSERT']);
+    expect(await watchChanges({ audit: auditLog(), tables, logger: logger() }, { Records: first })).toEqual({
+      records: 2,
+      tampered: [],
+    });
+    // The attack: a not-drawn call relabelled drawn, another decision removed.
+    await doc.send(
+      new PutCommand({ TableName: decisionsTable, Item: { ...decision, recorded: true, reason: 'drawn' } }),
+    );
+    await doc.send(new DeleteCommand({ TableName: decisionsTable, Key: { contactId: 'c-2' } }));
+    const report = await watchChanges(
+      { audit: auditLog(), tables, logger: logger() },
+      { Records: await decisionsStream.poll() },
+    );
+    expect(report.tampered.map((t) => [t.table, t.change, t.key])).toEqual([
+      ['decisions', 'MODIFY', 'contactId=c-1'],
+      ['decisions', 'REMOVE', 'contactId=c-2'],
+    ]);
+    expect(report.tampered[0]!.oldHash).toBeUndefined();
+  });
+
+  it('fails the batch when the finding cannot be recorded, so the stream re-delivers it', async () => {
+    await appendListens(2);
+    await auditStream.poll();
+    await doc.send(new DeleteCommand({ TableName: auditTable, Key: { chain: CHAIN, seq: 2 } }));
+    const records = await auditStream.poll();
+    const failing = { append: vi.fn().mockRejectedValue(new Error('throttled')) };
+    await expect(
+      watchChanges({ audit: failing, tables, logger: logger() }, { Records: records }),
+    ).rejects.toThrow(/throttled/);
+  });
+});
+
+describe('classifyChange', () => {
+  const arn = (table: string) =>
+    `arn:aws:dynamodb:eu-central-1:111122223333:table/${table}/stream/2026-12-01T00:00:00.000`;
+  const t = { audit: 'audit', decisions: 'decisions' } as const;
+  const keys = { chain: { S: 'privacy/2026-12' }, seq: { N: '4' } };
+  it.each([
+    ['INSERT', undefined, 'first-write'],
+    ['REMOVE', { type: 'Service', principalId: 'dynamodb.amazonaws.com' }, 'ttl-expiry'],
+    ['REMOVE', { type: 'Service', principalId: 'someone.amazonaws.com' }, 'tampered'],
+    ['REMOVE', { type: 'User', principalId: 'dynamodb.amazonaws.com' }, 'tampered'],
+    ['REMOVE', undefined, 'tampered'],
+    ['MODIFY', undefined, 'tampered'],
+    ['MODIFY', { type: 'Service', principalId: 'dynamodb.amazonaws.com' }, 'tampered'],
+    ['SOMETHING', undefined, 'tampered'],
+  ])('%s by %j is %s', (eventName, userIdentity, verdict) => {
+    const c = classifyChange(
+      {
+        eventName,
+        eventSourceARN: arn('audit'),
+        dynamodb: { Keys: keys },
+        ...(userIdentity ? { userIdentity } : {}),
+      },
+      t,
+    );
+    expect(c.verdict).toBe(verdict);
+  });
+
+  it('reports a record it cannot read, or from a table it does not know, as tampering', () => {
+    expect(classifyChange({}, t)).toMatchObject({
+      verdict: 'tampered',
+      tampering: { table: 'unknown', change: 'unreadable' },
+    });
+    expect(
+      classifyChange({ eventName: 'INSERT', eventSourceARN: arn('other'), dynamodb: { Keys: keys } }, t),
+    ).toMatchObject({
+      verdict: 'tampered',
+      tampering: { table: 'unknown' },
+    });
+    expect(classifyChange({ eventName: 'MODIFY', eventSourceARN: arn('audit') }, t)).toMatchObject({
+      verdict: 'tampered',
+      tampering: { table: 'audit', change: 'unreadable', key: '(no key)' },
+    });
+  });
+
+  it('records an unreadable batch rather than crashing', async () => {
+    const appended: unknown[] = [];
+    const audit = {
+      append: async (e: unknown) => {
+        appended.push(e);
+        return { chain: 'x', seq: 1, hash: '' };
+      },
+    };
+    const report = await watchChanges({ audit, tables: t, logger: logger() }, 'not an event');
+    expect(report.tampered).toHaveLength(1);
+    expect(appended).toHaveLength(1);
+  });
+});
