@@ -1,4 +1,5 @@
-import { Template } from 'aws-cdk-lib/assertions';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { expect } from 'vitest';
 import { buildApp } from '../../lib/app';
 import { defaultPolicy } from '../../lib/policy/load';
 import type { RecordingPolicyInput } from '../../lib/policy/schema';
@@ -37,4 +38,19 @@ export function synthStack(
   removeAfterFile(app.outdir);
   if (shareable) defaultStack = synthesized;
   return synthesized;
+}
+
+/** The logical id of the recordings bucket (the one bucket with S3 Bucket Keys). */
+export function recordingsBucketIdOf(template: Template): string {
+  const found = Object.keys(
+    template.findResources('AWS::S3::Bucket', {
+      Properties: {
+        BucketEncryption: {
+          ServerSideEncryptionConfiguration: [Match.objectLike({ BucketKeyEnabled: true })],
+        },
+      },
+    }),
+  );
+  expect(found).toHaveLength(1);
+  return found[0]!;
 }

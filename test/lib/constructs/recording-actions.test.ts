@@ -1,8 +1,8 @@
 import { App, Duration, Stack } from 'aws-cdk-lib';
+import { Match } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import { FairlistenTable } from '../../../lib/constructs/fairlisten-table';
 import { RecordingActions } from '../../../lib/constructs/recording-actions';
-import { RecordingIngest } from '../../../lib/constructs/recording-ingest';
 import { RecordingsBucket } from '../../../lib/constructs/recordings-bucket';
 import { synthStack } from '../../support/synth';
 
@@ -12,45 +12,6 @@ const fnByDescription = (prefix: string) =>
   Object.entries(resources('AWS::Lambda::Function')).find(([, f]) =>
     String(f.Properties.Description ?? '').startsWith(prefix),
   )!;
-
-describe('RecordingIngest', () => {
-  it('listens to Put and CompleteMultipartUpload on every recording prefix', () => {
-    const notifications = Object.values(resources('Custom::S3BucketNotifications'))[0]!;
-    const configs = notifications.Properties.NotificationConfiguration.LambdaFunctionConfigurations as {
-      Events: string[];
-      Filter: { Key: { FilterRules: { Name: string; Value: string }[] } };
-    }[];
-    const seen = configs.map((c) => `${c.Events.join()} ${c.Filter.Key.FilterRules[0]!.Value}`).sort();
-    const prefixes = [
-      'connect/fairlisten/CallRecordings/',
-      'Analysis/Voice/',
-      'connect/fairlisten/Analysis/Voice/',
-    ];
-    expect(stack.recordingIngest.prefixes).toEqual(prefixes);
-    expect(seen).toEqual(
-      prefixes
-        .flatMap((p) => [`s3:ObjectCreated:Put ${p}`, `s3:ObjectCreated:CompleteMultipartUpload ${p}`])
-        .sort(),
-    );
-  });
-
-  it('refuses overlapping prefixes', () => {
-    const app = new App({ context: { '@aws-cdk/aws-s3:serverAccessLogsUseBucketPolicy': true } });
-    const s = new Stack(app, 'S');
-    const recordings = new RecordingsBucket(s, 'R', { retentionDays: 30, accessLogRetentionDays: 30 });
-    expect(
-      () =>
-        new RecordingIngest(s, 'I', {
-          recordings,
-          actions: {} as RecordingActions,
-          recordingsPrefix: 'connect/x/CallRecordings',
-          analysisPrefixes: ['Analysis/Voice/', 'Analysis/Voice/Redacted/'],
-          dataKey: recordings.key,
-          logRetentionDays: 30,
-        }),
-    ).toThrow(/notification prefixes overlap: "Analysis\/Voice\/" contains "Analysis\/Voice\/Redacted\/"/);
-  });
-});
 
 describe('RecordingActions', () => {
   it('sizes the executor and ingest for a one-hour recording', () => {
@@ -143,5 +104,62 @@ describe('RecordingActions', () => {
           timeout: Duration.minutes(20),
         }),
     ).toThrow(/timeout must be at most 15 minutes/);
+  });
+});
+
+const sweeperId = Object.keys(
+  template.findResources('AWS::Lambda::Function', {
+    Metadata: { 'fairlisten:role': 'function:request-sweeper' },
+  }),
+)[0]!;
+const executorId = Object.keys(
+  template.findResources('AWS::Lambda::Function', {
+    Metadata: { 'fairlisten:role': 'function:recording-actions' },
+  }),
+)[0]!;
+
+describe('request sweeper (C9: no request stalls)', () => {
+  it('runs every 5 minutes', () => {
+    template.hasResourceProperties('AWS::Events::Rule', {
+      ScheduleExpression: 'rate(5 minutes)',
+      Targets: Match.arrayWith([Match.objectLike({ Arn: { 'Fn::GetAtt': [sweeperId, 'Arn'] } })]),
+    });
+  });
+
+  it('may invoke the executor and read requests, nothing else that changes data', () => {
+    expect(sweeperId).toBeDefined();
+    const fn = template.toJSON().Resources[sweeperId];
+    const roleId = fn.Properties.Role['Fn::GetAtt'][0] as string;
+    const policies = Object.values(template.findResources('AWS::IAM::Policy')).filter((p) =>
+      (p.Properties.Roles as { Ref: string }[]).some((r) => r.Ref === roleId),
+    );
+    const actions = policies.flatMap((p) =>
+      (p.Properties.PolicyDocument.Statement as { Action: string | string[] }[]).flatMap((s) =>
+        Array.isArray(s.Action) ? s.Action : [s.Action],
+      ),
+    );
+    expect(actions).toContain('lambda:InvokeFunction');
+    expect(actions).toContain('dynamodb:Scan');
+    for (const forbidden of [
+      'dynamodb:PutItem',
+      'dynamodb:UpdateItem',
+      'dynamodb:DeleteItem',
+      's3:GetObject',
+      's3:DeleteObject',
+    ]) {
+      expect(actions).not.toContain(forbidden);
+    }
+    const invoke = policies
+      .flatMap((p) => p.Properties.PolicyDocument.Statement as { Action: unknown; Resource: unknown }[])
+      .find((s) => s.Action === 'lambda:InvokeFunction')!;
+    expect(JSON.stringify(invoke.Resource)).toContain(executorId);
+    expect(stack.region).toBe('eu-central-1');
+  });
+
+  it('is not a recording reader or rewriter', () => {
+    const fn = template.toJSON().Resources[sweeperId];
+    const roleId = fn.Properties.Role['Fn::GetAtt'][0] as string;
+    const bucketPolicies = JSON.stringify(template.findResources('AWS::S3::BucketPolicy'));
+    expect(bucketPolicies).not.toContain(roleId);
   });
 });
