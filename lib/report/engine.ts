@@ -1,7 +1,9 @@
 /** Runs the checks over the stacks of a cloud assembly and assembles the report. */
+
 import { acknowledgementsOf } from './acknowledgements';
 import { loadAssembly } from './assembly';
 import { CHECKS } from './checks';
+import { templateFingerprint } from './fingerprint';
 import type { StackView } from './template';
 import type { Check, CheckResult, ComplianceReport, NotApplicable } from './types';
 
@@ -75,6 +77,7 @@ export function buildReport(stacks: readonly StackView[], options: ReportOptions
       region: s.region,
       templateFile: s.templateFile,
       templateSha256: s.templateSha256,
+      templateFingerprint: templateFingerprint(s.template),
       resourceCount: Object.keys(s.resources).length,
       ...(typeof s.policy?.version === 'string' ? { policyVersion: s.policy.version } : {}),
     })),

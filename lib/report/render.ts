@@ -46,11 +46,11 @@ export function renderMarkdown(report: ComplianceReport): string {
     '',
     'Computed from the synthesized CloudFormation templates (what will be deployed), not from the policy file.',
     '',
-    '| Stack | Account | Region | Policy | Template sha256 |',
-    '|---|---|---|---|---|',
+    '| Stack | Account | Region | Policy | Template sha256 | Fingerprint (account set aside) |',
+    '|---|---|---|---|---|---|',
     ...report.stacks.map(
       (st) =>
-        `| ${st.name} | ${st.account} | ${st.region} | ${st.policyVersion ?? '—'} | \`${st.templateSha256.slice(0, 16)}…\` |`,
+        `| ${st.name} | ${st.account} | ${st.region} | ${st.policyVersion ?? '—'} | \`${st.templateSha256.slice(0, 16)}…\` | \`${st.templateFingerprint}\` |`,
     ),
     '',
     '## Checks',
@@ -154,7 +154,7 @@ export function renderHtml(report: ComplianceReport): string {
   const stacks = report.stacks
     .map(
       (st) =>
-        `<tr><td>${esc(st.name)}</td><td>${esc(st.account)}</td><td>${esc(st.region)}</td><td>${esc(st.policyVersion ?? '—')}</td><td><code>${esc(st.templateSha256)}</code></td></tr>`,
+        `<tr><td>${esc(st.name)}</td><td>${esc(st.account)}</td><td>${esc(st.region)}</td><td>${esc(st.policyVersion ?? '—')}</td><td><code>${esc(st.templateSha256)}</code></td><td><code>${esc(st.templateFingerprint)}</code></td></tr>`,
     )
     .join('');
   return `<!DOCTYPE html>
@@ -170,7 +170,7 @@ export function renderHtml(report: ComplianceReport): string {
 <p>Computed from the synthesized CloudFormation templates — what will be deployed — not from the policy file or the source.</p>
 <p class="banner ${s.status}">${s.status === 'pass' ? 'PASS' : 'FAIL'}: ${s.passed} of ${s.total} checks pass, ${s.failed} fail${s.notApplicable > 0 ? `, ${s.notApplicable} not applicable yet` : ''}.</p>
 <h2>Stacks</h2>
-<table><thead><tr><th>Stack</th><th>Account</th><th>Region</th><th>Policy version</th><th>Template sha256</th></tr></thead><tbody>${stacks}</tbody></table>
+<table><thead><tr><th>Stack</th><th>Account</th><th>Region</th><th>Policy version</th><th>Template sha256</th><th>Fingerprint (account set aside)</th></tr></thead><tbody>${stacks}</tbody></table>
 <h2>Checks</h2>
 <table><thead><tr><th>Status</th><th>Check</th><th>Concern</th><th>What is checked</th><th>Detail</th><th>Evidence (template values)</th></tr></thead>
 <tbody>

@@ -104,6 +104,8 @@ export interface StackSummary {
   readonly templateFile: string;
   /** sha256 of the template file: the report is about exactly this template. */
   readonly templateSha256: string;
+  /** SHA-256 of the template with its account id set aside: equal for the offline synth and the deployed stack. */
+  readonly templateFingerprint: string;
   readonly resourceCount: number;
   readonly policyVersion?: string;
 }
