@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
+import { MonthDataError } from '../../lambda/core/transparency/model';
 import { exampleMonthData } from '../transparency-report/example';
 import { LANGS, type Lang } from '../transparency-report/i18n';
 import { writeTransparencyReport } from '../transparency-report/index';
-import { MonthDataError } from '../transparency-report/model';
 import { command, UsageError } from './_command';
 
 export { writeTransparencyReport } from '../transparency-report/index';

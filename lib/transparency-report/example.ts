@@ -10,8 +10,8 @@
 import { createHash } from 'node:crypto';
 import { mayRecord } from '../../lambda/core/pacing';
 import { elapsedFraction, periodBounds } from '../../lambda/core/period';
-import type { MonthData } from './model';
-import { monthDataSchema } from './model';
+import type { MonthData } from '../../lambda/core/transparency/model';
+import { monthDataSchema } from '../../lambda/core/transparency/model';
 
 export interface ExampleOptions {
   /** @default 20270301 */

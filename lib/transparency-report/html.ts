@@ -19,9 +19,9 @@ import {
   type TeamSummary,
   teamSummaries,
   verdict,
-} from './aggregate';
+} from '../../lambda/core/transparency/aggregate';
+import { type MonthData, SMALL_TEAMS_ID } from '../../lambda/core/transparency/model';
 import { type Formatters, formatters, type Lang, type Strings, strings } from './i18n';
-import type { MonthData } from './model';
 import {
   COLORS,
   el,
@@ -748,7 +748,7 @@ function matrixSection(ctx: Ctx): string {
     });
     mx.teams.forEach((colTeam, j) => {
       const v = mx.cells[i]![j]!;
-      const diag = i === j;
+      const diag = i === j && mx.teams[i] !== SMALL_TEAMS_ID;
       const x = x0 + j * cellW;
       body += selfClosing('rect', {
         x: x + 1,

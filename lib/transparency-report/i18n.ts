@@ -233,23 +233,6 @@ export interface Strings {
     defs: string[];
     breachesProducer: Fn2;
   };
-  csv: {
-    period: string;
-    teamId: string;
-    team: string;
-    agents: string;
-    calls: string;
-    recorded: string;
-    ratePct: string;
-    listensMin: string;
-    listensMedian: string;
-    listensMax: string;
-    coachLoadMax: string;
-    deletions: string;
-    redactions: string;
-    capBreaches: string;
-    allTeams: string;
-  };
 }
 
 const en: Strings = {
@@ -441,23 +424,6 @@ const en: Strings = {
     ],
     breachesProducer: (recount, producer) =>
       `Cap breaches recounted here: ${recount}; reported by the checks: ${producer}.`,
-  },
-  csv: {
-    period: 'period',
-    teamId: 'team_id',
-    team: 'team',
-    agents: 'agents',
-    calls: 'calls',
-    recorded: 'recorded',
-    ratePct: 'recorded_pct',
-    listensMin: 'listens_min',
-    listensMedian: 'listens_median',
-    listensMax: 'listens_max',
-    coachLoadMax: 'coach_load_max',
-    deletions: 'deletions',
-    redactions: 'redactions',
-    capBreaches: 'cap_breaches',
-    allTeams: 'All teams',
   },
 };
 
@@ -654,23 +620,6 @@ const frRaw: Strings = {
     breachesProducer: (recount, producer) =>
       `Dépassements recomptés ici : ${recount} ; signalés par les contrôles : ${producer}.`,
   },
-  csv: {
-    period: 'période',
-    teamId: 'id_équipe',
-    team: 'équipe',
-    agents: 'agents',
-    calls: 'appels',
-    recorded: 'enregistrés',
-    ratePct: 'part_enregistrée_pct',
-    listensMin: 'écoutes_min',
-    listensMedian: 'écoutes_médiane',
-    listensMax: 'écoutes_max',
-    coachLoadMax: 'charge_coach_max',
-    deletions: 'suppressions',
-    redactions: 'caviardages',
-    capBreaches: 'dépassements_plafond',
-    allTeams: 'Toutes équipes',
-  },
 };
 
 /** Apply French spacing to every string (and to the results of every function) of a table. */
@@ -687,7 +636,7 @@ function spaced<T>(value: T): T {
   return value;
 }
 
-const fr: Strings = { ...spaced(frRaw), csv: frRaw.csv };
+const fr: Strings = spaced(frRaw);
 
 export function strings(lang: Lang): Strings {
   return lang === 'fr' ? fr : en;

@@ -4,17 +4,17 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { renderTransparencyCsv } from './csv';
+import { renderTransparencyCsv } from '../../lambda/core/transparency/csv';
+import { type MonthDataInput, parseMonthData } from '../../lambda/core/transparency/model';
 import { renderTransparencyHtml } from './html';
 import type { Lang } from './i18n';
-import { type MonthDataInput, parseMonthData } from './model';
 
-export * from './aggregate';
-export { CSV_FORMAT, parseCsv, renderTransparencyCsv } from './csv';
+export * from '../../lambda/core/transparency/aggregate';
+export { CSV_FORMAT, parseCsv, renderTransparencyCsv } from '../../lambda/core/transparency/csv';
+export * from '../../lambda/core/transparency/model';
 export { exampleMonthData } from './example';
 export { renderTransparencyHtml } from './html';
 export { LANGS, type Lang } from './i18n';
-export * from './model';
 
 /** `transparency-YYYY-MM` in French (the default), `transparency-YYYY-MM.en` in English. */
 export function reportBaseName(period: string, lang: Lang): string {

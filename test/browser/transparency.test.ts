@@ -10,11 +10,11 @@ import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CSV_FORMAT, parseCsv } from '../../lib/transparency-report/csv';
+import { CSV_FORMAT, parseCsv } from '../../lambda/core/transparency/csv';
+import type { MonthData } from '../../lambda/core/transparency/model';
 import { exampleMonthData } from '../../lib/transparency-report/example';
 import type { Lang } from '../../lib/transparency-report/i18n';
 import { writeTransparencyReport } from '../../lib/transparency-report/index';
-import type { MonthData } from '../../lib/transparency-report/model';
 import { launchChromium } from '../support/chromium';
 
 const SCREENSHOTS = fileURLToPath(new URL('../__screenshots__/', import.meta.url));

@@ -6,9 +6,15 @@
  */
 import type { DecisionRecord } from '../../../lambda/core/decision';
 import { commitment as commitmentOf, seedFromHex } from '../../../lambda/core/lottery';
+import {
+  type MonthData,
+  mergeSmallTeams,
+  parseMonthData,
+  REASON_KEYS,
+  type ReasonKey,
+} from '../../../lambda/core/transparency/model';
 import type { RequestStatus } from '../../../lambda/shared/requests';
 import type { RecordingPolicy } from '../../policy/schema';
-import { type MonthData, parseMonthData, REASON_KEYS, type ReasonKey } from '../../transparency-report/model';
 import type { RevealedSeed } from '../output';
 import type { SimAgent, SimTeam } from '../run';
 import type { SimCoach } from './people';
@@ -141,7 +147,7 @@ export function buildMonthModel(input: MonthModelInput): MonthData {
   }
 
   return parseMonthData(
-    {
+    mergeSmallTeams({
       period: input.period,
       generatedAt: input.generatedAt,
       policy: {
@@ -190,7 +196,7 @@ export function buildMonthModel(input: MonthModelInput): MonthData {
       },
       verification: input.verification,
       capBreaches,
-    },
+    }),
     'month.json',
   );
 }

@@ -2,9 +2,9 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseMonthData } from '../../../lambda/core/transparency/model';
 import { defaultPolicy } from '../../../lib/policy/load';
 import { type MonthResult, runMonth } from '../../../lib/simulation/month';
-import { parseMonthData } from '../../../lib/transparency-report/model';
 import { loadExport, verifyExport } from '../../../lib/verify/audit-export';
 
 const dirs: string[] = [];

@@ -10,9 +10,9 @@ import {
   requestSpeeds,
   teamSummaries,
   verdict,
-} from '../../../lib/transparency-report/aggregate';
-import { exampleMonthData } from '../../../lib/transparency-report/example';
-import type { MonthData } from '../../../lib/transparency-report/model';
+} from '../../../../lambda/core/transparency/aggregate';
+import type { MonthData } from '../../../../lambda/core/transparency/model';
+import { exampleMonthData } from '../../../../lib/transparency-report/example';
 
 const m = exampleMonthData();
 

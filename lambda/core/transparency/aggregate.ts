@@ -11,7 +11,7 @@
  * - a cap breach: an agent recorded more than the monthly cap, an agent given more listens than the
  *   maximum plus the approved plan's extra, or a coach given more listens than the coach cap.
  */
-import { elapsedFraction, periodBounds } from '../../lambda/core/period';
+import { elapsedFraction, periodBounds } from '../period';
 import {
   ARRIVALS,
   type Arrival,
@@ -19,6 +19,7 @@ import {
   REASON_KEYS,
   REQUEST_KINDS,
   type RequestKind,
+  SMALL_TEAMS_ID,
 } from './model';
 
 export interface Distribution {
@@ -129,7 +130,7 @@ export interface CrossTeamMatrix {
   teams: string[];
   /** cells[coachTeam][agentTeam] = listens assigned. */
   cells: number[][];
-  /** Listens where coach and agent are in the same team (must be 0, C10). */
+  /** Listens where coach and agent are in the same team (must be 0, C10), merged small teams included. */
   diagonal: number;
 }
 
@@ -138,7 +139,10 @@ export function crossTeamMatrix(m: MonthData): CrossTeamMatrix {
   const index = new Map(teams.map((t, i) => [t, i]));
   const cells = teams.map(() => teams.map(() => 0));
   for (const x of m.assignments) cells[index.get(x.coachTeam)!]![index.get(x.agentTeam)!]!++;
-  const diagonal = teams.reduce((s, _t, i) => s + cells[i]![i]!, 0);
+  // The merged small-teams cell mixes teams: its same-team listens were counted before the merge.
+  const diagonal =
+    teams.reduce((s, t, i) => s + (t === SMALL_TEAMS_ID ? 0 : cells[i]![i]!), 0) +
+    (m.smallTeams?.sameTeamListens ?? 0);
   return { teams, cells, diagonal };
 }
 

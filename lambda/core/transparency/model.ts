@@ -13,8 +13,8 @@
  * decisions …). A violation names the path and both numbers.
  */
 import { z } from 'zod';
-import { isPeriod, periodOf } from '../../lambda/core/period';
-import { REQUEST_STATUSES } from '../../lambda/shared/requests';
+import { REQUEST_STATUSES } from '../../shared/requests';
+import { isPeriod, periodOf } from '../period';
 
 export const REASON_KEYS = [
   'drawn',
@@ -36,6 +36,14 @@ export type Arrival = (typeof ARRIVALS)[number];
 /** An opaque pseudonym: `A017` (agent), `K03` (coach). Not a name, not a UUID. */
 export const PSEUDONYM_RE = /^[A-Z]{1,3}\d{2,6}$/;
 const TEAM_ID_RE = /^[a-z0-9][a-z0-9-]{0,39}$/;
+
+/**
+ * A team row about fewer than 3 agents describes those agents: such teams are merged into one
+ * `small-teams` row before anything is published. Totals always cover everyone.
+ */
+export const MIN_GROUP_SIZE = 3;
+export const SMALL_TEAMS_ID = 'small-teams';
+export const SMALL_TEAMS_NAME = 'Petites équipes (moins de 3 agents)';
 
 const count = z.number().int().nonnegative();
 const instant = z.iso.datetime({ offset: true });
@@ -131,8 +139,8 @@ export const monthDataSchema = z
     policy: policySummarySchema,
     teams: z
       .array(z.strictObject({ id: teamId, name: z.string().trim().min(1).max(60) }))
-      .min(1)
-      .max(24),
+      // No upper bound: a centre with hundreds of teams gets its report (the page groups them).
+      .min(1),
     agents: z.array(agentSchema),
     coaches: z.array(coachSchema),
     assignments: z.array(assignmentSchema),
@@ -158,6 +166,12 @@ export const monthDataSchema = z
     }),
     /** Cap breaches counted by the producer's own checks (the report recounts them from the data). */
     capBreaches: count,
+    /**
+     * Teams under `MIN_GROUP_SIZE` agents merged into `SMALL_TEAMS_ID` (see `mergeSmallTeams`), with
+     * the listens where coach and agent were in the same original team (C10 stays checkable: the
+     * merged row's diagonal mixes several teams).
+     */
+    smallTeams: z.strictObject({ merged: count, sameTeamListens: count }).optional(),
   })
   .superRefine((m, ctx) => {
     const issue = (path: (string | number)[], message: string) =>
@@ -166,6 +180,16 @@ export const monthDataSchema = z
     m.teams.forEach((t, i) => {
       if (teams.has(t.id)) issue(['teams', i, 'id'], `duplicate team id ${t.id}`);
       teams.add(t.id);
+    });
+    const agentsIn = new Map<string, number>();
+    for (const a of m.agents) agentsIn.set(a.team, (agentsIn.get(a.team) ?? 0) + 1);
+    m.teams.forEach((t, i) => {
+      const n = agentsIn.get(t.id) ?? 0;
+      if (t.id !== SMALL_TEAMS_ID && n > 0 && n < MIN_GROUP_SIZE)
+        issue(
+          ['teams', i, 'id'],
+          `team ${t.id} has ${n} agent(s): teams under ${MIN_GROUP_SIZE} agents must be merged into ${SMALL_TEAMS_ID} (mergeSmallTeams)`,
+        );
     });
     const knownTeam = (path: (string | number)[], team: string) => {
       if (!teams.has(team)) issue(path, `unknown team ${JSON.stringify(team)}`);
@@ -261,4 +285,35 @@ export function parseMonthData(value: unknown, source = 'month data'): MonthData
     .map((i) => `  - ${i.path.join('.') || '(root)'}: ${i.message}`);
   const more = result.error.issues.length > 20 ? `\n  … and ${result.error.issues.length - 20} more` : '';
   throw new MonthDataError(`Invalid ${source}:\n${lines.join('\n')}${more}`);
+}
+
+/**
+ * Merge every team with fewer than `MIN_GROUP_SIZE` agents (coach-only teams included) into
+ * `SMALL_TEAMS_ID`; counts the same-team listens of the merged teams first, so the cross-team
+ * check survives the merge. A model without such teams is returned unchanged.
+ */
+export function mergeSmallTeams(m: MonthDataInput): MonthDataInput {
+  const agentsIn = new Map<string, number>();
+  for (const a of m.agents) agentsIn.set(a.team, (agentsIn.get(a.team) ?? 0) + 1);
+  const small = new Set(
+    m.teams
+      .filter((t) => t.id !== SMALL_TEAMS_ID && (agentsIn.get(t.id) ?? 0) < MIN_GROUP_SIZE)
+      .map((t) => t.id),
+  );
+  if (small.size === 0) return m;
+  const to = (team: string) => (small.has(team) ? SMALL_TEAMS_ID : team);
+  const sameTeamListens =
+    m.assignments.filter((x) => small.has(x.agentTeam) && x.agentTeam === x.coachTeam).length +
+    (m.smallTeams?.sameTeamListens ?? 0);
+  const kept = m.teams.filter((t) => !small.has(t.id) && t.id !== SMALL_TEAMS_ID);
+  return {
+    ...m,
+    teams: [...kept, { id: SMALL_TEAMS_ID, name: SMALL_TEAMS_NAME }],
+    agents: m.agents.map((a) => ({ ...a, team: to(a.team) })),
+    coaches: m.coaches.map((c) => ({ ...c, team: to(c.team) })),
+    assignments: m.assignments.map((x) => ({ ...x, agentTeam: to(x.agentTeam), coachTeam: to(x.coachTeam) })),
+    plans: m.plans.map((p) => ({ ...p, agentTeam: to(p.agentTeam) })),
+    requests: m.requests.map((r) => ({ ...r, agentTeam: to(r.agentTeam) })),
+    smallTeams: { merged: small.size + (m.smallTeams?.merged ?? 0), sameTeamListens },
+  };
 }

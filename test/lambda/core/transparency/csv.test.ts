@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { teamSummaries } from '../../../lib/transparency-report/aggregate';
-import { csvField, parseCsv, renderTransparencyCsv } from '../../../lib/transparency-report/csv';
-import { exampleMonthData } from '../../../lib/transparency-report/example';
+import { teamSummaries } from '../../../../lambda/core/transparency/aggregate';
+import { csvField, parseCsv, renderTransparencyCsv } from '../../../../lambda/core/transparency/csv';
+import { exampleMonthData } from '../../../../lib/transparency-report/example';
 
 const m = exampleMonthData();
 

@@ -12,12 +12,13 @@
  * injection).
  */
 import { ALL_TEAMS, type TeamSummary, teamSummaries } from './aggregate';
-import { type Lang, strings } from './i18n';
 import type { MonthData } from './model';
+
+export type CsvLang = 'fr' | 'en';
 
 export interface CsvOptions {
   /** @default 'fr' */
-  lang?: Lang;
+  lang?: CsvLang;
 }
 
 export const CSV_FORMAT = {
@@ -42,7 +43,45 @@ export const CSV_KEYS = [
   'capBreaches',
 ] as const;
 
-export function csvField(value: string | number | null | undefined, lang: Lang): string {
+/** Column headers: French for staff representatives (what Excel in France opens), English variant. */
+export const CSV_HEADERS: Record<CsvLang, Record<(typeof CSV_KEYS)[number] | 'allTeams', string>> = {
+  fr: {
+    period: 'période',
+    teamId: 'id_équipe',
+    team: 'équipe',
+    agents: 'agents',
+    calls: 'appels',
+    recorded: 'enregistrés',
+    ratePct: 'part_enregistrée_pct',
+    listensMin: 'écoutes_min',
+    listensMedian: 'écoutes_médiane',
+    listensMax: 'écoutes_max',
+    coachLoadMax: 'charge_coach_max',
+    deletions: 'suppressions',
+    redactions: 'caviardages',
+    capBreaches: 'dépassements_plafond',
+    allTeams: 'Toutes équipes',
+  },
+  en: {
+    period: 'period',
+    teamId: 'team_id',
+    team: 'team',
+    agents: 'agents',
+    calls: 'calls',
+    recorded: 'recorded',
+    ratePct: 'recorded_pct',
+    listensMin: 'listens_min',
+    listensMedian: 'listens_median',
+    listensMax: 'listens_max',
+    coachLoadMax: 'coach_load_max',
+    deletions: 'deletions',
+    redactions: 'redactions',
+    capBreaches: 'cap_breaches',
+    allTeams: 'All teams',
+  },
+};
+
+export function csvField(value: string | number | null | undefined, lang: CsvLang): string {
   const { separator, decimal } = CSV_FORMAT[lang];
   if (value === null || value === undefined) return '';
   let s: string;
@@ -76,7 +115,7 @@ function values(m: MonthData, r: TeamSummary, allTeams: string): (string | numbe
 
 export function renderTransparencyCsv(model: MonthData, options: CsvOptions = {}): string {
   const lang = options.lang ?? 'fr';
-  const t = strings(lang).csv;
+  const t = CSV_HEADERS[lang];
   const { separator, bom } = CSV_FORMAT[lang];
   const { teams, total } = teamSummaries(model);
   const line = (fields: (string | number | null)[]) => fields.map((v) => csvField(v, lang)).join(separator);
