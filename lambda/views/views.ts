@@ -21,6 +21,7 @@ import {
   createRouter,
   HttpError,
   json,
+  notFound,
   text,
 } from '../shared/http';
 import {
@@ -276,6 +277,10 @@ export function createViews(deps: ViewsDeps): (event: unknown) => Promise<ApiRes
 
   async function transparency(event: ApiEvent): Promise<ApiResult> {
     const period = periodParam(event);
+    // A month that has not begun has no data (and 9999-12 has no following month to bound it).
+    const current = periodOf(deps.now(), deps.policy.timezone);
+    if (period > current)
+      throw notFound('period-not-found', `period ${period} has not started: there is no data for it yet`);
     const format = event.queryStringParameters?.format ?? 'json';
     if (format !== 'json' && format !== 'csv')
       throw new HttpError(400, 'invalid-query', 'format must be json or csv');

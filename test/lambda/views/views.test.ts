@@ -259,6 +259,21 @@ describe('GET /transparency', () => {
     expect((await view('GET /transparency', 'dpo', { period: '2026-13' })).statusCode).toBe(400);
     expect((await view('GET /transparency', 'dpo', { period: P, format: 'xlsx' })).statusCode).toBe(400);
   });
+
+  it.each(['9999-12', '2027-01', '2100-06'])(
+    'answers 404 for %s, a month that has not started',
+    async (period) => {
+      const res = await view('GET /transparency', 'staffRepresentative', { period });
+      expect(res.statusCode).toBe(404);
+      expect(JSON.parse(res.body)).toMatchObject({ error: { code: 'period-not-found' } });
+    },
+  );
+
+  it('answers 200 with empty aggregates for a past month without data', async () => {
+    const res = await view('GET /transparency', 'staffRepresentative', { period: '1970-01' });
+    expect(res.statusCode).toBe(200);
+    expect(JSON.parse(res.body).total).toMatchObject({ callsDecided: 0 });
+  });
 });
 
 /**
