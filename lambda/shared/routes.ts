@@ -32,8 +32,10 @@ export const API_ROUTES = {
     resume: {
       method: 'POST',
       path: '/contacts/{contactId}/recording/resume',
-      roles: ['agent', 'dpo'],
-      scope: OWN_CONTACT,
+      // Suspension is the employee's control (C9): nobody else may switch the recording back on.
+      roles: ['agent'],
+      scope:
+        "the agent who handled the contact (another agent's contact: 404, as an unknown one); never a DPO",
     },
     deletion: {
       method: 'POST',

@@ -41,8 +41,8 @@ export const PRIVACY_ROUTES = Object.entries(API_ROUTES.privacy).map(([name, rou
 }));
 
 /**
- * The privacy API (C9): an agent — or the data-protection officer — suspends and resumes the
- * recording of a live call, and asks for a recording to be deleted or redacted, then reads the
+ * The privacy API (C9): an agent suspends and resumes the recording of a live call (the
+ * data-protection officer may suspend, never resume: suspension is the employee's control), and asks for a recording to be deleted or redacted, then reads the
  * proof. One function serves the five routes: they share the authorization rules (one module,
  * no drift between routes), and a single function stays warm, so a suspension — needed "at the
  * moment the employee speaks personal data" — rarely waits for a cold start. The price is one

@@ -297,6 +297,8 @@ const ALLOWED: Record<RouteName, number> = {
   request: 200,
 };
 const expected = (caller: CallerName, route: RouteName): number => {
+  // Suspension is the agent's control: a DPO cannot switch the recording back on.
+  if (caller === 'a DPO' && route === 'resume') return 403;
   if (caller === 'the handling agent' || caller === 'a DPO') return ALLOWED[route];
   // An agent is told "not found" for a contact or request of someone else, exactly as for one
   // that does not exist: whether a colleague's call was recorded is the colleague's business.
