@@ -27,6 +27,7 @@ import {
   type DecideReason,
   DecisionError,
   type DecisionPolicy,
+  type DecisionRecord,
   drawKeyOf,
   isExcludedLine,
   type Reason,
@@ -172,20 +173,7 @@ export function decideFair(
 }
 
 /** A version-2 stored decision: the version-1 fields plus the position, the slots before it and p. */
-export interface FairDecisionRecord {
-  contactId: string;
-  initialContactId: string | null;
-  agentArn: string;
-  agentId: string;
-  queue: string | null;
-  period: string;
-  decidedAt: string;
-  u: number | null;
-  rate: number;
-  lotterySelected: boolean;
-  recorded: boolean;
-  reason: Reason;
-  policyVersion: string;
+export interface FairDecisionRecord extends Omit<DecisionRecord, 'algorithmVersion'> {
   algorithmVersion: typeof ALGORITHM_V2;
   callIndex: number | null;
   recordedBefore: number | null;
@@ -200,6 +188,8 @@ export function toFairDecisionRecord(args: {
   decision: FairDecision;
   agentArn: string;
   policy: DecisionPolicy & Pick<RecordingPolicy, 'version'>;
+  /** SHA-256 of the published policy document. @default null */
+  policyHash?: string;
   final?: 'record-failed';
 }): FairDecisionRecord {
   const { input, decision, policy } = args;
@@ -218,6 +208,7 @@ export function toFairDecisionRecord(args: {
     recorded: reason === 'drawn',
     reason,
     policyVersion: policy.version,
+    policyHash: args.policyHash ?? null,
     algorithmVersion: ALGORITHM_V2,
     callIndex: decision.state?.callIndex ?? null,
     recordedBefore: decision.state?.recordedBefore ?? null,

@@ -59,6 +59,8 @@ export interface RecordingPolicy {
   readonly region: string;
   readonly timezone: string;
   readonly samplingRate: number;
+  /** The published algorithm the sampler decides with (docs/compliance/algorithm-v1.md, -v2.md). */
+  readonly algorithmVersion: 'fairlisten-lottery-v1' | 'fairlisten-lottery-v2';
   readonly retentionDays: number;
   readonly maxRecordingsPerAgentPerMonth: number;
   readonly listensPerAgentPerMonth: { readonly min: number; readonly max: number };

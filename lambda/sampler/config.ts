@@ -6,6 +6,8 @@
  */
 import { en } from 'zod/locales';
 import * as z from 'zod/mini';
+import { ALGORITHM_V2 } from '../core/fair-lottery';
+import { ALGORITHM_VERSION } from '../core/lottery';
 import { HARD_LIMITS, type RecordingPolicy } from '../core/policy';
 import { requireEnv } from '../shared/env';
 
@@ -18,7 +20,8 @@ export type SamplerPolicy = Pick<
   | 'excludedAgents'
   | 'excludedQueues'
   | 'auditRetentionDays'
->;
+> &
+  Partial<Pick<RecordingPolicy, 'algorithmVersion'>>;
 
 /** The policy fields the sampler enforces, as the function receives them (and the template shows). */
 export function samplerPolicyEnvironment(policy: SamplerPolicy): string {
@@ -30,6 +33,10 @@ export function samplerPolicyEnvironment(policy: SamplerPolicy): string {
     excludedAgents: policy.excludedAgents,
     excludedQueues: policy.excludedQueues,
     auditRetentionDays: policy.auditRetentionDays,
+    // Only when not version 1, so the environment of an existing deployment stays byte for byte the same.
+    ...(policy.algorithmVersion && policy.algorithmVersion !== ALGORITHM_VERSION
+      ? { algorithmVersion: policy.algorithmVersion }
+      : {}),
   });
 }
 
@@ -49,6 +56,7 @@ const samplerPolicySchema = z.strictObject({
   excludedAgents: z.array(z.string()),
   excludedQueues: z.array(z.string()),
   auditRetentionDays: z.int().check(z.gte(1), z.lte(HARD_LIMITS.auditRetentionDays.max)),
+  algorithmVersion: z.optional(z.enum([ALGORITHM_VERSION, ALGORITHM_V2])),
 });
 
 export function parseSamplerPolicy(json: string): SamplerPolicy {

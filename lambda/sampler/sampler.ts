@@ -27,11 +27,13 @@ import {
   type Reason,
   toDecisionRecord,
 } from '../core/decision';
+import { ALGORITHM_V2 } from '../core/fair-lottery';
 import { pacedLimit } from '../core/pacing';
 import { elapsedFraction, periodBounds, periodOf } from '../core/period';
 import { policyDocument } from '../core/policy-document';
 import type { SamplerConfig } from './config';
 import { InvalidEventError, parseContactFlowEvent, type SamplerInput } from './event';
+import { createFairDecider } from './fair-sampler';
 import { type SeedLoader, SeedUnavailableError } from './seed-loader';
 
 /** The answer the whisper flow reads (STRING_MAP). */
@@ -237,8 +239,13 @@ export function createSampler(deps: SamplerDeps): Sampler {
     reason: 'error',
     policyVersion: policy.version,
     policyHash,
-    algorithmVersion: ALGORITHM_VERSION,
+    algorithmVersion: policy.algorithmVersion ?? ALGORITHM_VERSION,
   });
+
+  const decideFairContact =
+    policy.algorithmVersion === ALGORITHM_V2
+      ? createFairDecider(deps, { store, getStored, policyHash })
+      : undefined;
 
   const decideContact = async (
     input: SamplerInput,
@@ -261,6 +268,7 @@ export function createSampler(deps: SamplerDeps): Sampler {
       logger.error('seed unavailable: not recording (fail closed)', { ...ids, period, problem });
       return store(errorRecord(input, at, period));
     }
+    if (decideFairContact) return decideFairContact(input, at, period, seed, remaining);
 
     // Steps 1–6 with the most permissive count first: a skip stays a skip with the real count (only
     // step 6 reads it), and its idempotency is the conditional put, which answers what is stored.

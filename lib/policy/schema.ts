@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { ALGORITHM_V2 } from '../../lambda/core/fair-lottery';
+import { ALGORITHM_VERSION } from '../../lambda/core/lottery';
 import { HARD_LIMITS, HIERARCHY_LEVELS, type RecordingPolicy } from '../../lambda/core/policy';
 
 /**
@@ -191,6 +193,12 @@ export const policySchema = z
       .meta({ examples: ['Europe/Paris'] })
       .describe('Time zone that defines the calendar month of a period.'),
     samplingRate: rate.default(0.2).describe('Share of eligible calls drawn for recording, (0, 0.30] (C4).'),
+    algorithmVersion: z
+      .enum([ALGORITHM_VERSION, ALGORITHM_V2])
+      .default(ALGORITHM_VERSION)
+      .describe(
+        'Published algorithm the sampler decides with (docs/compliance/algorithm-v1.md, algorithm-v2.md); change it only for a new period (C2, C6).',
+      ),
     retentionDays: boundedInt('retentionDays', HARD_LIMITS.retentionDays)
       .default(90)
       .describe('Days a recording is kept, every version included, 1..90 (C3).'),

@@ -6,6 +6,7 @@
  * - seeds.json: `{"YYYY-MM": {commitment, committedAt, seed, revealedAt}}`, revealed seeds only.
  */
 import type { DecisionRecord } from '../../lambda/core/decision';
+import { ALGORITHM_V2, type FairDecisionRecord } from '../../lambda/core/fair-lottery';
 import { type SeedItem, seedOfItem } from '../../lambda/shared/seed-item';
 
 export const DECISION_FIELDS = [
@@ -26,10 +27,22 @@ export const DECISION_FIELDS = [
   'algorithmVersion',
 ] as const satisfies readonly (keyof DecisionRecord)[];
 
-/** Exactly the DecisionRecord fields of a stored item, in interface order (absent → null). */
+/** The fields a version-2 decision adds after the common ones (FairDecisionRecord). */
+export const FAIR_DECISION_FIELDS = [
+  'callIndex',
+  'recordedBefore',
+  'probability',
+] as const satisfies readonly (keyof FairDecisionRecord)[];
+
+/**
+ * Exactly the DecisionRecord fields of a stored item, in interface order (absent → null), and for a
+ * version-2 decision its three extra fields after them (a version-1 line stays byte for byte the same).
+ */
 export function toDecisionRecord(item: Record<string, unknown>): DecisionRecord {
   const out: Record<string, unknown> = {};
   for (const field of DECISION_FIELDS) out[field] = item[field] ?? null;
+  if (item.algorithmVersion === ALGORITHM_V2)
+    for (const field of FAIR_DECISION_FIELDS) out[field] = item[field] ?? null;
   return out as unknown as DecisionRecord;
 }
 

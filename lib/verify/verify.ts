@@ -9,6 +9,7 @@
  */
 import { z } from 'zod';
 import { type DecisionRecord, REASONS } from '../../lambda/core/decision';
+import { ALGORITHM_V2 } from '../../lambda/core/fair-lottery';
 import {
   ALGORITHM_VERSION,
   commitment,
@@ -19,6 +20,7 @@ import {
 import { pacedLimit } from '../../lambda/core/pacing';
 import { elapsedFraction, isPeriod, periodOf } from '../../lambda/core/period';
 import { HARD_LIMITS, type RecordingPolicy } from '../policy/schema';
+import { checkFairRecord, checkFairSequence, type FairRecord, type FairViolationCode } from './verify-v2';
 
 export type ViolationCode =
   | 'malformed-line'
@@ -37,7 +39,8 @@ export type ViolationCode =
   | 'excluded-recorded'
   | 'pacing-exceeded'
   | 'cap-exceeded'
-  | 'algorithm-version';
+  | 'algorithm-version'
+  | FairViolationCode;
 
 export interface Violation {
   code: ViolationCode;
@@ -151,6 +154,7 @@ export function verifyDecisions(args: {
   }
 
   const records: { line: number; r: DecisionRecord; at: number }[] = [];
+  const fairSequences = new Map<string, FairRecord[]>();
   const seen = new Map<string, number>();
   const byReason: Record<string, number> = {};
   let recordedCount = 0;
@@ -200,8 +204,12 @@ export function verifyDecisions(args: {
     byReason[r.reason] = (byReason[r.reason] ?? 0) + 1;
     if (r.recorded) recordedCount++;
 
-    if (r.algorithmVersion !== ALGORITHM_VERSION) {
-      v('algorithm-version', `algorithm ${JSON.stringify(r.algorithmVersion)} is not ${ALGORITHM_VERSION}`);
+    const fair = r.algorithmVersion === ALGORITHM_V2;
+    if (r.algorithmVersion !== ALGORITHM_VERSION && !fair) {
+      v(
+        'algorithm-version',
+        `algorithm ${JSON.stringify(r.algorithmVersion)} is neither ${ALGORITHM_VERSION} nor ${ALGORITHM_V2}`,
+      );
     }
     const expectedPeriod = periodOf(new Date(at), policy.timezone);
     if (expectedPeriod !== r.period) {
@@ -224,7 +232,17 @@ export function verifyDecisions(args: {
     if (r.recorded !== (r.reason === 'drawn')) {
       v('reason-mismatch', `recorded=${r.recorded} with reason ${r.reason} (only reason drawn is recorded)`);
     }
-    if (r.u === null) {
+    if (fair) {
+      // Version 2: selection is u < probability, checked with the agent's sequence (verify-v2.ts).
+      const rec: FairRecord = { line, r };
+      const inSequence = checkFairRecord(rec, (code, _rec, message) => v(code, message));
+      if (inSequence) {
+        const key = `${r.agentId}\u0000${r.period}`;
+        const list = fairSequences.get(key);
+        if (list) list.push(rec);
+        else fairSequences.set(key, [rec]);
+      }
+    } else if (r.u === null) {
       if (r.reason !== 'error') v('reason-mismatch', `u is missing but reason is ${r.reason}`);
     } else {
       if (r.lotterySelected !== r.u < r.rate) {
@@ -279,7 +297,7 @@ export function verifyDecisions(args: {
   // Caps and pacing: replay each agent's recordings per period in decidedAt order.
   const perAgent = new Map<string, { line: number; r: DecisionRecord; at: number }[]>();
   for (const rec of records) {
-    if (!rec.r.recorded) continue;
+    if (!rec.r.recorded || rec.r.algorithmVersion === ALGORITHM_V2) continue;
     const key = `${rec.r.agentId}\u0000${rec.r.period}`;
     const list = perAgent.get(key);
     if (list) list.push(rec);
@@ -309,6 +327,18 @@ export function verifyDecisions(args: {
         );
       }
     });
+  }
+
+  for (const list of fairSequences.values()) {
+    checkFairSequence(list, policy, (code, { line, r }, message) =>
+      add({
+        code,
+        line,
+        contactId: r.contactId,
+        period: r.period,
+        message: `contact ${r.contactId} (line ${line}): ${message}`,
+      }),
+    );
   }
 
   return {

@@ -1,0 +1,266 @@
+/**
+ * Steps 3–6 of the sampler under version 2 of the algorithm (`fairlisten-lottery-v2`).
+ *
+ * The agent's quota item (agentId, period) counts calls as well as recordings: `calls` is the number
+ * of the agent's eligible calls decided so far in the period, `reserved` the slots they took, and
+ * `decided` the contact ids already counted. Every eligible call reads the item, decides with
+ * callIndex = calls + 1 and recordedBefore = reserved, then writes it back with a compare-and-set
+ * (the update succeeds only if `calls` and `reserved` are still what was read). The decisions of one
+ * agent are therefore totally ordered by callIndex, each one sees exactly the slots of the calls
+ * before it (what `verify` replays), and `reserved` can only go from k to k + 1 when k < max: the
+ * cap holds under any concurrency. A lost race is retried with the new counters; after
+ * MAX_CAS_ATTEMPTS the call is not recorded (reason error), never recorded blind. A call drawn with
+ * u ≥ rate cannot be selected (p ≤ rate), so it skips the read and takes its position with one
+ * atomic increment, whose returned item gives its callIndex and recordedBefore.
+ *
+ * Unlike version 1, a slot whose StartContactRecording failed is kept (reason record-failed): the
+ * probability of every later call depends on it, and a held slot can only make the agent recorded
+ * less.
+ */
+import { StartContactRecordingCommand } from '@aws-sdk/client-connect';
+import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { DecisionRecord } from '../core/decision';
+import {
+  ALGORITHM_V2,
+  decideFair,
+  type FairDecision,
+  type FairDecisionRecord,
+  type FairState,
+  type Screened,
+  screen,
+  toFairDecisionRecord,
+} from '../core/fair-lottery';
+import { periodBounds } from '../core/period';
+import type { SamplerInput } from './event';
+import { connectTimeoutMs, type SamplerAnswer, type SamplerDeps } from './sampler';
+
+/** Compare-and-set attempts before giving up (one agent handles one call at a time: a race is rare and short). */
+export const MAX_CAS_ATTEMPTS = 4;
+const DAY_SECONDS = 86_400;
+
+export interface FairQuota {
+  calls: number;
+  reserved: number;
+  counted: boolean;
+}
+
+const isConditionFailure = (err: unknown): boolean =>
+  err instanceof Error && err.name === 'ConditionalCheckFailedException';
+
+export interface FairStep {
+  /** Stores the record unless one exists; answers what is stored. */
+  store(record: DecisionRecord): Promise<SamplerAnswer>;
+  getStored(contactId: string): Promise<DecisionRecord | undefined>;
+  /** SHA-256 of the published policy document, stored with every decision. */
+  policyHash: string;
+}
+
+export function createFairDecider(deps: SamplerDeps, step: FairStep) {
+  const { ddb, connect, config, logger } = deps;
+  const { policy } = config;
+  const minBudget = deps.minConnectBudgetMs ?? 600;
+
+  const expiresAtOf = (period: string): number =>
+    Math.floor(periodBounds(period, policy.timezone).end.getTime() / 1000) +
+    policy.auditRetentionDays * DAY_SECONDS;
+
+  const readQuota = async (agentId: string, period: string, contactId: string): Promise<FairQuota> => {
+    const { Item } = await ddb.send(
+      new GetCommand({ TableName: config.quotasTable, Key: { agentId, period }, ConsistentRead: true }),
+    );
+    const item = Item as { calls?: number; reserved?: number; decided?: Set<string> } | undefined;
+    return {
+      calls: item?.calls ?? 0,
+      reserved: item?.reserved ?? 0,
+      counted: item?.decided?.has(contactId) === true,
+    };
+  };
+
+  /** The compare-and-set of one decision; false when another decision of the agent came first. */
+  const commit = async (
+    input: SamplerInput,
+    period: string,
+    seen: FairQuota,
+    d: FairDecision,
+  ): Promise<boolean> => {
+    const expiresAt = expiresAtOf(period);
+    try {
+      await ddb.send(
+        new UpdateCommand({
+          TableName: config.quotasTable,
+          Key: { agentId: input.agentId, period },
+          UpdateExpression:
+            'SET calls = :n, reserved = :k2, expiresAt = if_not_exists(expiresAt, :exp) ADD decided :cids',
+          ConditionExpression:
+            '(attribute_not_exists(calls) OR calls = :c) AND (attribute_not_exists(reserved) OR reserved = :k) AND NOT contains(decided, :cid)',
+          ExpressionAttributeValues: {
+            ':c': seen.calls,
+            ':n': seen.calls + 1,
+            ':k': seen.reserved,
+            ':k2': seen.reserved + (d.outcome === 'record' ? 1 : 0),
+            ':cids': new Set([input.contactId]),
+            ':cid': input.contactId,
+            ':exp': expiresAt,
+          },
+        }),
+      );
+      return true;
+    } catch (err) {
+      if (isConditionFailure(err)) return false;
+      throw err;
+    }
+  };
+
+  /** Counts a call that cannot be selected; undefined when it was counted already (a retry). */
+  const count = async (input: SamplerInput, period: string): Promise<FairState | undefined> => {
+    try {
+      const { Attributes } = await ddb.send(
+        new UpdateCommand({
+          TableName: config.quotasTable,
+          Key: { agentId: input.agentId, period },
+          UpdateExpression: 'SET expiresAt = if_not_exists(expiresAt, :exp) ADD calls :one, decided :cids',
+          ConditionExpression: 'NOT contains(decided, :cid)',
+          ExpressionAttributeValues: {
+            ':one': 1,
+            ':cids': new Set([input.contactId]),
+            ':cid': input.contactId,
+            ':exp': expiresAtOf(period),
+          },
+          ReturnValues: 'ALL_NEW',
+        }),
+      );
+      const item = Attributes as { calls: number; reserved?: number };
+      return { callIndex: item.calls, recordedBefore: item.reserved ?? 0 };
+    } catch (err) {
+      if (isConditionFailure(err)) return undefined;
+      throw err;
+    }
+  };
+
+  const errorRecord = (
+    input: SamplerInput,
+    at: Date,
+    s: Screened | undefined,
+    period: string,
+  ): FairDecisionRecord => ({
+    contactId: input.contactId,
+    initialContactId: input.initialContactId ?? null,
+    agentArn: input.agentArn,
+    agentId: input.agentId,
+    queue: input.queueId ?? null,
+    period,
+    decidedAt: at.toISOString(),
+    u: s?.u ?? null,
+    rate: policy.samplingRate,
+    lotterySelected: false,
+    recorded: false,
+    reason: 'error',
+    policyVersion: policy.version,
+    policyHash: step.policyHash,
+    algorithmVersion: ALGORITHM_V2,
+    callIndex: null,
+    recordedBefore: null,
+    probability: null,
+  });
+
+  return async (input: SamplerInput, at: Date, period: string, seed: Uint8Array, remaining: () => number) => {
+    const ids = { contactId: input.contactId, agentId: input.agentId };
+    const fairInput = {
+      contactId: input.contactId,
+      initialContactId: input.initialContactId,
+      agentId: input.agentId,
+      queueId: input.queueId,
+      callerObjected: input.callerObjected,
+      at,
+    };
+    const screened = screen(fairInput, policy, seed);
+    const store = (record: FairDecisionRecord) => step.store(record);
+    if (screened.ineligible) {
+      const decision = decideFair(screened, policy, null);
+      return store(
+        toFairDecisionRecord({
+          input: fairInput,
+          decision,
+          agentArn: input.agentArn,
+          policy,
+          policyHash: step.policyHash,
+        }),
+      );
+    }
+    const stored = await step.getStored(input.contactId);
+    if (stored) {
+      logger.info('repeated invocation: stored decision', { ...ids, reason: stored.reason });
+      return { record: stored.recorded ? 'true' : 'false', reason: stored.reason } as SamplerAnswer;
+    }
+    // A possible recording needs time for Connect; decide only when there is some (p ≤ rate, so a
+    // draw u ≥ rate can never record and needs none).
+    if (screened.u < policy.samplingRate && remaining() < minBudget) {
+      logger.warn('too little time left to record', { ...ids, remainingMs: remaining() });
+      return store(errorRecord(input, at, screened, period));
+    }
+
+    let decision: FairDecision | undefined;
+    if (screened.u >= policy.samplingRate) {
+      // p ≤ rate, so this call cannot be selected whatever its position: one atomic increment gives
+      // its position and the slots before it (the item's state right after it), with no race to lose.
+      const counted = await count(input, period);
+      if (!counted) {
+        logger.error('contact already counted without a stored decision: not recording', ids);
+        return store(errorRecord(input, at, screened, period));
+      }
+      decision = decideFair(screened, policy, counted);
+    }
+    for (let attempt = 0; attempt < MAX_CAS_ATTEMPTS && !decision; attempt++) {
+      const seen = await readQuota(input.agentId, period, input.contactId);
+      if (seen.counted) {
+        // An earlier attempt of this contact committed and then failed before storing: its outcome is
+        // unknown here, so answer "not recorded" (verify shows the hole in the agent's sequence).
+        logger.error('contact already counted without a stored decision: not recording', ids);
+        return store(errorRecord(input, at, screened, period));
+      }
+      const d = decideFair(screened, policy, { callIndex: seen.calls + 1, recordedBefore: seen.reserved });
+      if (await commit(input, period, seen, d)) decision = d;
+    }
+    if (!decision) {
+      logger.warn('quota contention: not recording', { ...ids, attempts: MAX_CAS_ATTEMPTS });
+      return store(errorRecord(input, at, screened, period));
+    }
+
+    let final: 'record-failed' | undefined;
+    if (decision.outcome === 'record') {
+      if (remaining() < minBudget) {
+        final = 'record-failed';
+        logger.warn('too little time left to record: slot kept', { ...ids, remainingMs: remaining() });
+      } else {
+        try {
+          await connect.send(
+            new StartContactRecordingCommand({
+              InstanceId: config.instanceId,
+              ContactId: input.contactId,
+              InitialContactId: input.initialContactId ?? input.contactId,
+              VoiceRecordingConfiguration: { VoiceRecordingTrack: 'ALL' },
+            }),
+            { abortSignal: AbortSignal.timeout(connectTimeoutMs(remaining())) },
+          );
+        } catch (err) {
+          final = 'record-failed';
+          logger.error('StartContactRecording failed: slot kept', {
+            ...ids,
+            error: err instanceof Error ? err.name : 'unknown',
+          });
+        }
+      }
+    }
+    const record = toFairDecisionRecord({
+      input: fairInput,
+      decision,
+      agentArn: input.agentArn,
+      policy,
+      policyHash: step.policyHash,
+      ...(final ? { final } : {}),
+    });
+    const answer = await store(record);
+    logger.info('decision', { ...ids, period, reason: answer.reason, recorded: answer.record === 'true' });
+    return answer;
+  };
+}
