@@ -56,8 +56,9 @@ export class SamplingService extends Construct {
       memorySize: 512,
       environment: {
         FAIRLISTEN_POLICY: samplerPolicyEnvironment(props.policy),
-        // The algorithm this code implements, as published in docs/compliance/ (check ALGORITHM-PUBLISHED).
-        FAIRLISTEN_ALGORITHM: ALGORITHM_VERSION,
+        // The algorithm the sampler decides with (the policy's choice; the code implements every
+        // version published in docs/compliance/, check ALGORITHM-PUBLISHED).
+        FAIRLISTEN_ALGORITHM: props.policy.algorithmVersion ?? ALGORITHM_VERSION,
         DECISIONS_TABLE: this.decisions.table.tableName,
         QUOTAS_TABLE: this.quotas.table.tableName,
         SEEDS_TABLE: props.seedVault.table.table.tableName,

@@ -12,7 +12,13 @@ import {
 } from '../../../lambda/core/fair-lottery';
 import { draw, seedFromHex } from '../../../lambda/core/lottery';
 import { elapsedFraction } from '../../../lambda/core/period';
-import { CHI2_999, homogeneity, planFairMonth, positionBin, runMonth } from '../../support/fair-month';
+import {
+  CHI2_999,
+  homogeneity,
+  planFairMonth,
+  positionBin,
+  runMonth,
+} from '../../../lib/simulation/fairness';
 
 const seed = seedFromHex('000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f');
 const AGENT = '11111111-1111-4111-8111-111111111111';
@@ -197,16 +203,19 @@ describe('homogeneity of the recorded share on a simulated month (400 agents, 60
     expect(h.chiSquare).toBeLessThan(CHI2_999[5]!);
   });
 
-  it('version 2: positions since the last recording are not rejected at 0.1 %', () => {
-    const h = homogeneity(v2, byPosition, 6);
-    expect(h.df).toBe(5);
-    expect(h.chiSquare).toBeLessThan(CHI2_999[5]!);
+  it('version 2: positions since the last recording are close to flat (v1: 0.7× to 1.8×)', () => {
+    const h1 = homogeneity(v1, byPosition, 6);
+    const h2 = homogeneity(v2, byPosition, 6);
+    // Measured: v1 294, v2 16.3 on this month (critical 20.5); on other simulated months v2 reaches
+    // 27 (so does an oracle that knows each agent's volume): see the design note.
+    expect(h2.chiSquare * 10).toBeLessThan(h1.chiSquare);
+    expect(Math.max(...h2.ratios) / Math.min(...h2.ratios)).toBeLessThan(1.3);
   });
 
-  it('version 2: tenths of the month are much flatter than version 1 (not yet flat at 0.1 %)', () => {
+  it('version 2: tenths of the month are much flatter than version 1 (still rejected at 0.1 %)', () => {
     const h1 = homogeneity(v1, byTenth, 10);
     const h2 = homogeneity(v2, byTenth, 10);
-    // Measured: v1 167, v2 37 (critical 27.9): the weekly cycle still shows, see the design note.
+    // Measured: v1 167, v2 37 (critical 27.9): a weekly cycle remains, see the design note.
     expect(h2.chiSquare * 3).toBeLessThan(h1.chiSquare);
     expect(Math.max(...h2.ratios) / Math.min(...h2.ratios)).toBeLessThan(1.6);
   });

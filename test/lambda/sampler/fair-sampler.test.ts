@@ -124,5 +124,5 @@ describe('sampler, version 2, against dynalite and the Connect stand-in', () => 
       ),
       { numRuns: 1 },
     );
-  }, 120_000);
+  }, 240_000);
 });

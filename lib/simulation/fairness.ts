@@ -1,5 +1,6 @@
 /**
- * A simulated month of eligible calls driven through the pure cores of both algorithm versions, and
+ * A simulated month of eligible calls driven through the pure cores of both algorithm versions (or
+ * any other probability rule), and
  * the homogeneity statistics of the recorded share (tenths of the month, 4-hour blocks in Paris
  * time, position since the agent's last recording). Fast on purpose (no Intl per call): the month
  * is December, when Europe/Paris is UTC+1 throughout.
@@ -10,8 +11,9 @@
 import { createHash } from 'node:crypto';
 import { decide } from '../../lambda/core/decision';
 import { decideFair, screen, tookSlot } from '../../lambda/core/fair-lottery';
+import { draw } from '../../lambda/core/lottery';
 import { periodBounds } from '../../lambda/core/period';
-import { SimRandom } from '../../lib/simulation/random';
+import { SimRandom } from './random';
 
 export const FAIR_MONTH = '2026-12';
 const TZ = 'Europe/Paris';
@@ -99,6 +101,48 @@ export function runMonth(plan: MonthPlan, policy: MonthPolicy, v: 1 | 2): CallOu
       agent: c.agent,
       tenth: Math.floor(((c.at.getTime() - start.getTime()) / span) * 10),
       block: Math.floor(local.getUTCHours() / 4),
+      sinceLast: s.since,
+      recorded,
+    };
+    if (recorded) {
+      s.k++;
+      s.since = 0;
+    }
+    return out;
+  });
+}
+
+/** What a design sees of a call: its position, the slots before it, f, and the agent's true volume. */
+export interface DesignState {
+  n: number;
+  k: number;
+  f: number;
+  /** The agent's eligible calls in the whole month (known only to an oracle). */
+  total: number;
+  /** The agent's eligible calls of the previous month (simulated: the true volume ± 20 %). */
+  previous: number;
+}
+
+/** Runs the plan with any probability rule (u < p records): the alternatives of the design note. */
+export function runDesign(plan: MonthPlan, probability: (s: DesignState) => number): CallOutcome[] {
+  const { start, end } = periodBounds(FAIR_MONTH, TZ);
+  const span = end.getTime() - start.getTime();
+  const totals = plan.agents.map(() => 0);
+  for (const c of plan.calls) totals[c.agent]!++;
+  const rnd = new SimRandom('previous-month', 'volumes');
+  const previous = totals.map((t) => Math.max(1, Math.round(t * (0.8 + 0.4 * rnd.next()))));
+  const state = plan.agents.map(() => ({ n: 0, k: 0, since: 0 }));
+  return plan.calls.map((c) => {
+    const s = state[c.agent]!;
+    s.since++;
+    const f = (c.at.getTime() - start.getTime()) / span;
+    const p = probability({ n: s.n + 1, k: s.k, f, total: totals[c.agent]!, previous: previous[c.agent]! });
+    const recorded = draw(plan.seed, c.contactId) < p;
+    s.n++;
+    const out: CallOutcome = {
+      agent: c.agent,
+      tenth: Math.floor(f * 10),
+      block: Math.floor(new Date(c.at.getTime() + PARIS_OFFSET_MS).getUTCHours() / 4),
       sinceLast: s.since,
       recorded,
     };
