@@ -6,6 +6,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { decide } from '../lambda/core/decision';
+import { decideFair, screen } from '../lambda/core/fair-lottery';
 import { draw, drawReference } from '../lambda/core/lottery';
 import { type BenchFigure, printFigures } from './figure';
 
@@ -52,6 +53,26 @@ export async function benchSamplerCore(): Promise<BenchFigure[]> {
       seed,
     );
   });
+  // Version 2: the same inputs; the agent's position and slots come from its quota item in the
+  // handler, here from the loop index.
+  const fairDecisions = perSecond((i) => {
+    const screened = screen(
+      {
+        contactId: ids[i & 4095]!,
+        agentId: agents[i & 63]!,
+        queueId: agents[(i + 1) & 63]!,
+        callerObjected: false,
+        at: times[i & 4095]!,
+      },
+      policy,
+      seed,
+    );
+    decideFair(
+      screened,
+      policy,
+      screened.ineligible ? null : { callIndex: 8 + (i & 255), recordedBefore: i & 7 },
+    );
+  });
   const fast = perSecond((i) => draw(seed, ids[i & 4095]!));
   const reference = perSecond((i) => drawReference(seed, ids[i & 4095]!));
   return [
@@ -60,6 +81,15 @@ export async function benchSamplerCore(): Promise<BenchFigure[]> {
       value: decisions,
       unit: 'decisions/s',
       target: { op: '>=', value: 300_000 },
+    },
+    {
+      name: 'sampler core, version 2: screen() + decideFair() per second, one core',
+      value: fairDecisions,
+      unit: 'decisions/s',
+      target: { op: '>=', value: 300_000 },
+      peer: decisions,
+      peerName: 'version 1 decide()',
+      ratio: Math.round((fairDecisions / decisions) * 100) / 100,
     },
     { name: 'lottery draw, precomputed HMAC key states', value: fast, unit: 'draws/s' },
     { name: 'lottery draw, node:crypto createHmac (reference)', value: reference, unit: 'draws/s' },

@@ -10,6 +10,7 @@ import { rm } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { ALGORITHM_V2 } from '../lambda/core/fair-lottery';
 import { commitment } from '../lambda/core/lottery';
 import { nextPeriod, periodOf } from '../lambda/core/period';
 import { samplerPolicyEnvironment } from '../lambda/sampler/config';
@@ -82,29 +83,37 @@ export async function benchSampler(opts: { invocations?: number } = {}): Promise
     const externalInit = median(() => initOf(externalSdk.file, false));
     const ownInit = median(() => initOf(externalSdk.file, true));
 
-    const { handler } = (await import(pathToFileURL(bundle.file).href)) as {
-      handler: (e: unknown, c: unknown) => Promise<Record<string, string>>;
-    };
+    type Handler = (e: unknown, c: unknown) => Promise<Record<string, string>>;
     const arn = `arn:aws:connect:eu-central-1:000000000000:instance/${instanceId}`;
-    const agents = Array.from({ length: 40 }, () => randomUUID());
-    const times: number[] = [];
-    for (let i = 0; i < n + 50; i++) {
-      const contactId = randomUUID();
-      const agent = agents[i % agents.length]!;
-      stack.connect.standIn.addContact({ id: contactId, agentId: agent });
-      const event = {
-        Name: 'ContactFlowEvent',
-        Details: {
-          ContactData: { ContactId: contactId, Channel: 'VOICE', InstanceARN: arn, Attributes: {} },
-          Parameters: { agentArn: `${arn}/agent/${agent}` },
-        },
-      };
-      const t0 = performance.now();
-      const answer = await handler(event, { getRemainingTimeInMillis: () => 2000 });
-      if (i >= 50) times.push(performance.now() - t0); // the first 50 warm up clients and JIT
-      if (answer.reason === 'error') throw new Error('the sampler answered error during the benchmark');
-    }
-    times.sort((a, b) => a - b);
+    /** Latencies of n invocations (after 50 of warm-up), 40 agents in turn, one at a time. */
+    const latencies = async (handler: Handler): Promise<number[]> => {
+      const agents = Array.from({ length: 40 }, () => randomUUID());
+      const times: number[] = [];
+      for (let i = 0; i < n + 50; i++) {
+        const contactId = randomUUID();
+        const agent = agents[i % agents.length]!;
+        stack.connect.standIn.addContact({ id: contactId, agentId: agent });
+        const event = {
+          Name: 'ContactFlowEvent',
+          Details: {
+            ContactData: { ContactId: contactId, Channel: 'VOICE', InstanceARN: arn, Attributes: {} },
+            Parameters: { agentArn: `${arn}/agent/${agent}` },
+          },
+        };
+        const t0 = performance.now();
+        const answer = await handler(event, { getRemainingTimeInMillis: () => 2000 });
+        if (i >= 50) times.push(performance.now() - t0); // the first 50 warm up clients and JIT
+        if (answer.reason === 'error') throw new Error('the sampler answered error during the benchmark');
+      }
+      return times.sort((a, b) => a - b);
+    };
+    const { handler } = (await import(pathToFileURL(bundle.file).href)) as { handler: Handler };
+    const times = await latencies(handler);
+    // Version 2: the same bundle, a second module instance that read a policy choosing it.
+    process.env.FAIRLISTEN_POLICY = samplerPolicyEnvironment({ ...policy, algorithmVersion: ALGORITHM_V2 });
+    const fair = (await import(`${pathToFileURL(bundle.file).href}?v2`)) as { handler: Handler };
+    const fairTimes = await latencies(fair.handler);
+    process.env.FAIRLISTEN_POLICY = env.FAIRLISTEN_POLICY!;
     const round = (x: number) => Math.round(x * 100) / 100;
     return [
       {
@@ -117,6 +126,21 @@ export async function benchSampler(opts: { invocations?: number } = {}): Promise
         value: round(quantile(times, 0.99)),
         unit: 'ms',
         target: { op: '<=', value: 50 },
+      },
+      {
+        name: 'sampler handler latency p50, version 2 (quota counts every eligible call)',
+        value: round(quantile(fairTimes, 0.5)),
+        unit: 'ms',
+        peer: round(quantile(times, 0.5)),
+        peerName: 'version 1 p50',
+      },
+      {
+        name: 'sampler handler latency p99, version 2',
+        value: round(quantile(fairTimes, 0.99)),
+        unit: 'ms',
+        target: { op: '<=', value: 50 },
+        peer: round(quantile(times, 0.99)),
+        peerName: 'version 1 p99',
       },
       {
         name: 'sampler bundle size (minified, pinned AWS SDK bundled, as deployed)',
