@@ -1,14 +1,17 @@
 /**
  * Hourly audit export (EventBridge schedule): sampler decisions into their chains, then every
- * chain's new records as JSON Lines into the audit bucket's Object Lock–protected `exports/`.
+ * chain's new records as JSON Lines into the audit bucket's Object Lock–protected `exports/`, and
+ * the run's heads signed with the KMS key HEADS_KEY_ID (optional) under the write-once `published/`.
  * Thin adapter: environment and clients at module load, the work in export.ts.
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { KMSClient } from '@aws-sdk/client-kms';
 import { S3Client } from '@aws-sdk/client-s3';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
 import { requireEnv, requireNumberEnv } from '../shared/env';
 import { createLogger } from '../shared/logger';
+import { kmsHeadSigner, s3Publisher } from '../shared/publication';
 import { type ExportResult, exportAudit } from './export';
 import { s3ExportTarget } from './targets';
 
@@ -22,6 +25,10 @@ const env = {
 const dynamo = DynamoDBDocumentClient.from(new DynamoDBClient({}));
 // A local S3 stand-in (AWS_ENDPOINT_URL_S3) needs path-style addressing; AWS does not.
 const s3 = new S3Client(process.env.AWS_ENDPOINT_URL_S3 ? { forcePathStyle: true } : {});
+const headsKeyId = process.env.HEADS_KEY_ID;
+const publication = headsKeyId
+  ? { publisher: s3Publisher(s3, env.auditBucket), signer: kmsHeadSigner(new KMSClient({}), headsKeyId) }
+  : undefined;
 
 /** The schedule's event, or `{}` for a manual run. */
 const eventSchema = z.union([
@@ -44,6 +51,7 @@ export const handler = async (event: unknown): Promise<ExportResult> => {
     target: s3ExportTarget(s3, env.auditBucket),
     retentionDays: env.retentionDays,
     logger,
+    ...(publication ? { publication } : {}),
   });
   if (result.errors.length > 0) {
     throw new AuditExportError(`audit export incomplete: ${result.errors.join('; ')}`);

@@ -18,6 +18,7 @@ import { HARD_LIMITS } from '../../lambda/core/policy';
 import { FairlistenFunction } from './fairlisten-function';
 import { FairlistenTable } from './fairlisten-table';
 import { acknowledge } from './nag';
+import { Publication } from './publication';
 import { markRole } from './roles';
 
 export interface AuditLogProps {
@@ -55,6 +56,8 @@ export class AuditLog extends Construct {
   readonly bucket: Bucket;
   readonly accessLogs: IBucket;
   readonly exporter: FairlistenFunction;
+  /** The write-once `published/` prefix of the bucket and the key that signs the heads. */
+  readonly publication: Publication;
   readonly schedule: Rule;
   readonly retentionDays: number;
   private readonly dataKey: IKey;
@@ -157,6 +160,7 @@ export class AuditLog extends Construct {
       }),
     );
     props.dataKey.grant(this.exporter, ...KEY_READ, ...KEY_WRITE);
+    this.publication = new Publication(this, 'Publication', { bucket: this.bucket, exporter: this.exporter });
 
     this.schedule = new Rule(this, 'ExportSchedule', {
       description: 'fairlisten: hourly audit export',

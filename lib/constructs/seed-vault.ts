@@ -107,10 +107,26 @@ export class SeedVault extends Construct {
     readonly grantAppend: (grantee: IGrantable) => unknown;
     readonly bucket: IBucket;
     readonly grantPublish: (grantee: IGrantable, prefix: string) => unknown;
+    /**
+     * Makes the seed function the one writer of the write-once `published/seeds/` and
+     * `published/policies/` (commitments, revealed seeds, the policy document), with the policy
+     * document it publishes: the sampler's policy environment, which the sampler hashes into
+     * every decision.
+     * @default - nothing is published there
+     */
+    readonly publication?: {
+      readonly grantPublishSeeds: (fn: FairlistenFunction) => void;
+      readonly policyDocument: string;
+    };
   }): void {
     if (this.function.node.tryFindChild('published')) throw new Error('publishThrough may be called once');
     audit.grantAppend(this.function);
     audit.grantPublish(this.function, 'transparency/');
+    if (audit.publication) {
+      audit.publication.grantPublishSeeds(this.function);
+      this.function.addEnvironment('PUBLICATION_BUCKET', audit.bucket.bucketName);
+      this.function.addEnvironment('PUBLISHED_POLICY', audit.publication.policyDocument);
+    }
     for (const [key, value] of Object.entries(audit.environment)) this.function.addEnvironment(key, value);
     this.function.addEnvironment('TRANSPARENCY_BUCKET', audit.bucket.bucketName);
     new Construct(this.function, 'published');

@@ -29,6 +29,8 @@ export const STACK_OUTPUTS = {
   ListeningTableName: 'Listen assignments and evaluations table',
   PlansTableName: 'Coaching plans table',
   AlarmTopicArn: 'Subscribe here to be told of tampering and of events that could not be processed',
+  HeadsSigningKeyArn:
+    'KMS key (ECC_NIST_P256) that signs the audit heads under published/heads/; its public key is published/keys/<sha256>.pem',
 } as const;
 
 export type StackOutputName = keyof typeof STACK_OUTPUTS;

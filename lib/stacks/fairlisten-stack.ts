@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import { canonicalize } from '../../lambda/core/canonical-json';
+import { samplerPolicyEnvironment } from '../../lambda/sampler/config';
 import { AuditLog } from '../constructs/audit-log';
 import { ContactCenter } from '../constructs/contact-center';
 import { FairlistenApi } from '../constructs/fairlisten-api';
@@ -110,6 +111,10 @@ export class FairlistenStack extends Stack {
       grantAppend: (grantee) => this.audit.grantAppend(grantee),
       bucket: this.audit.bucket,
       grantPublish: (grantee, prefix) => this.audit.grantPublish(grantee, prefix),
+      publication: {
+        grantPublishSeeds: (fn) => this.audit.publication.grantPublishSeeds(fn),
+        policyDocument: samplerPolicyEnvironment(policy),
+      },
     });
 
     // Recording actions and ingest: deletion and in-place redaction (C9).
@@ -217,6 +222,7 @@ export class FairlistenStack extends Stack {
       ListeningTableName: this.listening.listening.table.tableName,
       PlansTableName: this.listening.plans.table.tableName,
       AlarmTopicArn: this.alerts.topic.topicArn,
+      HeadsSigningKeyArn: this.audit.publication.signingKey.keyArn,
     });
   }
 
