@@ -233,6 +233,7 @@ function utf8(drawKey: string): Uint8Array {
   const n = drawKey.length;
   for (let i = 0; i < n; i++) {
     const c = drawKey.charCodeAt(i);
+    // Stryker disable next-line EqualityOperator: the ASCII copy is a shortcut; TextEncoder gives the same bytes for any c
     if (c > 0x7f) return encoder.encode(drawKey);
     asciiBuf[i] = c;
   }

@@ -7,6 +7,7 @@ import {
   draw,
   drawMac,
   drawReference,
+  isCommitment,
   LotteryError,
   MAX_DRAW_KEY_LENGTH,
   seedFromHex,
@@ -178,6 +179,35 @@ describe('draw (step 4)', () => {
     expect(() => seedFromHex('ab')).toThrow(LotteryError);
     expect(() => seedFromHex(KEY.toUpperCase())).toThrow(LotteryError);
     expect(() => seedFromHex(`${KEY.slice(0, 63)}g`)).toThrow(LotteryError);
+  });
+
+  it('reads seeds and MACs that are views into a larger buffer at their own offset', () => {
+    const backing = new Uint8Array(48).fill(0xee);
+    backing.set(seed, 8);
+    const view = backing.subarray(8, 40);
+    expect(seedToHex(view)).toBe(KEY);
+    expect(commitment(view)).toBe(commitment(seed));
+    expect(draw(view, VECTORS[0]!.key)).toBe(VECTORS[0]!.u);
+    const mac = Buffer.from(VECTORS[0]!.mac, 'hex');
+    const macBacking = new Uint8Array(mac.length + 5).fill(0xff);
+    macBacking.set(mac, 5);
+    expect(uniformFromMac(macBacking.subarray(5))).toBe(VECTORS[0]!.u);
+    expect(uniformFromMac(mac.subarray(0, 8))).toBe(VECTORS[0]!.u);
+    expect(() => uniformFromMac(mac.subarray(0, 7))).toThrow(/at least 8 bytes/);
+  });
+
+  it('accepts only seeds and commitments of the published form', () => {
+    expect(() => seedFromHex([KEY] as unknown as string)).toThrow(/64 lowercase hex characters/);
+    expect(() => seedFromHex(`${KEY}0`)).toThrow(LotteryError);
+    expect(() => seedToHex(new Uint8Array(31))).toThrow(/32 bytes/);
+    expect(() => commitment(new Uint8Array(33))).toThrow(/32 bytes/);
+    expect(isCommitment(commitment(seed))).toBe(true);
+    expect(isCommitment([commitment(seed)])).toBe(false);
+    expect(isCommitment(commitment(seed).toUpperCase())).toBe(false);
+    expect(isCommitment(commitment(seed).slice(1))).toBe(false);
+    // U+007F is the last one-byte character: both encodings of a key containing it agree.
+    expect(draw(seed, 'a\u007fb')).toBe(independentDraw(KEY, 'a\u007fb'));
+    expect(draw(seed, 'a\u0080b')).toBe(independentDraw(KEY, 'a\u0080b'));
   });
 
   it('commitment is SHA-256 of the raw seed bytes', () => {
