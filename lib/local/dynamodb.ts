@@ -16,7 +16,7 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import dynalite from 'dynalite';
 import { TABLES, type TableKeys } from '../../lambda/shared/tables';
-import { closeServer, listenLoopback } from './net';
+import { listenLoopback, stopper } from './net';
 
 /** Region used by every local client: Frankfurt, where fairlisten runs. */
 export const LOCAL_REGION = 'eu-central-1';
@@ -42,17 +42,7 @@ export async function startLocalDynamo(): Promise<LocalDynamo> {
   const server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
   const endpoint = await listenLoopback(server);
   const client = new DynamoDBClient({ endpoint, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS });
-  let stopped = false;
-  return {
-    endpoint,
-    client,
-    async stop() {
-      if (stopped) return;
-      stopped = true;
-      client.destroy();
-      await closeServer(server);
-    },
-  };
+  return { endpoint, client, stop: stopper(client, server) };
 }
 
 /** Maps a logical table name (`seeds`) to its physical name; identity by default. */

@@ -34,3 +34,22 @@ export function closeServer(server: Server): Promise<void> {
     server.closeAllConnections();
   });
 }
+
+/**
+ * The `stop` of a stand-in: destroys its client, closes its server, then runs `after` (removing
+ * files); calling it again does nothing.
+ */
+export function stopper(
+  client: { destroy(): void },
+  server: Server,
+  after: () => Promise<void> = async () => undefined,
+): () => Promise<void> {
+  let stopped = false;
+  return async () => {
+    if (stopped) return;
+    stopped = true;
+    client.destroy();
+    await closeServer(server);
+    await after();
+  };
+}

@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { S3Client, type S3ClientConfig } from '@aws-sdk/client-s3';
 import S3rver from 's3rver';
 import { baseAwsEnv, LOCAL_CREDENTIALS, LOCAL_REGION } from './dynamodb';
-import { closeServer, endpointOf, LOOPBACK } from './net';
+import { endpointOf, LOOPBACK, stopper } from './net';
 
 /**
  * Client settings that keep s3rver correct: path-style addressing and checksums only when an
@@ -69,18 +69,11 @@ export async function startLocalS3(options: LocalS3Options): Promise<LocalS3> {
   const server = s3rver.httpServer!;
   const endpoint = endpointOf(server);
   const client = localS3Client(endpoint);
-  let stopped = false;
   return {
     endpoint,
     directory,
     client,
-    async stop() {
-      if (stopped) return;
-      stopped = true;
-      client.destroy();
-      await closeServer(server);
-      await rm(directory, { recursive: true, force: true });
-    },
+    stop: stopper(client, server, () => rm(directory, { recursive: true, force: true })),
   };
 }
 

@@ -33,25 +33,37 @@ export function globMatch(pattern: string, value: string, ignoreCase = false): b
   return pi === p.length;
 }
 
-/** Some string matches both patterns. */
-export function globIntersects(a: string, b: string, ignoreCase = false): boolean {
-  const p = fold(a, ignoreCase);
-  const q = fold(b, ignoreCase);
+/**
+ * `step(i, j, go)` decides position `i` of one pattern and `j` of `q`, calling `go` for later positions;
+ * each pair is decided once (the recursion alone is exponential on runs of `*`).
+ */
+function memoized(
+  q: string,
+  step: (i: number, j: number, go: (i: number, j: number) => boolean) => boolean,
+): boolean {
   const memo = new Map<number, boolean>();
   const go = (i: number, j: number): boolean => {
     const key = i * (q.length + 1) + j;
     const cached = memo.get(key);
     if (cached !== undefined) return cached;
-    let r: boolean;
-    if (i === p.length && j === q.length) r = true;
-    else if (i < p.length && p[i] === '*') r = go(i + 1, j) || (j < q.length && go(i, j + 1));
-    else if (j < q.length && q[j] === '*') r = go(i, j + 1) || (i < p.length && go(i + 1, j));
-    else if (i === p.length || j === q.length) r = false;
-    else r = (p[i] === '?' || q[j] === '?' || p[i] === q[j]) && go(i + 1, j + 1);
+    const r = step(i, j, go);
     memo.set(key, r);
     return r;
   };
   return go(0, 0);
+}
+
+/** Some string matches both patterns. */
+export function globIntersects(a: string, b: string, ignoreCase = false): boolean {
+  const p = fold(a, ignoreCase);
+  const q = fold(b, ignoreCase);
+  return memoized(q, (i, j, go) => {
+    if (i === p.length && j === q.length) return true;
+    if (i < p.length && p[i] === '*') return go(i + 1, j) || (j < q.length && go(i, j + 1));
+    if (j < q.length && q[j] === '*') return go(i, j + 1) || (i < p.length && go(i + 1, j));
+    if (i === p.length || j === q.length) return false;
+    return (p[i] === '?' || q[j] === '?' || p[i] === q[j]) && go(i + 1, j + 1);
+  });
 }
 
 /**
@@ -61,20 +73,12 @@ export function globIntersects(a: string, b: string, ignoreCase = false): boolea
 export function globCovers(outer: string, inner: string, ignoreCase = false): boolean {
   const p = fold(outer, ignoreCase);
   const q = fold(inner, ignoreCase);
-  const memo = new Map<number, boolean>();
-  const go = (i: number, j: number): boolean => {
-    const key = i * (q.length + 1) + j;
-    const cached = memo.get(key);
-    if (cached !== undefined) return cached;
-    let r: boolean;
-    if (i === p.length) r = j === q.length;
-    else if (p[i] === '*') r = go(i + 1, j) || (j < q.length && go(i, j + 1));
-    else if (j === q.length) r = false;
-    else if (q[j] === '*') r = false;
-    else if (p[i] === '?') r = go(i + 1, j + 1);
-    else r = p[i] === q[j] && go(i + 1, j + 1);
-    memo.set(key, r);
-    return r;
-  };
-  return go(0, 0);
+  return memoized(q, (i, j, go) => {
+    if (i === p.length) return j === q.length;
+    if (p[i] === '*') return go(i + 1, j) || (j < q.length && go(i, j + 1));
+    if (j === q.length) return false;
+    if (q[j] === '*') return false;
+    if (p[i] === '?') return go(i + 1, j + 1);
+    return p[i] === q[j] && go(i + 1, j + 1);
+  });
 }

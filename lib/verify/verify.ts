@@ -51,6 +51,17 @@ export interface Violation {
   message: string;
 }
 
+/** Reports a violation about one decision line, naming the contact and the line. */
+const violationOf =
+  (add: (v: Violation) => void, r: DecisionRecord, line: number) => (code: ViolationCode, message: string) =>
+    add({
+      code,
+      line,
+      contactId: r.contactId,
+      period: r.period,
+      message: `contact ${r.contactId} (line ${line}): ${message}`,
+    });
+
 export interface VerifyReport {
   ok: boolean;
   decisions: number;
@@ -186,14 +197,7 @@ export function verifyDecisions(args: {
     }
     const r = parsed.data as DecisionRecord;
     const at = Date.parse(r.decidedAt);
-    const v = (code: ViolationCode, message: string) =>
-      add({
-        code,
-        line,
-        contactId: r.contactId,
-        period: r.period,
-        message: `contact ${r.contactId} (line ${line}): ${message}`,
-      });
+    const v = violationOf(add, r, line);
 
     const first = seen.get(r.contactId);
     if (first !== undefined) {
@@ -310,14 +314,7 @@ export function verifyDecisions(args: {
       const k = i + 1;
       const f = elapsedFraction(new Date(at), policy.timezone);
       const limit = pacedLimit(max, f);
-      const v = (code: ViolationCode, message: string) =>
-        add({
-          code,
-          line,
-          contactId: r.contactId,
-          period: r.period,
-          message: `contact ${r.contactId} (line ${line}): ${message}`,
-        });
+      const v = violationOf(add, r, line);
       if (k > max)
         v('cap-exceeded', `recording #${k} of agent ${r.agentId} in ${r.period} exceeds the cap ${max}`);
       else if (k > limit) {

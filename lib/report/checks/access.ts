@@ -5,23 +5,18 @@
  */
 
 import { globCovers } from '../glob';
-import { type Access, principalLabel } from '../iam';
-import { asArray, NEVER, type StackView } from '../template';
-import type { Check, Concern, Evidence } from '../types';
-import { bucketPolicies, bucketPolicySources, ev, Findings, statements, whoCan } from './helpers';
-
-function accessEvidence(stack: StackView, access: Access): Evidence[] {
-  const label = principalLabel(access.principal);
-  return access.grants.map((g) =>
-    ev(
-      stack,
-      g.logicalId,
-      g.property,
-      g.statement,
-      `${label} may ${g.action}${g.conditional ? ' (conditional)' : ''}`,
-    ),
-  );
-}
+import { principalLabel } from '../iam';
+import { asArray, NEVER } from '../template';
+import type { Check, Concern } from '../types';
+import {
+  accessEvidence,
+  bucketPolicies,
+  bucketPolicySources,
+  ev,
+  Findings,
+  statements,
+  whoCan,
+} from './helpers';
 
 export interface BucketAccessCheckProps {
   readonly id: string;

@@ -8,7 +8,7 @@ import { globCovers } from '../glob';
 import { principalLabel } from '../iam';
 import { asArray, at, type CfnResource, isRecord, NEVER, type StackView } from '../template';
 import type { Check } from '../types';
-import { ev, Findings, statements, whoCan } from './helpers';
+import { accessEvidence, ev, Findings, statements, whoCan } from './helpers';
 
 /**
  * Item writes other than a put: the report's own list of what must be denied to every principal
@@ -74,16 +74,8 @@ function checkTable(stack: StackView, tableId: string, role: string, f: Findings
     const label = principalLabel(a.principal);
     const forbidden = a.actions.filter((x) => AUDIT_FORBIDDEN_ACTIONS.includes(x));
     if (a.actions.includes('dynamodb:PutItem')) appenders.push(label);
-    for (const g of a.grants.filter((g) => forbidden.length === 0 || forbidden.includes(g.action)))
-      f.add(
-        ev(
-          stack,
-          g.logicalId,
-          g.property,
-          g.statement,
-          `${label} may ${g.action}${g.conditional ? ' (conditional)' : ''}`,
-        ),
-      );
+    const shown = (g: { action: string }) => forbidden.length === 0 || forbidden.includes(g.action);
+    for (const e of accessEvidence(stack, a, shown)) f.add(e);
     if (forbidden.length > 0)
       f.problem(
         `${label} may ${forbidden.join(', ')} on ${tableId} (${role}): records could be changed or removed; appenders hold only ${AUDIT_ALLOWED_ACTIONS.join(', ')}`,

@@ -1,5 +1,5 @@
 import { HARD_LIMITS } from '../../policy/schema';
-import { type PolicySource, whoCan } from '../iam';
+import { type Access, type PolicySource, principalLabel, whoCan } from '../iam';
 import { asArray, type CfnResource, isRecord, type StackView } from '../template';
 import type { Evidence } from '../types';
 
@@ -206,4 +206,24 @@ export function pointingAt(
   targetId: string,
 ): Array<[string, CfnResource]> {
   return stack.ofType(type).filter(([, r]) => stack.refTarget(r.Properties?.[prop]) === targetId);
+}
+
+/** Evidence of what a principal may do, one row per grant (those `only` keeps, all by default). */
+export function accessEvidence(
+  stack: StackView,
+  access: Access,
+  only: (grant: Access['grants'][number]) => boolean = () => true,
+): Evidence[] {
+  const label = principalLabel(access.principal);
+  return access.grants
+    .filter(only)
+    .map((g) =>
+      ev(
+        stack,
+        g.logicalId,
+        g.property,
+        g.statement,
+        `${label} may ${g.action}${g.conditional ? ' (conditional)' : ''}`,
+      ),
+    );
 }
