@@ -4,7 +4,7 @@
  * DeleteObject (VersionId → that version; none → a delete marker), CreateMultipartUpload,
  * UploadPart, UploadPartCopy (CopySourceRange, versionId in CopySource), CompleteMultipartUpload
  * (part order, ETags and the minimum part size checked like S3), AbortMultipartUpload,
- * ListMultipartUploads. Plugged into one S3Client instance with aws-sdk-client-mock.
+ * ListMultipartUploads, ListObjectsV2 (current versions). Plugged into one S3Client instance with aws-sdk-client-mock.
  *
  * `failOn(command, nth)` makes the nth next call of a command throw, to simulate a crash or an
  * S3 error at that exact step.
@@ -23,6 +23,7 @@ import {
   GetObjectCommand,
   HeadObjectCommand,
   ListMultipartUploadsCommand,
+  ListObjectsV2Command,
   ListObjectVersionsCommand,
   NoSuchKey,
   NoSuchUpload,
@@ -199,6 +200,13 @@ export class VersionedS3 {
       }
       return { Versions, DeleteMarkers, IsTruncated: false };
     });
+    on(ListObjectsV2Command, (i: { Prefix?: string }) => ({
+      Contents: [...this.store.keys()]
+        .sort()
+        .filter((key) => (!i.Prefix || key.startsWith(i.Prefix)) && this.exists(key))
+        .map((Key) => ({ Key, Size: this.store.get(Key)!.at(-1)!.body.length })),
+      IsTruncated: false,
+    }));
     on(DeleteObjectCommand, (i: { Key: string; VersionId?: string }) => {
       if (i.VersionId) {
         const versions = this.store.get(i.Key) ?? [];

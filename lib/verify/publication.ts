@@ -8,8 +8,14 @@
  */
 import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, sep } from 'node:path';
-import { GetObjectCommand, ListObjectVersionsCommand, type S3Client } from '@aws-sdk/client-s3';
+import {
+  GetObjectCommand,
+  ListObjectsV2Command,
+  ListObjectVersionsCommand,
+  type S3Client,
+} from '@aws-sdk/client-s3';
 import { z } from 'zod';
+import { EXPORT_PREFIX } from '../../lambda/audit-export/targets';
 import {
   type CommitmentObject,
   commitmentKey,
@@ -111,6 +117,34 @@ export async function downloadPublication(s3: S3Client, bucket: string, dir: str
     `${JSON.stringify({ versions: versions.map(({ latest: _, ...v }) => v) }, null, 2)}\n`,
   );
   return versions.length;
+}
+
+/**
+ * A council member's copy of the audit bucket in `dir` (a month's `audit/`): the chain exports
+ * (`exports/<chain>/<from>-<to>.jsonl` → `dir/<chain>/…`) and the publication with its versions.
+ */
+export async function downloadAudit(
+  s3: S3Client,
+  bucket: string,
+  dir: string,
+): Promise<{ files: number; versions: number }> {
+  let files = 0;
+  let ContinuationToken: string | undefined;
+  do {
+    const out = await s3.send(
+      new ListObjectsV2Command({ Bucket: bucket, Prefix: EXPORT_PREFIX, ContinuationToken }),
+    );
+    for (const o of out.Contents ?? []) {
+      if (!o.Key) continue;
+      const got = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: o.Key }));
+      const path = join(dir, ...o.Key.slice(EXPORT_PREFIX.length).split('/'));
+      mkdirSync(dirname(path), { recursive: true });
+      writeFileSync(path, Buffer.from(await got.Body!.transformToByteArray()));
+      files += 1;
+    }
+    ContinuationToken = out.IsTruncated ? out.NextContinuationToken : undefined;
+  } while (ContinuationToken);
+  return { files, versions: await downloadPublication(s3, bucket, dir) };
 }
 
 function listFiles(root: string): string[] {

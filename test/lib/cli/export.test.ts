@@ -3,11 +3,17 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { exportFileName, s3ExportTarget } from '../../../lambda/audit-export/targets';
 import { commitment } from '../../../lambda/core/lottery';
-import { run } from '../../../lib/cli/export';
+import { publishHeads, s3Publisher } from '../../../lambda/shared/publication';
+import { exportDeployment, run } from '../../../lib/cli/export';
 import { STACK_OUTPUTS } from '../../../lib/deploy/outputs';
 import { type LocalStack, startLocalStack } from '../../../lib/local';
+import { localHeadSigner } from '../../../lib/local/head-signer';
+import { VersionedS3 } from '../../../lib/local/versioned-s3';
+import { verifyAuditExport } from '../../../lib/verify/audit-export';
 import { withEnv } from '../../support/local';
+import { chainOf, jsonl } from '../../support/publication';
 
 let stack: LocalStack;
 const dirs: string[] = [];
@@ -132,7 +138,35 @@ describe('fairlisten export', () => {
     expect(readFileSync(join(out, 'decisions.jsonl'), 'utf8').split('\n')).toHaveLength(4);
   });
 
+  it('copies the audit bucket (exports and publication, with versions) into DIR/audit/, which then verifies', async () => {
+    const out = tmp();
+    const s3 = new VersionedS3('audit', { clock: () => new Date('2026-11-01T10:00:00.000Z') });
+    const records = chainOf('listens/2026-10', 3);
+    await s3ExportTarget(s3.client, 'audit').put(`listens%2F2026-10/${exportFileName(1, 3)}`, jsonl(records));
+    const last = records.at(-1)!;
+    await publishHeads(
+      s3Publisher(s3.client, 'audit'),
+      localHeadSigner(),
+      new Date('2026-11-01T10:00:00.000Z'),
+      [{ chain: last.chain, seq: last.seq, hash: last.hash, at: last.at }],
+    );
+    await exportDeployment({
+      ddb: DynamoDBDocumentClient.from(stack.dynamo.client),
+      decisionsTable: 'decisions',
+      seedsTable: 'seeds',
+      outDir: out,
+      audit: { s3: s3.client, bucket: 'audit' },
+    });
+    const report = verifyAuditExport(join(out, 'audit'));
+    expect(report.findings).toEqual([]);
+    expect(report.heads).toHaveLength(1);
+    expect(
+      JSON.parse(readFileSync(join(out, 'audit', 'published-versions.json'), 'utf8')).versions,
+    ).toHaveLength(2);
+  });
+
   it('refuses incomplete arguments with exit code 2', async () => {
+    expect(await run(['--out', tmp(), '--decisions-table', 'd', '--seeds-table', 's', '--audit'])).toBe(2);
     expect(await run(['--out', tmp()])).toBe(2);
     expect(await run(['--decisions-table', 'd', '--seeds-table', 's'])).toBe(2);
   });
