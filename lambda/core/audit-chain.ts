@@ -388,6 +388,7 @@ function verifyOneChain(
   const main = new Map<number, Entry>();
   for (const seq of seqs) {
     const group = bySeq.get(seq)!;
+    // Stryker disable next-line ConditionalExpression,BlockStatement: a fast path; the general ranking of one record picks it too
     if (group.length === 1) {
       main.set(seq, group[0]!);
       continue;
@@ -494,6 +495,7 @@ function verifyOneChain(
   }
 
   const last = main.get(seqs[seqs.length - 1]!)!;
+  // Stryker disable next-line ConditionalExpression: when the head is the expected one, the ancestor search finds it
   if (expectedHead !== undefined && last.record.hash !== expectedHead) {
     const ancestor = [...main.values()].find((e) => e.record.hash === expectedHead);
     if (!ancestor) {
@@ -514,6 +516,7 @@ function verifyOneChain(
     firstSeq: seqs[0]!,
     lastSeq: last.record.seq,
     headHash: last.record.hash,
+    // Stryker disable next-line BooleanLiteral: verifyChain sets ok for every chain once all issues are known
     ok: true,
   };
 }

@@ -171,8 +171,16 @@ describe('appendRecord', () => {
       ['fractional seq', rehash({ ...first!, seq: 1.5 }), /invalid previous record: seq/],
       ['bad kind', rehash({ ...first!, kind: 'Listen' }), /invalid previous record: kind/],
       ['extra field', rehash({ ...first!, extra: 1 } as AuditRecord), /invalid previous record/],
-      ['seq 1 not on the genesis hash', rehash({ ...first!, prevHash: 'f'.repeat(64) }), /genesis/],
-      ['a later record on the genesis hash', rehash({ ...second!, prevHash: GENESIS_HASH }), /genesis/],
+      [
+        'seq 1 not on the genesis hash',
+        rehash({ ...first!, prevHash: 'f'.repeat(64) }),
+        /previous record c#1 does not start from the genesis hash/,
+      ],
+      [
+        'a later record on the genesis hash',
+        rehash({ ...second!, prevHash: GENESIS_HASH }),
+        /previous record c#2 claims the genesis hash/,
+      ],
     ];
     for (const [name, prev, message] of forged) {
       expect(computeRecordHash(prev), name).toBe(prev.hash);
@@ -182,6 +190,20 @@ describe('appendRecord', () => {
     // The genuine ones are extended.
     expect(appendRecord(first, base)).toMatchObject({ seq: 2, prevHash: first!.hash });
     expect(appendRecord(second, base)).toMatchObject({ seq: 3, prevHash: second!.hash });
+  });
+
+  it('hashes the subject when there is one and omits the field when there is none', () => {
+    const base = { chain: 'c', kind: 'listen', at: '2025-01-01T00:00:00Z', actor: 'a', data: {} };
+    const without = appendRecord(undefined, base);
+    expect('subject' in without).toBe(false);
+    const withSubject = appendRecord(undefined, { ...base, subject: 'agent-1' });
+    expect(withSubject.subject).toBe('agent-1');
+    expect(withSubject.hash).not.toBe(without.hash);
+    expect(verifyChain([{ ...withSubject, subject: 'agent-2' }]).issues.map((i) => i.kind)).toEqual([
+      'hash-mismatch',
+    ]);
+    // Data canonical JSON cannot encode (a lone surrogate) is refused as an AuditChainError.
+    expect(() => appendRecord(undefined, { ...base, data: { s: '\ud800' } })).toThrow(AuditChainError);
   });
 
   it('accepts any kind matching ^[a-z][a-z-]*$ and copies data', () => {
@@ -549,6 +571,47 @@ describe('verifyChain', () => {
     const edited = { ...records[2]!, data: { forged: true }, hash: 'e'.repeat(64) };
     const rewritten = verifyChain([...records.slice(0, 2), edited, ...records.slice(3)]);
     expect(rewritten.issues.find((i) => i.kind === 'broken-link')!.message).toMatch(/— chain rewritten$/);
+  });
+
+  it('pins the location of every issue kind and the message of a fork', () => {
+    const records = buildChain(5);
+    const chain = records[0]!.chain;
+    const loc = (v: ReturnType<typeof verifyChain>) =>
+      v.issues.map((i) => [i.kind, i.locations.map((l) => l.index)]);
+    expect(loc(verifyChain(records.slice(2)))).toEqual([['missing-records', [0]]]);
+    const midGenesis = { ...records[2]!, prevHash: GENESIS_HASH };
+    expect(
+      loc(verifyChain([records[0], records[1], { ...midGenesis, hash: computeRecordHash(midGenesis) }])),
+    ).toEqual([['wrong-genesis', [2]]]);
+    const notGenesis = { ...records[0]!, prevHash: 'f'.repeat(64) };
+    expect(loc(verifyChain([{ ...notGenesis, hash: computeRecordHash(notGenesis) }]))).toEqual([
+      ['wrong-genesis', [0]],
+    ]);
+    const changed = { ...records[1]!, actor: 'z' };
+    expect(
+      loc(verifyChain([records[0], { ...changed, hash: computeRecordHash(changed) }, records[2]])),
+    ).toEqual([['broken-link', [1, 2]]]);
+    expect(loc(verifyChain([records[0], records[2]]))).toEqual([['missing-records', [0, 1]]]);
+    expect(loc(verifyChain(records.slice(0, 3), { expectedHeads: { [chain]: records[4]!.hash } }))).toEqual([
+      ['head-mismatch', [2]],
+    ]);
+    expect(loc(verifyChain(records, { expectedHeads: { other: records[4]!.hash } }))).toEqual([
+      ['head-mismatch', []],
+    ]);
+    // A fork at seq 1: two valid first records.
+    const other = appendRecord(undefined, { chain, kind: 'listen', at: new Date(0), actor: 'second-writer' });
+    const fork = verifyChain([records[0], other]);
+    expect(fork.issues.map((i) => [i.kind, i.seq])).toEqual([['fork', 1]]);
+    expect(fork.issues[0]!.message).toBe(
+      `chain ${chain} forks at seq 1: 2 different valid records link to the same predecessor (record #0, record #1)`,
+    );
+  });
+
+  it('a changed copy of a record beside the original is an inserted record, not a duplicate', () => {
+    const records = buildChain(3);
+    const edited = { ...records[1]!, actor: 'someone-else' }; // same hash field, different content
+    const v = verifyChain([records[0], records[1], edited, records[2]]);
+    expect(v.issues.map((i) => i.kind).sort()).toEqual(['hash-mismatch', 'inserted-record']);
   });
 
   it('compares with an expected (published) head', () => {
