@@ -1019,16 +1019,23 @@ function seedSection(ctx: Ctx): string {
     },
     {
       id: 'decisions',
-      ok: v.decisions.ok && v.decisions.violations === 0,
+      ok: v?.decisions.ok === true && v.decisions.violations === 0,
       label:
-        v.decisions.ok && v.decisions.violations === 0
-          ? t.s7.decisionsOk(f.int(decisions), f.int(v.decisions.violations))
-          : t.s7.decisionsKo(f.int(v.decisions.violations)),
+        v === undefined
+          ? t.s7.notVerified
+          : v.decisions.ok && v.decisions.violations === 0
+            ? t.s7.decisionsOk(f.int(decisions), f.int(v.decisions.violations))
+            : t.s7.decisionsKo(f.int(v.decisions.violations)),
     },
     {
       id: 'audit',
-      ok: v.audit.ok,
-      label: v.audit.ok ? t.s7.auditOk(f.int(v.audit.chains), f.int(v.audit.records)) : t.s7.auditKo,
+      ok: v?.audit.ok === true,
+      label:
+        v === undefined
+          ? t.s7.notVerified
+          : v.audit.ok
+            ? t.s7.auditOk(f.int(v.audit.chains), f.int(v.audit.records))
+            : t.s7.auditKo,
     },
   ];
   const list = `<table data-testid="table-checks"><caption>${esc(t.s7.h)}</caption><thead><tr>${th(

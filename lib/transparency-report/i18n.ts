@@ -215,6 +215,7 @@ export interface Strings {
     decisionsKo: Fn1;
     auditOk: Fn2;
     auditKo: string;
+    notVerified: string;
     check: string;
     result: string;
   };
@@ -393,6 +394,8 @@ const en: Strings = {
     decisionsKo: (v) => `${v} decisions differ from the recomputation`,
     auditOk: (c, r) => `Audit log intact: ${c} hash chains, ${r} records`,
     auditKo: 'Audit log chain BROKEN',
+    notVerified:
+      'Not verified by the producer of this report: run fairlisten verify and fairlisten audit verify',
     check: 'Check',
     result: 'Result',
   },
@@ -587,6 +590,8 @@ const frRaw: Strings = {
     decisionsKo: (v) => `${v} décisions diffèrent du recalcul`,
     auditOk: (c, r) => `Journal d’audit intact : ${c} chaînes de hachage, ${r} enregistrements`,
     auditKo: 'Chaîne du journal d’audit ROMPUE',
+    notVerified:
+      'Non vérifié par le producteur de ce rapport : lancer fairlisten verify et fairlisten audit verify',
     check: 'Vérification',
     result: 'Résultat',
   },

@@ -315,8 +315,9 @@ export function verdict(m: MonthData) {
     crossTeamOnly: matrix.diagonal === 0,
     seedCommittedBeforeStart: timeline.committedBeforeStart,
     seedMatches: m.seeds.commitmentMatches && m.seeds.revealedAt !== undefined,
-    decisionsVerified: m.verification.decisions.ok && m.verification.decisions.violations === 0,
-    auditVerified: m.verification.audit.ok,
+    // Not verified by the producer is not verified: the check stays open.
+    decisionsVerified: m.verification?.decisions.ok === true && m.verification.decisions.violations === 0,
+    auditVerified: m.verification?.audit.ok === true,
   };
   return { checks, ok: Object.values(checks).every(Boolean) };
 }

@@ -158,12 +158,15 @@ export const monthDataSchema = z
       /** The revealed seed hashes to the commitment. */
       commitmentMatches: z.boolean(),
     }),
-    verification: z.strictObject({
-      /** `fairlisten verify`: every decision recomputed from the revealed seed. */
-      decisions: z.strictObject({ ok: z.boolean(), violations: count }),
-      /** `fairlisten audit verify`: hash chains unbroken. */
-      audit: z.strictObject({ ok: z.boolean(), chains: count, records: count }),
-    }),
+    /** Absent when the producer did not run the verifications (the live view): the page says so. */
+    verification: z
+      .strictObject({
+        /** `fairlisten verify`: every decision recomputed from the revealed seed. */
+        decisions: z.strictObject({ ok: z.boolean(), violations: count }),
+        /** `fairlisten audit verify`: hash chains unbroken. */
+        audit: z.strictObject({ ok: z.boolean(), chains: count, records: count }),
+      })
+      .optional(),
     /** Cap breaches counted by the producer's own checks (the report recounts them from the data). */
     capBreaches: count,
     /**

@@ -50,10 +50,19 @@ describe('transparency HTML (no browser)', () => {
     expect(html).toContain('1er avril 2027');
   });
 
+  it('does not claim verifications its producer did not run', () => {
+    const { verification: _ran, ...unverified } = structuredClone(m);
+    const html = renderTransparencyHtml(unverified);
+    expect(html).toContain('data-testid="s7:audit" data-value="0"');
+    expect(html).toContain('data-testid="s7:decisions" data-value="0"');
+    expect(html).toContain('Non vérifié par le producteur de ce rapport');
+    expect(html).toContain('data-testid="verdict" data-value="0"');
+  });
+
   it('says so when a commitment is broken', () => {
     const bad = structuredClone(m);
     bad.assignments[0]!.coachTeam = bad.assignments[0]!.agentTeam;
-    bad.verification.audit.ok = false;
+    bad.verification!.audit.ok = false;
     const html = renderTransparencyHtml(bad);
     expect(html).toContain('data-testid="verdict" data-value="0"');
     expect(html).toContain('data-testid="status:5" data-value="0"');

@@ -1,0 +1,242 @@
+/**
+ * The works council's month model (lambda/core/transparency/model.ts) from what the month produced:
+ * decisions, assignments, plans, privacy requests, seeds and, when the producer ran them, the two
+ * verifications. The one builder behind `month.json` (simulation), `fairlisten export` and the
+ * views function. People become opaque pseudonyms (agents `A001`…, coaches `K01`… in the order
+ * given), teams their slug, teams under 3 agents are merged; the model is validated before it is
+ * returned.
+ */
+
+import type { RequestStatus } from '../../shared/requests';
+import { commitment as commitmentOf, seedFromHex } from '../lottery';
+import type { RecordingPolicy } from '../policy';
+import { type MonthData, mergeSmallTeams, parseMonthData, REASON_KEYS, type ReasonKey } from './model';
+
+/** The people and teams of the month, with the ids the tables use. */
+export interface MonthTeam {
+  readonly id: string;
+  readonly name: string;
+}
+export interface MonthAgent {
+  readonly id: string;
+  readonly teamId: string;
+  readonly excluded: boolean;
+}
+export interface MonthCoach {
+  readonly id: string;
+  readonly teamId: string;
+}
+/** The fields of a stored decision the model reads. */
+export interface MonthDecision {
+  readonly contactId: string;
+  readonly agentId: string;
+  readonly decidedAt: string;
+  readonly reason: string;
+  readonly policyVersion?: string;
+}
+export interface MonthSeed {
+  commitment: string;
+  committedAt: string;
+  /** Absent while the seed is not revealed. */
+  seed?: string;
+  revealedAt?: string;
+}
+
+export interface AssignmentLine {
+  period: string;
+  contactId: string;
+  agentId: string;
+  agentTeam: string;
+  coachId: string;
+  coachTeam: string;
+}
+
+export interface PlanOutcome {
+  /** Stable label (the stored id is random): `plan-01`, … */
+  label: string;
+  agentId: string;
+  extraListens: number;
+  status: 'proposed' | 'approved' | 'rejected' | 'expired';
+}
+
+export interface RequestOutcome {
+  kind: 'deletion' | 'redaction';
+  arrival: 'request-first' | 'file-first';
+  contactId: string;
+  agentId: string;
+  requestId: string;
+  status: RequestStatus;
+  requestedAt: string;
+  completedAt?: string;
+  /** The request's proof names at least one deleted or replaced version. */
+  proved: boolean;
+}
+
+export interface MonthModelInput {
+  period: string;
+  generatedAt: string;
+  policy: Pick<
+    RecordingPolicy,
+    | 'version'
+    | 'samplingRate'
+    | 'maxRecordingsPerAgentPerMonth'
+    | 'listensPerAgentPerMonth'
+    | 'maxListensPerCoachPerMonth'
+    | 'retentionDays'
+    | 'playbackUrlTtlSeconds'
+    | 'timezone'
+  >;
+  teams: readonly MonthTeam[];
+  agents: readonly MonthAgent[];
+  coaches: readonly MonthCoach[];
+  decisions: readonly MonthDecision[];
+  assignments: readonly AssignmentLine[];
+  plans: readonly PlanOutcome[];
+  requests: readonly RequestOutcome[];
+  seed: MonthSeed;
+  /** @default - absent: the producer did not run `verify` / `audit verify` (the page says so) */
+  verification?: MonthData['verification'];
+}
+
+/** Team slug: the Connect group name lower-cased, non-alphanumerics as `-`. */
+export const teamSlug = (name: string): string =>
+  name
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '')
+    .slice(0, 40) || 'team';
+
+export function buildMonthModel(input: MonthModelInput): MonthData {
+  const { policy } = input;
+  const slugOf = new Map(input.teams.map((t) => [t.id, teamSlug(t.name)]));
+  const agentAlias = new Map(input.agents.map((a, i) => [a.id, `A${String(i + 1).padStart(3, '0')}`]));
+  const coachAlias = new Map(input.coaches.map((c, i) => [c.id, `K${String(i + 1).padStart(2, '0')}`]));
+  const team = (id: string) => {
+    const slug = slugOf.get(id);
+    if (!slug) throw new Error(`unknown team ${id}`);
+    return slug;
+  };
+  const alias = (map: Map<string, string>, id: string, what: string) => {
+    const a = map.get(id);
+    if (!a) throw new Error(`unknown ${what} ${id}`);
+    return a;
+  };
+
+  const reasons = Object.fromEntries(REASON_KEYS.map((k) => [k, 0])) as Record<ReasonKey, number>;
+  const perAgent = new Map(
+    input.agents.map((a) => [
+      a.id,
+      { decisions: 0, recordings: [] as { contactId: string; decidedAt: string }[] },
+    ]),
+  );
+  for (const d of input.decisions) {
+    if (!(d.reason in reasons)) throw new Error(`unknown reason ${d.reason}`);
+    reasons[d.reason as ReasonKey]++;
+    const a = perAgent.get(d.agentId);
+    if (!a) throw new Error(`decision for unknown agent ${d.agentId}`);
+    a.decisions++;
+    if (d.reason === 'drawn') a.recordings.push({ contactId: d.contactId, decidedAt: d.decidedAt });
+  }
+  const listensOf = new Map<string, number>();
+  const loadOf = new Map<string, number>();
+  for (const x of input.assignments) {
+    listensOf.set(x.agentId, (listensOf.get(x.agentId) ?? 0) + 1);
+    loadOf.set(x.coachId, (loadOf.get(x.coachId) ?? 0) + 1);
+  }
+  const extraOf = new Map<string, number>();
+  for (const p of input.plans) {
+    if (p.status === 'approved') extraOf.set(p.agentId, (extraOf.get(p.agentId) ?? 0) + p.extraListens);
+  }
+
+  let capBreaches = 0;
+  const agents = input.agents.map((a) => {
+    const s = perAgent.get(a.id)!;
+    const listens = listensOf.get(a.id) ?? 0;
+    const planExtra = extraOf.get(a.id) ?? 0;
+    if (s.recordings.length > policy.maxRecordingsPerAgentPerMonth) capBreaches++;
+    if (listens > policy.listensPerAgentPerMonth.max + planExtra) capBreaches++;
+    return {
+      id: alias(agentAlias, a.id, 'agent'),
+      team: team(a.teamId),
+      excluded: a.excluded,
+      decisions: s.decisions,
+      recorded: s.recordings.length,
+      recordings: s.recordings,
+      listens,
+      planExtra,
+    };
+  });
+  const coaches = input.coaches.map((c) => {
+    const listens = loadOf.get(c.id) ?? 0;
+    if (listens > policy.maxListensPerCoachPerMonth) capBreaches++;
+    return { id: alias(coachAlias, c.id, 'coach'), team: team(c.teamId), listens };
+  });
+  const agentTeam = new Map(input.agents.map((a) => [a.id, a.teamId]));
+
+  let commitmentMatches = false;
+  try {
+    commitmentMatches =
+      input.seed.seed !== undefined && commitmentOf(seedFromHex(input.seed.seed)) === input.seed.commitment;
+  } catch {
+    commitmentMatches = false;
+  }
+  // The version in force during the month is the one its decisions carry.
+  const versions = [
+    ...new Set(input.decisions.flatMap((d) => (d.policyVersion ? [d.policyVersion] : []))),
+  ].sort();
+  const version = versions.length ? versions.join(' + ').slice(0, 64) : policy.version;
+
+  return parseMonthData(
+    mergeSmallTeams({
+      period: input.period,
+      generatedAt: input.generatedAt,
+      policy: {
+        version,
+        samplingRate: policy.samplingRate,
+        maxRecordingsPerAgentPerMonth: policy.maxRecordingsPerAgentPerMonth,
+        listensPerAgentPerMonth: {
+          min: policy.listensPerAgentPerMonth.min,
+          max: policy.listensPerAgentPerMonth.max,
+        },
+        maxListensPerCoachPerMonth: policy.maxListensPerCoachPerMonth,
+        retentionDays: policy.retentionDays,
+        playbackUrlTtlSeconds: policy.playbackUrlTtlSeconds,
+        timezone: policy.timezone,
+      },
+      teams: input.teams.map((t) => ({ id: team(t.id), name: t.name })),
+      agents,
+      coaches,
+      assignments: input.assignments.map((x) => ({
+        contactId: x.contactId,
+        agentId: alias(agentAlias, x.agentId, 'agent'),
+        agentTeam: team(x.agentTeam),
+        coachId: alias(coachAlias, x.coachId, 'coach'),
+        coachTeam: team(x.coachTeam),
+      })),
+      plans: input.plans.map((p) => ({
+        planId: p.label,
+        agentTeam: team(agentTeam.get(p.agentId)!),
+        extraListens: p.extraListens,
+        status: p.status,
+      })),
+      requests: input.requests.map((r) => ({
+        kind: r.kind,
+        agentTeam: team(agentTeam.get(r.agentId)!),
+        status: r.status,
+        requestedAt: r.requestedAt,
+        ...(r.completedAt ? { completedAt: r.completedAt } : {}),
+        arrival: r.arrival,
+      })),
+      reasons,
+      seeds: {
+        commitment: input.seed.commitment,
+        committedAt: input.seed.committedAt,
+        ...(input.seed.revealedAt ? { revealedAt: input.seed.revealedAt } : {}),
+        commitmentMatches,
+      },
+      ...(input.verification ? { verification: input.verification } : {}),
+      capBreaches,
+    }),
+    'month.json',
+  );
+}
