@@ -28,7 +28,7 @@ import { commitment as commitmentOf, seedFromHex } from '../core/lottery';
 import { nextPeriod, periodBounds, periodOf, previousPeriod } from '../core/period';
 import { extraListensByAgent, type Plan } from '../core/plans';
 import type { AuditSink } from '../shared/audit-sink';
-import { queryAll, scanAll } from '../shared/dynamo';
+import { isConditionFailure, queryAll, scanAll } from '../shared/dynamo';
 import {
   AGENT_LOAD_PREFIX,
   ASSIGN_PREFIX,
@@ -76,9 +76,6 @@ export interface RunReport {
 }
 
 export const seedObjectKey = (period: string): string => `transparency/seeds/${period}.json`;
-
-const isConditionFailure = (err: unknown): boolean =>
-  err instanceof Error && err.name === 'ConditionalCheckFailedException';
 
 /** Runs `fn` over `items` with at most `limit` in flight. */
 export async function mapLimit<T, R>(

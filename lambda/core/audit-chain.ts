@@ -435,23 +435,20 @@ function verifyOneChain(
   }
   for (const seq of seqs) {
     const e = main.get(seq)!;
-    if (seq === 1 && e.record.prevHash !== GENESIS_HASH) {
+    const genesis =
+      seq === 1 && e.record.prevHash !== GENESIS_HASH
+        ? `first record's prevHash is ${e.record.prevHash}, not the genesis hash (64 zeros)`
+        : seq > 1 && e.record.prevHash === GENESIS_HASH
+          ? 'claims the genesis hash but is not seq 1 — a second chain start'
+          : undefined;
+    if (genesis) {
       issues.push({
         kind: 'wrong-genesis',
         severity: 'error',
         chain,
         seq,
         locations: [e.loc],
-        message: `${at(e)}: first record's prevHash is ${e.record.prevHash}, not the genesis hash (64 zeros)`,
-      });
-    } else if (seq > 1 && e.record.prevHash === GENESIS_HASH) {
-      issues.push({
-        kind: 'wrong-genesis',
-        severity: 'error',
-        chain,
-        seq,
-        locations: [e.loc],
-        message: `${at(e)}: claims the genesis hash but is not seq 1 — a second chain start`,
+        message: `${at(e)}: ${genesis}`,
       });
     }
   }

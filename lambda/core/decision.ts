@@ -138,18 +138,20 @@ export function decide(input: DecisionInput, policy: DecisionPolicy, seed: Uint8
   return { period, drawKey, u, lotterySelected, outcome: reason === 'drawn' ? 'record' : 'skip', reason };
 }
 
-/** The record to store for a decision; `final` overrides the reason when the handler's step 7 failed. */
-export function toDecisionRecord(args: {
-  input: DecisionInput;
-  decision: Decision;
+/** The fields of a stored decision that every algorithm version writes, in this order. */
+export type DecisionRecordBase = Omit<DecisionRecord, 'algorithmVersion'>;
+
+/** The common fields of the record to store; `reason` is the decision's, or what overrode it. */
+export function decisionRecordBase(args: {
+  input: Pick<DecisionInput, 'contactId' | 'initialContactId' | 'agentId' | 'queueId' | 'at'>;
+  decision: Pick<Decision, 'period' | 'u' | 'lotterySelected'>;
+  reason: Reason;
   agentArn: string;
   policy: DecisionPolicy & Pick<RecordingPolicy, 'version'>;
   /** SHA-256 of the published policy document. @default null */
   policyHash?: string;
-  final?: 'record-failed';
-}): DecisionRecord {
-  const { input, decision, policy } = args;
-  const reason: Reason = args.final ?? decision.reason;
+}): DecisionRecordBase {
+  const { input, decision, reason, policy } = args;
   return {
     contactId: input.contactId,
     initialContactId: input.initialContactId ?? null,
@@ -165,6 +167,21 @@ export function toDecisionRecord(args: {
     reason,
     policyVersion: policy.version,
     policyHash: args.policyHash ?? null,
+  };
+}
+
+/** The record to store for a decision; `final` overrides the reason when the handler's step 7 failed. */
+export function toDecisionRecord(args: {
+  input: DecisionInput;
+  decision: Decision;
+  agentArn: string;
+  policy: DecisionPolicy & Pick<RecordingPolicy, 'version'>;
+  /** SHA-256 of the published policy document. @default null */
+  policyHash?: string;
+  final?: 'record-failed';
+}): DecisionRecord {
+  return {
+    ...decisionRecordBase({ ...args, reason: args.final ?? args.decision.reason }),
     algorithmVersion: ALGORITHM_VERSION,
   };
 }

@@ -28,6 +28,7 @@ import {
   DecisionError,
   type DecisionPolicy,
   type DecisionRecord,
+  decisionRecordBase,
   drawKeyOf,
   isExcludedLine,
   type Reason,
@@ -192,23 +193,9 @@ export function toFairDecisionRecord(args: {
   policyHash?: string;
   final?: 'record-failed';
 }): FairDecisionRecord {
-  const { input, decision, policy } = args;
-  const reason: Reason = args.final ?? decision.reason;
+  const { decision } = args;
   return {
-    contactId: input.contactId,
-    initialContactId: input.initialContactId ?? null,
-    agentArn: args.agentArn,
-    agentId: input.agentId,
-    queue: input.queueId ?? null,
-    period: decision.period,
-    decidedAt: input.at.toISOString(),
-    u: decision.u,
-    rate: policy.samplingRate,
-    lotterySelected: decision.lotterySelected,
-    recorded: reason === 'drawn',
-    reason,
-    policyVersion: policy.version,
-    policyHash: args.policyHash ?? null,
+    ...decisionRecordBase({ ...args, reason: args.final ?? decision.reason }),
     algorithmVersion: ALGORITHM_V2,
     callIndex: decision.state?.callIndex ?? null,
     recordedBefore: decision.state?.recordedBefore ?? null,

@@ -30,6 +30,7 @@ import {
   proposalSchema,
 } from '../core/plans';
 import type { AuditEntry, AuditSink } from '../shared/audit-sink';
+import { isConditionFailure, putIfAbsent } from '../shared/dynamo';
 import {
   type ApiEvent,
   type ApiResult,
@@ -77,9 +78,6 @@ export interface CoachingDeps {
   readonly newId: () => string;
   readonly logger: Pick<Logger, 'info' | 'warn' | 'error'>;
 }
-
-const isConditionFailure = (err: unknown): boolean =>
-  err instanceof Error && err.name === 'ConditionalCheckFailedException';
 
 function parse<T>(schema: z.ZodType<T>, value: unknown): T {
   const out = schema.safeParse(value);
@@ -275,18 +273,12 @@ export function createCoaching(deps: CoachingDeps): (event: unknown) => Promise<
         comment: body.comment !== undefined,
       },
     });
-    try {
-      await ddb.send(
-        new PutCommand({
-          TableName: deps.listeningTable,
-          Item: item,
-          ConditionExpression: 'attribute_not_exists(sk)',
-        }),
-      );
-    } catch (err) {
-      if (!isConditionFailure(err)) throw err;
-      throw new HttpError(409, 'already-evaluated', 'this listen has an evaluation');
-    }
+    const written = await putIfAbsent(ddb, {
+      TableName: deps.listeningTable,
+      Item: item,
+      ConditionExpression: 'attribute_not_exists(sk)',
+    });
+    if (!written) throw new HttpError(409, 'already-evaluated', 'this listen has an evaluation');
     const { expiresAt: _ttl, sk: _sk, ...view } = item;
     return json(201, view);
   }

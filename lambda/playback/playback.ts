@@ -21,6 +21,7 @@ import { type DynamoDBDocumentClient, GetCommand, QueryCommand, UpdateCommand } 
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { HARD_LIMITS } from '../core/policy';
 import type { AuditSink } from '../shared/audit-sink';
+import { isConditionFailure } from '../shared/dynamo';
 import {
   type ApiEvent,
   type ApiResult,
@@ -61,9 +62,6 @@ export interface PlaybackAnswer {
   playsLeft: number;
   audit: { chain: string; seq: number };
 }
-
-const isConditionFailure = (err: unknown): boolean =>
-  err instanceof Error && err.name === 'ConditionalCheckFailedException';
 
 export function createPlayback(deps: PlaybackDeps): (event: unknown) => Promise<ApiResult> {
   const ttl = deps.urlTtlSeconds;

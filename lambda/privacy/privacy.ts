@@ -26,10 +26,10 @@
 
 import { createHash, randomUUID } from 'node:crypto';
 import type { Logger } from '@aws-lambda-powertools/logger';
-import { type DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { DecisionRecord } from '../core/decision';
 import type { AuditSink } from '../shared/audit-sink';
-import { queryAll } from '../shared/dynamo';
+import { isConditionFailure, putIfAbsent, queryAll } from '../shared/dynamo';
 import type { ExecutorInvoker } from '../shared/executor-invoker';
 import {
   type ApiEvent,
@@ -122,9 +122,6 @@ interface Contact {
   readonly decision?: StoredDecision;
   readonly recording?: ContactItem;
 }
-
-const isConditionFailure = (err: unknown): boolean =>
-  err instanceof Error && err.name === 'ConditionalCheckFailedException';
 
 export interface PrivacyApi {
   handle(event: unknown): Promise<ApiResult>;
@@ -238,19 +235,15 @@ export function createPrivacyApi(deps: PrivacyDeps): PrivacyApi {
       updatedAt: at.toISOString(),
       expiresAt: Math.floor(at.getTime() / 1000) + deps.requestRetentionDays * DAY_SECONDS,
     };
-    try {
-      await ddb.send(
-        new PutCommand({
-          TableName: tables.requests,
-          Item: record,
-          // A deletion's id is per contact: only a failed earlier one may be replaced.
-          ConditionExpression: 'attribute_not_exists(requestId) OR #s = :failed',
-          ExpressionAttributeNames: { '#s': 'status' },
-          ExpressionAttributeValues: { ':failed': 'failed' },
-        }),
-      );
-    } catch (err) {
-      if (!isConditionFailure(err)) throw err;
+    const written = await putIfAbsent(ddb, {
+      TableName: tables.requests,
+      Item: record,
+      // A deletion's id is per contact: only a failed earlier one may be replaced.
+      ConditionExpression: 'attribute_not_exists(requestId) OR #s = :failed',
+      ExpressionAttributeNames: { '#s': 'status' },
+      ExpressionAttributeValues: { ':failed': 'failed' },
+    });
+    if (!written) {
       throw conflict(
         request.kind === 'deletion' ? 'deletion-pending' : 'request-exists',
         `a ${request.kind} request ${request.requestId} for contact ${contactId} already exists`,

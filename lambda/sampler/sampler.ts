@@ -31,6 +31,7 @@ import { ALGORITHM_V2 } from '../core/fair-lottery';
 import { pacedLimit } from '../core/pacing';
 import { elapsedFraction, periodBounds, periodOf } from '../core/period';
 import { policyDocument } from '../core/policy-document';
+import { isConditionFailure } from '../shared/dynamo';
 import type { SamplerConfig } from './config';
 import { InvalidEventError, parseContactFlowEvent, type SamplerInput } from './event';
 import { createFairDecider } from './fair-sampler';
@@ -82,9 +83,6 @@ const answerOf = (r: Pick<DecisionRecord, 'recorded' | 'reason'>): SamplerAnswer
   record: r.recorded ? 'true' : 'false',
   reason: r.reason,
 });
-
-const isConditionFailure = (err: unknown): boolean =>
-  err instanceof Error && err.name === 'ConditionalCheckFailedException';
 
 /** A refusal the service answered (as opposed to a timeout or a network error with an unknown outcome). */
 const isServiceRefusal = (err: unknown): boolean =>

@@ -40,6 +40,7 @@ import {
   revealObjectSchema,
 } from '../core/publication';
 import type { AuditSink } from '../shared/audit-sink';
+import { isConditionFailure } from '../shared/dynamo';
 import { type Publisher, publishOnce } from '../shared/publication';
 import {
   type AuditRef,
@@ -86,9 +87,6 @@ export interface SeedRotationReport {
   /** Periods that started without a published commitment (no recording in them). */
   incidents: string[];
 }
-
-const isConditionFailure = (err: unknown): boolean =>
-  err instanceof Error && err.name === 'ConditionalCheckFailedException';
 
 export async function rotateSeeds(deps: SeedRotationDeps): Promise<SeedRotationReport> {
   const now = deps.now();

@@ -1,5 +1,7 @@
 import {
   type DynamoDBDocumentClient,
+  PutCommand,
+  type PutCommandInput,
   paginateQuery,
   paginateScan,
   type QueryCommandInput,
@@ -24,4 +26,19 @@ export async function scanAll(
   const items: Record<string, unknown>[] = [];
   for await (const page of paginateScan({ client }, input)) items.push(...(page.Items ?? []));
   return items;
+}
+
+/** Whether a write failed only because its condition did not hold (by name: any SDK copy, any mock). */
+export const isConditionFailure = (err: unknown): boolean =>
+  err instanceof Error && err.name === 'ConditionalCheckFailedException';
+
+/** Puts the item unless its `ConditionExpression` fails: false then, instead of an error. */
+export async function putIfAbsent(client: DynamoDBDocumentClient, input: PutCommandInput): Promise<boolean> {
+  try {
+    await client.send(new PutCommand(input));
+    return true;
+  } catch (err) {
+    if (isConditionFailure(err)) return false;
+    throw err;
+  }
 }

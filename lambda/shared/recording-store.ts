@@ -10,7 +10,6 @@
  * work on one contact at once.
  */
 
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import {
   type DynamoDBDocumentClient,
   GetCommand,
@@ -18,7 +17,7 @@ import {
   QueryCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import { queryAll } from './dynamo';
+import { isConditionFailure, putIfAbsent, queryAll } from './dynamo';
 import type { ObjectKind } from './recording-keys';
 import {
   CONTACT_SK,
@@ -91,8 +90,6 @@ export interface RecordingStoreOptions {
 
 export type RecordingStore = ReturnType<typeof createRecordingStore>;
 
-const isConditionFailure = (err: unknown) => err instanceof ConditionalCheckFailedException;
-
 export function createRecordingStore(options: RecordingStoreOptions) {
   const { client, tables } = options;
   const clock = options.clock ?? (() => new Date());
@@ -138,19 +135,12 @@ export function createRecordingStore(options: RecordingStoreOptions) {
         updatedAt: now(),
         expiresAt: expiresAt(),
       };
-      try {
-        await client.send(
-          new PutCommand({
-            TableName: tables.recordings,
-            Item: item,
-            ConditionExpression: 'attribute_not_exists(contactId)',
-          }),
-        );
-        return item;
-      } catch (err) {
-        if (!isConditionFailure(err)) throw err;
-        return (await this.getContact(contactId))!;
-      }
+      const written = await putIfAbsent(client, {
+        TableName: tables.recordings,
+        Item: item,
+        ConditionExpression: 'attribute_not_exists(contactId)',
+      });
+      return written ? item : (await this.getContact(contactId))!;
     },
 
     async updateContact(
