@@ -77,6 +77,21 @@ describe('fairlisten verify --month on a simulated month', () => {
     expect(code).toBe(0);
   });
 
+  it('the month folder holds the publication with its creation times, one version per key', () => {
+    const { versions } = JSON.parse(readFileSync(join(month, 'audit', VERSIONS_FILE), 'utf8')) as {
+      versions: { key: string; createdAt: string }[];
+    };
+    const keys = versions.map((v) => v.key);
+    expect(new Set(keys).size).toBe(keys.length);
+    const created = (key: string) => versions.find((v) => v.key === key)?.createdAt;
+    // Committed the day before the month (Paris time), revealed the day after it ended.
+    expect(created(commitmentKey(PERIOD))).toBe('2026-09-29T22:00:00.000Z');
+    expect(created(revealKey(PERIOD))! > '2026-10-31T23:00:00.000Z').toBe(true);
+    expect(keys.filter((k) => k.startsWith('published/heads/'))).toHaveLength(1);
+    expect(keys.filter((k) => k.startsWith('published/policies/'))).toHaveLength(1);
+    expect(keys.filter((k) => k.startsWith('published/keys/'))).toHaveLength(1);
+  });
+
   it('1a. one recorded decision removed from decisions.jsonl', async () => {
     const dir = copy();
     const ds = readDecisions(dir);
