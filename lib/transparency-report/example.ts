@@ -10,6 +10,7 @@
 import { createHash } from 'node:crypto';
 import { mayRecord } from '../../lambda/core/pacing';
 import { elapsedFraction, periodBounds } from '../../lambda/core/period';
+import { recordingTimeProfile } from '../../lambda/core/transparency';
 import type { MonthData } from '../../lambda/core/transparency/model';
 import { monthDataSchema } from '../../lambda/core/transparency/model';
 
@@ -89,6 +90,7 @@ export function exampleMonthData(options: ExampleOptions = {}): MonthData {
   const cap = POLICY.maxRecordingsPerAgentPerMonth;
   const excludedIds = new Set(['A005', 'A027']);
   const agents: MonthData['agents'] = [];
+  const decided: { decidedAt: string; recorded: boolean }[] = [];
   let n = 0;
   for (const team of TEAMS) {
     for (let i = 0; i < team.agents; i++) {
@@ -110,6 +112,7 @@ export function exampleMonthData(options: ExampleOptions = {}): MonthData {
         if (n === 17 && reason === 'not-drawn' && rnd() < 0.01) reason = 'error';
         reasons[reason]++;
         if (reason === 'drawn') recordings.push({ contactId: uuid(), decidedAt: new Date(t).toISOString() });
+        decided.push({ decidedAt: new Date(t).toISOString(), recorded: reason === 'drawn' });
       }
       agents.push({
         id,
@@ -232,6 +235,7 @@ export function exampleMonthData(options: ExampleOptions = {}): MonthData {
       },
     },
     capBreaches: 0,
+    timeProfile: recordingTimeProfile(decided, tz),
   };
   return monthDataSchema.parse(model);
 }

@@ -1134,6 +1134,88 @@ function reasonsSection(ctx: Ctx): string {
   );
 }
 
+function timeSection(ctx: Ctx): string {
+  const { t, f, m } = ctx;
+  const profile = m.timeProfile;
+  if (!profile) return '';
+  const totalCalls = profile.hours.reduce((s, b) => s + b.calls, 0);
+  const totalRec = profile.hours.reduce((s, b) => s + b.recorded, 0);
+  const share = (n: number, of: number) => (of > 0 ? n / of : 0);
+  // Hours: the share of the month's calls and of its recordings made in each hour, side by side.
+  const top = 10;
+  const h = 160;
+  const x0 = 36;
+  const slot = (W - x0 - 10) / 24;
+  const maxShare = Math.max(
+    0.01,
+    ...profile.hours.flatMap((b) => [share(b.calls, totalCalls), share(b.recorded, totalRec)]),
+  );
+  const y = linear(0, maxShare, top + h, top);
+  let body = selfClosing('line', { x1: x0, x2: W - 10, y1: top + h, y2: top + h, stroke: COLORS.axis });
+  profile.hours.forEach((b, i) => {
+    const x = x0 + i * slot;
+    const bar = (value: number, dx: number, fill: string, mark: string) =>
+      selfClosing('rect', {
+        x: x + dx,
+        y: y(value),
+        width: Math.max(1, slot / 2 - 2),
+        height: Math.max(0, top + h - y(value)),
+        fill,
+        'data-mark': mark,
+        'data-testid': `m9:${mark}:${i}`,
+        'data-value': value,
+      });
+    body += bar(share(b.calls, totalCalls), 1, COLORS.muted, 'calls');
+    body += bar(share(b.recorded, totalRec), slot / 2, '#0072B2', 'recordings');
+    if (i % 3 === 0)
+      body += text(x + slot / 2, top + h + 14, String(i).padStart(2, '0'), {
+        class: 'tick',
+        'text-anchor': 'middle',
+      });
+  });
+  const chart = svgChart({
+    id: 'chart-time',
+    testid: 'chart-time',
+    width: W,
+    height: top + h + 24,
+    title: t.s9.byHour,
+    desc: t.s9.chartDesc,
+    body,
+  });
+  const rowOf = (label: string, b: { calls: number; recorded: number }, key: string) =>
+    `<tr>${th(esc(label), 'row')}${cell(f.int(b.calls), `s9:calls:${key}`, b.calls)}${cell(
+      f.pct(share(b.calls, totalCalls)),
+      `s9:callShare:${key}`,
+      share(b.calls, totalCalls),
+    )}${cell(f.int(b.recorded), `s9:recorded:${key}`, b.recorded)}${cell(
+      f.pct(share(b.recorded, totalRec)),
+      `s9:recordingShare:${key}`,
+      share(b.recorded, totalRec),
+    )}${cell(b.calls > 0 ? f.pct(b.recorded / b.calls) : '–', `s9:rate:${key}`, b.calls > 0 ? b.recorded / b.calls : null)}</tr>`;
+  const head = [t.s9.bin, t.s9.calls, t.s9.callShare, t.s9.recorded, t.s9.recordingShare, t.s9.rate];
+  const weeks = table(
+    t.s9.byWeek,
+    head,
+    profile.weeks.map((b, i) => rowOf(i < 4 ? t.s9.week(i + 1) : t.s9.rest, b, `w${i + 1}`)),
+    'table-time-weeks',
+  );
+  const hours = table(
+    t.s9.byHour,
+    head,
+    profile.hours
+      .filter((b) => b.calls > 0)
+      .map((b) => rowOf(t.s9.hour(profile.hours.indexOf(b)), b, `h${profile.hours.indexOf(b)}`)),
+    'table-time-hours',
+  );
+  const rates = profile.hours.filter((b) => b.calls >= 100).map((b) => b.recorded / b.calls);
+  const lo = rates.length ? Math.min(...rates) : 0;
+  const hi = rates.length ? Math.max(...rates) : 0;
+  return section(ctx, 9, t.s9.h, ['C2', 'C6'], true, t.s9.lead(f.pct(lo), f.pct(hi)), [
+    row(chart, weeks),
+    hours,
+  ]);
+}
+
 // Page --------------------------------------------------------------------------------------------
 
 /** A chart with its table beside it (`stack`: below it, for a wide table). */
@@ -1367,6 +1449,7 @@ ${matrixSection(ctx)}
 ${requestsSection(ctx)}
 ${seedSection(ctx)}
 ${reasonsSection(ctx)}
+${timeSection(ctx)}
 ${footer}
 </main>
 </body>

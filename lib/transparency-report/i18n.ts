@@ -229,6 +229,22 @@ export interface Strings {
     share: string;
     reasons: Record<string, string>;
   };
+  s9: {
+    h: string;
+    lead: Fn2;
+    byWeek: string;
+    byHour: string;
+    chartDesc: string;
+    bin: string;
+    week: (n: number) => string;
+    rest: string;
+    hour: (h: number) => string;
+    calls: string;
+    callShare: string;
+    recorded: string;
+    recordingShare: string;
+    rate: string;
+  };
   footer: {
     definitions: string;
     defs: string[];
@@ -416,6 +432,24 @@ const en: Strings = {
       'record-failed': 'Drawn, recording failed',
       error: 'Error (not recorded)',
     },
+  },
+  s9: {
+    h: 'When calls are recorded',
+    lead: (lo, hi) =>
+      `Every call should have the same chance of being recorded whatever the week or the hour: the recorded share ranges from ${lo} to ${hi} across the hours with at least 100 calls.`,
+    byWeek: 'Share of calls recorded, by week of the month',
+    byHour: 'Share of calls recorded, by hour of the day',
+    chartDesc:
+      'For each hour of the day: the share of the month’s calls made in that hour (grey) and the share of the recordings (blue). With a fair sample, the two bars are about as high.',
+    bin: 'When',
+    week: (n) => `Week ${n} (days ${7 * n - 6}–${7 * n})`,
+    rest: 'Days 29 to the end',
+    hour: (h) => `${String(h).padStart(2, '0')}:00–${String(h + 1).padStart(2, '0')}:00`,
+    calls: 'Calls',
+    callShare: 'Share of calls',
+    recorded: 'Recorded',
+    recordingShare: 'Share of recordings',
+    rate: 'Recorded share',
   },
   footer: {
     definitions: 'Definitions',
@@ -613,6 +647,24 @@ const frRaw: Strings = {
       'record-failed': 'Tiré, échec de l’enregistrement',
       error: 'Erreur (non enregistré)',
     },
+  },
+  s9: {
+    h: 'Quand les appels sont enregistrés',
+    lead: (lo, hi) =>
+      `Chaque appel doit avoir la même chance d’être enregistré, quelle que soit la semaine ou l’heure : la part enregistrée va de ${lo} à ${hi} selon l’heure (heures d’au moins 100 appels).`,
+    byWeek: 'Part des appels enregistrés, par semaine du mois',
+    byHour: 'Part des appels enregistrés, par heure de la journée',
+    chartDesc:
+      'Pour chaque heure de la journée : la part des appels du mois passés à cette heure (gris) et la part des enregistrements (bleu). Avec un échantillon équitable, les deux barres sont à peu près de même hauteur.',
+    bin: 'Quand',
+    week: (n) => `Semaine ${n} (jours ${7 * n - 6} à ${7 * n})`,
+    rest: 'Du 29 à la fin du mois',
+    hour: (h) => `${String(h).padStart(2, '0')} h – ${String(h + 1).padStart(2, '0')} h`,
+    calls: 'Appels',
+    callShare: 'Part des appels',
+    recorded: 'Enregistrés',
+    recordingShare: 'Part des enregistrements',
+    rate: 'Part enregistrée',
   },
   footer: {
     definitions: 'Définitions',

@@ -161,6 +161,7 @@ describe.each(['fr', 'en'] as const)('transparency report in Chromium (%s)', (la
       'chart-requests': 4,
       'chart-seed': 3,
       'chart-reasons': 7,
+      'chart-time': 48, // 24 hours × (share of calls, share of recordings)
     };
     const charts = await page.$$eval('svg[role="img"]', (svgs) =>
       svgs.map((svg) => {

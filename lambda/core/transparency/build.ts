@@ -10,6 +10,7 @@
 import type { RequestStatus } from '../../shared/requests';
 import { commitment as commitmentOf, seedFromHex } from '../lottery';
 import type { RecordingPolicy } from '../policy';
+import { recordingTimeProfile } from '../transparency';
 import { type MonthData, mergeSmallTeams, parseMonthData, REASON_KEYS, type ReasonKey } from './model';
 
 /** The people and teams of the month, with the ids the tables use. */
@@ -236,6 +237,10 @@ export function buildMonthModel(input: MonthModelInput): MonthData {
       },
       ...(input.verification ? { verification: input.verification } : {}),
       capBreaches,
+      timeProfile: recordingTimeProfile(
+        input.decisions.map((d) => ({ decidedAt: d.decidedAt, recorded: d.reason === 'drawn' })),
+        input.policy.timezone,
+      ),
     }),
     'month.json',
   );

@@ -175,6 +175,16 @@ export const monthDataSchema = z
      * merged row's diagonal mixes several teams).
      */
     smallTeams: z.strictObject({ merged: count, sameTeamListens: count }).optional(),
+    /**
+     * All decided calls and the recorded ones by week of the period (5 bins: days 1–7 … 22–28, 29+)
+     * and by local hour (24 bins), from `recordingTimeProfile` (lambda/core/transparency.ts).
+     */
+    timeProfile: z
+      .strictObject({
+        weeks: z.array(z.strictObject({ calls: count, recorded: count })).length(5),
+        hours: z.array(z.strictObject({ calls: count, recorded: count })).length(24),
+      })
+      .optional(),
   })
   .superRefine((m, ctx) => {
     const issue = (path: (string | number)[], message: string) =>
@@ -268,6 +278,22 @@ export const monthDataSchema = z
     const reasons = REASON_KEYS.reduce((s, k) => s + m.reasons[k], 0);
     if (reasons !== decisions)
       issue(['reasons'], `reasons add up to ${reasons} but agents have ${decisions} decisions`);
+    if (m.timeProfile) {
+      for (const key of ['weeks', 'hours'] as const) {
+        const bins = m.timeProfile[key];
+        bins.forEach((b, i) => {
+          if (b.recorded > b.calls)
+            issue(['timeProfile', key, i, 'recorded'], `recorded ${b.recorded} exceeds calls ${b.calls}`);
+        });
+        const calls = bins.reduce((s, b) => s + b.calls, 0);
+        const rec = bins.reduce((s, b) => s + b.recorded, 0);
+        if (calls !== decisions || rec !== recorded)
+          issue(
+            ['timeProfile', key],
+            `${key} count ${calls} calls and ${rec} recorded but agents have ${decisions} and ${recorded}`,
+          );
+      }
+    }
     if (m.reasons.drawn !== recorded)
       issue(['reasons', 'drawn'], `drawn ${m.reasons.drawn} but agents have ${recorded} recordings`);
   });

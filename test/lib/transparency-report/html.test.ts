@@ -24,12 +24,38 @@ describe('transparency HTML (no browser)', () => {
     const html = renderTransparencyHtml(m, { lang: 'en' });
     expect(html).toMatch(/^<!doctype html>\n<html lang="en">/);
     const svgs = [...html.matchAll(/<svg [^>]*aria-labelledby="([^"]+)"/g)];
-    expect(svgs.length).toBe(13);
+    expect(svgs.length).toBe(14);
     for (const [, ids] of svgs) {
       const [title, desc] = ids!.split(' ');
       expect(html).toContain(`<title id="${title}">`);
       expect(html).toContain(`<desc id="${desc}">`);
     }
+  });
+
+  it('shows the time profile of recording: by week and by hour, calls against recordings', () => {
+    const html = renderTransparencyHtml(m, { lang: 'en' });
+    const value = (id: string) =>
+      Number(new RegExp(`data-testid="${id}" data-value="([^"]+)"`).exec(html)?.[1]);
+    const profile = m.timeProfile!;
+    const calls = profile.hours.reduce((s, b) => s + b.calls, 0);
+    const recorded = profile.hours.reduce((s, b) => s + b.recorded, 0);
+    expect(calls).toBe(m.agents.reduce((s, a) => s + a.decisions, 0));
+    profile.weeks.forEach((b, i) => {
+      expect(value(`s9:calls:w${i + 1}`)).toBe(b.calls);
+      expect(value(`s9:recorded:w${i + 1}`)).toBe(b.recorded);
+    });
+    const busiest = profile.hours.reduce(
+      (best, b, h) => (b.calls > profile.hours[best]!.calls ? h : best),
+      0,
+    );
+    expect(value(`s9:rate:h${busiest}`)).toBeCloseTo(
+      profile.hours[busiest]!.recorded / profile.hours[busiest]!.calls,
+      4,
+    );
+    expect(value(`m9:recordings:${busiest}`)).toBeCloseTo(profile.hours[busiest]!.recorded / recorded, 2);
+    expect(html).toContain('When calls are recorded');
+    // A month without a profile (an older producer) has no such section.
+    expect(renderTransparencyHtml({ ...m, timeProfile: undefined }, { lang: 'en' })).not.toContain('id="s9"');
   });
 
   it('escapes team names', () => {

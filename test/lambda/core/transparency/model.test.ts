@@ -67,6 +67,17 @@ describe('month data model', () => {
 });
 
 describe('limits from the data, not from a layout', () => {
+  it('refuses a time profile that does not add up to the decisions and recordings', () => {
+    expect(base.timeProfile?.hours).toHaveLength(24);
+    const moved = clone();
+    moved.timeProfile!.hours[10]!.calls += 1;
+    expect(() => parseMonthData(moved)).toThrow(/timeProfile\.hours/);
+    const over = clone();
+    const bin = over.timeProfile!.weeks.find((b) => b.calls > 0)!;
+    bin.recorded = bin.calls + 1;
+    expect(() => parseMonthData(over)).toThrow(/exceeds calls/);
+  });
+
   it('accepts and renders a month with 40 teams', () => {
     const m = clone();
     for (let t = 0; t < 36; t++) {
