@@ -29,6 +29,8 @@ export default {
   // The machine has 2 cores shared by several people.
   concurrency: 1,
   timeoutMS: 20_000,
+  // The first, unmutated run of every selected test takes minutes when the machine is busy.
+  dryRunTimeoutMinutes: 30,
   timeoutFactor: 2,
   checkers: [],
   // Stryker rewrites tsconfig paths with the TypeScript JS API, which TypeScript 7 (native) no longer
