@@ -212,6 +212,7 @@ export function exampleMonthData(options: ExampleOptions = {}): MonthData {
   const model: MonthData = {
     period,
     generatedAt: new Date(e + 6 * 3600_000).toISOString(),
+    simulated: true,
     policy: POLICY,
     teams: TEAMS.map((t) => ({ id: t.id, name: t.name })),
     agents,

@@ -20,7 +20,7 @@ import {
   teamSummaries,
   verdict,
 } from '../../lambda/core/transparency/aggregate';
-import { type MonthData, SMALL_TEAMS_ID } from '../../lambda/core/transparency/model';
+import { type MonthData, SIMULATED_LABEL, SMALL_TEAMS_ID } from '../../lambda/core/transparency/model';
 import { type Formatters, formatters, type Lang, type Strings, strings } from './i18n';
 import {
   COLORS,
@@ -1377,13 +1377,16 @@ td.ok{color:var(--ok);font-weight:600;white-space:nowrap}td.ko{color:var(--ko);f
 .hash code{display:block;font:12px/1.4 ui-monospace,"DejaVu Sans Mono",monospace;color:var(--ink);word-break:break-all;background:var(--bg);padding:6px 8px;border-radius:6px;margin-top:3px}
 .sr{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}
 footer{color:var(--muted);font-size:12px;margin-top:20px}
+.watermark{margin:0;padding:6px 12px;background:#fff4ce;border-bottom:2px solid #9a6700;color:#4d2d00;font-weight:700;text-align:center}
 footer h2{font-size:14px;color:var(--ink)}
 footer ul{padding-left:18px;margin:4px 0 10px}
 @media (max-width:960px){.row{grid-template-columns:minmax(0,1fr)}}
 @media print{
   @page{size:A4;margin:12mm}
   body{background:#fff;font-size:11pt}
-  main{max-width:none;padding:0}
+  /* Fixed in print: repeated at the top of every page. */
+  .watermark{position:fixed;top:0;left:0;right:0;padding:1mm;font-size:9pt}
+  main{max-width:none;padding:8mm 0 0}
   section{border:0;border-top:1px solid var(--line);border-radius:0;padding:8px 0 0;margin:0 0 6mm;break-inside:avoid-page}
   .row{grid-template-columns:minmax(0,1fr);gap:6px}
   .multiples{grid-template-columns:repeat(2,minmax(0,1fr))}
@@ -1439,7 +1442,11 @@ export function renderTransparencyHtml(model: MonthData, options: RenderOptions 
 <style>${CSS}</style>
 </head>
 <body>
-<main>
+${
+  model.simulated
+    ? `<p class="watermark" role="note" data-testid="watermark">${esc(SIMULATED_LABEL[lang])}</p>\n`
+    : ''
+}<main>
 ${header}
 ${shareSection(ctx)}
 ${recordingsSection(ctx)}

@@ -76,6 +76,8 @@ export interface RequestOutcome {
 export interface MonthModelInput {
   period: string;
   generatedAt: string;
+  /** The data come from a simulation or an example, not from a contact centre's staff. */
+  simulated: boolean;
   policy: Pick<
     RecordingPolicy,
     | 'version'
@@ -191,6 +193,7 @@ export function buildMonthModel(input: MonthModelInput): MonthData {
     mergeSmallTeams({
       period: input.period,
       generatedAt: input.generatedAt,
+      simulated: input.simulated,
       policy: {
         version,
         samplingRate: policy.samplingRate,

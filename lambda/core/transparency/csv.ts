@@ -12,7 +12,7 @@
  * injection).
  */
 import { ALL_TEAMS, type TeamSummary, teamSummaries } from './aggregate';
-import type { MonthData } from './model';
+import { type MonthData, SIMULATED_LABEL } from './model';
 
 export type CsvLang = 'fr' | 'en';
 
@@ -41,6 +41,7 @@ export const CSV_KEYS = [
   'deletions',
   'redactions',
   'capBreaches',
+  'source',
 ] as const;
 
 /** Column headers: French for staff representatives (what Excel in France opens), English variant. */
@@ -60,6 +61,7 @@ export const CSV_HEADERS: Record<CsvLang, Record<(typeof CSV_KEYS)[number] | 'al
     deletions: 'suppressions',
     redactions: 'caviardages',
     capBreaches: 'dépassements_plafond',
+    source: 'source',
     allTeams: 'Toutes équipes',
   },
   en: {
@@ -77,6 +79,7 @@ export const CSV_HEADERS: Record<CsvLang, Record<(typeof CSV_KEYS)[number] | 'al
     deletions: 'deletions',
     redactions: 'redactions',
     capBreaches: 'cap_breaches',
+    source: 'source',
     allTeams: 'All teams',
   },
 };
@@ -94,7 +97,9 @@ export function csvField(value: string | number | null | undefined, lang: CsvLan
   return s.includes(separator) || /["\r\n]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
 }
 
-function values(m: MonthData, r: TeamSummary, allTeams: string): (string | number | null)[] {
+const LIVE_SOURCE = { fr: 'système en production', en: 'live system' } as const;
+
+function values(m: MonthData, r: TeamSummary, allTeams: string, lang: CsvLang): (string | number | null)[] {
   return [
     m.period,
     r.team,
@@ -110,6 +115,8 @@ function values(m: MonthData, r: TeamSummary, allTeams: string): (string | numbe
     r.deletions,
     r.redactions,
     r.capBreaches.total,
+    // On every line, so no extract of the file loses it.
+    m.simulated ? SIMULATED_LABEL[lang] : LIVE_SOURCE[lang],
   ];
 }
 
@@ -121,7 +128,7 @@ export function renderTransparencyCsv(model: MonthData, options: CsvOptions = {}
   const line = (fields: (string | number | null)[]) => fields.map((v) => csvField(v, lang)).join(separator);
   const lines = [
     line(CSV_KEYS.map((k) => t[k])),
-    ...[...teams, total].map((r) => line(values(model, r, t.allTeams))),
+    ...[...teams, total].map((r) => line(values(model, r, t.allTeams, lang))),
   ];
   return `${bom}${lines.join('\r\n')}\r\n`;
 }

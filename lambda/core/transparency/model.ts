@@ -42,6 +42,12 @@ const TEAM_ID_RE = /^[a-z0-9][a-z0-9-]{0,39}$/;
  * `small-teams` row before anything is published. Totals always cover everyone.
  */
 export const MIN_GROUP_SIZE = 3;
+
+/** The label of a report made from simulated or example data (page and CSV). */
+export const SIMULATED_LABEL = {
+  fr: 'Données simulées — ne décrit aucun salarié réel',
+  en: 'Simulated data — describes no real employee',
+} as const;
 export const SMALL_TEAMS_ID = 'small-teams';
 export const SMALL_TEAMS_NAME = 'Petites équipes (moins de 3 agents)';
 
@@ -136,6 +142,8 @@ export const monthDataSchema = z
       .string()
       .refine(isPeriod, { error: (iss) => `period ${JSON.stringify(iss.input)} is not YYYY-MM` }),
     generatedAt: instant,
+    /** Made from simulated or example data: every page and every CSV line says so. */
+    simulated: z.boolean(),
     policy: policySummarySchema,
     teams: z
       .array(z.strictObject({ id: teamId, name: z.string().trim().min(1).max(60) }))

@@ -38,6 +38,7 @@ export async function writeOutputs(m: MonthRun, simulation: SimulationResult): P
   const month = buildMonthModel({
     period,
     generatedAt: m.generatedAt,
+    simulated: true,
     policy: simulation.policy,
     teams: simulation.summary.teams.map((t) => ({ id: t.teamId, name: t.name })),
     agents: planMonth(options, options.policy.timezone).agents,

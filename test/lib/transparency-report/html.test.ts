@@ -135,3 +135,34 @@ describe('fairlisten transparency', () => {
     expect(await run(['--example', '--lang', 'de'])).toBe(2);
   });
 });
+
+describe('honest labels', () => {
+  it('marks a simulated month on the page, in both languages, and only a simulated one', () => {
+    const fr = renderTransparencyHtml(m);
+    expect(fr).toContain(
+      '<p class="watermark" role="note" data-testid="watermark">Données simulées — ne décrit aucun salarié réel</p>',
+    );
+    // Repeated at the top of every printed page.
+    expect(fr).toMatch(/@media print\{[^}]*\{[^}]*\}[^@]*\.watermark\{position:fixed;top:0/);
+    expect(renderTransparencyHtml(m, { lang: 'en' })).toContain(
+      'Simulated data — describes no real employee',
+    );
+    const live = renderTransparencyHtml({ ...m, simulated: false });
+    expect(live).not.toContain('data-testid="watermark"');
+    expect(live).not.toContain('Données simulées');
+  });
+
+  it('speaks the French a works council reads', () => {
+    const fr = renderTransparencyHtml(m);
+    expect(fr).toContain('demandée pendant l’appel');
+    expect(fr).toContain('demandée après l’appel');
+    expect(fr).not.toMatch(/demandé (pendant|après)/);
+    expect(fr).toMatch(/chaînes de hachage, [\d\u202f\u00a0]+ entrées/);
+    expect(fr).not.toMatch(/engagée/);
+    expect(fr).toContain('Empreinte publiée avant le début du mois');
+    expect(fr).toContain('✓ conforme');
+    expect(fr).not.toMatch(/✓ tenu/);
+    expect(fr).toContain('heure de Paris');
+    expect(fr).not.toContain('Heures en Europe/Paris');
+  });
+});

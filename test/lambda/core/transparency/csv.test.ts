@@ -69,3 +69,19 @@ describe('transparency CSV', () => {
     }
   });
 });
+
+describe('transparency CSV source column', () => {
+  it('says on every line that a simulated month describes no real employee', () => {
+    for (const [lang, sep, label] of [
+      ['fr', ';', 'Données simulées — ne décrit aucun salarié réel'],
+      ['en', ',', 'Simulated data — describes no real employee'],
+    ] as const) {
+      const [header, ...rows] = parseCsv(renderTransparencyCsv(m, { lang }), sep);
+      expect(header!.at(-1)).toBe('source');
+      expect(rows.length).toBeGreaterThan(1);
+      for (const row of rows) expect(row.at(-1)).toBe(label);
+    }
+    const live = parseCsv(renderTransparencyCsv({ ...m, simulated: false }), ';').slice(1);
+    for (const row of live) expect(row.at(-1)).toBe('système en production');
+  });
+});
