@@ -1424,7 +1424,9 @@ export function renderTransparencyHtml(model: MonthData, options: RenderOptions 
   }" data-testid="verdict" data-value="${v.ok ? 1 : 0}">${v.ok ? '✓' : '✗'} ${esc(v.ok ? t.verdictOk : t.verdictKo)}</p>${kpis(
     ctx,
   )}</header>`;
-  const footer = `<footer><h2>${esc(t.footer.definitions)}</h2><ul>${t.footer.defs
+  const footer = `<footer><h2>${esc(t.concernLegend.h)}</h2><p>${esc(t.concernLegend.intro)}</p><ul data-testid="concern-legend">${t.concernLegend.items
+    .map((line) => `<li>${esc(line)}</li>`)
+    .join('')}</ul><h2>${esc(t.footer.definitions)}</h2><ul>${t.footer.defs
     .map((d) => `<li>${esc(d)}</li>`)
     .join('')}<li data-testid="breaches-recount" data-value="${total.capBreaches.total}" data-producer="${
     model.capBreaches

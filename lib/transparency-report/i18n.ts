@@ -88,6 +88,7 @@ export interface Strings {
   verdictOk: string;
   verdictKo: string;
   concerns: string;
+  concernLegend: { h: string; intro: string; items: string[] };
   ok: string;
   ko: string;
   warn: string;
@@ -271,6 +272,23 @@ const en: Strings = {
   verdictOk: 'Every commitment was kept this month',
   verdictKo: 'At least one commitment was not kept this month: see the sections marked ✗',
   concerns: 'Concerns',
+  concernLegend: {
+    h: 'What the badges C1 to C10 mean',
+    intro:
+      'Each badge names a concern of the works council’s opinion on the call recording tool; the sections marked with it answer that concern.',
+    items: [
+      'C1 — Proportionality: record only what call quality and coaching need.',
+      'C2 — Discretionary use: recordings are chosen by a published lottery, not by a person.',
+      'C3 — Unlimited use: recordings kept at most 90 days, listens counted and capped.',
+      'C4 — Recording rate: at most 30 % of calls recorded.',
+      'C5 — No maximum: a maximum of listens per agent, extra listens only under an approved coaching plan.',
+      'C6 — Opaque selection: the selection rule and its seed are published, anyone can recompute it.',
+      'C7 — Targeting: no one is picked out; coaching plans are approved by the data-protection officer.',
+      'C8 — Coach workload: a maximum of listens per coach.',
+      'C9 — Interrupt or delete quickly: the agent can suspend, delete or redact, and the delay is shown.',
+      'C10 — Cross-listening: a coach only listens to agents of another team.',
+    ],
+  },
   ok: 'kept',
   ko: 'not kept',
   warn: 'to watch',
@@ -483,6 +501,23 @@ const frRaw: Strings = {
   verdictOk: 'Tous les engagements ont été tenus ce mois-ci',
   verdictKo: 'Au moins un engagement n’a pas été tenu ce mois-ci : voir les sections marquées ✗',
   concerns: 'Préoccupations',
+  concernLegend: {
+    h: 'Ce que signifient les repères C1 à C10',
+    intro:
+      'Chaque repère renvoie à une préoccupation de l’avis du CSE sur l’outil d’enregistrement des appels ; les sections qui le portent y répondent.',
+    items: [
+      'C1 — Proportionnalité : n’enregistrer que ce dont la qualité et l’accompagnement ont besoin.',
+      'C2 — Usage discrétionnaire : les appels enregistrés sont tirés au sort selon une règle publiée, pas choisis par une personne.',
+      'C3 — Usage illimité : enregistrements gardés 90 jours au plus, écoutes comptées et plafonnées.',
+      'C4 — Taux d’enregistrement : 30 % des appels au plus.',
+      'C5 — Absence de maximum : un maximum d’écoutes par agent ; des écoutes en plus seulement avec un plan d’accompagnement approuvé.',
+      'C6 — Sélection opaque : la règle du tirage et sa graine sont publiées, chacun peut la recalculer.',
+      'C7 — Ciblage : personne n’est désigné ; les plans d’accompagnement sont approuvés par le délégué à la protection des données.',
+      'C8 — Charge des coachs : un maximum d’écoutes par coach.',
+      'C9 — Interrompre ou supprimer vite : l’agent peut suspendre, supprimer ou caviarder, et le délai est montré.',
+      'C10 — Écoutes croisées : un coach n’écoute que des agents d’une autre équipe.',
+    ],
+  },
   ok: 'conforme',
   ko: 'non conforme',
   warn: 'à surveiller',

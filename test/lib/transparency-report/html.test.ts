@@ -166,3 +166,23 @@ describe('honest labels', () => {
     expect(fr).not.toContain('Heures en Europe/Paris');
   });
 });
+
+describe('the badges C1 to C10', () => {
+  it.each(['fr', 'en'] as const)(
+    'are each explained in one line naming the works council’s opinion (%s)',
+    (lang) => {
+      const html = renderTransparencyHtml(m, { lang });
+      const legend = html.match(/<ul data-testid="concern-legend">(.*?)<\/ul>/)?.[1] ?? '';
+      const items = [...legend.matchAll(/<li>(.*?)<\/li>/g)].map((x) => x[1]!);
+      expect(items.map((i) => i.split(' ')[0])).toEqual(Array.from({ length: 10 }, (_v, k) => `C${k + 1}`));
+      expect(html).toContain(
+        lang === 'fr'
+          ? 'l’avis du CSE sur l’outil d’enregistrement'
+          : 'works council’s opinion on the call recording tool',
+      );
+      // Every badge on the page is one the legend explains.
+      for (const tag of html.matchAll(/<span class="tag"[^>]*>(C\d+)<\/span>/g))
+        expect(legend).toContain(`${tag[1]} —`);
+    },
+  );
+});
