@@ -34,6 +34,10 @@ export const COMMANDS: Readonly<Record<string, Entry>> = {
     summary: "the works council's monthly transparency report (HTML, CSV)",
     load: () => import('./transparency'),
   },
+  doctor: {
+    summary: 'what stands in the way of fairlisten on a Connect instance (before and after deploy)',
+    load: () => import('./doctor'),
+  },
   policy: {
     summary: 'check the recording policy, print its schema or table',
     load: () => import('./policy'),

@@ -57,7 +57,14 @@ export type ConnectOperation =
   | 'DescribeUser'
   | 'ListUsers'
   | 'DescribeUserHierarchyGroup'
-  | 'ListUserHierarchyGroups';
+  | 'ListUserHierarchyGroups'
+  | 'ListContactFlows'
+  | 'DescribeContactFlow'
+  | 'ListQueues'
+  | 'ListRoutingProfiles'
+  | 'ListRoutingProfileQueues'
+  | 'ListPhoneNumbers'
+  | 'ListFlowAssociations';
 
 /** Errors the stand-in can return, with their HTTP status as modelled by the SDK. */
 export const CONNECT_ERROR_STATUS = {
@@ -76,6 +83,34 @@ export interface UserSeed {
   readonly id: string;
   readonly username: string;
   readonly hierarchyGroupId?: string;
+  readonly routingProfileId?: string;
+}
+
+/** A published flow; `content` is the flow language JSON as Connect stores it (a string). */
+export interface FlowSeed {
+  readonly id: string;
+  readonly name: string;
+  /** CONTACT_FLOW, AGENT_WHISPER, … */
+  readonly type: string;
+  readonly content: string;
+}
+
+export interface QueueSeed {
+  readonly id: string;
+  readonly name: string;
+}
+
+export interface RoutingProfileSeed {
+  readonly id: string;
+  readonly name: string;
+  readonly queueIds: readonly string[];
+}
+
+export interface PhoneNumberSeed {
+  readonly id: string;
+  readonly number: string;
+  /** The flow incoming calls to this number start in (its flow association). */
+  readonly flowId?: string;
 }
 
 export interface HierarchyGroupSeed {
@@ -106,6 +141,10 @@ export interface ConnectSeed {
   readonly users?: readonly UserSeed[];
   readonly hierarchyGroups?: readonly HierarchyGroupSeed[];
   readonly contacts?: readonly ContactSeed[];
+  readonly flows?: readonly FlowSeed[];
+  readonly queues?: readonly QueueSeed[];
+  readonly routingProfiles?: readonly RoutingProfileSeed[];
+  readonly phoneNumbers?: readonly PhoneNumberSeed[];
 }
 
 export interface ConnectStandInOptions {
@@ -224,6 +263,43 @@ const ROUTES: readonly Route[] = [
     pattern: /^\/user-hierarchy-groups-summary\/([^/]+)$/,
     params: ['InstanceId'],
   },
+  {
+    operation: 'ListContactFlows',
+    method: 'GET',
+    pattern: /^\/contact-flows-summary\/([^/]+)$/,
+    params: ['InstanceId'],
+  },
+  {
+    operation: 'DescribeContactFlow',
+    method: 'GET',
+    pattern: /^\/contact-flows\/([^/]+)\/([^/]+)$/,
+    params: ['InstanceId', 'ContactFlowId'],
+  },
+  { operation: 'ListQueues', method: 'GET', pattern: /^\/queues-summary\/([^/]+)$/, params: ['InstanceId'] },
+  {
+    operation: 'ListRoutingProfiles',
+    method: 'GET',
+    pattern: /^\/routing-profiles-summary\/([^/]+)$/,
+    params: ['InstanceId'],
+  },
+  {
+    operation: 'ListRoutingProfileQueues',
+    method: 'GET',
+    pattern: /^\/routing-profiles\/([^/]+)\/([^/]+)\/queues$/,
+    params: ['InstanceId', 'RoutingProfileId'],
+  },
+  {
+    operation: 'ListPhoneNumbers',
+    method: 'GET',
+    pattern: /^\/phone-numbers-summary\/([^/]+)$/,
+    params: ['InstanceId'],
+  },
+  {
+    operation: 'ListFlowAssociations',
+    method: 'GET',
+    pattern: /^\/flow-associations-summary\/([^/]+)$/,
+    params: ['InstanceId'],
+  },
 ];
 
 const LEVEL_KEYS = ['LevelOne', 'LevelTwo', 'LevelThree', 'LevelFour', 'LevelFive'] as const;
@@ -243,6 +319,10 @@ export class ConnectStandIn {
   private readonly users = new Map<string, UserSeed>();
   private readonly groups = new Map<string, HierarchyGroupSeed>();
   private readonly contacts = new Map<string, Contact>();
+  private readonly flows: FlowSeed[];
+  private readonly queues: QueueSeed[];
+  private readonly routingProfiles: RoutingProfileSeed[];
+  private readonly phoneNumbers: PhoneNumberSeed[];
   private readonly faults: { operation: ConnectOperation; errorName: ConnectErrorName; remaining: number }[] =
     [];
   private readonly callLog: ConnectCall[] = [];
@@ -258,6 +338,10 @@ export class ConnectStandIn {
     for (const user of seed.users ?? []) this.users.set(user.id, user);
     for (const group of seed.hierarchyGroups ?? []) this.groups.set(group.id, group);
     for (const contact of seed.contacts ?? []) this.addContact(contact);
+    this.flows = [...(seed.flows ?? [])];
+    this.queues = [...(seed.queues ?? [])];
+    this.routingProfiles = [...(seed.routingProfiles ?? [])];
+    this.phoneNumbers = [...(seed.phoneNumbers ?? [])];
   }
 
   /** Every request received so far, oldest first. */
@@ -465,6 +549,14 @@ export class ConnectStandIn {
         return { HierarchyGroup: this.describeGroup(input) };
       case 'ListUserHierarchyGroups':
         return this.listGroups(input);
+      case 'ListContactFlows':
+      case 'DescribeContactFlow':
+      case 'ListQueues':
+      case 'ListRoutingProfiles':
+      case 'ListRoutingProfileQueues':
+      case 'ListPhoneNumbers':
+      case 'ListFlowAssociations':
+        return this.configuration(operation, input);
     }
   }
 
@@ -578,6 +670,7 @@ export class ConnectStandIn {
       Arn: `${this.arnPrefix}/agent/${user.id}`,
       Username: user.username,
       HierarchyGroupId: user.hierarchyGroupId,
+      RoutingProfileId: user.routingProfileId,
     };
   }
 
@@ -591,6 +684,115 @@ export class ConnectStandIn {
       })),
       NextToken,
     };
+  }
+
+  /** Read-only views of the instance's configuration (flows, queues, routing, numbers). */
+  private configuration(operation: ConnectOperation, input: Record<string, unknown>): object {
+    const arn = (kind: string, id: string) => `${this.arnPrefix}/${kind}/${id}`;
+    switch (operation) {
+      case 'ListContactFlows': {
+        const { page, NextToken } = paginate(this.flows, input, 1000);
+        return {
+          ContactFlowSummaryList: page.map((f) => ({
+            Id: f.id,
+            Arn: arn('contact-flow', f.id),
+            Name: f.name,
+            ContactFlowType: f.type,
+            ContactFlowState: 'ACTIVE',
+            ContactFlowStatus: 'PUBLISHED',
+          })),
+          NextToken,
+        };
+      }
+      case 'DescribeContactFlow': {
+        const flow = this.flows.find((f) => f.id === input.ContactFlowId);
+        if (!flow)
+          throw new ConnectError(
+            'ResourceNotFoundException',
+            `flow ${String(input.ContactFlowId)} not found`,
+          );
+        return {
+          ContactFlow: {
+            Id: flow.id,
+            Arn: arn('contact-flow', flow.id),
+            Name: flow.name,
+            Type: flow.type,
+            State: 'ACTIVE',
+            Status: 'PUBLISHED',
+            Content: flow.content,
+          },
+        };
+      }
+      case 'ListQueues': {
+        const { page, NextToken } = paginate(this.queues, input, 1000);
+        return {
+          QueueSummaryList: page.map((q) => ({
+            Id: q.id,
+            Arn: arn('queue', q.id),
+            Name: q.name,
+            QueueType: 'STANDARD',
+          })),
+          NextToken,
+        };
+      }
+      case 'ListRoutingProfiles': {
+        const { page, NextToken } = paginate(this.routingProfiles, input, 1000);
+        return {
+          RoutingProfileSummaryList: page.map((r) => ({
+            Id: r.id,
+            Arn: arn('routing-profile', r.id),
+            Name: r.name,
+          })),
+          NextToken,
+        };
+      }
+      case 'ListRoutingProfileQueues': {
+        const profile = this.routingProfiles.find((r) => r.id === input.RoutingProfileId);
+        if (!profile) {
+          throw new ConnectError(
+            'ResourceNotFoundException',
+            `routing profile ${String(input.RoutingProfileId)} not found`,
+          );
+        }
+        const queues = profile.queueIds.map((id) => this.queues.find((q) => q.id === id) ?? { id, name: id });
+        const { page, NextToken } = paginate(queues, input, 100);
+        return {
+          RoutingProfileQueueConfigSummaryList: page.map((q) => ({
+            QueueId: q.id,
+            QueueArn: arn('queue', q.id),
+            QueueName: q.name,
+            Priority: 1,
+            Delay: 0,
+            Channel: 'VOICE',
+          })),
+          NextToken,
+        };
+      }
+      case 'ListPhoneNumbers': {
+        const { page, NextToken } = paginate(this.phoneNumbers, input, 1000);
+        return {
+          PhoneNumberSummaryList: page.map((n) => ({
+            Id: n.id,
+            Arn: `arn:aws:connect:${this.arnPrefix.split(':')[3]}:${this.arnPrefix.split(':')[4]}:phone-number/${n.id}`,
+            PhoneNumber: n.number,
+            PhoneNumberType: 'DID',
+          })),
+          NextToken,
+        };
+      }
+      default: {
+        const associated = this.phoneNumbers.filter((n) => n.flowId !== undefined);
+        const { page, NextToken } = paginate(associated, input, 100);
+        return {
+          FlowAssociationSummaryList: page.map((n) => ({
+            ResourceId: n.id,
+            FlowId: n.flowId,
+            ResourceType: 'VOICE_PHONE_NUMBER',
+          })),
+          NextToken,
+        };
+      }
+    }
   }
 
   private describeGroup(input: Record<string, unknown>): object {
