@@ -3,6 +3,9 @@ import { ALGORITHM_V2 } from '../../lambda/core/fair-lottery';
 import { ALGORITHM_VERSION } from '../../lambda/core/lottery';
 import { HARD_LIMITS, HIERARCHY_LEVELS, type RecordingPolicy } from '../../lambda/core/policy';
 
+/** Every algorithm version the code implements; a policy chooses one, the report wants each published. */
+export const ALGORITHM_VERSIONS = [ALGORITHM_VERSION, ALGORITHM_V2] as const;
+
 /**
  * The schema of the recording policy file, built from the hard limits and the policy type of
  * lambda/core/policy.ts (their one owner: the functions enforce the same limits at run time).
@@ -194,7 +197,7 @@ export const policySchema = z
       .describe('Time zone that defines the calendar month of a period.'),
     samplingRate: rate.default(0.2).describe('Share of eligible calls drawn for recording, (0, 0.30] (C4).'),
     algorithmVersion: z
-      .enum([ALGORITHM_VERSION, ALGORITHM_V2])
+      .enum(ALGORITHM_VERSIONS)
       .default(ALGORITHM_VERSION)
       .describe(
         'Published algorithm the sampler decides with (docs/compliance/algorithm-v1.md, algorithm-v2.md); change it only for a new period (C2, C6).',

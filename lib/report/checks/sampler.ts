@@ -4,13 +4,13 @@
  * depends on.
  */
 import { CALLER_OBJECTED_ATTRIBUTE as SAMPLER_OBJECTION_ATTRIBUTE } from '../../../lambda/core/decision';
-import { ALGORITHM_VERSION } from '../../../lambda/core/lottery';
 import {
   CALLER_OBJECTED_VALUE,
   describeFlow,
   CALLER_OBJECTED_ATTRIBUTE as FLOW_OBJECTION_ATTRIBUTE,
   OBJECTION_KEY,
 } from '../../flows';
+import { ALGORITHM_VERSIONS } from '../../policy/schema';
 import { deployedFlow } from '../flows';
 import {
   ALGORITHM_ENV,
@@ -199,14 +199,15 @@ export function algorithmPublishedCheck(read: () => PublishedAlgorithms = readPu
             `${d.logicalId}: deployed algorithm ${d.value} is not published (published: ${versionsOf(published)})`,
           );
       }
-      if (!published.some((p) => p.version === ALGORITHM_VERSION))
-        f.problem(
-          `the code (lambda/core/lottery.ts ALGORITHM_VERSION) implements ${ALGORITHM_VERSION}, which is not published (published: ${versionsOf(published)})`,
-        );
+      for (const version of ALGORITHM_VERSIONS)
+        if (!published.some((p) => p.version === version))
+          f.problem(
+            `the code implements ${version}, which is not published (published: ${versionsOf(published)}; implemented: lib/policy/schema.ts ALGORITHM_VERSIONS)`,
+          );
       const shown = published.map((p) => `${p.version} (${p.file}, sha256 ${p.sha256.slice(0, 12)}…)`);
       return {
         ...f,
-        summary: `deployed ${[...new Set(deployed.map((d) => String(d.value)))].join(', ') || '?'}; published ${shown.join(', ') || 'none'}; code ${ALGORITHM_VERSION}`,
+        summary: `deployed ${[...new Set(deployed.map((d) => String(d.value)))].join(', ') || '?'}; published ${shown.join(', ') || 'none'}; code ${ALGORITHM_VERSIONS.join(', ')}`,
       };
     },
   };

@@ -517,6 +517,13 @@ describe('the published algorithm', () => {
     );
   });
 
+  it('every version the code implements must be published', () => {
+    const onlyV1 = files(['docs/compliance/algorithm-v1.md', v1]);
+    expect(result(report(fixed, [algorithmPublishedCheck(onlyV1)]), 'ALGORITHM-PUBLISHED').detail).toMatch(
+      /the code implements fairlisten-lottery-v2, which is not published \(published: fairlisten-lottery-v1;/,
+    );
+  });
+
   it('a later version beside v1 keeps v1 deployable, and each file is hashed', () => {
     const v2Text = '# The published algorithm (fairlisten-lottery-v2)\n\n6. Pacing and cap: …\n';
     const both = files(['docs/compliance/algorithm-v2.md', v2Text], ['docs/compliance/algorithm-v1.md', v1]);
