@@ -32,14 +32,23 @@ export interface CreatedObject {
 
 /** The created objects of an S3 event (other event names are ignored), keys decoded. */
 export function createdObjects(event: unknown): CreatedObject[] {
-  return s3EventSchema
-    .parse(event)
-    .Records.filter((r) => r.eventName.startsWith('ObjectCreated:'))
-    .map((r) => ({
-      bucket: r.s3.bucket.name,
-      key: decodeEventKey(r.s3.object.key),
-      ...(r.s3.object.versionId ? { versionId: r.s3.object.versionId } : {}),
-      size: r.s3.object.size,
-      eventTime: new Date(r.eventTime).toISOString(),
-    }));
+  return objectsOf(s3EventSchema.parse(event));
+}
+
+/** `createdObjects`, or the schema's refusal of an event that is not an S3 notification. */
+export function parseCreatedObjects(
+  event: unknown,
+): { readonly objects: CreatedObject[] } | { readonly error: z.ZodError } {
+  const parsed = s3EventSchema.safeParse(event);
+  return parsed.success ? { objects: objectsOf(parsed.data) } : { error: parsed.error };
+}
+
+function objectsOf(event: z.infer<typeof s3EventSchema>): CreatedObject[] {
+  return event.Records.filter((r) => r.eventName.startsWith('ObjectCreated:')).map((r) => ({
+    bucket: r.s3.bucket.name,
+    key: decodeEventKey(r.s3.object.key),
+    ...(r.s3.object.versionId ? { versionId: r.s3.object.versionId } : {}),
+    size: r.s3.object.size,
+    eventTime: new Date(r.eventTime).toISOString(),
+  }));
 }

@@ -2,18 +2,23 @@
  * Recording ingest entry point: S3 event notifications of the recordings bucket (Connect call
  * recordings, Contact Lens output). Thin adapter over `ingestObject`; a failing record fails the
  * invocation after the others were processed, so Lambda re-delivers and ingest (idempotent)
- * finishes it.
+ * finishes it — or, after the retries, sends the event to the dead-letter queue. An event that is
+ * not an S3 notification is rejected (logged, not retried).
  */
 import { actionDepsFromEnv } from '../shared/recording-deps';
-import { createdObjects } from './event';
+import { type Rejection, reject } from '../shared/rejected-event';
+import { parseCreatedObjects } from './event';
 import { type IngestOutcome, ingestObject } from './ingest';
 
 const deps = actionDepsFromEnv('fairlisten-ingest', 'function:ingest');
 
-export async function handler(event: unknown): Promise<IngestOutcome[]> {
+export async function handler(event: unknown): Promise<IngestOutcome[] | Rejection> {
+  const parsed = parseCreatedObjects(event);
+  // Not an S3 notification: retrying cannot help; logged (the alarm's line) and dropped.
+  if ('error' in parsed) return reject(deps.logger, parsed.error);
   const outcomes: IngestOutcome[] = [];
   const errors: unknown[] = [];
-  for (const object of createdObjects(event)) {
+  for (const object of parsed.objects) {
     if (object.bucket !== deps.objects.bucket) {
       errors.push(new Error(`event for bucket ${object.bucket}, expected ${deps.objects.bucket}`));
       continue;

@@ -83,7 +83,7 @@ export class FairlistenFunction extends LambdaFunction {
       this,
       ['hipaa', 'nist', 'serverless'],
       'LambdaDLQ',
-      'Invoked synchronously (Connect flow, API Gateway) or by schedules/S3 events whose failures are retried and alarmed through the audit and request tables; a dead-letter queue would only hold copies of contact identifiers beyond their retention.',
+      'Invoked synchronously (Connect flow, API Gateway), by schedules whose next run resumes the work, or by streams with their own on-failure queue; the asynchronously invoked ingest and recording actions send failed events to an on-failure destination queue with an alarm (guardAsyncFunction) rather than the older dead-letter config this rule looks for.',
     );
     acknowledge(
       this,

@@ -6,9 +6,11 @@ import { type IGrantable, type IRole, PolicyStatement } from 'aws-cdk-lib/aws-ia
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
 import { RECORDING_ENV } from '../../lambda/shared/recording-deps';
+import { guardAsyncFunction } from './failure-queue';
 import { FairlistenFunction } from './fairlisten-function';
 import { FairlistenTable } from './fairlisten-table';
 import { acknowledge } from './nag';
+import type { OperatorAlerts } from './operator-alerts';
 import type { RecordingsBucket } from './recordings-bucket';
 
 export interface RecordingActionsProps {
@@ -25,6 +27,8 @@ export interface RecordingActionsProps {
   readonly auditRetentionDays: number;
   /** Grants append to the audit chains (e.g. `(g) => audit.grantAppend(g)`). @default - none (wire it before deploying) */
   readonly grantAudit?: (grantee: IGrantable) => void;
+  /** Where the dead-letter and rejected-event alarms notify. @default - the alarms notify nobody */
+  readonly alerts?: OperatorAlerts;
   /** @default Duration.minutes(5) — enough to copy, rewrite and hash a one-hour recording */
   readonly timeout?: Duration;
   /** @default 1024 */
@@ -46,6 +50,8 @@ export class RecordingActions extends Construct {
   readonly requests: FairlistenTable;
   readonly recordingsIndex: FairlistenTable;
   readonly function: FairlistenFunction;
+  /** Dead-letter queue (after retries) and rejected-event alarm of the executor. */
+  readonly failures: ReturnType<typeof guardAsyncFunction>;
   /** Re-runs requests that stopped moving (a timed-out run, a request that missed its file). */
   readonly sweeper: FairlistenFunction;
   readonly sweepSchedule: Rule;
@@ -89,6 +95,12 @@ export class RecordingActions extends Construct {
       environment: { ...this.environment },
     });
     this.grantApply(this.function.role!);
+    this.failures = guardAsyncFunction(this.function, {
+      what: 'recording action requests',
+      metricName: 'RecordingActionsRejectedEvents',
+      key: props.dataKey,
+      alerts: props.alerts,
+    });
 
     this.sweeper = new FairlistenFunction(this, 'Sweeper', {
       handlerDir: 'request-sweeper',

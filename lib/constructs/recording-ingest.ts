@@ -3,8 +3,10 @@ import type { IKey } from 'aws-cdk-lib/aws-kms';
 import { EventType } from 'aws-cdk-lib/aws-s3';
 import { LambdaDestination } from 'aws-cdk-lib/aws-s3-notifications';
 import { Construct } from 'constructs';
+import { guardAsyncFunction } from './failure-queue';
 import { FairlistenFunction } from './fairlisten-function';
 import { acknowledge } from './nag';
+import type { OperatorAlerts } from './operator-alerts';
 import type { RecordingActions } from './recording-actions';
 import type { RecordingsBucket } from './recordings-bucket';
 
@@ -26,6 +28,8 @@ export interface RecordingIngestProps {
   readonly timeout?: Duration;
   /** @default 1024 */
   readonly memorySize?: number;
+  /** Where the dead-letter and rejected-event alarms notify. @default - the alarms notify nobody */
+  readonly alerts?: OperatorAlerts;
 }
 
 /** The S3 events ingest listens to, on every prefix. */
@@ -41,6 +45,8 @@ export const INGEST_EVENT_TYPES = [
  */
 export class RecordingIngest extends Construct {
   readonly function: FairlistenFunction;
+  /** Dead-letter queue (after retries) and rejected-event alarm. */
+  readonly failures: ReturnType<typeof guardAsyncFunction>;
   /** Prefixes with event notifications (each ending in `/`). */
   readonly prefixes: readonly string[];
 
@@ -82,6 +88,12 @@ export class RecordingIngest extends Construct {
     });
     // Applying a waiting request is the executor's work, done in place: the same grants.
     props.actions.grantApply(this.function.role!);
+    this.failures = guardAsyncFunction(this.function, {
+      what: 'recording events',
+      metricName: 'IngestRejectedEvents',
+      key: props.dataKey,
+      alerts: props.alerts,
+    });
 
     const destination = new LambdaDestination(this.function);
     for (const prefix of prefixes) {

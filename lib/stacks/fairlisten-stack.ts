@@ -126,6 +126,7 @@ export class FairlistenStack extends Stack {
       auditTableName: this.audit.table.table.tableName,
       auditRetentionDays: policy.auditRetentionDays,
       grantAudit: (grantee) => this.audit.grantAppend(grantee),
+      alerts: this.alerts,
     });
     this.recordingIngest = new RecordingIngest(this, 'RecordingIngest', {
       recordings: this.recordings,
@@ -133,6 +134,7 @@ export class FairlistenStack extends Stack {
       recordingsPrefix: this.contactCenter.recordingsPrefix,
       dataKey,
       logRetentionDays: policy.auditRetentionDays,
+      alerts: this.alerts,
     });
     // End of recording actions and ingest.
 
