@@ -341,6 +341,27 @@ describe.each(['fr', 'en'] as const)('transparency report in Chromium (%s)', (la
     }
   });
 
+  it('says "simulated data" above the report on screen and at the top of every printed page', async () => {
+    const { page } = loaded;
+    const label = lang === 'fr' ? 'Données simulées — ne décrit aucun salarié réel' : 'Simulated data';
+    expect(await page.textContent('[data-testid="watermark"]')).toContain(label);
+    expect(await page.isVisible('[data-testid="watermark"]')).toBe(true);
+    await page.emulateMedia({ media: 'print' });
+    try {
+      // position: fixed in print is what Chromium repeats on every page.
+      // A string: the test tree is typed without the DOM library.
+      const style = await page.evaluate(`(() => {
+        const cs = getComputedStyle(document.querySelector('[data-testid="watermark"]'));
+        return { position: cs.position, top: cs.top, display: cs.display };
+      })()`);
+      expect(style).toEqual({ position: 'fixed', top: '0px', display: 'block' });
+      const pdf = await page.pdf({ format: 'A4' });
+      expect(pdf.length).toBeGreaterThan(10_000);
+    } finally {
+      await page.emulateMedia({ media: 'screen' });
+    }
+  });
+
   it('saves a full-page screenshot', async () => {
     mkdirSync(SCREENSHOTS, { recursive: true });
     const path = join(SCREENSHOTS, `transparency-${lang}.png`);
