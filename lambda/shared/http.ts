@@ -173,7 +173,7 @@ export function requireRole(principal: Principal, roles: readonly Role[]): void 
 export function connectUserOf(principal: Principal): string {
   if (!principal.connectUserId) {
     throw forbidden(
-      'the token names no Connect user; ask the data-protection officer to link your account to your Connect user',
+      'the token names no Connect user: send the ID token (an access token does not carry the Connect user id), or ask the data-protection officer to link your account to your Connect user',
       'no-connect-user',
     );
   }
