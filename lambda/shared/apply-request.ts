@@ -16,11 +16,15 @@
  *   Complete and the progress write. Only once the new version exists and is hashed are the older
  *   versions deleted: the unredacted audio is never the only copy that is lost, nor the one kept.
  *
- * The proof's SHA-256 is computed by a streaming GET of the new version after Complete (constant
- * memory): it is the hash of what S3 stores, not of what we meant to write. This is the one full
- * read of the object; the rewrite itself moves only the silenced parts through the function.
+ * The proof of a multipart rewrite is S3's own: the upload is created with SHA-256 checksums, so
+ * S3 hashes every part it receives or copies server-side, and the new version's composite
+ * checksum (read with HeadObject) must be the one of those part checksums. The proof lists the
+ * part bounds, their checksums and the composite — the hash of what S3 stores, without reading
+ * the object back. Only when the part checksums are missing (an upload begun before checksums,
+ * a store that computes none) is the new version hashed by a streaming GET, as a fallback.
  */
 import { createHash, randomUUID } from 'node:crypto';
+import { compositeChecksum, type ProofPart } from '../core/part-proof';
 import { type PartLimits, planRedactionParts, S3_PART_LIMITS } from '../core/redaction-plan';
 import {
   applySilence,
@@ -33,7 +37,7 @@ import {
 } from '../core/wav';
 import type { AuditSink } from './audit-sink';
 import { type ObjectKind, parseRecordingKey } from './recording-keys';
-import { isNotFound, type RecordingObjects, readRecordingLayout } from './recording-objects';
+import { isNotFound, type PartResult, type RecordingObjects, readRecordingLayout } from './recording-objects';
 import type { KeyProgress, ProgressState, RecordingStore } from './recording-store';
 import type { ContactItem, Proof, RequestRecord } from './requests';
 
@@ -217,7 +221,8 @@ export async function applyRequest(
         replaced: proof.replaced.map((r) => ({
           key: r.key,
           newVersionId: r.newVersionId,
-          sha256: r.sha256,
+          ...(r.sha256 ? { sha256: r.sha256 } : {}),
+          ...(r.checksumSHA256 ? { checksumSHA256: r.checksumSHA256 } : {}),
           removedVersionIds: r.removedVersionIds,
         })),
       },
@@ -247,11 +252,14 @@ function rangesOf(req: RequestRecord): Record<string, unknown> {
 function buildProof(progress: ProgressState): Proof {
   const proof: Proof = { deleted: [], replaced: [] };
   for (const [key, kp] of Object.entries(progress.keys).sort(([a], [b]) => (a < b ? -1 : 1))) {
-    if (kp.newVersionId && kp.sha256 && kp.done) {
+    if (kp.newVersionId && (kp.sha256 || kp.checksum) && kp.done) {
       proof.replaced.push({
         key,
         newVersionId: kp.newVersionId,
-        sha256: kp.sha256,
+        ...(kp.sha256 ? { sha256: kp.sha256 } : {}),
+        ...(kp.checksum && kp.parts
+          ? { checksumSHA256: kp.checksum, parts: kp.parts.map((p) => ({ ...p })) }
+          : {}),
         removedVersionIds: [...(kp.toDelete ?? [])],
         at: kp.replacedAt ?? kp.deletedAt ?? '',
       });
@@ -389,12 +397,26 @@ async function redactKey(ctx: Ctx, key: string, kp: KeyProgress, prepared: Prepa
       return;
     }
     if (current.ours) {
-      if (kp.newVersionId !== current.versionId || !kp.sha256) {
+      if (kp.newVersionId !== current.versionId || !(kp.sha256 || kp.checksum)) {
         kp.newVersionId = current.versionId;
         kp.newSize = current.size;
-        kp.sha256 = await objects.sha256(key, current.versionId);
+        const parts = uploadedParts(kp, current.size);
+        const stored = parts ? (await objects.head(key, current.versionId))?.checksumSHA256 : undefined;
+        if (parts && stored === compositeChecksum(parts.map((p) => p.sha256))) {
+          kp.parts = parts;
+          kp.checksum = stored;
+          kp.sha256 = undefined;
+        } else {
+          // No part checksums to build on, or S3's composite disagrees with them: hash what is stored.
+          if (parts) ctx.deps.logger?.warn('composite checksum mismatch; hashing the object', { key });
+          kp.sha256 = await objects.sha256(key, current.versionId);
+          kp.parts = undefined;
+          kp.checksum = undefined;
+        }
         kp.uploadId = undefined;
         kp.etags = undefined;
+        kp.partBounds = undefined;
+        kp.partSums = undefined;
         await ctx.save();
         await ctx.step('hashed', { key });
       }
@@ -424,6 +446,8 @@ async function redactKey(ctx: Ctx, key: string, kp: KeyProgress, prepared: Prepa
       kp.sourceVersionId = current.versionId;
       kp.uploadId = undefined;
       kp.etags = undefined;
+      kp.partBounds = undefined;
+      kp.partSums = undefined;
       kp.done = false;
       await ctx.save();
     }
@@ -455,6 +479,8 @@ async function writeRedacted(
     kp.newVersionId = versionId;
     kp.newSize = size;
     kp.sha256 = sha256;
+    kp.parts = undefined;
+    kp.checksum = undefined;
     await ctx.save();
     return;
   }
@@ -464,30 +490,41 @@ async function writeRedacted(
     for (const stale of await objects.listUploads(key)) await objects.abort(key, stale);
     kp.uploadId = await objects.createUpload(key, metadata);
     kp.etags = {};
+    kp.partBounds = plan.parts.map((p) => [p.start, p.end]);
+    kp.partSums = {};
     await ctx.save();
     await ctx.step('created-upload', { key });
   }
   const uploadId = kp.uploadId;
   kp.etags ??= {};
+  kp.partSums ??= {};
   const etags = kp.etags;
+  const sums = kp.partSums;
   try {
     for (const [i, part] of plan.parts.entries()) {
       const n = i + 1;
       if (etags[n]) continue;
+      let result: PartResult;
       if (part.kind === 'copy') {
-        etags[n] = await objects.uploadPartCopy(key, uploadId, n, source, part.start, part.end);
+        result = await objects.uploadPartCopy(key, uploadId, n, source, part.start, part.end);
       } else {
         const body = await objects.getRange(key, source, part.start, part.end);
         applySilence(body, part.start, spans);
-        etags[n] = await objects.uploadPart(key, uploadId, n, body);
+        result = await objects.uploadPart(key, uploadId, n, body);
       }
+      etags[n] = result.etag;
+      if (result.sha256) sums[n] = result.sha256;
       await ctx.save();
       await ctx.step('part', { key, part: n, kind: part.kind });
     }
     await objects.complete(
       key,
       uploadId,
-      plan.parts.map((_, i) => ({ partNumber: i + 1, etag: etags[i + 1]! })),
+      plan.parts.map((_, i) => ({
+        partNumber: i + 1,
+        etag: etags[i + 1]!,
+        ...(sums[i + 1] ? { sha256: sums[i + 1] } : {}),
+      })),
     );
     await ctx.step('completed', { key });
   } catch (err) {
@@ -496,7 +533,22 @@ async function writeRedacted(
     // looks at the current version again and starts a new upload if needed.
     ctx.deps.logger?.warn('multipart upload vanished', { key, requestId: ctx.req.requestId });
   }
+  // The part bounds and checksums stay until the new version is found: they are its proof.
   kp.uploadId = undefined;
   kp.etags = undefined;
   await ctx.save();
+}
+
+/** The parts of the last upload with S3's checksum for each, when every part has one and they tile the object. */
+function uploadedParts(kp: KeyProgress, size: number): ProofPart[] | undefined {
+  const bounds = kp.partBounds;
+  const sums = kp.partSums;
+  if (!bounds || !sums || bounds.length === 0) return undefined;
+  const parts: ProofPart[] = [];
+  for (const [i, [start, end]] of bounds.entries()) {
+    const sha256 = sums[i + 1];
+    if (!sha256) return undefined;
+    parts.push({ start, end, sha256 });
+  }
+  return parts.at(-1)!.end === size ? parts : undefined;
 }

@@ -39,11 +39,22 @@ export interface ObjectHead {
   readonly versionId?: string;
   /** User metadata (lower-case keys, without the `x-amz-meta-` prefix). */
   readonly metadata: Readonly<Record<string, string>>;
+  /** S3's SHA-256 checksum of the version (`…-N`, composite, for a multipart upload made with one). */
+  readonly checksumSHA256?: string;
 }
 
 export interface CompletedPart {
   readonly partNumber: number;
   readonly etag: string;
+  /** The part's SHA-256 (base64) as S3 returned it; CompleteMultipartUpload needs it back. */
+  readonly sha256?: string;
+}
+
+/** What S3 says of an uploaded or copied part. */
+export interface PartResult {
+  readonly etag: string;
+  /** SHA-256 (base64) S3 computed over the part's bytes; undefined where the store computes none. */
+  readonly sha256?: string;
 }
 
 export interface ByteCounters {
@@ -69,8 +80,9 @@ export interface RecordingObjects {
   put(key: string, body: Buffer, metadata: Record<string, string>): Promise<string | undefined>;
   /** DeleteObject of one version (or of the key, unversioned, when versionId is undefined). */
   deleteVersion(key: string, versionId: string | undefined): Promise<void>;
+  /** A multipart upload with SHA-256 part checksums (S3 then hashes copied parts too). */
   createUpload(key: string, metadata: Record<string, string>): Promise<string>;
-  uploadPart(key: string, uploadId: string, partNumber: number, body: Buffer): Promise<string>;
+  uploadPart(key: string, uploadId: string, partNumber: number, body: Buffer): Promise<PartResult>;
   /** UploadPartCopy of source bytes [start, end) — server-side, nothing moves through the function. */
   uploadPartCopy(
     key: string,
@@ -79,7 +91,7 @@ export interface RecordingObjects {
     sourceVersionId: string | undefined,
     start: number,
     end: number,
-  ): Promise<string>;
+  ): Promise<PartResult>;
   complete(key: string, uploadId: string, parts: readonly CompletedPart[]): Promise<string | undefined>;
   abort(key: string, uploadId: string): Promise<void>;
   /** Upload ids of the incomplete multipart uploads of exactly `key`. */
@@ -161,11 +173,14 @@ export function createS3RecordingObjects(
     },
     async head(key, versionId) {
       try {
-        const out = await client.send(new HeadObjectCommand({ Bucket, Key: key, ...vid(versionId) }));
+        const out = await client.send(
+          new HeadObjectCommand({ Bucket, Key: key, ...vid(versionId), ChecksumMode: 'ENABLED' }),
+        );
         return {
           size: out.ContentLength ?? 0,
           ...(out.VersionId ? { versionId: out.VersionId } : {}),
           metadata: out.Metadata ?? {},
+          ...(out.ChecksumSHA256 ? { checksumSHA256: out.ChecksumSHA256 } : {}),
         };
       } catch (err) {
         if (isNotFound(err)) return undefined;
@@ -212,7 +227,13 @@ export function createS3RecordingObjects(
     },
     async createUpload(key, metadata) {
       const out = await client.send(
-        new CreateMultipartUploadCommand({ Bucket, Key: key, Metadata: metadata, ...sse }),
+        new CreateMultipartUploadCommand({
+          Bucket,
+          Key: key,
+          Metadata: metadata,
+          ChecksumAlgorithm: 'SHA256',
+          ...sse,
+        }),
       );
       if (!out.UploadId) throw new Error(`CreateMultipartUpload for ${key} returned no UploadId`);
       return out.UploadId;
@@ -227,10 +248,11 @@ export function createS3RecordingObjects(
           PartNumber: partNumber,
           Body: body,
           ContentLength: body.length,
+          ChecksumAlgorithm: 'SHA256',
         }),
       );
       if (!out.ETag) throw new Error(`UploadPart ${partNumber} of ${key} returned no ETag`);
-      return out.ETag;
+      return { etag: out.ETag, ...(out.ChecksumSHA256 ? { sha256: out.ChecksumSHA256 } : {}) };
     },
     async uploadPartCopy(key, uploadId, partNumber, sourceVersionId, start, end) {
       const source = `${bucket}/${encodeURIComponent(key)}${sourceVersionId ? `?versionId=${encodeURIComponent(sourceVersionId)}` : ''}`;
@@ -246,7 +268,8 @@ export function createS3RecordingObjects(
       );
       const etag = out.CopyPartResult?.ETag;
       if (!etag) throw new Error(`UploadPartCopy ${partNumber} of ${key} returned no ETag`);
-      return etag;
+      const sha256 = out.CopyPartResult?.ChecksumSHA256;
+      return { etag, ...(sha256 ? { sha256 } : {}) };
     },
     async complete(key, uploadId, parts) {
       const out = await client.send(
@@ -254,7 +277,13 @@ export function createS3RecordingObjects(
           Bucket,
           Key: key,
           UploadId: uploadId,
-          MultipartUpload: { Parts: parts.map((p) => ({ PartNumber: p.partNumber, ETag: p.etag })) },
+          MultipartUpload: {
+            Parts: parts.map((p) => ({
+              PartNumber: p.partNumber,
+              ETag: p.etag,
+              ...(p.sha256 ? { ChecksumSHA256: p.sha256 } : {}),
+            })),
+          },
         }),
       );
       return out.VersionId;

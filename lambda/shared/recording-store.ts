@@ -17,6 +17,7 @@ import {
   QueryCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
+import type { ProofPart } from '../core/part-proof';
 import { isConditionFailure, putIfAbsent, queryAll } from './dynamo';
 import type { ObjectKind } from './recording-keys';
 import {
@@ -49,8 +50,15 @@ export interface KeyProgress {
   uploadId?: string;
   /** ETag by part number (as a string key). */
   etags?: Record<string, string>;
+  /** Byte bounds of the planned parts of the current upload, in part order. */
+  partBounds?: [number, number][];
+  /** S3's SHA-256 (base64) by part number (as a string key). */
+  partSums?: Record<string, string>;
   newVersionId?: string;
   sha256?: string;
+  /** The multipart proof of the new version: its parts and S3's composite checksum. */
+  parts?: ProofPart[];
+  checksum?: string;
   newSize?: number;
   /** Versions to remove (recorded before the first DeleteObject, so the proof survives a crash). */
   toDelete?: string[];

@@ -32,7 +32,22 @@ export const proofSchema = z.strictObject({
     z.strictObject({
       key: z.string(),
       newVersionId: z.string(),
-      sha256: z.string().regex(/^[0-9a-f]{64}$/),
+      /** SHA-256 (hex) of the whole new version: objects written with one PutObject. */
+      sha256: z
+        .string()
+        .regex(/^[0-9a-f]{64}$/)
+        .optional(),
+      /** S3's composite checksum of a multipart version (`<base64>-<parts>`), with its parts. */
+      checksumSHA256: z.string().optional(),
+      parts: z
+        .array(
+          z.strictObject({
+            start: z.number().int().nonnegative(),
+            end: z.number().int().positive(),
+            sha256: z.string(),
+          }),
+        )
+        .optional(),
       removedVersionIds: z.array(z.string()),
       at: z.string(),
     }),

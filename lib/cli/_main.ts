@@ -29,7 +29,11 @@ export const COMMANDS: Readonly<Record<string, Entry>> = {
     summary: "a deployment's decisions and revealed seeds, for verify",
     load: () => import('./export'),
   },
-  redact: { summary: 'silence time ranges of a local WAV recording', load: () => import('./redact') },
+  redact: {
+    summary:
+      'silence time ranges of a local WAV recording (`redact verify-proof`: check a download against its proof)',
+    load: () => import('./redact'),
+  },
   transparency: {
     summary: "the works council's monthly transparency report (HTML, CSV)",
     load: () => import('./transparency'),

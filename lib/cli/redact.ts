@@ -12,7 +12,9 @@ const USAGE = `usage: fairlisten redact <in.wav> <out.wav> --range <from>-<to> [
                         [--channel both|agent|customer]
   Silences each range (seconds, decimals allowed, end exclusive) and writes a new file.
   agent = right channel, customer = left channel (Amazon Connect layout); default both.
-  Exit 0 written, 1 the file or a range is refused (nothing written), 2 usage.`;
+  Exit 0 written, 1 the file or a range is refused (nothing written), 2 usage.
+       fairlisten redact verify-proof --file <downloaded.wav> --proof <proof.json> [--key <key>]
+  Checks a downloaded redacted recording against its redaction proof, offline (see --help there).`;
 
 const SECONDS = String.raw`(\d+(?:\.\d+)?)`;
 const RANGE = new RegExp(`^${SECONDS}-${SECONDS}$`);
@@ -71,4 +73,6 @@ export const cli = command({
     }
   },
 });
-export const run = cli.run;
+/** `redact verify-proof …` is its own small command, loaded only when asked for. */
+export const run = async (argv: string[]): Promise<number> =>
+  argv[0] === 'verify-proof' ? (await import('./_redact-verify-proof')).run(argv.slice(1)) : cli.run(argv);

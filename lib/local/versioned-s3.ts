@@ -4,6 +4,10 @@
  * DeleteObject (VersionId → that version; none → a delete marker), CreateMultipartUpload,
  * UploadPart, UploadPartCopy (CopySourceRange, versionId in CopySource), CompleteMultipartUpload
  * (part order, ETags and the minimum part size checked like S3), AbortMultipartUpload,
+ * SHA-256 checksums like S3's for an upload created with `ChecksumAlgorithm: 'SHA256'`: each
+ * part's (UploadPart and UploadPartCopy), required back by Complete, and the version's composite
+ * (SHA-256 over the binary part digests, base64, `-N`), returned by Complete and by HeadObject
+ * with `ChecksumMode: 'ENABLED'`,
  * ListMultipartUploads, ListObjectsV2 (current versions). Plugged into one S3Client instance with aws-sdk-client-mock.
  *
  * `failOn(command, nth)` makes the nth next call of a command throw, to simulate a crash or an
@@ -43,17 +47,28 @@ export interface FakeVersion {
   readonly metadata: Record<string, string>;
   readonly sse?: string;
   readonly createdAt: Date;
+  /** S3's ChecksumSHA256 of the version (composite `…-N` for a checksummed multipart upload). */
+  readonly checksumSHA256?: string;
 }
 
 interface Upload {
   readonly key: string;
   readonly metadata: Record<string, string>;
   readonly sse?: string;
-  readonly parts: Map<number, { etag: string; body: Buffer }>;
+  readonly checksummed: boolean;
+  readonly parts: Map<number, { etag: string; body: Buffer; sha256: string }>;
 }
 
 const meta = { $metadata: { httpStatusCode: 404 } };
 const etagOf = (b: Buffer) => `"${createHash('md5').update(b).digest('hex')}"`;
+const sha256Of = (b: Buffer) => createHash('sha256').update(b).digest('base64');
+const invalidPart = (message: string) =>
+  new S3ServiceException({
+    name: 'InvalidPart',
+    $fault: 'client',
+    $metadata: { httpStatusCode: 400 },
+    message,
+  });
 const newId = () => randomBytes(12).toString('base64url');
 
 function toBuffer(body: unknown): Buffer {
@@ -166,7 +181,7 @@ export class VersionedS3 {
         LastModified: v.createdAt,
       };
     });
-    on(HeadObjectCommand, (i: { Key: string; VersionId?: string }) => {
+    on(HeadObjectCommand, (i: { Key: string; VersionId?: string; ChecksumMode?: string }) => {
       let v: FakeVersion;
       try {
         v = this.find(i.Key, i.VersionId);
@@ -179,6 +194,7 @@ export class VersionedS3 {
         Metadata: v.metadata,
         ServerSideEncryption: v.sse,
         LastModified: v.createdAt,
+        ...(i.ChecksumMode === 'ENABLED' && v.checksumSHA256 ? { ChecksumSHA256: v.checksumSHA256 } : {}),
       };
     });
     on(ListObjectVersionsCommand, (i: { Prefix?: string }) => {
@@ -227,10 +243,19 @@ export class VersionedS3 {
     });
     on(
       CreateMultipartUploadCommand,
-      (i: { Key: string; Metadata?: Record<string, string>; ServerSideEncryption?: string }) => {
+      (i: {
+        Key: string;
+        Metadata?: Record<string, string>;
+        ServerSideEncryption?: string;
+        ChecksumAlgorithm?: string;
+      }) => {
+        if (i.ChecksumAlgorithm !== undefined && i.ChecksumAlgorithm !== 'SHA256') {
+          throw new Error(`fake S3: checksum algorithm ${i.ChecksumAlgorithm} not supported`);
+        }
         const UploadId = newId();
         this.uploads.set(UploadId, {
           key: i.Key,
+          checksummed: i.ChecksumAlgorithm === 'SHA256',
           metadata: i.Metadata ?? {},
           ...(i.ServerSideEncryption ? { sse: i.ServerSideEncryption } : {}),
           parts: new Map(),
@@ -238,13 +263,25 @@ export class VersionedS3 {
         return { UploadId };
       },
     );
-    on(UploadPartCommand, (i: { Key: string; UploadId: string; PartNumber: number; Body: unknown }) => {
-      const upload = this.upload(i.Key, i.UploadId);
-      const body = toBuffer(i.Body);
-      const etag = etagOf(body);
-      upload.parts.set(i.PartNumber, { etag, body });
-      return { ETag: etag };
-    });
+    on(
+      UploadPartCommand,
+      (i: { Key: string; UploadId: string; PartNumber: number; Body: unknown; ChecksumSHA256?: string }) => {
+        const upload = this.upload(i.Key, i.UploadId);
+        const body = toBuffer(i.Body);
+        const etag = etagOf(body);
+        const sha256 = sha256Of(body);
+        if (i.ChecksumSHA256 !== undefined && i.ChecksumSHA256 !== sha256) {
+          throw new S3ServiceException({
+            name: 'BadDigest',
+            $fault: 'client',
+            $metadata: { httpStatusCode: 400 },
+            message: `part ${i.PartNumber}: the SHA-256 you specified did not match the bytes`,
+          });
+        }
+        upload.parts.set(i.PartNumber, { etag, body, sha256 });
+        return { ETag: etag, ...(upload.checksummed ? { ChecksumSHA256: sha256 } : {}) };
+      },
+    );
     on(
       UploadPartCopyCommand,
       (i: {
@@ -264,8 +301,9 @@ export class VersionedS3 {
         const [start, end] = parseRange(i.CopySourceRange, source.body.length);
         const body = Buffer.from(source.body.subarray(start, end));
         const etag = etagOf(body);
-        upload.parts.set(i.PartNumber, { etag, body });
-        return { CopyPartResult: { ETag: etag } };
+        const sha256 = sha256Of(body);
+        upload.parts.set(i.PartNumber, { etag, body, sha256 });
+        return { CopyPartResult: { ETag: etag, ...(upload.checksummed ? { ChecksumSHA256: sha256 } : {}) } };
       },
     );
     on(
@@ -273,16 +311,21 @@ export class VersionedS3 {
       (i: {
         Key: string;
         UploadId: string;
-        MultipartUpload?: { Parts?: { PartNumber?: number; ETag?: string }[] };
+        MultipartUpload?: { Parts?: { PartNumber?: number; ETag?: string; ChecksumSHA256?: string }[] };
         IfNoneMatch?: string;
       }) => {
         const upload = this.upload(i.Key, i.UploadId);
         if (i.IfNoneMatch === '*' && this.exists(i.Key)) throw preconditionFailed(i.Key);
         const parts = i.MultipartUpload?.Parts ?? [];
         const bodies: Buffer[] = [];
+        const digests: Buffer[] = [];
         parts.forEach((p, n) => {
           const stored = upload.parts.get(p.PartNumber ?? -1);
           if (!stored || stored.etag !== p.ETag) throw new Error(`fake S3: InvalidPart ${p.PartNumber}`);
+          if (upload.checksummed && p.ChecksumSHA256 !== stored.sha256) {
+            throw invalidPart(`part ${p.PartNumber}: ChecksumSHA256 ${p.ChecksumSHA256} is not the part's`);
+          }
+          digests.push(Buffer.from(stored.sha256, 'base64'));
           if (n > 0 && (parts[n - 1]!.PartNumber ?? 0) >= (p.PartNumber ?? 0))
             throw new Error('fake S3: InvalidPartOrder');
           if (n < parts.length - 1 && stored.body.length < this.minPartSize) {
@@ -291,7 +334,17 @@ export class VersionedS3 {
           bodies.push(stored.body);
         });
         this.uploads.delete(i.UploadId);
-        return { VersionId: this.addVersion(i.Key, Buffer.concat(bodies), upload.metadata, upload.sse) };
+        const checksum = upload.checksummed
+          ? `${createHash('sha256').update(Buffer.concat(digests)).digest('base64')}-${parts.length}`
+          : undefined;
+        const VersionId = this.addVersion(
+          i.Key,
+          Buffer.concat(bodies),
+          upload.metadata,
+          upload.sse,
+          checksum,
+        );
+        return { VersionId, ...(checksum ? { ChecksumSHA256: checksum } : {}) };
       },
     );
     on(AbortMultipartUploadCommand, (i: { Key: string; UploadId: string }) => {
@@ -313,7 +366,13 @@ export class VersionedS3 {
   }
 
   /** Puts an object as Connect would; returns its VersionId. */
-  addVersion(key: string, body: Buffer, metadata: Record<string, string> = {}, sse?: string): string {
+  addVersion(
+    key: string,
+    body: Buffer,
+    metadata: Record<string, string> = {},
+    sse?: string,
+    checksumSHA256?: string,
+  ): string {
     const versionId = newId();
     this.push(key, {
       versionId,
@@ -322,6 +381,7 @@ export class VersionedS3 {
       metadata,
       createdAt: this.clock(),
       ...(sse ? { sse } : {}),
+      ...(checksumSHA256 ? { checksumSHA256 } : {}),
     });
     return versionId;
   }

@@ -81,8 +81,8 @@ describe('recording bytes through s3rver', () => {
     const uploadId = await objects.createUpload(key, {});
     const cut = 5 * 1024 * 1024;
     const parts = [
-      { partNumber: 1, etag: await objects.uploadPart(key, uploadId, 1, big.subarray(0, cut)) },
-      { partNumber: 2, etag: await objects.uploadPart(key, uploadId, 2, big.subarray(cut)) },
+      { partNumber: 1, ...(await objects.uploadPart(key, uploadId, 1, big.subarray(0, cut))) },
+      { partNumber: 2, ...(await objects.uploadPart(key, uploadId, 2, big.subarray(cut))) },
     ];
     await objects.complete(key, uploadId, parts);
     const stored = await objects.getRange(key, undefined, 0, big.length);
