@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { REQUEST_STATUSES } from '../core/request-status';
 
 /**
  * Deletion and redaction requests (C9): the contract between the privacy API, which accepts
@@ -9,16 +10,7 @@ import { z } from 'zod';
 export const CHANNELS = ['both', 'agent', 'customer'] as const;
 export type Channel = (typeof CHANNELS)[number];
 
-export const REQUEST_STATUSES = [
-  /** Accepted; the recording is not (yet) in the bucket: applied on arrival by ingest. */
-  'waiting-for-recording',
-  /** Being applied (idempotent steps; a retry continues). */
-  'in-progress',
-  'done',
-  /** Could not be applied (e.g. ranges beyond the recording's end); `error` says why. */
-  'failed',
-] as const;
-export type RequestStatus = (typeof REQUEST_STATUSES)[number];
+export { REQUEST_STATUSES, type RequestStatus } from '../core/request-status';
 
 export const timeRangeSchema = z
   .strictObject({ from: z.number().finite().nonnegative(), to: z.number().finite().positive() })

@@ -7,9 +7,9 @@
  * returned.
  */
 
-import type { RequestStatus } from '../../shared/requests';
 import { commitment as commitmentOf, seedFromHex } from '../lottery';
 import type { RecordingPolicy } from '../policy';
+import type { RequestStatus } from '../request-status';
 import { recordingTimeProfile } from '../transparency';
 import { type MonthData, mergeSmallTeams, parseMonthData, REASON_KEYS, type ReasonKey } from './model';
 

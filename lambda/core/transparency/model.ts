@@ -13,8 +13,8 @@
  * decisions …). A violation names the path and both numbers.
  */
 import { z } from 'zod';
-import { REQUEST_STATUSES } from '../../shared/requests';
 import { isPeriod, periodOf } from '../period';
+import { REQUEST_STATUSES } from '../request-status';
 
 export const REASON_KEYS = [
   'drawn',
