@@ -13,7 +13,7 @@ import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { ALGORITHM_V2 } from '../lambda/core/fair-lottery';
 import { commitment } from '../lambda/core/lottery';
 import { nextPeriod, periodOf } from '../lambda/core/period';
-import { samplerPolicyEnvironment } from '../lambda/sampler/config';
+import { samplerEnvironment } from '../lambda/sampler/config';
 import { startLocalStack } from '../lib/local';
 import { defaultPolicy } from '../lib/policy/load';
 import { bundleHandler } from '../lib/simulation/bundle';
@@ -52,11 +52,10 @@ export async function benchSampler(opts: { invocations?: number } = {}): Promise
       ...stack.env,
       POWERTOOLS_LOG_LEVEL: 'SILENT',
       AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
-      FAIRLISTEN_POLICY: samplerPolicyEnvironment(policy),
-      DECISIONS_TABLE: 'decisions',
-      QUOTAS_TABLE: 'quotas',
-      SEEDS_TABLE: 'seeds',
-      CONNECT_INSTANCE_ID: instanceId,
+      ...samplerEnvironment(
+        { decisionsTable: 'decisions', quotasTable: 'quotas', seedsTable: 'seeds', instanceId },
+        policy,
+      ),
     };
     Object.assign(process.env, env);
 
@@ -110,7 +109,10 @@ export async function benchSampler(opts: { invocations?: number } = {}): Promise
     const { handler } = (await import(pathToFileURL(bundle.file).href)) as { handler: Handler };
     const times = await latencies(handler);
     // Version 2: the same bundle, a second module instance that read a policy choosing it.
-    process.env.FAIRLISTEN_POLICY = samplerPolicyEnvironment({ ...policy, algorithmVersion: ALGORITHM_V2 });
+    process.env.FAIRLISTEN_POLICY = samplerEnvironment(
+      { decisionsTable: 'decisions', quotasTable: 'quotas', seedsTable: 'seeds', instanceId },
+      { ...policy, algorithmVersion: ALGORITHM_V2 },
+    ).FAIRLISTEN_POLICY!;
     const fair = (await import(`${pathToFileURL(bundle.file).href}?v2`)) as { handler: Handler };
     const fairTimes = await latencies(fair.handler);
     process.env.FAIRLISTEN_POLICY = env.FAIRLISTEN_POLICY!;

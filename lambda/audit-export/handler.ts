@@ -9,25 +9,22 @@ import { KMSClient } from '@aws-sdk/client-kms';
 import { S3Client } from '@aws-sdk/client-s3';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
-import { requireEnv, requireNumberEnv } from '../shared/env';
 import { createLogger } from '../shared/logger';
 import { kmsHeadSigner, s3Publisher } from '../shared/publication';
+import { auditExportConfigFromEnv } from './config';
 import { type ExportResult, exportAudit } from './export';
 import { s3ExportTarget } from './targets';
 
 const logger = createLogger('fairlisten-audit-export');
-const env = {
-  auditTable: requireEnv('AUDIT_TABLE'),
-  auditBucket: requireEnv('AUDIT_BUCKET'),
-  decisionsTable: requireEnv('DECISIONS_TABLE'),
-  retentionDays: requireNumberEnv('AUDIT_RETENTION_DAYS'),
-};
+const config = auditExportConfigFromEnv();
 const dynamo = DynamoDBDocumentClient.from(new DynamoDBClient({}));
 // A local S3 stand-in (AWS_ENDPOINT_URL_S3) needs path-style addressing; AWS does not.
 const s3 = new S3Client(process.env.AWS_ENDPOINT_URL_S3 ? { forcePathStyle: true } : {});
-const headsKeyId = process.env.HEADS_KEY_ID;
-const publication = headsKeyId
-  ? { publisher: s3Publisher(s3, env.auditBucket), signer: kmsHeadSigner(new KMSClient({}), headsKeyId) }
+const publication = config.headsKeyId
+  ? {
+      publisher: s3Publisher(s3, config.bucket),
+      signer: kmsHeadSigner(new KMSClient({}), config.headsKeyId),
+    }
   : undefined;
 
 /** The schedule's event, or `{}` for a manual run. */
@@ -46,10 +43,10 @@ export const handler = async (event: unknown): Promise<ExportResult> => {
   if (!parsed.success) throw new AuditExportError('not a scheduled event (or {} for a manual run)');
   const result = await exportAudit({
     dynamo,
-    auditTable: env.auditTable,
-    decisionsTable: env.decisionsTable,
-    target: s3ExportTarget(s3, env.auditBucket),
-    retentionDays: env.retentionDays,
+    auditTable: config.audit.table,
+    decisionsTable: config.decisionsTable,
+    target: s3ExportTarget(s3, config.bucket),
+    retentionDays: config.audit.retentionDays,
     logger,
     ...(publication ? { publication } : {}),
   });

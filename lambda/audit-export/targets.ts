@@ -8,9 +8,7 @@
 import { mkdir, readdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-
-/** S3 prefix of the chain exports in the audit bucket. */
-export const EXPORT_PREFIX = 'exports/';
+import { EXPORT_PREFIX } from './config';
 
 export interface ExportTarget {
   /** File names (`<from>-<to>.jsonl`) already exported for a chain directory. */

@@ -38,10 +38,10 @@ const api = createPrivacyApi({
   executor: createLambdaExecutorInvoker({ functionName: config.executorFunctionName }),
   audit: createAuditLog({
     client: ddb,
-    tableName: config.auditTable,
-    retentionDays: config.auditRetentionDays,
+    tableName: config.audit.table,
+    retentionDays: config.audit.retentionDays,
   }),
-  requestRetentionDays: config.auditRetentionDays,
+  requestRetentionDays: config.audit.retentionDays,
   logger,
 });
 

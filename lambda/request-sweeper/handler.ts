@@ -1,15 +1,16 @@
 /** Scheduled: re-runs deletion and redaction requests that stopped moving. Thin adapter over `sweep`. */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { requireEnv } from '../shared/env';
 import { createLambdaExecutorInvoker } from '../shared/executor-invoker';
 import { createLogger } from '../shared/logger';
+import { sweeperConfigFromEnv } from './config';
 import { type SweepReport, sweep } from './sweep';
 
+const config = sweeperConfigFromEnv();
 const logger = createLogger('fairlisten-request-sweeper');
 const ddb = DynamoDBDocumentClient.from(new DynamoDBClient({}));
-const requestsTable = requireEnv('REQUESTS_TABLE');
-const executor = createLambdaExecutorInvoker({ functionName: requireEnv('EXECUTOR_FUNCTION_NAME') });
+const requestsTable = config.requestsTable;
+const executor = createLambdaExecutorInvoker({ functionName: config.executorFunctionName });
 
 export async function handler(): Promise<SweepReport> {
   const report = await sweep({ ddb, requestsTable, executor, now: () => new Date() });

@@ -1,7 +1,7 @@
 /**
- * The sampler's configuration: the policy fields it enforces (environment `FAIRLISTEN_POLICY`, written
- * by the SamplingService construct and by the local simulation from the same function below) and the
- * table and instance names. Read once at module load; a bad value stops the function at init with a
+ * The sampler's configuration: the policy fields it enforces (environment `FAIRLISTEN_POLICY`) and the
+ * table and instance names, written by the SamplingService construct and by the local simulation with
+ * `samplerEnvironment` below. Read once at module load; a bad value stops the function at init with a
  * message that names it, so a misconfigured sampler never answers at all (the flow then fails closed).
  */
 import { en } from 'zod/locales';
@@ -83,12 +83,47 @@ export interface SamplerConfig {
   readonly instanceId: string;
 }
 
-export function samplerConfigFromEnv(env: NodeJS.ProcessEnv = process.env): SamplerConfig {
+/** The sampler's environment variables (the construct and the simulation set all of them). */
+export const SAMPLER_ENV = {
+  policy: 'FAIRLISTEN_POLICY',
+  /** The algorithm the sampler decides with, as published (read by the compliance report). */
+  algorithm: 'FAIRLISTEN_ALGORITHM',
+  decisionsTable: 'DECISIONS_TABLE',
+  quotasTable: 'QUOTAS_TABLE',
+  seedsTable: 'SEEDS_TABLE',
+  instanceId: 'CONNECT_INSTANCE_ID',
+} as const;
+
+/** The sampler's environment, from its tables, the Connect instance and the policy. */
+export function samplerEnvironment(
+  r: Omit<SamplerConfig, 'policy'>,
+  policy: SamplerPolicy,
+): Record<string, string> {
   return {
-    policy: parseSamplerPolicy(requireEnv('FAIRLISTEN_POLICY', env)),
-    decisionsTable: requireEnv('DECISIONS_TABLE', env),
-    quotasTable: requireEnv('QUOTAS_TABLE', env),
-    seedsTable: requireEnv('SEEDS_TABLE', env),
-    instanceId: requireEnv('CONNECT_INSTANCE_ID', env),
+    [SAMPLER_ENV.policy]: samplerPolicyEnvironment(policy),
+    [SAMPLER_ENV.algorithm]: policy.algorithmVersion ?? ALGORITHM_VERSION,
+    [SAMPLER_ENV.decisionsTable]: r.decisionsTable,
+    [SAMPLER_ENV.quotasTable]: r.quotasTable,
+    [SAMPLER_ENV.seedsTable]: r.seedsTable,
+    [SAMPLER_ENV.instanceId]: r.instanceId,
+  };
+}
+
+export function samplerConfigFromEnv(env: NodeJS.ProcessEnv = process.env): SamplerConfig {
+  const policy = parseSamplerPolicy(requireEnv(SAMPLER_ENV.policy, env));
+  // A template that shows another algorithm than the one the sampler decides with is refused at init.
+  const algorithm = env[SAMPLER_ENV.algorithm];
+  const decidesWith = policy.algorithmVersion ?? ALGORITHM_VERSION;
+  if (algorithm !== undefined && algorithm !== decidesWith) {
+    throw new Error(
+      `environment variable ${SAMPLER_ENV.algorithm} is ${algorithm}, but FAIRLISTEN_POLICY decides with ${decidesWith}`,
+    );
+  }
+  return {
+    policy,
+    decisionsTable: requireEnv(SAMPLER_ENV.decisionsTable, env),
+    quotasTable: requireEnv(SAMPLER_ENV.quotasTable, env),
+    seedsTable: requireEnv(SAMPLER_ENV.seedsTable, env),
+    instanceId: requireEnv(SAMPLER_ENV.instanceId, env),
   };
 }

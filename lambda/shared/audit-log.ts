@@ -13,14 +13,12 @@
  * Chains whose name starts with `_` are reserved for bookkeeping items (the exporter's
  * watermark and lease) and cannot be appended to.
  */
-import type { Logger } from '@aws-lambda-powertools/logger';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { type AuditRecord, appendRecord } from '../core/audit-chain';
 import type { JsonObject } from '../core/canonical-json';
 import { HARD_LIMITS } from '../core/policy';
 import type { AppendedAudit, AuditEntry, AuditSink } from './audit-sink';
-import { requireNumberEnv } from './env';
 
 /** Why an append failed. */
 export type AuditWriteFailure =
@@ -291,41 +289,6 @@ export function createAuditLog(options: AuditLogOptions): AuditLog {
       const appended = await appendNext(entry.chain, () => entry);
       // build never returns undefined here
       return appended!;
-    },
-  };
-}
-
-/**
- * The audit sink a handler builds from its environment (`AUDIT_TABLE`, `AUDIT_RETENTION_DAYS`).
- * Without a table, `refuse` makes every append throw, so a handler that must not act unaudited
- * (playback, coaching) stops; `log` writes the record to the function's encrypted log instead
- * (scheduled functions whose audit wiring may come later).
- */
-export function auditSinkFromEnv(options: {
-  readonly client: DynamoDBDocumentClient;
-  readonly whenMissing: 'refuse' | 'log';
-  readonly logger: Pick<Logger, 'warn'>;
-  readonly env?: NodeJS.ProcessEnv;
-}): AuditSink {
-  const env = options.env ?? process.env;
-  if (env.AUDIT_TABLE) {
-    return createAuditLog({
-      client: options.client,
-      tableName: env.AUDIT_TABLE,
-      retentionDays: requireNumberEnv('AUDIT_RETENTION_DAYS', env),
-    });
-  }
-  if (options.whenMissing === 'refuse') {
-    return {
-      async append() {
-        throw new Error('no AUDIT_TABLE configured');
-      },
-    };
-  }
-  return {
-    async append(entry) {
-      options.logger.warn('audit record (no AUDIT_TABLE configured)', { audit: entry });
-      return { chain: entry.chain, seq: -1, hash: '' };
     },
   };
 }

@@ -7,6 +7,8 @@
  * Only assignment and evaluation items carry `agentId` / `coachId`, so only they appear in the
  * indexes; bookkeeping items name people in `loadOf` instead.
  */
+import type { ListeningPolicy } from './listening-config';
+
 export const ASSIGN_PREFIX = 'assign#';
 export const EVAL_PREFIX = 'eval#';
 export const RUN_SK = '#run';
@@ -110,14 +112,5 @@ export interface LoadItem {
   expiresAt: number;
 }
 
-/** The listening policy the assignment applies and the views report (from the recording policy). */
-export interface AssignmentPolicy {
-  readonly minPerAgent: number;
-  readonly maxPerAgent: number;
-  readonly maxPerCoach: number;
-  readonly maxExtraListens: number;
-  readonly timezone: string;
-  readonly auditRetentionDays: number;
-  /** URL issues per listen (a coach may resume once if a URL expired mid-call). */
-  readonly playsPerListen: number;
-}
+/** The listening policy the assignment applies and the views report (lambda/shared/listening-config.ts). */
+export type AssignmentPolicy = ListeningPolicy;

@@ -1,5 +1,3 @@
-import { requireEnv } from './env';
-
 /** The roles fairlisten knows. Everyone else is refused. */
 export type Role = 'agent' | 'coach' | 'dpo' | 'staffRepresentative';
 
@@ -15,15 +13,6 @@ export interface IdentityConfig {
   readonly groupsClaim: string;
   readonly connectUserClaim: string;
   readonly groups: Readonly<Record<Role, string>>;
-}
-
-/** Reads the identity settings the API construct put in the function environment. */
-export function identityConfigFromEnv(env: NodeJS.ProcessEnv = process.env): IdentityConfig {
-  return {
-    groupsClaim: requireEnv('IDENTITY_GROUPS_CLAIM', env),
-    connectUserClaim: requireEnv('IDENTITY_CONNECT_USER_CLAIM', env),
-    groups: JSON.parse(requireEnv('IDENTITY_GROUPS', env)) as Record<Role, string>,
-  };
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;

@@ -25,10 +25,9 @@ import {
   ListUsersCommand,
 } from '@aws-sdk/client-connect';
 import { HIERARCHY_LEVELS, type HierarchyLevel } from '../core/policy';
+import { DEFAULT_COACH_GROUP_NAME } from './listening-config';
 
 export type { HierarchyLevel };
-
-export const DEFAULT_COACH_GROUP_NAME = 'Coaches';
 
 export interface Roster {
   /** Agents (Connect user id) and their team (hierarchy group id at the team level). */

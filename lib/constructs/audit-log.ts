@@ -13,8 +13,9 @@ import {
   ObjectOwnership,
 } from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
-import { EXPORT_PREFIX } from '../../lambda/audit-export/targets';
+import { auditExportEnvironment, EXPORT_PREFIX } from '../../lambda/audit-export/config';
 import { HARD_LIMITS } from '../../lambda/core/policy';
+import { auditEnvironment } from '../../lambda/shared/audit-config';
 import { FairlistenFunction } from './fairlisten-function';
 import { FairlistenTable } from './fairlisten-table';
 import { acknowledge } from './nag';
@@ -133,15 +134,14 @@ export class AuditLog extends Construct {
       logRetentionDays: n,
       timeout: Duration.minutes(10),
       memorySize: 512,
-      environment: {
-        AUDIT_TABLE: this.table.table.tableName,
-        AUDIT_BUCKET: this.bucket.bucketName,
-        DECISIONS_TABLE: props.decisions.tableName,
-        AUDIT_RETENTION_DAYS: String(n),
-      },
+      environment: auditExportEnvironment({
+        bucket: this.bucket.bucketName,
+        decisionsTable: props.decisions.tableName,
+      }),
+      writesAudit: true,
     });
     // Chains: read heads and records, append decisions, watermark and lease items; find chains.
-    this.grantAppend(this.exporter);
+    this.bindWriter(this.exporter);
     this.table.table.grant(this.exporter, 'dynamodb:Scan');
     props.decisions.grant(this.exporter, 'dynamodb:Scan');
     props.decisions.encryptionKey?.grant(this.exporter, ...KEY_READ);
@@ -206,13 +206,22 @@ export class AuditLog extends Construct {
   }
 
   /**
-   * Lets `grantee` append records (lambda/shared/audit-log.ts): Query the head and PutItem the
-   * next record. No UpdateItem, no DeleteItem; the table's resource policy names it as an appender.
+   * The one way a function writes to the audit log: sets its audit environment (the table and the
+   * records' retention, lambda/shared/audit-config.ts) and lets it append (Query the head, PutItem
+   * the next record; no UpdateItem, no DeleteItem). The function must declare `writesAudit`, and
+   * one that does fails synthesis until it is bound here.
    */
-  grantAppend(grantee: IGrantable): Grant {
-    this.table.allowAppender(grantee);
-    this.dataKey.grant(grantee, ...KEY_READ, ...KEY_WRITE);
-    return this.table.table.grant(grantee, ...AUDIT_APPEND_ACTIONS);
+  bindWriter(fn: FairlistenFunction): Grant {
+    fn.markAuditBound();
+    // The table's resource policy names each appender.
+    this.table.allowAppender(fn);
+    const environment = auditEnvironment({
+      table: this.table.table.tableName,
+      retentionDays: this.retentionDays,
+    });
+    for (const [name, value] of Object.entries(environment)) fn.addEnvironment(name, value);
+    this.dataKey.grant(fn, ...KEY_READ, ...KEY_WRITE);
+    return this.table.table.grant(fn, ...AUDIT_APPEND_ACTIONS);
   }
 
   /** Lets `grantee` read chains (views, agent and council pages): Query and GetItem. */

@@ -18,12 +18,12 @@ import type { IKey } from 'aws-cdk-lib/aws-kms';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import type { RecordingPolicy } from '../../lambda/core/policy';
+import type { IdentitySettings } from '../../lambda/core/policy';
 import { acknowledge } from './nag';
 import { markRole } from './roles';
 
 export interface FairlistenApiProps {
-  readonly identity: RecordingPolicy['identity'];
+  readonly identity: IdentitySettings;
   /** Key of the access-log group. */
   readonly logKey: IKey;
   readonly logRetentionDays: number;
@@ -45,7 +45,7 @@ export interface FairlistenApiProps {
  * The one HTTP API people use — agents, coaches, the data-protection officer and staff
  * representatives. Every route requires a JWT: from a Cognito user pool created here, or from
  * the OIDC issuer the policy names. Roles come from token groups; the Connect user id from a
- * claim (see `identityEnvironment`). Handlers authorize per request on top of that.
+ * claim (lambda/shared/identity-config.ts). Handlers authorize per request on top of that.
  */
 export class FairlistenApi extends Construct {
   readonly api: HttpApi;
@@ -54,8 +54,9 @@ export class FairlistenApi extends Construct {
   readonly issuer: string;
   /** Hosted sign-in URL (OAuth code flow with PKCE), when the stack creates the user pool. */
   readonly signInUrl?: string;
+  /** How the functions behind the routes read identity from token claims (lambda/shared/identity-config.ts). */
+  readonly identity: IdentitySettings;
   private readonly authorizer: HttpJwtAuthorizer;
-  private readonly identity: RecordingPolicy['identity'];
 
   constructor(scope: Construct, id: string, props: FairlistenApiProps) {
     super(scope, id);
@@ -167,15 +168,6 @@ export class FairlistenApi extends Construct {
       },
     });
     markRole(this.api, 'api:http');
-  }
-
-  /** Environment that tells a handler how to read identity from the token claims. */
-  identityEnvironment(): Record<string, string> {
-    return {
-      IDENTITY_GROUPS_CLAIM: this.identity.groupsClaim,
-      IDENTITY_CONNECT_USER_CLAIM: this.identity.connectUserClaim,
-      IDENTITY_GROUPS: JSON.stringify(this.identity.groups),
-    };
   }
 
   /** Routes `method path` to `fn`, behind the JWT authorizer. */

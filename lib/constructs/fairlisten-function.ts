@@ -25,6 +25,12 @@ export interface FairlistenFunctionProps {
   readonly memorySize?: number;
   /** @default - none besides the logging settings */
   readonly environment?: Record<string, string>;
+  /**
+   * The function appends to the audit log: synthesis fails until `AuditLog.bindWriter` has set its
+   * audit environment and granted the append (its handler refuses to start without them).
+   * @default false
+   */
+  readonly writesAudit?: boolean;
   readonly description: string;
 }
 
@@ -39,6 +45,8 @@ const LOG_RETENTIONS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365];
 export class FairlistenFunction extends LambdaFunction {
   /** The function's own log group (also reachable as `logGroup`). */
   readonly logs: LogGroup;
+  readonly writesAudit: boolean;
+  private auditBound = false;
 
   constructor(scope: Construct, id: string, props: FairlistenFunctionProps) {
     const logGroup = new LogGroup(scope, `${id}Logs`, {
@@ -70,6 +78,15 @@ export class FairlistenFunction extends LambdaFunction {
       },
     });
     this.logs = logGroup;
+    this.writesAudit = props.writesAudit ?? false;
+    this.node.addValidation({
+      validate: () =>
+        this.writesAudit && !this.auditBound
+          ? [
+              `${this.node.path} appends to the audit log but is not bound to it: call AuditLog.bindWriter on it`,
+            ]
+          : [],
+    });
     markRole(this, `function:${props.handlerDir}`);
     markRole(role, `role:${props.handlerDir}`);
 
@@ -111,6 +128,20 @@ export class FairlistenFunction extends LambdaFunction {
       'IAMNoInlinePolicy',
       'The policy is generated from CDK grants for this one role only and lists its exact resources; a customer-managed policy would hold the same statements and be no narrower.',
     );
+  }
+
+  /**
+   * Records that the audit log set this function's audit environment and granted the append; for
+   * `AuditLog.bindWriter` only. A function binds to one audit log, once.
+   */
+  markAuditBound(): void {
+    if (!this.writesAudit) {
+      throw new Error(
+        `${this.node.path} does not declare writesAudit: true; only auditing functions are bound to the audit log`,
+      );
+    }
+    if (this.auditBound) throw new Error(`${this.node.path} is already bound to the audit log`);
+    this.auditBound = true;
   }
 }
 

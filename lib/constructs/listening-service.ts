@@ -3,14 +3,18 @@ import { HttpMethod } from 'aws-cdk-lib/aws-apigatewayv2';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
-import { type IGrantable, PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
-import type { AssignmentPolicy } from '../../lambda/assignment/assign';
+import { assignmentEnvironment } from '../../lambda/assignment/config';
 import { HARD_LIMITS, type RecordingPolicy } from '../../lambda/core/policy';
-import { DEFAULT_COACH_GROUP_NAME } from '../../lambda/shared/roster';
+import { coachingEnvironment } from '../../lambda/plans/config';
+import { playbackEnvironment } from '../../lambda/playback/config';
+import { DEFAULT_COACH_GROUP_NAME, listeningPolicyOf } from '../../lambda/shared/listening-config';
 import { API_ROUTES, type RouteSpec } from '../../lambda/shared/routes';
+import { viewsEnvironment } from '../../lambda/views/config';
+import type { AuditLog } from './audit-log';
 import type { ContactCenter } from './contact-center';
 import type { FairlistenApi } from './fairlisten-api';
 import { FairlistenFunction } from './fairlisten-function';
@@ -48,17 +52,8 @@ export interface ListeningServiceProps {
    * @default - none: no seed is ever available, so nothing is assigned
    */
   readonly auditBucket?: IBucket;
-  /**
-   * The audit table (`AUDIT_TABLE` of the assignment, playback and coaching functions).
-   * @default - none: playback, plans and evaluations refuse every request (fail closed: no audit,
-   *            no URL); the assignment writes its records to its log
-   */
-  readonly auditTableName?: string;
-  /**
-   * Lets a function append to the audit log, e.g. `(g) => audit.grantAppend(g)`.
-   * @default - no grant
-   */
-  readonly grantAudit?: (grantee: IGrantable) => void;
+  /** The audit log the assignment, playback and coaching functions append to (listens, plans). */
+  readonly audit: AuditLog;
   /**
    * Name of the hierarchy group, below a team, that holds the team's coaches (lambda/shared/roster.ts).
    * @default 'Coaches'
@@ -128,35 +123,24 @@ export class ListeningService extends Construct {
     const listening = this.listening.table;
     const plans = this.plans.table;
 
-    const listeningPolicy: AssignmentPolicy = {
-      minPerAgent: policy.listensPerAgentPerMonth.min,
-      maxPerAgent: policy.listensPerAgentPerMonth.max,
-      maxPerCoach: policy.maxListensPerCoachPerMonth,
-      maxExtraListens: policy.coachingPlan.maxExtraListens,
-      timezone: policy.timezone,
-      auditRetentionDays: policy.auditRetentionDays,
-      playsPerListen: plays,
+    // The listening rule and roster source the assignment and the views share.
+    const shared = {
+      listeningTable: listening.tableName,
+      plansTable: plans.tableName,
+      policy: listeningPolicyOf(policy, plays),
+      roster: {
+        instanceId: props.contactCenter.instanceId,
+        teamLevel: policy.connect.teamHierarchyLevel,
+        coachGroupName,
+      },
     };
-    const common = {
-      LISTENING_TABLE: listening.tableName,
-      PLANS_TABLE: plans.tableName,
-      FAIRLISTEN_TIMEZONE: policy.timezone,
-      AUDIT_RETENTION_DAYS: String(policy.auditRetentionDays),
-    };
-    const roster = {
-      CONNECT_INSTANCE_ID: props.contactCenter.instanceId,
-      TEAM_HIERARCHY_LEVEL: policy.connect.teamHierarchyLevel,
-      COACH_HIERARCHY_GROUP_NAME: coachGroupName,
-      LISTENING_POLICY: JSON.stringify(listeningPolicy),
-    };
-    const optional = (entries: Record<string, string | undefined>): Record<string, string> =>
-      Object.fromEntries(Object.entries(entries).filter((e): e is [string, string] => e[1] !== undefined));
+    const identity = props.api.identity;
     const fn = (
       cid: string,
       handlerDir: string,
       description: string,
       environment: Record<string, string>,
-      timeout = 10,
+      options: { timeout?: number; writesAudit?: boolean } = {},
     ) =>
       new FairlistenFunction(this, cid, {
         handlerDir,
@@ -164,63 +148,61 @@ export class ListeningService extends Construct {
         description,
         logKey: props.dataKey,
         logRetentionDays: policy.auditRetentionDays,
-        timeout: Duration.seconds(timeout),
+        timeout: Duration.seconds(options.timeout ?? 10),
         environment,
+        writesAudit: options.writesAudit,
       });
 
     this.assignment = fn(
       'Assignment',
       'assignment',
       'fairlisten assignment: cross-team, capped listens of the previous period from its revealed seed (C2, C5, C8, C10)',
-      {
-        ...common,
-        ...roster,
-        ...optional({
-          RECORDINGS_TABLE: props.recordingsIndex?.tableName,
-          TRANSPARENCY_BUCKET: props.auditBucket?.bucketName,
-        }),
-      },
-      300,
+      assignmentEnvironment({
+        ...shared,
+        recordingsTable: props.recordingsIndex?.tableName,
+        transparencyBucket: props.auditBucket?.bucketName,
+      }),
+      { timeout: 300, writesAudit: true },
     );
     this.playback = fn(
       'Playback',
       'playback',
       'fairlisten playback: assigned coach only, audit first, then a short presigned URL (C3)',
-      {
-        LISTENING_TABLE: listening.tableName,
-        RECORDINGS_BUCKET: props.recordings.bucket.bucketName,
-        PLAYBACK_URL_TTL_SECONDS: String(policy.playbackUrlTtlSeconds),
-        AUDIT_RETENTION_DAYS: String(policy.auditRetentionDays),
-        ...optional({ RECORDINGS_TABLE: props.recordingsIndex?.tableName }),
-        ...props.api.identityEnvironment(),
-      },
+      playbackEnvironment(
+        {
+          listeningTable: listening.tableName,
+          recordingsTable: props.recordingsIndex?.tableName,
+          bucket: props.recordings.bucket.bucketName,
+        },
+        { playbackUrlTtlSeconds: policy.playbackUrlTtlSeconds, identity },
+      ),
+      { writesAudit: true },
     );
     this.coaching = fn(
       'Coaching',
       'plans',
       'fairlisten coaching: plans approved by the DPO, structured evaluations (C5, C7)',
-      {
-        ...common,
-        COACHING_PLAN_LIMITS: JSON.stringify(policy.coachingPlan),
-        ...props.api.identityEnvironment(),
-      },
+      coachingEnvironment(
+        { plansTable: plans.tableName, listeningTable: listening.tableName },
+        { timezone: policy.timezone, coachingPlan: policy.coachingPlan, identity },
+      ),
+      { writesAudit: true },
     );
     this.views = fn(
       'Views',
       'views',
       'fairlisten views: /me for agents, /transparency aggregates for the works council',
-      {
-        ...common,
-        ...roster,
-        ...optional({
-          RECORDINGS_TABLE: props.recordingsIndex?.tableName,
-          REQUESTS_TABLE: props.requests?.tableName,
-          DECISIONS_TABLE: props.decisions?.tableName,
-          TRANSPARENCY_BUCKET: props.auditBucket?.bucketName,
-        }),
-        ...props.api.identityEnvironment(),
-      },
-      30,
+      viewsEnvironment(
+        {
+          ...shared,
+          recordingsTable: props.recordingsIndex?.tableName,
+          requestsTable: props.requests?.tableName,
+          decisionsTable: props.decisions?.tableName,
+          transparencyBucket: props.auditBucket?.bucketName,
+        },
+        identity,
+      ),
+      { timeout: 30 },
     );
 
     // Data grants: each function what it uses, no more.
@@ -313,10 +295,7 @@ export class ListeningService extends Construct {
       'Connect names each recording object at run time; the function signs a short GET URL only for the one recording assigned to the calling coach, after the assignment and audit checks. Read actions only, no delete.',
     );
 
-    for (const f of [this.assignment, this.playback, this.coaching]) {
-      if (props.auditTableName) f.addEnvironment('AUDIT_TABLE', props.auditTableName);
-      props.grantAudit?.(f);
-    }
+    for (const f of [this.assignment, this.playback, this.coaching]) props.audit.bindWriter(f);
 
     for (const [method, path] of LISTENING_ROUTES.playback)
       props.api.addRoute(`Playback${routeId(path)}`, method, path, this.playback);

@@ -5,6 +5,7 @@ import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
+import { privacyEnvironment } from '../../lambda/privacy/config';
 import { API_ROUTES } from '../../lambda/shared/routes';
 import type { AuditLog } from './audit-log';
 import type { ContactCenter } from './contact-center';
@@ -63,16 +64,17 @@ export class PrivacyApi extends Construct {
         'fairlisten privacy API: suspend/resume a live recording, deletion and redaction requests (C9)',
       logKey: props.logKey,
       logRetentionDays: props.logRetentionDays,
-      environment: {
-        ...props.api.identityEnvironment(),
-        REQUESTS_TABLE: props.requests.tableName,
-        RECORDINGS_TABLE: props.recordings.tableName,
-        DECISIONS_TABLE: props.decisions.tableName,
-        EXECUTOR_FUNCTION_NAME: props.executor.functionName,
-        CONNECT_INSTANCE_ID: instanceId,
-        AUDIT_TABLE: props.audit.table.table.tableName,
-        AUDIT_RETENTION_DAYS: String(props.audit.retentionDays),
-      },
+      environment: privacyEnvironment(
+        {
+          requestsTable: props.requests.tableName,
+          recordingsTable: props.recordings.tableName,
+          decisionsTable: props.decisions.tableName,
+          executorFunctionName: props.executor.functionName,
+          connectInstanceId: instanceId,
+        },
+        props.api.identity,
+      ),
+      writesAudit: true,
     });
     const fn = this.function;
 
@@ -83,7 +85,7 @@ export class PrivacyApi extends Construct {
     // Recordings index and decisions: read only (the decisions Scan finds a transferred leg).
     props.recordings.grantReadData(fn);
     props.decisions.grantReadData(fn);
-    props.audit.grantAppend(fn);
+    props.audit.bindWriter(fn);
     // The executor only, by its exact ARN (no version/alias wildcard).
     fn.addToRolePolicy(
       new PolicyStatement({ actions: ['lambda:InvokeFunction'], resources: [props.executor.functionArn] }),

@@ -3,6 +3,7 @@ import { AnyPrincipal, Effect, type IGrantable, type IRole, PolicyStatement } fr
 import { Key, KeySpec, KeyUsage } from 'aws-cdk-lib/aws-kms';
 import type { Bucket } from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
+import { AUDIT_EXPORT_ENV } from '../../lambda/audit-export/config';
 import {
   PUBLISHED_HEADS_PREFIX,
   PUBLISHED_KEYS_PREFIX,
@@ -67,7 +68,7 @@ export class Publication extends Construct {
       }),
     );
     this.signingKey.grant(exporter, 'kms:Sign', 'kms:GetPublicKey');
-    props.exporter.addEnvironment('HEADS_KEY_ID', this.signingKey.keyArn);
+    props.exporter.addEnvironment(AUDIT_EXPORT_ENV.headsKeyId, this.signingKey.keyArn);
 
     const bucket = props.bucket;
     bucket.addToResourcePolicy(

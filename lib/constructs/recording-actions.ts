@@ -5,7 +5,9 @@ import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import { type IGrantable, type IRole, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
-import { RECORDING_ENV } from '../../lambda/shared/recording-deps';
+import { sweeperEnvironment } from '../../lambda/request-sweeper/config';
+import { recordingEnvironment } from '../../lambda/shared/recording-config';
+import type { AuditLog } from './audit-log';
 import { guardAsyncFunction } from './failure-queue';
 import { FairlistenFunction } from './fairlisten-function';
 import { FairlistenTable } from './fairlisten-table';
@@ -21,12 +23,8 @@ export interface RecordingActionsProps {
   readonly dataKey: IKey;
   /** Days the functions' logs are kept. */
   readonly logRetentionDays: number;
-  /** The audit table, where deletions and redactions are recorded. */
-  readonly auditTableName: string;
-  /** Days audit records are kept (the audit log's `retentionDays`). */
-  readonly auditRetentionDays: number;
-  /** Grants append to the audit chains (e.g. `(g) => audit.grantAppend(g)`). @default - none (wire it before deploying) */
-  readonly grantAudit?: (grantee: IGrantable) => void;
+  /** The audit log, where deletions, redactions and unauthorized recordings are recorded. */
+  readonly audit: AuditLog;
   /** Where the dead-letter and rejected-event alarms notify. @default - the alarms notify nobody */
   readonly alerts?: OperatorAlerts;
   /** @default Duration.minutes(5) — enough to copy, rewrite and hash a one-hour recording */
@@ -35,16 +33,11 @@ export interface RecordingActionsProps {
   readonly memorySize?: number;
 }
 
-/** Environment the recording functions read (lambda/shared/recording-deps.ts). */
-export interface RecordingEnvironment {
-  readonly [name: string]: string;
-}
-
 /**
  * The recording actions (C9): the `requests` and `recordings` tables and the
  * executor that deletes every version of a contact's recordings or redacts them in place in S3.
  * The privacy API writes requests and invokes the executor (`grantInvoke`); ingest applies
- * requests on arrival with the same permissions (`grantApply`).
+ * requests on arrival with the same environment and permissions (`bindApplier`).
  */
 export class RecordingActions extends Construct {
   readonly requests: FairlistenTable;
@@ -55,15 +48,10 @@ export class RecordingActions extends Construct {
   /** Re-runs requests that stopped moving (a timed-out run, a request that missed its file). */
   readonly sweeper: FairlistenFunction;
   readonly sweepSchedule: Rule;
-  /** The environment every function applying requests needs (ingest reuses it). */
-  readonly environment: RecordingEnvironment;
   private readonly props: RecordingActionsProps;
 
   constructor(scope: Construct, id: string, props: RecordingActionsProps) {
     super(scope, id);
-    if (!Number.isInteger(props.auditRetentionDays) || props.auditRetentionDays < 1) {
-      throw new Error(`auditRetentionDays must be a whole number ≥ 1, got ${props.auditRetentionDays}`);
-    }
     const timeout = props.timeout ?? Duration.minutes(5);
     if (timeout.toSeconds() > 900)
       throw new Error(`timeout must be at most 15 minutes, got ${timeout.toHumanString()}`);
@@ -73,16 +61,6 @@ export class RecordingActions extends Construct {
       name: 'recordings',
       encryptionKey: props.dataKey,
     });
-    this.environment = {
-      [RECORDING_ENV.bucket]: props.recordings.bucket.bucketName,
-      [RECORDING_ENV.kmsKeyId]: props.recordings.key.keyArn,
-      [RECORDING_ENV.recordingsTable]: this.recordingsIndex.table.tableName,
-      [RECORDING_ENV.requestsTable]: this.requests.table.tableName,
-      [RECORDING_ENV.decisionsTable]: props.decisions.tableName,
-      [RECORDING_ENV.retentionDays]: String(props.recordings.retentionDays),
-      [RECORDING_ENV.auditTable]: props.auditTableName,
-      [RECORDING_ENV.auditRetentionDays]: String(props.auditRetentionDays),
-    };
     this.function = new FairlistenFunction(this, 'Function', {
       handlerDir: 'recording-actions',
       serviceName: 'fairlisten-recording-actions',
@@ -92,9 +70,9 @@ export class RecordingActions extends Construct {
       logRetentionDays: props.logRetentionDays,
       timeout,
       memorySize: props.memorySize ?? 1024,
-      environment: { ...this.environment },
+      writesAudit: true,
     });
-    this.grantApply(this.function.role!);
+    this.bindApplier(this.function);
     this.failures = guardAsyncFunction(this.function, {
       what: 'recording action requests',
       metricName: 'RecordingActionsRejectedEvents',
@@ -109,10 +87,10 @@ export class RecordingActions extends Construct {
       logKey: props.dataKey,
       logRetentionDays: props.logRetentionDays,
       timeout: Duration.minutes(1),
-      environment: {
-        REQUESTS_TABLE: this.requests.table.tableName,
-        EXECUTOR_FUNCTION_NAME: this.function.functionName,
-      },
+      environment: sweeperEnvironment({
+        requestsTable: this.requests.table.tableName,
+        executorFunctionName: this.function.functionName,
+      }),
     });
     // Read-only on requests, invoke on the executor: the sweeper itself changes nothing.
     this.requests.table.grantReadData(this.sweeper);
@@ -144,10 +122,27 @@ export class RecordingActions extends Construct {
   }
 
   /**
-   * Everything applying a request takes: read, rewrite and delete recordings (named in the bucket
-   * policy's exceptions), multipart uploads, the index and request tables, the decisions, the audit.
+   * Makes `fn` (the executor, ingest) apply requests: its environment (lambda/shared/recording-config.ts)
+   * and everything applying a request takes — read, rewrite and delete recordings (named in the
+   * bucket policy's exceptions), multipart uploads, the index and request tables, the decisions —
+   * and the audit log, where each deletion and redaction is recorded.
    */
-  grantApply(role: IRole): void {
+  bindApplier(fn: FairlistenFunction): void {
+    const { recordings } = this.props;
+    const environment = recordingEnvironment({
+      bucket: recordings.bucket.bucketName,
+      kmsKeyId: recordings.key.keyArn,
+      recordingsTable: this.recordingsIndex.table.tableName,
+      requestsTable: this.requests.table.tableName,
+      decisionsTable: this.props.decisions.tableName,
+      retentionDays: recordings.retentionDays,
+    });
+    for (const [name, value] of Object.entries(environment)) fn.addEnvironment(name, value);
+    this.grantApply(fn.role!);
+    this.props.audit.bindWriter(fn);
+  }
+
+  private grantApply(role: IRole): void {
     const { recordings } = this.props;
     recordings.grantRecordingRead(role);
     recordings.grantRecordingRewrite(role);
@@ -161,7 +156,6 @@ export class RecordingActions extends Construct {
     this.recordingsIndex.table.grantReadWriteData(role);
     this.requests.table.grantReadWriteData(role);
     this.props.decisions.grantReadData(role);
-    this.props.grantAudit?.(role);
 
     const arnRef = (arn: string) => {
       const resolved = Stack.of(this).resolve(arn) as { 'Fn::GetAtt'?: [string, string] };

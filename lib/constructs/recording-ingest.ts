@@ -84,10 +84,10 @@ export class RecordingIngest extends Construct {
       logRetentionDays: props.logRetentionDays,
       timeout: props.timeout ?? Duration.minutes(5),
       memorySize: props.memorySize ?? 1024,
-      environment: { ...props.actions.environment },
+      writesAudit: true,
     });
-    // Applying a waiting request is the executor's work, done in place: the same grants.
-    props.actions.grantApply(this.function.role!);
+    // Applying a waiting request is the executor's work, done in place: the same environment and grants.
+    props.actions.bindApplier(this.function);
     this.failures = guardAsyncFunction(this.function, {
       what: 'recording events',
       metricName: 'IngestRejectedEvents',

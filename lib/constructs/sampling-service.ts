@@ -2,9 +2,8 @@ import { Duration, Stack } from 'aws-cdk-lib';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
-import { ALGORITHM_VERSION } from '../../lambda/core/lottery';
 import type { RecordingPolicy } from '../../lambda/core/policy';
-import { samplerPolicyEnvironment } from '../../lambda/sampler/config';
+import { samplerEnvironment } from '../../lambda/sampler/config';
 import type { ContactCenter } from './contact-center';
 import { FairlistenFunction } from './fairlisten-function';
 import { FairlistenTable } from './fairlisten-table';
@@ -22,9 +21,6 @@ export interface SamplingServiceProps {
 
 /** Connect gives a flow's Lambda at most this long; the function must answer well before. */
 export const FLOW_LAMBDA_TIME_LIMIT_SECONDS = 3;
-
-/** The policy fields the sampler enforces (shared with the local simulation). */
-export { samplerPolicyEnvironment };
 
 /**
  * The sampler: invoked from the agent whisper flow, it decides by the published lottery, paced
@@ -54,16 +50,17 @@ export class SamplingService extends Construct {
       // Below the flow's limit so the function, not Connect, decides what a timeout means.
       timeout: Duration.seconds(FLOW_LAMBDA_TIME_LIMIT_SECONDS - 1),
       memorySize: 512,
-      environment: {
-        FAIRLISTEN_POLICY: samplerPolicyEnvironment(props.policy),
-        // The algorithm the sampler decides with (the policy's choice; the code implements every
-        // version published in docs/compliance/, check ALGORITHM-PUBLISHED).
-        FAIRLISTEN_ALGORITHM: props.policy.algorithmVersion ?? ALGORITHM_VERSION,
-        DECISIONS_TABLE: this.decisions.table.tableName,
-        QUOTAS_TABLE: this.quotas.table.tableName,
-        SEEDS_TABLE: props.seedVault.table.table.tableName,
-        CONNECT_INSTANCE_ID: props.contactCenter.instanceId,
-      },
+      // With the algorithm the sampler decides with (the policy's choice; the code implements every
+      // version published in docs/compliance/, check ALGORITHM-PUBLISHED).
+      environment: samplerEnvironment(
+        {
+          decisionsTable: this.decisions.table.tableName,
+          quotasTable: this.quotas.table.tableName,
+          seedsTable: props.seedVault.table.table.tableName,
+          instanceId: props.contactCenter.instanceId,
+        },
+        props.policy,
+      ),
     });
     // Decisions are written once (conditional PutItem) and read back; never updated or deleted.
     this.decisions.table.grant(this.function, 'dynamodb:GetItem', 'dynamodb:PutItem');

@@ -3,10 +3,10 @@ import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import type { Grant, IGrantable } from 'aws-cdk-lib/aws-iam';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
-import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import type { RecordingPolicy } from '../../lambda/core/policy';
-import { transparencyKey } from '../../lambda/shared/seed-item';
+import { MAX_REVEAL_GRACE_DAYS, SEEDS_ENV, seedsEnvironment } from '../../lambda/seeds/config';
+import type { AuditLog } from './audit-log';
 import { FairlistenFunction } from './fairlisten-function';
 import { FairlistenTable } from './fairlisten-table';
 import { acknowledge } from './nag';
@@ -15,17 +15,6 @@ export interface SeedVaultProps {
   readonly policy: Pick<RecordingPolicy, 'timezone' | 'auditRetentionDays'>;
   /** Key of the seeds table and the function's log group. */
   readonly dataKey: IKey;
-  /**
-   * Bucket of the public transparency objects `transparency/seeds/<period>.json`.
-   * @default - none: commitments and reveals go to the audit chain only, nothing is written to S3
-   */
-  readonly transparencyBucket?: IBucket;
-  /**
-   * Lets the seed function append to the audit chain `seeds` and returns the environment it needs
-   * for that (`AUDIT_TABLE`, …), e.g. `(fn) => auditLog.grantAppend(fn)`.
-   * @default - no audit table: the records are written to the function's log only
-   */
-  readonly audit?: (grantee: IGrantable) => Record<string, string>;
   /**
    * When the seed function runs (UTC). Daily, so the next period is committed weeks before it starts.
    * @default Schedule.cron({ minute: '15', hour: '0' })
@@ -52,18 +41,11 @@ export class SeedVault extends Construct {
   constructor(scope: Construct, id: string, props: SeedVaultProps) {
     super(scope, id);
     const grace = props.revealGraceDays ?? 1;
-    if (!Number.isInteger(grace) || grace < 1 || grace > 31) {
-      throw new Error(`revealGraceDays must be a whole number 1..31, got ${grace}`);
+    if (!Number.isInteger(grace) || grace < 1 || grace > MAX_REVEAL_GRACE_DAYS) {
+      throw new Error(`revealGraceDays must be a whole number 1..${MAX_REVEAL_GRACE_DAYS}, got ${grace}`);
     }
     this.table = new FairlistenTable(this, 'Seeds', { name: 'seeds', encryptionKey: props.dataKey });
 
-    const environment: Record<string, string> = {
-      SEEDS_TABLE: this.table.table.tableName,
-      FAIRLISTEN_TIMEZONE: props.policy.timezone,
-      SEED_REVEAL_GRACE_DAYS: String(grace),
-      SEED_RETENTION_DAYS: String(props.policy.auditRetentionDays),
-    };
-    if (props.transparencyBucket) environment.TRANSPARENCY_BUCKET = props.transparencyBucket.bucketName;
     this.function = new FairlistenFunction(this, 'Function', {
       handlerDir: 'seeds',
       serviceName: 'fairlisten-seeds',
@@ -72,17 +54,14 @@ export class SeedVault extends Construct {
       logKey: props.dataKey,
       logRetentionDays: props.policy.auditRetentionDays,
       timeout: Duration.seconds(60),
-      environment,
+      environment: seedsEnvironment(
+        { table: this.table.table.tableName, revealGraceDays: grace },
+        props.policy,
+      ),
+      // Commitments and reveals go to chain `seeds` (publishThrough).
+      writesAudit: true,
     });
     this.table.table.grantReadWriteData(this.function);
-    if (props.transparencyBucket) {
-      props.transparencyBucket.grantPut(this.function, transparencyKey('*'));
-    }
-    if (props.audit) {
-      for (const [key, value] of Object.entries(props.audit(this.function))) {
-        this.function.addEnvironment(key, value);
-      }
-    }
 
     this.schedule = new Rule(this, 'Daily', {
       description: 'fairlisten: commit the next period’s seed, reveal ended periods’ seeds',
@@ -98,15 +77,13 @@ export class SeedVault extends Construct {
   }
 
   /**
-   * Publishes through the audit log once it exists (it is built after the sampler, which needs this
-   * vault): appends to chain `seeds` and writes `transparency/seeds/<period>.json` to its bucket.
-   * Same effect as the `audit` and `transparencyBucket` props; call it once.
+   * Publishes through the audit log, built after this vault (the audit log exports the sampler's
+   * decisions, and the sampler needs the vault): appends to chain `seeds` (`bindWriter`) and
+   * writes `transparency/seeds/<period>.json` to the audit bucket. Required, once: the seed
+   * function does not synthesize unbound.
    */
-  publishThrough(audit: {
-    readonly environment: Record<string, string>;
-    readonly grantAppend: (grantee: IGrantable) => unknown;
-    readonly bucket: IBucket;
-    readonly grantPublish: (grantee: IGrantable, prefix: string) => unknown;
+  publishThrough(
+    audit: AuditLog,
     /**
      * Makes the seed function the one writer of the write-once `published/seeds/` and
      * `published/policies/` (commitments, revealed seeds, the policy document), with the policy
@@ -114,22 +91,16 @@ export class SeedVault extends Construct {
      * every decision.
      * @default - nothing is published there
      */
-    readonly publication?: {
-      readonly grantPublishSeeds: (fn: FairlistenFunction) => void;
-      readonly policyDocument: string;
-    };
-  }): void {
-    if (this.function.node.tryFindChild('published')) throw new Error('publishThrough may be called once');
-    audit.grantAppend(this.function);
+    publication?: { readonly policyDocument: string },
+  ): void {
+    audit.bindWriter(this.function);
     audit.grantPublish(this.function, 'transparency/');
-    if (audit.publication) {
+    if (publication) {
       audit.publication.grantPublishSeeds(this.function);
-      this.function.addEnvironment('PUBLICATION_BUCKET', audit.bucket.bucketName);
-      this.function.addEnvironment('PUBLISHED_POLICY', audit.publication.policyDocument);
+      this.function.addEnvironment(SEEDS_ENV.publicationBucket, audit.bucket.bucketName);
+      this.function.addEnvironment(SEEDS_ENV.publishedPolicy, publication.policyDocument);
     }
-    for (const [key, value] of Object.entries(audit.environment)) this.function.addEnvironment(key, value);
-    this.function.addEnvironment('TRANSPARENCY_BUCKET', audit.bucket.bucketName);
-    new Construct(this.function, 'published');
+    this.function.addEnvironment(SEEDS_ENV.transparencyBucket, audit.bucket.bucketName);
   }
 
   /**

@@ -5,6 +5,7 @@ import { FilterCriteria, FilterRule, StartingPosition } from 'aws-cdk-lib/aws-la
 import { DynamoEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { FilterPattern, MetricFilter } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { sentinelEnvironment } from '../../lambda/audit-sentinel/config';
 import { TAMPER_LOG_MESSAGE } from '../../lambda/audit-sentinel/sentinel';
 import type { AuditLog } from './audit-log';
 import { FailureQueue } from './failure-queue';
@@ -59,13 +60,10 @@ export class WriteSentinel extends Construct {
       logKey: props.dataKey,
       logRetentionDays: props.audit.retentionDays,
       timeout: Duration.minutes(1),
-      environment: {
-        AUDIT_TABLE: auditTable.table.tableName,
-        AUDIT_RETENTION_DAYS: String(props.audit.retentionDays),
-        DECISIONS_TABLE: props.decisions.table.tableName,
-      },
+      environment: sentinelEnvironment({ decisionsTable: props.decisions.table.tableName }),
+      writesAudit: true,
     });
-    props.audit.grantAppend(this.function);
+    props.audit.bindWriter(this.function);
 
     this.deadLetters = new FailureQueue(this, 'DeadLetters', {
       what: 'changes to the audit or decisions table',

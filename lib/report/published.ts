@@ -10,6 +10,7 @@ import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { SAMPLER_ENV } from '../../lambda/sampler/config';
 
 /** Root of this checkout; file names in the report are relative to it. */
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -18,7 +19,7 @@ const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 export const ALGORITHMS_DIR = fileURLToPath(new URL('../../docs/compliance/', import.meta.url));
 
 /** Name of the sampler environment variable that carries the deployed algorithm version. */
-export const ALGORITHM_ENV = 'FAIRLISTEN_ALGORITHM';
+export const ALGORITHM_ENV = SAMPLER_ENV.algorithm;
 
 /** `algorithm-v<N>.md`: one published version per file. */
 export const ALGORITHM_FILE = /^algorithm-v(\d+)\.md$/;

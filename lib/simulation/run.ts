@@ -14,7 +14,7 @@ import { DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dyn
 import type { DecisionRecord } from '../../lambda/core/decision';
 import { commitment as commitmentOf } from '../../lambda/core/lottery';
 import { isPeriod, periodBounds } from '../../lambda/core/period';
-import { samplerPolicyEnvironment } from '../../lambda/sampler/config';
+import { samplerEnvironment } from '../../lambda/sampler/config';
 import { scanAll } from '../../lambda/shared/dynamo';
 import type { SeedItem } from '../../lambda/shared/seed-item';
 import { type HierarchyGroupSeed, type LocalStack, startLocalStack, type UserSeed } from '../local';
@@ -324,11 +324,15 @@ export async function runSimulation(options: SimulationOptions): Promise<Simulat
       AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
       POWERTOOLS_LOG_LEVEL: options.handlerLogLevel ?? 'SILENT',
       POWERTOOLS_SERVICE_NAME: 'fairlisten-sampler',
-      FAIRLISTEN_POLICY: samplerPolicyEnvironment(policy),
-      DECISIONS_TABLE: stack.tables.decisions!,
-      QUOTAS_TABLE: stack.tables.quotas!,
-      SEEDS_TABLE: stack.tables.seeds!,
-      CONNECT_INSTANCE_ID: plan.instanceId,
+      ...samplerEnvironment(
+        {
+          decisionsTable: stack.tables.decisions!,
+          quotasTable: stack.tables.quotas!,
+          seedsTable: stack.tables.seeds!,
+          instanceId: plan.instanceId,
+        },
+        policy,
+      ),
     };
     const handler = await loadHandler<Handler>(processEnv, bundle, env);
 

@@ -103,19 +103,7 @@ export class FairlistenStack extends Stack {
       alerts: this.alerts,
     });
     // Seeds: commitments and reveals go to chain `seeds` and the audit bucket's transparency/.
-    this.seeds.publishThrough({
-      environment: {
-        AUDIT_TABLE: this.audit.table.table.tableName,
-        AUDIT_RETENTION_DAYS: String(policy.auditRetentionDays),
-      },
-      grantAppend: (grantee) => this.audit.grantAppend(grantee),
-      bucket: this.audit.bucket,
-      grantPublish: (grantee, prefix) => this.audit.grantPublish(grantee, prefix),
-      publication: {
-        grantPublishSeeds: (fn) => this.audit.publication.grantPublishSeeds(fn),
-        policyDocument: samplerPolicyEnvironment(policy),
-      },
-    });
+    this.seeds.publishThrough(this.audit, { policyDocument: samplerPolicyEnvironment(policy) });
 
     // Recording actions and ingest: deletion and in-place redaction (C9).
     this.recordingActions = new RecordingActions(this, 'RecordingActions', {
@@ -123,9 +111,7 @@ export class FairlistenStack extends Stack {
       decisions: this.sampling.decisions.table,
       dataKey,
       logRetentionDays: policy.auditRetentionDays,
-      auditTableName: this.audit.table.table.tableName,
-      auditRetentionDays: policy.auditRetentionDays,
-      grantAudit: (grantee) => this.audit.grantAppend(grantee),
+      audit: this.audit,
       alerts: this.alerts,
     });
     this.recordingIngest = new RecordingIngest(this, 'RecordingIngest', {
@@ -168,8 +154,7 @@ export class FairlistenStack extends Stack {
       requests: this.recordingActions.requests.table,
       decisions: this.sampling.decisions.table,
       auditBucket: this.audit.bucket,
-      auditTableName: this.audit.table.table.tableName,
-      grantAudit: (grantee) => this.audit.grantAppend(grantee),
+      audit: this.audit,
     });
     // End of listening governance.
 

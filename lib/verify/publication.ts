@@ -15,7 +15,7 @@ import {
   type S3Client,
 } from '@aws-sdk/client-s3';
 import { z } from 'zod';
-import { EXPORT_PREFIX } from '../../lambda/audit-export/targets';
+import { EXPORT_PREFIX } from '../../lambda/audit-export/config';
 import {
   type CommitmentObject,
   commitmentKey,

@@ -1,3 +1,4 @@
+import { SAMPLER_ENV } from '../../../lambda/sampler/config';
 import { HARD_LIMITS } from '../../policy/schema';
 import { type Access, type PolicySource, principalLabel, whoCan } from '../iam';
 import { asArray, type CfnResource, isRecord, type StackView } from '../template';
@@ -113,8 +114,8 @@ export function policyEnvironments(stack: StackView): PolicyEnvironment[] {
     )
     .flatMap(([id, r]): PolicyEnvironment[] => {
       const vars = (r.Properties!.Environment as { Variables: Record<string, unknown> }).Variables;
-      if (!('FAIRLISTEN_POLICY' in vars)) return [];
-      const raw = vars.FAIRLISTEN_POLICY;
+      if (!(SAMPLER_ENV.policy in vars)) return [];
+      const raw = vars[SAMPLER_ENV.policy];
       if (typeof raw !== 'string') return [{ logicalId: id, raw, error: 'not a literal string' }];
       try {
         const parsed = JSON.parse(raw) as unknown;
@@ -127,7 +128,7 @@ export function policyEnvironments(stack: StackView): PolicyEnvironment[] {
     });
 }
 
-export const ENV_PROPERTY = 'Properties.Environment.Variables.FAIRLISTEN_POLICY';
+export const ENV_PROPERTY = `Properties.Environment.Variables.${SAMPLER_ENV.policy}`;
 
 /** Every function that must carry FAIRLISTEN_POLICY: the sampler (by role) and any other that has it. */
 export function samplerEnvironments(stack: StackView, f: Findings) {

@@ -2,6 +2,8 @@
  * Listening: the playback URL lifetime (C3) and the assignment rule — how many listens, by whom,
  * on what schedule (C5, C7, C8, C10) — as the functions receive them from the template.
  */
+import { PLAYBACK_ENV } from '../../../lambda/playback/config';
+import { LISTENING_ENV } from '../../../lambda/shared/listening-config';
 import type { Check } from '../types';
 import {
   envProperty,
@@ -22,8 +24,8 @@ export const playbackUrlTtl: Check = {
   concern: 'C3',
   run: (ctx) => {
     const f = new Findings();
-    for (const d of functionsWithEnv(ctx, 'function:playback', 'PLAYBACK_URL_TTL_SECONDS', f)) {
-      f.add(ev(d.stack, d.logicalId, envProperty('PLAYBACK_URL_TTL_SECONDS'), d.value, 'function:playback'));
+    for (const d of functionsWithEnv(ctx, 'function:playback', PLAYBACK_ENV.urlTtlSeconds, f)) {
+      f.add(ev(d.stack, d.logicalId, envProperty(PLAYBACK_ENV.urlTtlSeconds), d.value, 'function:playback'));
       const v = typeof d.value === 'string' && /^\d+$/.test(d.value) ? Number(d.value) : undefined;
       if (v === undefined) {
         f.problem(
@@ -105,9 +107,9 @@ export const assignmentRule: Check = {
     for (const role of ['function:assignment', 'function:views']) {
       const required = role === 'function:assignment';
       const sub = new Findings();
-      for (const d of functionsWithEnv(ctx, role, 'LISTENING_POLICY', sub)) {
+      for (const d of functionsWithEnv(ctx, role, LISTENING_ENV.policy, sub)) {
         const { parsed, error } = parseJsonObject(d.value);
-        f.add(ev(d.stack, d.logicalId, envProperty('LISTENING_POLICY'), parsed ?? d.value, role));
+        f.add(ev(d.stack, d.logicalId, envProperty(LISTENING_ENV.policy), parsed ?? d.value, role));
         if (!parsed) {
           f.problem(`${d.logicalId}: LISTENING_POLICY is ${error}`);
           continue;
@@ -139,9 +141,9 @@ export const assignmentRule: Check = {
       if (required) for (const p of sub.problems) f.problem(p);
       for (const e of sub.evidence) f.add(e);
     }
-    for (const d of functionsWithEnv(ctx, 'function:assignment', 'TEAM_HIERARCHY_LEVEL', f)) {
+    for (const d of functionsWithEnv(ctx, 'function:assignment', LISTENING_ENV.teamLevel, f)) {
       const declared = policyValue(d.stack.policy, ['connect', 'teamHierarchyLevel']);
-      f.add(ev(d.stack, d.logicalId, envProperty('TEAM_HIERARCHY_LEVEL'), d.value, 'what a team is (C10)'));
+      f.add(ev(d.stack, d.logicalId, envProperty(LISTENING_ENV.teamLevel), d.value, 'what a team is (C10)'));
       if (declared !== undefined && declared !== d.value)
         f.problem(
           `${d.logicalId}: TEAM_HIERARCHY_LEVEL ${String(d.value)} differs from the policy (${String(declared)})`,

@@ -2,21 +2,21 @@
  * Coaching phase: a coach proposes a plan for an agent of another team (extra listens), the DPO
  * approves it a few hours later. The plans function runs as its deployed bundle.
  */
+import { coachingEnvironment } from '../../../lambda/plans/config';
+import { auditEnvironment } from '../../../lambda/shared/audit-config';
 import { loadHandler } from '../env';
-import { type ApiHandler, DAY, HOUR, identityEnv, type MonthPhase } from './month-run';
+import { type ApiHandler, DAY, HOUR, type MonthPhase } from './month-run';
 import { apiEvent } from './people';
 
 export const scheduleCoaching: MonthPhase = async (m, ctx) => {
   const { stack, policy } = ctx;
   const identity = m.options.policy.identity;
   const plans = await loadHandler<ApiHandler>(m.env, m.bundles.plans, {
-    PLANS_TABLE: stack.tables.plans!,
-    LISTENING_TABLE: stack.tables.listening!,
-    FAIRLISTEN_TIMEZONE: m.timezone,
-    AUDIT_RETENTION_DAYS: String(policy.auditRetentionDays),
-    AUDIT_TABLE: stack.tables.audit!,
-    COACHING_PLAN_LIMITS: JSON.stringify(policy.coachingPlan),
-    ...identityEnv(policy),
+    ...coachingEnvironment(
+      { plansTable: stack.tables.plans!, listeningTable: stack.tables.listening! },
+      policy,
+    ),
+    ...auditEnvironment({ table: stack.tables.audit!, retentionDays: policy.auditRetentionDays }),
   });
   m.handlers.plans = plans;
   const coach = m.coaches[0];

@@ -3,12 +3,16 @@
  * the caps; in the next month coaches play them through playback (audit first, presigned URL) and
  * each coach files one evaluation. Assignment and playback run as their deployed bundles.
  */
+import { assignmentEnvironment } from '../../../lambda/assignment/config';
 import { periodBounds } from '../../../lambda/core/period';
+import { playbackEnvironment } from '../../../lambda/playback/config';
+import { auditEnvironment } from '../../../lambda/shared/audit-config';
 import { queryAll } from '../../../lambda/shared/dynamo';
+import { DEFAULT_COACH_GROUP_NAME, listeningPolicyOf } from '../../../lambda/shared/listening-config';
 import { loadHandler } from '../env';
 import { SimRandom } from '../random';
 import { RECORDINGS_BUCKET } from './arrivals';
-import { type ApiHandler, DAY, HOUR, identityEnv, MINUTE, type MonthPhase } from './month-run';
+import { type ApiHandler, DAY, HOUR, MINUTE, type MonthPhase } from './month-run';
 import { apiEvent, type Persona } from './people';
 
 const PLAYS_PER_LISTEN = 2;
@@ -21,24 +25,19 @@ export const assignListens: MonthPhase = async (m, ctx) => {
   const { stack, clock, policy } = ctx;
   clock.set(m.end.getTime() + DAY + 2 * HOUR);
   const assign = await loadHandler<AssignmentHandler>(m.env, m.bundles.assignment, {
-    LISTENING_TABLE: stack.tables.listening!,
-    PLANS_TABLE: stack.tables.plans!,
-    RECORDINGS_TABLE: stack.tables.recordings!,
-    TRANSPARENCY_BUCKET: 'transparency',
-    CONNECT_INSTANCE_ID: stack.connect.standIn.instanceId,
-    TEAM_HIERARCHY_LEVEL: policy.connect.teamHierarchyLevel,
-    COACH_HIERARCHY_GROUP_NAME: 'Coaches',
-    LISTENING_POLICY: JSON.stringify({
-      minPerAgent: policy.listensPerAgentPerMonth.min,
-      maxPerAgent: policy.listensPerAgentPerMonth.max,
-      maxPerCoach: policy.maxListensPerCoachPerMonth,
-      maxExtraListens: policy.coachingPlan.maxExtraListens,
-      timezone: m.timezone,
-      auditRetentionDays: policy.auditRetentionDays,
-      playsPerListen: PLAYS_PER_LISTEN,
+    ...assignmentEnvironment({
+      listeningTable: stack.tables.listening!,
+      plansTable: stack.tables.plans!,
+      policy: listeningPolicyOf(policy, PLAYS_PER_LISTEN),
+      roster: {
+        instanceId: stack.connect.standIn.instanceId,
+        teamLevel: policy.connect.teamHierarchyLevel,
+        coachGroupName: DEFAULT_COACH_GROUP_NAME,
+      },
+      recordingsTable: stack.tables.recordings!,
+      transparencyBucket: 'transparency',
     }),
-    AUDIT_TABLE: stack.tables.audit!,
-    AUDIT_RETENTION_DAYS: String(policy.auditRetentionDays),
+    ...auditEnvironment({ table: stack.tables.audit!, retentionDays: policy.auditRetentionDays }),
   });
   const report = await assign({ period: m.period });
   m.stats.assignment = {
@@ -71,13 +70,15 @@ export const playListens: MonthPhase = async (m, ctx) => {
   const { stack, clock, policy } = ctx;
   const identity = m.options.policy.identity;
   const playback = await loadHandler<ApiHandler>(m.env, m.bundles.playback, {
-    LISTENING_TABLE: stack.tables.listening!,
-    RECORDINGS_TABLE: stack.tables.recordings!,
-    RECORDINGS_BUCKET,
-    PLAYBACK_URL_TTL_SECONDS: String(policy.playbackUrlTtlSeconds),
-    AUDIT_TABLE: stack.tables.audit!,
-    AUDIT_RETENTION_DAYS: String(policy.auditRetentionDays),
-    ...identityEnv(policy),
+    ...playbackEnvironment(
+      {
+        listeningTable: stack.tables.listening!,
+        recordingsTable: stack.tables.recordings!,
+        bucket: RECORDINGS_BUCKET,
+      },
+      policy,
+    ),
+    ...auditEnvironment({ table: stack.tables.audit!, retentionDays: policy.auditRetentionDays }),
   });
   const plans = m.handlers.plans;
   if (!plans) throw new Error('the coaching phase must run before the listens (evaluations go to plans)');

@@ -283,12 +283,3 @@ export function servicesOf(m: MonthRun, stack: LocalStack): MonthServices {
   m.services = { ddb, connect, privacy, transparency, executorQueue };
   return m.services;
 }
-
-/** The claims configuration every API function reads. */
-export function identityEnv(policy: MonthOptions['policy']): Record<string, string> {
-  return {
-    IDENTITY_GROUPS_CLAIM: policy.identity.groupsClaim,
-    IDENTITY_CONNECT_USER_CLAIM: policy.identity.connectUserClaim,
-    IDENTITY_GROUPS: JSON.stringify(policy.identity.groups),
-  };
-}

@@ -4,6 +4,7 @@ import { dirname, join } from 'node:path';
 import { GetObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { DeleteCommand, DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { EXPORT_PREFIX } from '../../../lambda/audit-export/config';
 import {
   appendNewDecisions,
   EXPORT_ANOMALY_CHAIN,
@@ -14,7 +15,6 @@ import {
 } from '../../../lambda/audit-export/export';
 import {
   directoryExportTarget,
-  EXPORT_PREFIX,
   escapeChain,
   exportFileName,
   parseExportFileName,

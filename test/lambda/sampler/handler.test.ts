@@ -8,7 +8,7 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { draw } from '../../../lambda/core/lottery';
 import { nextPeriod, periodOf } from '../../../lambda/core/period';
-import { samplerPolicyEnvironment } from '../../../lambda/sampler/config';
+import { samplerEnvironment } from '../../../lambda/sampler/config';
 import { type LocalStack, startLocalStack } from '../../../lib/local';
 import { clients, event, INSTANCE_ID, POLICY, putSeed, SEED } from '../../support/sampler';
 
@@ -22,13 +22,19 @@ beforeAll(async () => {
   const now = periodOf(new Date(), POLICY.timezone);
   for (const period of [now, nextPeriod(now)]) await putSeed(clients(stack).ddb, stack.tables.seeds!, period);
   savedEnv = { ...process.env };
-  Object.assign(process.env, stack.env, {
-    FAIRLISTEN_POLICY: samplerPolicyEnvironment(POLICY),
-    DECISIONS_TABLE: stack.tables.decisions,
-    QUOTAS_TABLE: stack.tables.quotas,
-    SEEDS_TABLE: stack.tables.seeds,
-    CONNECT_INSTANCE_ID: INSTANCE_ID,
-  });
+  Object.assign(
+    process.env,
+    stack.env,
+    samplerEnvironment(
+      {
+        decisionsTable: stack.tables.decisions!,
+        quotasTable: stack.tables.quotas!,
+        seedsTable: stack.tables.seeds!,
+        instanceId: INSTANCE_ID,
+      },
+      POLICY,
+    ),
+  );
   ({ handler } = await import('../../../lambda/sampler/handler'));
 });
 afterAll(async () => {

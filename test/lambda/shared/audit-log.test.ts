@@ -3,7 +3,6 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { GENESIS_HASH, verifyChain } from '../../../lambda/core/audit-chain';
 import {
   AuditWriteError,
-  auditSinkFromEnv,
   createAuditLog,
   expiresAtOf,
   readChain,
@@ -191,32 +190,5 @@ describe('appendAfter (a writer appending a run of records)', () => {
     const out = await log.appendAfter('skip/2026-12', UNKNOWN_HEAD, () => undefined);
     expect(out.appended).toBeUndefined();
     expect(out.head?.seq).toBe(1);
-  });
-});
-
-describe('auditSinkFromEnv', () => {
-  const warned: unknown[] = [];
-  const logger = { warn: (...args: unknown[]) => void warned.push(args) };
-
-  it('appends to the configured table', async () => {
-    const sink = auditSinkFromEnv({
-      client: doc,
-      whenMissing: 'refuse',
-      logger,
-      env: { AUDIT_TABLE: table, AUDIT_RETENTION_DAYS: '365' },
-    });
-    expect((await sink.append(entry(1, 'env/2026-12'))).seq).toBe(1);
-    expect(verifyChain(await readChain(doc, table, 'env/2026-12')).ok).toBe(true);
-  });
-
-  it('refuses every append without a table when asked to (no record, no action)', async () => {
-    const sink = auditSinkFromEnv({ client: doc, whenMissing: 'refuse', logger, env: {} });
-    await expect(sink.append(entry(1))).rejects.toThrow('no AUDIT_TABLE configured');
-  });
-
-  it('writes the record to the log without a table when asked to', async () => {
-    const sink = auditSinkFromEnv({ client: doc, whenMissing: 'log', logger, env: {} });
-    expect(await sink.append(entry(1, 'log/2026-12'))).toEqual({ chain: 'log/2026-12', seq: -1, hash: '' });
-    expect(warned).toHaveLength(1);
   });
 });

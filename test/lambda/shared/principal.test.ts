@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { claimList, identityConfigFromEnv, principalFromClaims } from '../../../lambda/shared/principal';
+import { identityConfigFromEnv } from '../../../lambda/shared/identity-config';
+import { claimList, principalFromClaims } from '../../../lambda/shared/principal';
 
 const CONFIG = {
   groupsClaim: 'cognito:groups',

@@ -6,6 +6,7 @@ import { Key } from 'aws-cdk-lib/aws-kms';
 import { describe, expect, it } from 'vitest';
 import { cdkJsonContext } from '../../../lib/app';
 import { AuditLog } from '../../../lib/constructs/audit-log';
+import { FairlistenFunction } from '../../../lib/constructs/fairlisten-function';
 import { ROLE_METADATA_KEY } from '../../../lib/constructs/roles';
 import { synthStack } from '../../support/synth';
 
@@ -184,16 +185,25 @@ describe('grants', () => {
     });
     const audit = new AuditLog(s, 'Audit', { retentionDays: 30, dataKey, decisions });
     const role = (id: string) => new Role(s, id, { assumedBy: new ServicePrincipal('lambda.amazonaws.com') });
-    return { s, audit, role };
+    const fn = (id: string, writesAudit = true) =>
+      new FairlistenFunction(s, id, {
+        handlerDir: 'playback',
+        serviceName: 'test',
+        description: 'test',
+        logKey: dataKey,
+        logRetentionDays: 30,
+        writesAudit,
+      });
+    return { app, s, audit, role, fn };
   };
   const statementsOf = (t: Template, roleId: RegExp) =>
     Object.values(t.findResources('AWS::IAM::Policy'))
       .filter((p) => (p.Properties.Roles as { Ref: string }[]).some((r) => roleId.test(r.Ref)))
       .flatMap((p) => p.Properties.PolicyDocument.Statement as Record<string, unknown>[]);
 
-  it('grantAppend: exactly Query and PutItem on the audit table', () => {
-    const { s, audit, role } = build();
-    audit.grantAppend(role('Appender'));
+  it('bindWriter: the audit environment, and exactly Query and PutItem on the audit table', () => {
+    const { s, audit, role, fn } = build();
+    audit.bindWriter(fn('Appender'));
     audit.grantReadChains(role('Reader'));
     audit.grantPublish(role('Publisher'));
     const t = Template.fromStack(s);
@@ -203,7 +213,16 @@ describe('grants', () => {
       tableStatements(id)
         .flatMap((st) => [st.Action].flat())
         .sort();
-    expect(actions(/^Appender/)).toEqual(['dynamodb:PutItem', 'dynamodb:Query']);
+    expect(actions(/^AppenderRole/)).toEqual(['dynamodb:PutItem', 'dynamodb:Query']);
+    t.hasResourceProperties('AWS::Lambda::Function', {
+      Description: 'test',
+      Environment: {
+        Variables: Match.objectLike({
+          AUDIT_TABLE: { Ref: Match.stringLikeRegexp('^AuditTable') },
+          AUDIT_RETENTION_DAYS: '30',
+        }),
+      },
+    });
     expect(actions(/^Reader/)).toEqual(['dynamodb:GetItem', 'dynamodb:Query']);
     const publish = statementsOf(t, /^Publisher/).filter((st) => String(st.Action).startsWith('s3:'));
     expect(publish).toEqual([
@@ -219,6 +238,15 @@ describe('grants', () => {
     ]);
     // its own access-log bucket when none is given
     t.hasResource('AWS::S3::Bucket', { Metadata: { [ROLE_METADATA_KEY]: 'bucket:access-logs' } });
+  });
+
+  it('fails synthesis while an auditing function is not bound, and binds each function once', () => {
+    const { app, audit, fn } = build();
+    const unbound = fn('Unbound');
+    expect(() => app.synth()).toThrow(/S\/Unbound appends to the audit log but is not bound to it/);
+    audit.bindWriter(unbound);
+    expect(() => audit.bindWriter(unbound)).toThrow(/S\/Unbound is already bound to the audit log/);
+    expect(() => audit.bindWriter(fn('Quiet', false))).toThrow(/S\/Quiet does not declare writesAudit/);
   });
 
   it('refuses misuse', () => {

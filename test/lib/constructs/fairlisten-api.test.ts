@@ -5,6 +5,7 @@ import { HttpMethod } from 'aws-cdk-lib/aws-apigatewayv2';
 import { Key } from 'aws-cdk-lib/aws-kms';
 import { Code, Function as LambdaFunction, Runtime } from 'aws-cdk-lib/aws-lambda';
 import { describe, expect, it } from 'vitest';
+import { identityEnvironment } from '../../../lambda/shared/identity-config';
 import { FairlistenApi } from '../../../lib/constructs/fairlisten-api';
 import { defaultPolicy } from '../../../lib/policy/load';
 import { removeAfterFile } from '../../support/outdirs';
@@ -83,7 +84,7 @@ describe('FairlistenApi', () => {
 
   it('hands functions the identity settings they read claims with', () => {
     const identity = defaultPolicy().identity;
-    expect(synth().api.identityEnvironment()).toEqual({
+    expect(identityEnvironment(synth().api.identity)).toEqual({
       IDENTITY_GROUPS_CLAIM: identity.groupsClaim,
       IDENTITY_CONNECT_USER_CLAIM: identity.connectUserClaim,
       IDENTITY_GROUPS: JSON.stringify(identity.groups),

@@ -5,6 +5,7 @@ import { Key } from 'aws-cdk-lib/aws-kms';
 import { Bucket } from 'aws-cdk-lib/aws-s3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { cdkJsonContext } from '../../../lib/app';
+import { AuditLog } from '../../../lib/constructs/audit-log';
 import { FairlistenApi } from '../../../lib/constructs/fairlisten-api';
 import { FairlistenTable } from '../../../lib/constructs/fairlisten-table';
 import { ListeningService, type ListeningServiceProps } from '../../../lib/constructs/listening-service';
@@ -34,20 +35,16 @@ function build(over: Partial<ListeningServiceProps> = {}, withOptional = true) {
   });
   const index = new FairlistenTable(stack, 'Index', { name: 'recordings', encryptionKey: dataKey });
   const auditBucket = new Bucket(stack, 'AuditBucket');
+  const decisions = new FairlistenTable(stack, 'Decisions', { name: 'decisions', encryptionKey: dataKey });
+  const audit = new AuditLog(stack, 'Audit', { retentionDays: 365, dataKey, decisions: decisions.table });
   const service = new ListeningService(stack, 'Listening', {
     policy,
     api,
     dataKey,
     recordings,
     contactCenter: { instanceId: INSTANCE_ID },
-    ...(withOptional
-      ? {
-          recordingsIndex: index.table,
-          auditBucket,
-          auditTableName: 'audit-table',
-          grantAudit: () => undefined,
-        }
-      : {}),
+    audit,
+    ...(withOptional ? { recordingsIndex: index.table, auditBucket } : {}),
     ...over,
   });
   return { stack, service, template: Template.fromStack(stack), recordings };
@@ -104,7 +101,7 @@ describe('ListeningService', () => {
   it('gives playback a URL TTL of at most 300 s and the audit table', () => {
     const env = envOf('ListeningPlayback');
     expect(Number(env.PLAYBACK_URL_TTL_SECONDS)).toBeLessThanOrEqual(300);
-    expect(env.AUDIT_TABLE).toBe('audit-table');
+    expect(env.AUDIT_TABLE).toEqual({ Ref: expect.stringMatching(/^AuditTable/) });
     expect(env.IDENTITY_GROUPS_CLAIM).toBe('cognito:groups');
   });
 
@@ -158,6 +155,5 @@ describe('ListeningService', () => {
     const fns = t.findResources('AWS::Lambda::Function');
     const playback = Object.entries(fns).find(([k]) => k.startsWith('ListeningPlayback'))![1];
     expect(playback.Properties.Environment.Variables).not.toHaveProperty('RECORDINGS_TABLE');
-    expect(playback.Properties.Environment.Variables).not.toHaveProperty('AUDIT_TABLE');
   });
 });

@@ -1,6 +1,7 @@
 import { App, Duration, Stack } from 'aws-cdk-lib';
 import { Match } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
+import type { AuditLog } from '../../../lib/constructs/audit-log';
 import { FairlistenTable } from '../../../lib/constructs/fairlisten-table';
 import { RecordingActions } from '../../../lib/constructs/recording-actions';
 import { RecordingsBucket } from '../../../lib/constructs/recordings-bucket';
@@ -99,8 +100,7 @@ describe('RecordingActions', () => {
           decisions: new FairlistenTable(s, 'D', { name: 'decisions', encryptionKey: recordings.key }).table,
           dataKey: recordings.key,
           logRetentionDays: 30,
-          auditTableName: 'audit',
-          auditRetentionDays: 365,
+          audit: {} as AuditLog,
           timeout: Duration.minutes(20),
         }),
     ).toThrow(/timeout must be at most 15 minutes/);

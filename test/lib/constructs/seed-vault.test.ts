@@ -94,35 +94,43 @@ describe('seed vault', () => {
     ).toThrow(/revealGraceDays must be a whole number 1\.\.31, got 0/);
   });
 
-  it('writes transparency objects only under transparency/seeds/ when given a bucket, and wires the audit', async () => {
-    const { Bucket } = await import('aws-cdk-lib/aws-s3');
+  it('publishes through the audit log: chain `seeds` and transparency/ objects of the audit bucket', async () => {
     const { Template } = await import('aws-cdk-lib/assertions');
-    const stack = newStack();
-    const bucket = new Bucket(stack, 'Transparency');
-    let audited = false;
-    new SeedVault(stack, 'Seeds', {
-      policy: defaultPolicy(),
-      dataKey: new Key(stack, 'K'),
-      transparencyBucket: bucket,
-      audit: () => {
-        audited = true;
-        return { AUDIT_TABLE: 'audit-table', AUDIT_RETENTION_DAYS: '365' };
-      },
+    const { TableV2, AttributeType } = await import('aws-cdk-lib/aws-dynamodb');
+    const { AuditLog } = await import('../../../lib/constructs/audit-log');
+    const { cdkJsonContext } = await import('../../../lib/app');
+    const app = new App({ context: cdkJsonContext() });
+    apps.push(app);
+    const stack = new Stack(app, 'S', { env: { account: '111111111111', region: 'eu-central-1' } });
+    const dataKey = new Key(stack, 'K');
+    const vault = new SeedVault(stack, 'Seeds', { policy: defaultPolicy(), dataKey });
+    // Unbound, the seed function would start without its audit chain: synthesis refuses it.
+    expect(() => Template.fromStack(stack)).toThrow(
+      /Seeds\/Function appends to the audit log but is not bound/,
+    );
+    const decisions = new TableV2(stack, 'D', {
+      partitionKey: { name: 'contactId', type: AttributeType.STRING },
     });
-    expect(audited).toBe(true);
+    const audit = new AuditLog(stack, 'Audit', { retentionDays: 365, dataKey, decisions });
+    vault.publishThrough(audit);
+    expect(() => vault.publishThrough(audit)).toThrow(/already bound to the audit log/);
     const t = Template.fromStack(stack);
     t.hasResourceProperties('AWS::Lambda::Function', {
       Environment: {
         Variables: Match.objectLike({
-          TRANSPARENCY_BUCKET: { Ref: Match.stringLikeRegexp('^Transparency') },
-          AUDIT_TABLE: 'audit-table',
+          TRANSPARENCY_BUCKET: { Ref: Match.stringLikeRegexp('^AuditBucket') },
+          AUDIT_TABLE: { Ref: Match.stringLikeRegexp('^AuditTable') },
+          AUDIT_RETENTION_DAYS: '365',
         }),
       },
     });
-    const statements = Object.values(t.findResources('AWS::IAM::Policy')).flatMap(
-      (p) => p.Properties.PolicyDocument.Statement as Record<string, unknown>[],
-    );
+    const seedsRole = Object.entries(t.findResources('AWS::IAM::Role')).find(([k]) =>
+      k.startsWith('SeedsFunctionRole'),
+    )![0];
+    const statements = Object.values(t.findResources('AWS::IAM::Policy'))
+      .filter((p) => JSON.stringify(p.Properties.Roles).includes(seedsRole))
+      .flatMap((p) => p.Properties.PolicyDocument.Statement as Record<string, unknown>[]);
     const put = statements.find((s) => JSON.stringify(s.Action).includes('s3:PutObject'))!;
-    expect(JSON.stringify(put.Resource)).toContain('/transparency/seeds/*.json');
+    expect(JSON.stringify(put.Resource)).toContain('/transparency/*');
   });
 });
