@@ -177,7 +177,7 @@ describe('exporter', () => {
 
 describe('grants', () => {
   const build = () => {
-    const app = new App({ context: cdkJsonContext() });
+    const app = new App({ context: { ...cdkJsonContext(), 'aws:cdk:bundling-stacks': [] } });
     const s = new Stack(app, 'S', { env: { account: '111111111111', region: 'eu-central-1' } });
     const dataKey = new Key(s, 'Key');
     const decisions = new TableV2(s, 'Decisions', {
@@ -255,7 +255,7 @@ describe('grants', () => {
       /prefix must be .* other than "exports\/", got "exports\/"/,
     );
     expect(() => audit.grantPublish(role('Q'), 'transparency')).toThrow(/got "transparency"/);
-    const s = new Stack(new App({ context: cdkJsonContext() }), 'T');
+    const s = new Stack(new App({ context: { ...cdkJsonContext(), 'aws:cdk:bundling-stacks': [] } }), 'T');
     const dataKey = new Key(s, 'Key');
     const decisions = new TableV2(s, 'D', {
       partitionKey: { name: 'contactId', type: AttributeType.STRING },

@@ -99,7 +99,7 @@ describe('seed vault', () => {
     const { TableV2, AttributeType } = await import('aws-cdk-lib/aws-dynamodb');
     const { AuditLog } = await import('../../../lib/constructs/audit-log');
     const { cdkJsonContext } = await import('../../../lib/app');
-    const app = new App({ context: cdkJsonContext() });
+    const app = new App({ context: { ...cdkJsonContext(), 'aws:cdk:bundling-stacks': [] } });
     apps.push(app);
     const stack = new Stack(app, 'S', { env: { account: '111111111111', region: 'eu-central-1' } });
     const dataKey = new Key(stack, 'K');
