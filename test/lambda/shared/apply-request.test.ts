@@ -298,9 +298,39 @@ describe('redaction', () => {
       };
       await expect(applyRequest(w.deps({ checkpoint }), requestId)).rejects.toThrow(/crash/);
       expect(crashed).toBe(true);
+      w.objects.counters.bytesIn = 0;
       const result = await applyRequest(w.deps(), requestId);
       expect(result.status).toBe('done');
-      await expectRedacted(w, key, original, requestId);
+      const stored = await expectRedacted(w, key, original, requestId);
+      // The part checksums survive every crash: the proof never needs the object read back.
+      expect(stored.proof!.replaced[0]!.parts).toBeDefined();
+      expect(w.objects.counters.bytesIn).toBeLessThan(original.length / 2);
+    });
+
+    it('when S3’s composite disagrees with the part checksums, the stored version is hashed instead', async () => {
+      const w = world(h);
+      const { contactId, key, original } = await recordedContact(w);
+      const requestId = await putRequest(h, {
+        kind: 'redaction',
+        contactId,
+        ranges,
+        channel: 'agent',
+        status: 'in-progress',
+      });
+      const checkpoint = (step: string) => {
+        if (step !== 'completed') return;
+        const versions = w.s3.store.get(key)!;
+        const last = versions.at(-1)!;
+        versions[versions.length - 1] = {
+          ...last,
+          checksumSHA256: 'AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=-9',
+        };
+      };
+      w.objects.counters.bytesIn = 0;
+      await applyRequest(w.deps({ checkpoint }), requestId);
+      const stored = await expectRedacted(w, key, original, requestId);
+      expect(stored.proof!.replaced[0]!.parts).toBeUndefined();
+      expect(w.objects.counters.bytesIn).toBeGreaterThanOrEqual(original.length);
     });
 
     it.each([
