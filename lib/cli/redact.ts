@@ -6,7 +6,7 @@
  */
 import { CHANNELS, type Channel, type TimeRange, WavError } from '../../lambda/core/wav';
 import { RedactFileError, redactFile } from '../../lambda/core/wav-redact-file';
-import { command, UsageError } from './_command';
+import { type Command, command, UsageError } from './_command';
 
 const USAGE = `usage: fairlisten redact <in.wav> <out.wav> --range <from>-<to> [--range <from>-<to> …]
                         [--channel both|agent|customer]
@@ -43,7 +43,7 @@ export function formatSeconds(s: number): string {
   return s >= 1 ? s.toFixed(3).replace(/\.?0+$/, '') : String(Number(s.toPrecision(3)));
 }
 
-export const cli = command({
+const redactFileCommand = command({
   name: 'redact',
   usage: USAGE,
   positionals: 2,
@@ -74,5 +74,12 @@ export const cli = command({
   },
 });
 /** `redact verify-proof …` is its own small command, loaded only when asked for. */
-export const run = async (argv: string[]): Promise<number> =>
-  argv[0] === 'verify-proof' ? (await import('./_redact-verify-proof')).run(argv.slice(1)) : cli.run(argv);
+export const cli: Command = {
+  name: redactFileCommand.name,
+  usage: redactFileCommand.usage,
+  run: async (argv) =>
+    argv[0] === 'verify-proof'
+      ? (await import('./_redact-verify-proof')).run(argv.slice(1))
+      : redactFileCommand.run(argv),
+};
+export const run = cli.run;

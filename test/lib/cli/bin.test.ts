@@ -69,5 +69,10 @@ describe('the fairlisten bin', () => {
     const missing = cli('redact', 'nope.wav', 'out.wav', '--range', '0-1');
     expect(missing.status).toBe(1);
     expect(missing.stderr).toBe('fairlisten redact: cannot open nope.wav: no such file or directory\n');
+    const proof = cli('redact', 'verify-proof', '--file', 'nope.wav');
+    expect(proof.status).toBe(2);
+    expect(proof.stderr).toMatch(
+      /both --file and --proof are required\n\nusage: fairlisten redact verify-proof/,
+    );
   }, 90_000);
 });

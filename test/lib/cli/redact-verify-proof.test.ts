@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createS3RecordingObjects } from '../../../lambda/shared/recording-objects';
+import { main } from '../../../lib/cli/_main';
 import { run } from '../../../lib/cli/redact';
 import { VersionedS3 } from '../../../lib/local/versioned-s3';
 
@@ -80,6 +81,8 @@ describe('fairlisten redact verify-proof', () => {
   it('accepts the downloaded file against the request’s proof (exit 0)', async () => {
     expect(await run(files('ok', downloaded, requestView(entry)))).toBe(0);
     expect(out.join('\n')).toMatch(/verified .*3 part checksums and the composite .*-3/);
+    // Through the command table, as the packaged `fairlisten` runs it.
+    expect(await main(['redact', ...files('ok-main', downloaded, requestView(entry))])).toBe(0);
     // A bare "replaced" entry works too.
     expect(await run(files('ok-entry', downloaded, entry))).toBe(0);
   });
