@@ -25,6 +25,14 @@ import { z } from 'zod';
 import { compareUtf16 } from './canonical-json';
 import { FlowNetwork, INFINITE_CAPACITY } from './maxflow';
 
+/**
+ * The cross-team rule (C10) on its own: a coach may be assigned (listen to, or propose a coaching
+ * plan for) an agent only when both are placed in a team and the teams differ.
+ */
+export function mayBeAssigned(coachTeam: string | undefined, agentTeam: string | undefined): boolean {
+  return coachTeam !== undefined && agentTeam !== undefined && coachTeam !== agentTeam;
+}
+
 export interface AssignmentRecording {
   contactId: string;
   [key: string]: unknown;

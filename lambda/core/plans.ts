@@ -4,9 +4,12 @@
  *
  *  - A coach proposes: the agent, a reason (≥ 20 characters: a plan is a documented decision, not a
  *    hunch), extra listens (1..policy.coachingPlan.maxExtraListens) and an end date (after now, at
- *    most policy.coachingPlan.maxDays away). A coach cannot propose a plan about themself. One plan
- *    at a time per agent (proposed or approved, not ended): plans cannot be stacked to pile
- *    listens on one person (C7).
+ *    most policy.coachingPlan.maxDays away), only for an agent of another team (the cross-team rule
+ *    of the assignment, C10; checked against the roster by the coaching function). A coach cannot
+ *    propose a plan about themself. One running plan per agent (approved, not ended): plans cannot
+ *    be stacked to pile listens on one person (C7). Pending proposals do not block each other —
+ *    otherwise one coach's proposal would shut every other coach out until the DPO rejects it; the
+ *    DPO approves at most one of them (the coaching function makes that approval conditional).
  *  - The data-protection officer approves or rejects — a second person, never the proposer, and
  *    outside the coaching line: a second coach could be the proposer's colleague; the DPO answers
  *    to the works council for every approval (they are counted in the transparency report).
@@ -86,13 +89,14 @@ export function checkProposal(
     problems.push(`endsAt must be at most ${limits.maxDays} days from now (policy.coachingPlan.maxDays, C5)`);
   }
   if (proposal.agentId === context.proposerId) problems.push('a coach cannot propose a plan about themself');
-  const running = context.existing.filter((p) => {
-    const s = effectiveStatus(p, now);
-    return s === 'proposed' || s === 'approved';
-  });
-  if (running.length > 0)
-    problems.push('the agent already has a proposed or approved plan (one at a time, C7)');
+  if (runningPlanOf(context.existing, now))
+    problems.push('the agent already has an approved, running plan (one at a time, C7)');
   return problems;
+}
+
+/** The agent's approved plan still running at `now`, if any (`existing` = the agent's plans). */
+export function runningPlanOf(existing: readonly Plan[], now: Date, except?: string): Plan | undefined {
+  return existing.find((p) => p.planId !== except && effectiveStatus(p, now) === 'approved');
 }
 
 /** Problems with a decision on `plan` by the caller (empty: acceptable). */

@@ -1,8 +1,13 @@
 /**
  * The coaching function, with injected clients, clock,
  * ids and audit sink:
- *  - `POST /plans` (coach): propose a coaching plan (rules in lambda/core/plans.ts);
- *  - `POST /plans/{planId}/approval` (data-protection officer, not the proposer): approve or reject;
+ *  - `POST /plans` (coach): propose a coaching plan (rules in lambda/core/plans.ts) — only for an
+ *    agent the coach may be assigned: another team's agent in the live Connect roster (C10);
+ *  - `POST /plans/{planId}/approval` (data-protection officer, not the proposer): approve or reject.
+ *    Pending proposals do not block each other; approving is refused while another plan of the
+ *    agent is approved and running. The approval first takes the agent's running-plan marker in
+ *    the listening table with a conditional write (free, ended, or already this plan's), so two
+ *    concurrent approvals cannot both win;
  *  - `POST /assignments/{contactId}/evaluation` (the assigned coach, after listening): a structured
  *    evaluation — scores 1..5 on a fixed list of criteria and an optional short comment, never
  *    audio — linked to the assignment, visible to the agent in /me, kept `auditRetentionDays`.
@@ -18,6 +23,7 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
+import { mayBeAssigned } from '../core/assignment';
 import { periodOf } from '../core/period';
 import {
   checkDecision,
@@ -28,6 +34,7 @@ import {
   type PlanLimits,
   planExpiresAt,
   proposalSchema,
+  runningPlanOf,
 } from '../core/plans';
 import type { AuditEntry, AuditSink } from '../shared/audit-sink';
 import { isConditionFailure, putIfAbsent } from '../shared/dynamo';
@@ -35,10 +42,13 @@ import {
   type ApiEvent,
   type ApiResult,
   badRequest,
+  conflict,
   connectUserOf,
   createRouter,
+  forbidden,
   HttpError,
   json,
+  notFound,
   parseJsonBody,
   pathUuid,
 } from '../shared/http';
@@ -50,9 +60,13 @@ import {
   evalSk,
 } from '../shared/listening-items';
 import type { IdentityConfig, Principal } from '../shared/principal';
+import { type Roster, teamsOf } from '../shared/roster';
 import { API_ROUTES } from '../shared/routes';
 
 const DAY_SECONDS = 86_400;
+/** Partition of the listening table holding one running-plan marker per agent (never a period). */
+export const RUNNING_PLAN_PARTITION = '#running-plans';
+export const runningPlanSk = (agentId: string) => `agent#${agentId}`;
 export const MAX_COMMENT_LENGTH = 500;
 
 export const evaluationSchema = z.strictObject({
@@ -72,6 +86,8 @@ export interface CoachingDeps {
   readonly audit: AuditSink;
   readonly identity: IdentityConfig;
   readonly limits: PlanLimits;
+  /** Live roster (teams from Connect): who may propose a plan for whom. */
+  readonly loadRoster: () => Promise<Pick<Roster, 'agents' | 'coaches'>>;
   readonly timezone: string;
   readonly auditRetentionDays: number;
   readonly now: () => Date;
@@ -114,16 +130,21 @@ export function createCoaching(deps: CoachingDeps): (event: unknown) => Promise<
     const coachId = connectUserOf(principal);
     const proposal = parse(proposalSchema(deps.limits), parseJsonBody(event));
     const now = deps.now();
-    const existing = (
-      await ddb.send(
-        new QueryCommand({
-          TableName: deps.plansTable,
-          IndexName: 'byAgent',
-          KeyConditionExpression: 'agentId = :a',
-          ExpressionAttributeValues: { ':a': proposal.agentId },
-        }),
-      )
-    ).Items as Plan[] | undefined;
+    const { coachTeam, agentTeam } = teamsOf(await deps.loadRoster(), {
+      coachId,
+      agentId: proposal.agentId,
+    });
+    if (coachTeam === undefined) {
+      throw forbidden('you are not placed as a coach of a team in the Connect roster', 'not-a-coach');
+    }
+    if (agentTeam === undefined) throw notFound('agent-not-found', 'no agent with this id in the roster');
+    if (!mayBeAssigned(coachTeam, agentTeam)) {
+      throw forbidden(
+        'a coach may propose a plan only for an agent of another team, one they may be assigned (C10)',
+        'agent-not-assignable',
+      );
+    }
+    const existing = await plansOf(proposal.agentId);
     const problems = checkProposal(proposal, {
       now,
       limits: deps.limits,
@@ -162,6 +183,56 @@ export function createCoaching(deps: CoachingDeps): (event: unknown) => Promise<
     return json(201, planView(plan, now));
   }
 
+  async function plansOf(agentId: string): Promise<Plan[]> {
+    const out = await ddb.send(
+      new QueryCommand({
+        TableName: deps.plansTable,
+        IndexName: 'byAgent',
+        KeyConditionExpression: 'agentId = :a',
+        ExpressionAttributeValues: { ':a': agentId },
+      }),
+    );
+    return (out.Items ?? []) as Plan[];
+  }
+
+  const runningKey = (agentId: string) => ({ period: RUNNING_PLAN_PARTITION, sk: runningPlanSk(agentId) });
+
+  /** Takes the agent's running-plan marker for `plan`: false when another running plan holds it. */
+  async function takeRunningMarker(plan: Plan, now: Date): Promise<boolean> {
+    return putIfAbsent(ddb, {
+      TableName: deps.listeningTable,
+      Item: {
+        ...runningKey(plan.agentId),
+        planId: plan.planId,
+        endsAt: plan.endsAt,
+        expiresAt: Math.floor(Date.parse(plan.endsAt) / 1000) + DAY_SECONDS,
+      },
+      ConditionExpression: 'attribute_not_exists(sk) OR endsAt <= :now OR planId = :me',
+      ExpressionAttributeValues: { ':now': now.toISOString(), ':me': plan.planId },
+    });
+  }
+
+  /** Gives the marker back when the approval did not complete (only if this plan still holds it). */
+  async function releaseRunningMarker(plan: Plan, now: Date): Promise<void> {
+    try {
+      await ddb.send(
+        new PutCommand({
+          TableName: deps.listeningTable,
+          Item: {
+            ...runningKey(plan.agentId),
+            planId: plan.planId,
+            endsAt: now.toISOString(),
+            expiresAt: Math.floor(now.getTime() / 1000) + DAY_SECONDS,
+          },
+          ConditionExpression: 'planId = :me',
+          ExpressionAttributeValues: { ':me': plan.planId },
+        }),
+      );
+    } catch (err) {
+      if (!isConditionFailure(err)) logger.error('running-plan marker not released', { error: err as Error });
+    }
+  }
+
   async function decide(event: ApiEvent, principal: Principal): Promise<ApiResult> {
     const planId = pathUuid(event, 'planId');
     const { decision } = parse(decisionSchema, parseJsonBody(event));
@@ -176,14 +247,29 @@ export function createCoaching(deps: CoachingDeps): (event: unknown) => Promise<
       throw new HttpError(selfDecision ? 403 : 409, 'decision-refused', problems.join('; '), { problems });
     }
     const status = decision === 'approve' ? 'approved' : 'rejected';
-    await auditFirst({
-      chain: `governance/${periodOf(now, deps.timezone)}`,
-      kind: 'plan',
-      actor: `dpo:${principal.subject}`,
-      subject: planId,
-      at: now,
-      data: { action: status, agentId: plan.agentId, extraListens: plan.extraListens, endsAt: plan.endsAt },
-    });
+    const alreadyRunning = `the agent already has an approved, running plan (one at a time, C7)`;
+    if (status === 'approved') {
+      const running = runningPlanOf(await plansOf(plan.agentId), now, planId);
+      if (running)
+        throw conflict('plan-running', `${alreadyRunning}: ${running.planId}, until ${running.endsAt}`);
+      if (!(await takeRunningMarker(plan, now))) throw conflict('plan-running', alreadyRunning);
+    }
+    const undo = async () => {
+      if (status === 'approved') await releaseRunningMarker(plan, now);
+    };
+    try {
+      await auditFirst({
+        chain: `governance/${periodOf(now, deps.timezone)}`,
+        kind: 'plan',
+        actor: `dpo:${principal.subject}`,
+        subject: planId,
+        at: now,
+        data: { action: status, agentId: plan.agentId, extraListens: plan.extraListens, endsAt: plan.endsAt },
+      });
+    } catch (err) {
+      await undo();
+      throw err;
+    }
     try {
       await ddb.send(
         new UpdateCommand({
@@ -201,6 +287,11 @@ export function createCoaching(deps: CoachingDeps): (event: unknown) => Promise<
         }),
       );
     } catch (err) {
+      // Decided concurrently: keep the marker if this very plan ended up approved.
+      const current = (
+        await ddb.send(new GetCommand({ TableName: deps.plansTable, Key: { planId }, ConsistentRead: true }))
+      ).Item as Plan | undefined;
+      if (current?.status !== 'approved') await undo();
       if (!isConditionFailure(err)) throw err;
       throw new HttpError(409, 'decision-refused', 'the plan was decided concurrently');
     }

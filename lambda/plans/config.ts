@@ -9,6 +9,7 @@ import { HARD_LIMITS, type IdentitySettings, type RecordingPolicy } from '../cor
 import { type AuditTarget, auditEnvShape, auditTargetOf } from '../shared/audit-config';
 import { jsonOf, parseEnvironment, requiredName } from '../shared/config';
 import { identityEnvironment, identityEnvShape, identityOf } from '../shared/identity-config';
+import { LISTENING_ENV, listeningEnvShape, type RosterSource } from '../shared/listening-config';
 import type { IdentityConfig } from '../shared/principal';
 
 export const COACHING_ENV = {
@@ -21,6 +22,8 @@ export const COACHING_ENV = {
 export interface CoachingResources {
   readonly plansTable: string;
   readonly listeningTable: string;
+  /** The live roster: a coach proposes plans only for another team's agents. */
+  readonly roster: RosterSource;
 }
 
 /** The environment, audit variables aside (`AuditLog.bindWriter` sets those). */
@@ -36,6 +39,9 @@ export function coachingEnvironment(
       maxDays: policy.coachingPlan.maxDays,
       maxExtraListens: policy.coachingPlan.maxExtraListens,
     }),
+    [LISTENING_ENV.instanceId]: r.roster.instanceId,
+    [LISTENING_ENV.teamLevel]: r.roster.teamLevel,
+    [LISTENING_ENV.coachGroupName]: r.roster.coachGroupName,
     ...identityEnvironment(policy.identity),
   };
 }
@@ -53,6 +59,9 @@ export const coachingEnvSchema = z.object({
   [COACHING_ENV.listeningTable]: requiredName,
   [COACHING_ENV.timezone]: requiredName,
   [COACHING_ENV.limits]: jsonOf(limitsSchema),
+  [LISTENING_ENV.instanceId]: listeningEnvShape[LISTENING_ENV.instanceId],
+  [LISTENING_ENV.teamLevel]: listeningEnvShape[LISTENING_ENV.teamLevel],
+  [LISTENING_ENV.coachGroupName]: listeningEnvShape[LISTENING_ENV.coachGroupName],
   ...identityEnvShape,
   ...auditEnvShape,
 });
@@ -71,6 +80,11 @@ export function coachingConfigFromEnv(env: NodeJS.ProcessEnv = process.env): Coa
     listeningTable: e.LISTENING_TABLE,
     timezone: e.FAIRLISTEN_TIMEZONE,
     limits: e.COACHING_PLAN_LIMITS,
+    roster: {
+      instanceId: e.CONNECT_INSTANCE_ID,
+      teamLevel: e.TEAM_HIERARCHY_LEVEL,
+      coachGroupName: e.COACH_HIERARCHY_GROUP_NAME,
+    },
     identity: identityOf(e),
     audit: auditTargetOf(e),
   };

@@ -128,3 +128,14 @@ export async function loadRoster(options: RosterOptions): Promise<Roster> {
   coaches.sort(byId((c) => c.coachId));
   return { agents, coaches, teamNames, unplaced };
 }
+
+/** The teams of one coach and one agent in `roster` (undefined: not placed as such). */
+export function teamsOf(
+  roster: Pick<Roster, 'agents' | 'coaches'>,
+  ids: { coachId: string; agentId: string },
+): { coachTeam?: string; agentTeam?: string } {
+  return {
+    coachTeam: roster.coaches.find((c) => c.coachId === ids.coachId)?.team,
+    agentTeam: roster.agents.find((a) => a.agentId === ids.agentId)?.team,
+  };
+}

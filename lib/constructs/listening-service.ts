@@ -183,7 +183,7 @@ export class ListeningService extends Construct {
       'plans',
       'fairlisten coaching: plans approved by the DPO, structured evaluations (C5, C7)',
       coachingEnvironment(
-        { plansTable: plans.tableName, listeningTable: listening.tableName },
+        { plansTable: plans.tableName, listeningTable: listening.tableName, roster: shared.roster },
         { timezone: policy.timezone, coachingPlan: policy.coachingPlan, identity },
       ),
       { writesAudit: true },
@@ -245,7 +245,7 @@ export class ListeningService extends Construct {
       resource: 'instance',
       resourceName: props.contactCenter.instanceId,
     });
-    for (const reader of [this.assignment, this.views]) {
+    for (const reader of [this.assignment, this.coaching, this.views]) {
       reader.addToRolePolicy(
         new PolicyStatement({
           actions: ['connect:ListUsers', 'connect:DescribeUser', 'connect:DescribeUserHierarchyGroup'],
@@ -278,7 +278,7 @@ export class ListeningService extends Construct {
     const instanceRef = props.contactCenter.instance
       ? `<${stack.getLogicalId(props.contactCenter.instance)}.Id>`
       : props.contactCenter.instanceId;
-    for (const reader of [this.assignment, this.views]) {
+    for (const reader of [this.assignment, this.coaching, this.views]) {
       for (const kind of ['agent', 'agent-group']) {
         acknowledge(
           reader.role!,

@@ -24,6 +24,18 @@ export const PEOPLE = {
   otherCoach: uuid(2, 'c'),
 } as const;
 
+/** The Connect roster of these people: the agents in team-a, each coach in another team. */
+export const ROSTER = {
+  agents: [
+    { agentId: PEOPLE.agent, team: 'team-a' },
+    { agentId: PEOPLE.otherAgent, team: 'team-a' },
+  ],
+  coaches: [
+    { coachId: PEOPLE.coach, team: 'team-b' },
+    { coachId: PEOPLE.otherCoach, team: 'team-c' },
+  ],
+};
+
 export function claimsOf(persona: Persona): Record<string, unknown> | undefined {
   switch (persona) {
     case 'agent':

@@ -4,6 +4,7 @@
  */
 import { coachingEnvironment } from '../../../lambda/plans/config';
 import { auditEnvironment } from '../../../lambda/shared/audit-config';
+import { DEFAULT_COACH_GROUP_NAME } from '../../../lambda/shared/listening-config';
 import { loadHandler } from '../env';
 import { type ApiHandler, DAY, HOUR, type MonthPhase } from './month-run';
 import { apiEvent } from './people';
@@ -13,7 +14,15 @@ export const scheduleCoaching: MonthPhase = async (m, ctx) => {
   const identity = m.options.policy.identity;
   const plans = await loadHandler<ApiHandler>(m.env, m.bundles.plans, {
     ...coachingEnvironment(
-      { plansTable: stack.tables.plans!, listeningTable: stack.tables.listening! },
+      {
+        plansTable: stack.tables.plans!,
+        listeningTable: stack.tables.listening!,
+        roster: {
+          instanceId: stack.connect.standIn.instanceId,
+          teamLevel: policy.connect.teamHierarchyLevel,
+          coachGroupName: DEFAULT_COACH_GROUP_NAME,
+        },
+      },
       policy,
     ),
     ...auditEnvironment({ table: stack.tables.audit!, retentionDays: policy.auditRetentionDays }),

@@ -1,4 +1,4 @@
-import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { type CoachingDeps, createCoaching } from '../../../lambda/plans/coaching';
 import { createTables, type LocalDynamo, startLocalDynamo } from '../../../lib/local';
@@ -8,6 +8,7 @@ import {
   PEOPLE,
   type Persona,
   putAssignment,
+  ROSTER,
   silentLogger,
   uuid,
 } from '../../support/listening';
@@ -21,6 +22,7 @@ let tables: Record<string, string>;
 let audit: MemoryAudit;
 let n = 0;
 let ids = 0;
+let roster: { agents: { agentId: string; team: string }[]; coaches: { coachId: string; team: string }[] };
 
 beforeAll(async () => {
   dynamo = await startLocalDynamo();
@@ -31,6 +33,7 @@ beforeEach(async () => {
   n += 1;
   tables = await createTables(dynamo.client, undefined, (l) => `${l}-co${n}`);
   audit = new MemoryAudit();
+  roster = { agents: [...ROSTER.agents], coaches: [...ROSTER.coaches] };
 });
 
 const deps = (): CoachingDeps => ({
@@ -40,6 +43,7 @@ const deps = (): CoachingDeps => ({
   audit,
   identity: IDENTITY,
   limits: { maxDays: 30, maxExtraListens: 4 },
+  loadRoster: async () => roster,
   timezone: 'Europe/Paris',
   auditRetentionDays: 365,
   now: () => NOW,
@@ -99,11 +103,76 @@ describe('coaching plans', () => {
     expect(audit.entries).toEqual([]);
   });
 
-  it('one running plan per agent', async () => {
-    expect((await propose()).statusCode).toBe(201);
+  const storedPlans = async () =>
+    ((await ddb.send(new ScanCommand({ TableName: tables.plans! }))).Items ?? []).map((p) => p.planId);
+
+  it('a coach of the agent’s own team cannot propose: 403, nothing audited or stored', async () => {
+    roster.coaches = [{ coachId: PEOPLE.coach, team: 'team-a' }, ...roster.coaches.slice(1)];
+    const res = await propose();
+    expect(res.statusCode).toBe(403);
+    expect(JSON.parse(res.body).error).toMatchObject({ code: 'agent-not-assignable' });
+    expect(JSON.parse(res.body).error.message).toMatch(/another team/);
+    expect(audit.entries).toEqual([]);
+    expect(await storedPlans()).toEqual([]);
+  });
+
+  it('an unknown agent id, or a caller not placed as a coach, is refused and nothing is written', async () => {
+    const unknown = await propose('coach', { agentId: uuid(99, 'a') });
+    expect(unknown.statusCode).toBe(404);
+    expect(JSON.parse(unknown.body).error.code).toBe('agent-not-found');
+    // a caller with the coach token group but not placed as a coach in Connect
+    roster.coaches = roster.coaches.filter((c) => c.coachId !== PEOPLE.coach);
+    const notCoach = await propose();
+    expect(notCoach.statusCode).toBe(403);
+    expect(JSON.parse(notCoach.body).error.code).toBe('not-a-coach');
+    expect(audit.entries).toEqual([]);
+    expect(await storedPlans()).toEqual([]);
+  });
+
+  it('pending proposals do not block each other; once one is approved, the second is refused', async () => {
+    const first = await propose();
     const second = await propose('otherCoach');
-    expect(second.statusCode).toBe(422);
-    expect(JSON.parse(second.body).error.message).toMatch(/one at a time/);
+    expect([first.statusCode, second.statusCode]).toEqual([201, 201]);
+    const [a, b] = [JSON.parse(first.body).planId, JSON.parse(second.body).planId];
+    expect((await storedPlans()).sort()).toEqual([a, b].sort());
+    expect((await decide(a, 'dpo')).statusCode).toBe(200);
+    const refused = await decide(b, 'dpo');
+    expect(refused.statusCode).toBe(409);
+    expect(JSON.parse(refused.body).error).toMatchObject({ code: 'plan-running' });
+    expect(JSON.parse(refused.body).error.message).toMatch(/already has an approved, running plan/);
+    expect(JSON.parse(refused.body).error.message).toContain(a);
+    // the refused approval is not audited; the refused plan can still be rejected
+    expect(audit.entries.map((r) => [r.subject, r.data?.action])).toEqual([
+      [a, 'proposed'],
+      [b, 'proposed'],
+      [a, 'approved'],
+    ]);
+    expect((await decide(b, 'dpo', 'reject')).statusCode).toBe(200);
+    // a new proposal while a plan runs is refused
+    const third = await propose('otherCoach');
+    expect(third.statusCode).toBe(422);
+    expect(JSON.parse(third.body).error.message).toMatch(/one at a time/);
+  });
+
+  it('two approvals raced: exactly one wins, one plan approved in the table', async () => {
+    const ids = [];
+    for (const who of ['coach', 'otherCoach', 'otherCoach'] as const)
+      ids.push(JSON.parse((await propose(who)).body).planId);
+    const results = await Promise.all(ids.map((id) => decide(id, 'dpo')));
+    expect(results.map((r) => r.statusCode).sort()).toEqual([200, 409, 409]);
+    const plans = (await ddb.send(new ScanCommand({ TableName: tables.plans! }))).Items ?? [];
+    expect(plans.filter((p) => p.status === 'approved')).toHaveLength(1);
+    expect(audit.entries.filter((r) => r.data?.action === 'approved')).toHaveLength(1);
+  });
+
+  it('a failed approval audit gives the running-plan marker back', async () => {
+    const a = JSON.parse((await propose()).body).planId;
+    audit.failing = true;
+    expect((await decide(a, 'dpo')).statusCode).toBe(503);
+    audit.failing = false;
+    const b = JSON.parse((await propose('otherCoach')).body).planId;
+    expect((await decide(b, 'dpo')).statusCode).toBe(200);
+    expect((await decide(a, 'dpo')).statusCode).toBe(409);
   });
 
   it('only the DPO decides, and never on a plan they proposed', async () => {

@@ -16,7 +16,7 @@ import { API_ROUTES, type ApiFunction, type RouteSpec, routeKey } from '../../..
 import { createViews } from '../../../lambda/views/views';
 import { expectGeneratedDocFresh } from '../../support/generated-docs';
 import { ROOT, sourceFiles } from '../../support/imports';
-import { claimsOf, IDENTITY, type Persona, silentLogger, uuid } from '../../support/listening';
+import { claimsOf, IDENTITY, type Persona, ROSTER, silentLogger, uuid } from '../../support/listening';
 import { MemoryAudit } from '../../support/memory-audit';
 
 /** A client that fails the test's expectations if anything reaches it (answers 500). */
@@ -55,6 +55,7 @@ const FUNCTIONS: Record<ApiFunction, (event: unknown) => Promise<ApiResult>> = {
     audit: new MemoryAudit(),
     identity: IDENTITY,
     limits: { maxDays: 30, maxExtraListens: 4 },
+    loadRoster: async () => ROSTER,
     timezone: 'Europe/Paris',
     auditRetentionDays: 365,
     now: () => new Date(),

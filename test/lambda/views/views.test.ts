@@ -18,6 +18,7 @@ import {
   type Persona,
   putAssignment,
   putContact,
+  ROSTER,
   silentLogger,
   uuid,
 } from '../../support/listening';
@@ -371,6 +372,7 @@ describe('authorization matrix', () => {
       audit: new MemoryAudit(),
       identity: IDENTITY,
       limits: { maxDays: 30, maxExtraListens: 4 },
+      loadRoster: async () => ROSTER,
       timezone: 'Europe/Paris',
       auditRetentionDays: 365,
       now: () => NOW,

@@ -122,6 +122,26 @@ describe('ListeningService', () => {
     });
   });
 
+  it('gives the coaching function the live roster: its settings and read-only Connect access to this instance', () => {
+    expect(envOf('ListeningCoaching')).toMatchObject({
+      TEAM_HIERARCHY_LEVEL: 'LevelOne',
+      COACH_HIERARCHY_GROUP_NAME: 'Coaches',
+    });
+    const policies = template.findResources('AWS::IAM::Policy');
+    const coaching = Object.entries(policies).find(([id]) => id.startsWith('ListeningCoaching'));
+    expect(coaching).toBeDefined();
+    const statements = (
+      coaching![1].Properties.PolicyDocument.Statement as { Action: unknown; Resource: unknown }[]
+    ).filter((st) => JSON.stringify(st.Action).includes('connect:'));
+    expect(statements).toHaveLength(1);
+    expect(statements[0]!.Action).toEqual([
+      'connect:DescribeUser',
+      'connect:DescribeUserHierarchyGroup',
+      'connect:ListUsers',
+    ]);
+    expect(JSON.stringify(statements[0]!.Resource)).toContain(`instance/${INSTANCE_ID}/agent/*`);
+  });
+
   it('creates the listening and plans tables with TTL and their indexes', () => {
     template.hasResourceProperties('AWS::DynamoDB::GlobalTable', {
       KeySchema: [
