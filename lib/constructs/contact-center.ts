@@ -73,7 +73,9 @@ export class ContactCenter extends Construct {
         attributes: {
           inboundCalls: true,
           outboundCalls: false,
-          contactflowLogs: true,
+          // Flow logs would copy contact attributes (the objection choice, ids) into a log group
+          // Connect creates outside the template, with no retention: off, and no flow enables them.
+          contactflowLogs: false,
           contactLens: props.contactLens,
         },
       });

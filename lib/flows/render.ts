@@ -38,6 +38,13 @@ export const DEFAULT_QUEUE_AT_CAPACITY_TEXT =
 export const DEFAULT_TECHNICAL_ERROR_TEXT =
   'Nous rencontrons une difficulté technique. Merci de rappeler plus tard. ' +
   'We are experiencing technical difficulties. Please call again later.';
+/**
+ * Said when the caller's choice could not be collected (the input block failed): the call then
+ * goes to the queue without the whisper hook, so the sampler never runs and it is not recorded.
+ */
+export const DEFAULT_NOT_RECORDED_TEXT =
+  "Nous n'avons pas pu recueillir votre choix : cet appel ne sera pas enregistré. " +
+  'We could not take your choice: this call will not be recorded.';
 /** Amazon Polly French neural voice, so the French half of the notice is spoken correctly. */
 export const DEFAULT_TEXT_TO_SPEECH_VOICE = 'Lea';
 
@@ -63,6 +70,8 @@ export interface InboundFlowProps {
   readonly queueAtCapacityText?: string;
   /** @default DEFAULT_TECHNICAL_ERROR_TEXT */
   readonly technicalErrorText?: string;
+  /** @default DEFAULT_NOT_RECORDED_TEXT */
+  readonly notRecordedText?: string;
   /** @default DEFAULT_TEXT_TO_SPEECH_VOICE */
   readonly textToSpeechVoice?: string;
 }
@@ -156,6 +165,7 @@ export function renderInboundFlow(props: InboundFlowProps): string {
         'technicalErrorText',
         props.technicalErrorText ?? DEFAULT_TECHNICAL_ERROR_TEXT,
       ),
+      notRecordedText: requireText('notRecordedText', props.notRecordedText ?? DEFAULT_NOT_RECORDED_TEXT),
       textToSpeechVoice: requireText(
         'textToSpeechVoice',
         props.textToSpeechVoice ?? DEFAULT_TEXT_TO_SPEECH_VOICE,

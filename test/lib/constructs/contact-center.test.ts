@@ -11,8 +11,16 @@ describe('Amazon Connect', () => {
     template.hasResourceProperties('AWS::Connect::Instance', {
       InstanceAlias: 'fairlisten',
       IdentityManagementType: 'CONNECT_MANAGED',
-      Attributes: Match.objectLike({ InboundCalls: true, ContactflowLogs: true }),
+      Attributes: Match.objectLike({ InboundCalls: true, ContactflowLogs: false }),
     });
+  });
+
+  it('keeps flow logging off, and no flow turns it on (flow logs would copy contact attributes)', () => {
+    const flows = Object.values(template.findResources('AWS::Connect::ContactFlow'));
+    expect(flows.length).toBeGreaterThanOrEqual(2);
+    for (const flow of flows) {
+      expect(JSON.stringify(flow.Properties.Content)).not.toContain('UpdateFlowLoggingBehavior');
+    }
   });
 
   it('stores call recordings in the recordings bucket with its KMS key', () => {

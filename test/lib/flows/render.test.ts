@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { describeFlow } from '../../../lib/flows/describe';
 import {
   CALLER_OBJECTED_ATTRIBUTE,
+  DEFAULT_NOT_RECORDED_TEXT,
   DEFAULT_NOTICE_TEXT,
   FlowRenderError,
   INBOUND_FLOW_TEMPLATE,
@@ -55,6 +56,38 @@ describe('inbound flow', () => {
     expect(start.Transitions).toEqual({ NextAction: expect.any(String), Errors: [], Conditions: [] });
   });
 
+  it('says something true when the objection input fails: the call is not recorded, and it is not', () => {
+    const actions = actionsOf(inbound);
+    const input = actions.find((a) => a.Type === 'GetParticipantInput')! as unknown as {
+      Transitions: { Errors: { ErrorType: string; NextAction: string }[] };
+    };
+    const onError = input.Transitions.Errors.find((e) => e.ErrorType === 'NoMatchingError')!.NextAction;
+    const message = actions.find((a) => a.Identifier === onError)!;
+    expect(message.Type).toBe('MessageParticipant');
+    // Not the notice again (it asks for a key the caller can no longer press) …
+    expect(message.Parameters.Text).toBe(DEFAULT_NOT_RECORDED_TEXT);
+    expect(message.Parameters.Text).not.toContain(OBJECTION_KEY);
+    expect(message.Parameters.Text).toMatch(/ne sera pas enregistré.*will not be recorded/);
+    // … and true: from there no path sets the whisper hook, so the sampler never runs.
+    const hooks = new Set(facts.whisperHooks.map((h) => h.actionId));
+    const seen = new Set<string>();
+    const walk = (id: string) => {
+      if (seen.has(id)) return;
+      seen.add(id);
+      expect(hooks.has(id), `whisper hook ${id} reachable after a failed input`).toBe(false);
+      const a = JSON.parse(inbound).Actions.find((x: { Identifier: string }) => x.Identifier === id);
+      const t = a?.Transitions ?? {};
+      for (const next of [
+        t.NextAction,
+        ...(t.Errors ?? []).map((e: { NextAction: string }) => e.NextAction),
+      ]) {
+        if (next) walk(next);
+      }
+    };
+    walk(onError);
+    expect(seen.size).toBeGreaterThan(2);
+  });
+
   it('keeps recording off on every path, error paths included', () => {
     expect(facts.recording.offBeforeEveryTransfer).toBe(true);
     expect(facts.recording.offAtEveryEnd).toBe(true);
@@ -62,12 +95,13 @@ describe('inbound flow', () => {
   });
 
   it('plays the notice and offers the objection before the whisper hook can start the sampler', () => {
-    expect(facts.notice.actions.map((a) => a.text)).toEqual([DEFAULT_NOTICE_TEXT, DEFAULT_NOTICE_TEXT]);
+    // The notice, and on a failed input the message that the call will not be recorded.
+    expect(facts.notice.actions.map((a) => a.text)).toEqual([DEFAULT_NOTICE_TEXT, DEFAULT_NOT_RECORDED_TEXT]);
     expect(facts.notice.beforeWhisperHook).toBe(true);
     expect(facts.notice.beforeEveryRecordableTransfer).toBe(true);
     expect(facts.objection.offeredBeforeWhisperHook).toBe(true);
-    // Only if both the input and the fallback message fail is the call transferred without the notice,
-    // and then without the whisper hook: the sampler never runs, the call cannot be recorded.
+    // Only if both the input and the fallback message fail is the call transferred without any of
+    // them, and then without the whisper hook: the sampler never runs, the call cannot be recorded.
     expect(facts.notice.beforeEveryTransfer).toBe(false);
   });
 

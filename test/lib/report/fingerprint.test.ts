@@ -50,7 +50,7 @@ describe('template fingerprint', () => {
     expect(offline.text).not.toBe(real.text);
     expect(real.text).toContain('210987654321');
     expect(templateFingerprint(offline.template)).toBe(templateFingerprint(real.template));
-    expect(JSON.stringify(withoutAccount(real.template))).not.toMatch(/\d{12}/);
+    expect(JSON.stringify(withoutAccount(real.template))).not.toContain('210987654321');
   });
 
   it('changes with anything but the account: a policy value, a statement', () => {
