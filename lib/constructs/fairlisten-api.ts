@@ -1,6 +1,14 @@
 import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
-import { HttpApi, type HttpMethod, HttpStage, LogGroupLogDestination } from 'aws-cdk-lib/aws-apigatewayv2';
+import {
+  type CfnStage,
+  CorsHttpMethod,
+  HttpApi,
+  type HttpMethod,
+  type HttpRoute,
+  HttpStage,
+  LogGroupLogDestination,
+} from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import {
@@ -39,7 +47,16 @@ export interface FairlistenApiProps {
    * @default - the local app (`http://localhost:8787/callback`) only
    */
   readonly callbackUrls?: readonly string[];
+  /**
+   * Browser origins allowed to call the API (CORS), e.g. the agent workspace app's
+   * `https://<distribution>.cloudfront.net`.
+   * @default - none: browsers on other origins cannot read any response
+   */
+  readonly allowedOrigins?: readonly string[];
 }
+
+/** Default limits of every route (each route has its own token bucket at these values). */
+export const DEFAULT_ROUTE_THROTTLE = { rateLimit: 50, burstLimit: 100 } as const;
 
 /**
  * The one HTTP API people use — agents, coaches, the data-protection officer and staff
@@ -56,6 +73,8 @@ export class FairlistenApi extends Construct {
   readonly signInUrl?: string;
   /** How the functions behind the routes read identity from token claims (lambda/shared/identity-config.ts). */
   readonly identity: IdentitySettings;
+  readonly stage: HttpStage;
+  private readonly routes = new Map<string, HttpRoute>();
   private readonly authorizer: HttpJwtAuthorizer;
 
   constructor(scope: Construct, id: string, props: FairlistenApiProps) {
@@ -141,17 +160,28 @@ export class FairlistenApi extends Construct {
       description: 'fairlisten: privacy, playback and transparency API',
       createDefaultStage: false,
       defaultAuthorizer: this.authorizer,
+      // Preflight answered by API Gateway itself, for the listed origins only; the routes use
+      // GET and POST with a bearer token and a JSON body, nothing else.
+      corsPreflight: props.allowedOrigins?.length
+        ? {
+            allowOrigins: [...props.allowedOrigins],
+            allowMethods: [CorsHttpMethod.GET, CorsHttpMethod.POST, CorsHttpMethod.OPTIONS],
+            allowHeaders: ['authorization', 'content-type'],
+            allowCredentials: false,
+            maxAge: Duration.hours(1),
+          }
+        : undefined,
     });
     const accessLogs = new LogGroup(this, 'AccessLogs', {
       encryptionKey: props.logKey,
       retention: props.logRetentionDays >= 365 ? 365 : props.logRetentionDays >= 180 ? 180 : 90,
       removalPolicy: RemovalPolicy.RETAIN,
     });
-    new HttpStage(this, 'Stage', {
+    this.stage = new HttpStage(this, 'Stage', {
       httpApi: this.api,
       stageName: '$default',
       autoDeploy: true,
-      throttle: { rateLimit: 50, burstLimit: 100 },
+      throttle: { ...DEFAULT_ROUTE_THROTTLE },
       accessLogSettings: {
         destination: new LogGroupLogDestination(accessLogs),
         // Identifiers only: who (sub), which route, outcome — no query strings, no bodies.
@@ -172,11 +202,41 @@ export class FairlistenApi extends Construct {
 
   /** Routes `method path` to `fn`, behind the JWT authorizer. */
   addRoute(id: string, method: HttpMethod, path: string, fn: IFunction): void {
-    this.api.addRoutes({
+    const [route] = this.api.addRoutes({
       path,
       methods: [method],
       integration: new HttpLambdaIntegration(id, fn),
       authorizer: this.authorizer,
     });
+    this.routes.set(`${method} ${path}`, route!);
+  }
+
+  /**
+   * Gives a route its own limits, above the default every other route is held to: API Gateway
+   * keeps one token bucket per route, so traffic on other routes never spends this route's
+   * tokens. The route must have been added (`addRoute`) first.
+   */
+  throttleRoute(method: HttpMethod, path: string, limits: { rateLimit: number; burstLimit: number }): void {
+    const key = `${method} ${path}`;
+    const route = this.routes.get(key);
+    if (!route) throw new Error(`cannot throttle ${key}: no such route on the API (add it first)`);
+    const { rateLimit, burstLimit } = limits;
+    if (!Number.isInteger(rateLimit) || rateLimit < 1 || rateLimit > 10_000)
+      throw new Error(`rateLimit of ${key} must be an integer 1..10000, got ${rateLimit}`);
+    if (!Number.isInteger(burstLimit) || burstLimit < rateLimit || burstLimit > 5_000)
+      throw new Error(
+        `burstLimit of ${key} must be an integer from rateLimit (${rateLimit}) to 5000, got ${burstLimit}`,
+      );
+    if (rateLimit < DEFAULT_ROUTE_THROTTLE.rateLimit)
+      throw new Error(
+        `rateLimit of ${key} is ${rateLimit}, below the default ${DEFAULT_ROUTE_THROTTLE.rateLimit} of every route: a reserved route must not get less`,
+      );
+    const cfn = this.stage.node.defaultChild as CfnStage;
+    cfn.addPropertyOverride(`RouteSettings.${key}`, {
+      ThrottlingRateLimit: rateLimit,
+      ThrottlingBurstLimit: burstLimit,
+    });
+    // A stage naming a route key that does not exist yet fails to deploy.
+    this.stage.node.addDependency(route);
   }
 }

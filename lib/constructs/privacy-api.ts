@@ -41,6 +41,9 @@ export const PRIVACY_ROUTES = Object.entries(API_ROUTES.privacy).map(([name, rou
   path: route.path,
 }));
 
+/** Limits of suspend and resume (each its own bucket). */
+export const PRIVACY_LIVE_ROUTE_THROTTLE = { rateLimit: 100, burstLimit: 200 } as const;
+
 /**
  * The privacy API (C9): an agent suspends and resumes the recording of a live call (the
  * data-protection officer may suspend, never resume: suspension is the employee's control), and asks for a recording to be deleted or redacted, then reads the
@@ -109,6 +112,12 @@ export class PrivacyApi extends Construct {
 
     for (const route of PRIVACY_ROUTES) {
       props.api.addRoute(`Privacy${route.id}`, route.method, route.path, fn);
+    }
+    // Suspend and resume are needed the moment personal data is spoken: their own token buckets,
+    // above every other route's, so no other traffic on the API can use up their rate.
+    for (const name of ['suspend', 'resume'] as const) {
+      const route = API_ROUTES.privacy[name];
+      props.api.throttleRoute(HttpMethod[route.method], route.path, PRIVACY_LIVE_ROUTE_THROTTLE);
     }
 
     // grantReadData on a table with indexes covers `<table>/index/*`: the Query on `byContact`.

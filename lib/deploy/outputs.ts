@@ -29,17 +29,32 @@ export const STACK_OUTPUTS = {
   ListeningTableName: 'Listen assignments and evaluations table',
   PlansTableName: 'Coaching plans table',
   AlarmTopicArn: 'Subscribe here to be told of tampering and of events that could not be processed',
+  WorkspaceAppUrl:
+    'Agent workspace app URL (register it under Agent applications; AppIntegrations application fairlisten)',
+  WorkspaceAppBucketName:
+    'Bucket the agent workspace app bundle is uploaded to (served only through CloudFront)',
+  WorkspaceAppDistributionId:
+    'CloudFront distribution of the agent workspace app (invalidate after an upload)',
+  WorkspaceAppApplicationArn:
+    'AppIntegrations application of the agent workspace app, associated with the instance',
   HeadsSigningKeyArn:
     'KMS key (ECC_NIST_P256) that signs the audit heads under published/heads/; its public key is published/keys/<sha256>.pem',
 } as const;
 
 export type StackOutputName = keyof typeof STACK_OUTPUTS;
 
-/** Outputs that exist only when the stack creates the resource (Cognito when no external issuer). */
+/**
+ * Outputs that exist only when the stack creates the resource (Cognito when no external issuer;
+ * the workspace app when the instance alias is known).
+ */
 const OPTIONAL = [
   'UserPoolId',
   'UserPoolClientId',
   'SignInUrl',
+  'WorkspaceAppUrl',
+  'WorkspaceAppBucketName',
+  'WorkspaceAppDistributionId',
+  'WorkspaceAppApplicationArn',
 ] as const satisfies readonly StackOutputName[];
 
 export type StackOutputs = { readonly stackName: string } & {

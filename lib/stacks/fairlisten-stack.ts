@@ -15,6 +15,7 @@ import { RecordingIngest } from '../constructs/recording-ingest';
 import { RecordingsBucket } from '../constructs/recordings-bucket';
 import { SamplingService } from '../constructs/sampling-service';
 import { SeedVault } from '../constructs/seed-vault';
+import { WorkspaceApp } from '../constructs/workspace-app';
 import { WriteSentinel } from '../constructs/write-sentinel';
 import { type DeploymentNames, deploymentNames } from '../deploy/names';
 import { STACK_OUTPUTS, type StackOutputName } from '../deploy/outputs';
@@ -26,6 +27,13 @@ export interface FairlistenStackProps extends StackProps {
   readonly policy: RecordingPolicy;
   /** @default - the plain names of a deployment without a stage */
   readonly names?: DeploymentNames;
+  /**
+   * Alias of the Connect instance, for the agent workspace app (only the instance's workspace at
+   * `https://<alias>.my.connect.aws` and `https://<alias>.awsapps.com` may embed it).
+   * @default - the alias of the instance the stack creates; with `connect.existingInstanceArn`, no
+   * workspace app (the imported instance's alias is not known) unless this is given
+   */
+  readonly workspaceAppInstanceAlias?: string;
 }
 
 /**
@@ -50,6 +58,8 @@ export class FairlistenStack extends Stack {
   readonly privacy: PrivacyApi;
   /** Listening governance: assignment, playback, plans, evaluations, views. */
   readonly listening: ListeningService;
+  /** The agent workspace app's hosting and registration, when the instance alias is known. */
+  readonly workspaceApp?: WorkspaceApp;
 
   constructor(scope: Construct, id: string, props: FairlistenStackProps) {
     const { policy } = props;
@@ -124,9 +134,38 @@ export class FairlistenStack extends Stack {
     });
     // End of recording actions and ingest.
 
+    // Agent workspace app: its origin is the one the API lets browsers call from and the hosted
+    // sign-in may send the code back to.
+    const appAlias =
+      props.workspaceAppInstanceAlias ??
+      (policy.connect.existingInstanceArn ? undefined : names.instanceAlias);
+    const signInDomainPrefix = `fairlisten${names.stage ? `-${names.stage}` : ''}-${this.account}`;
+    if (appAlias !== undefined) {
+      const signIn = policy.identity.issuer
+        ? [new URL(policy.identity.issuer).origin]
+        : [
+            `https://cognito-idp.${this.region}.amazonaws.com`,
+            `https://${signInDomainPrefix}.auth.${this.region}.amazoncognito.com`,
+          ];
+      this.workspaceApp = new WorkspaceApp(this, 'WorkspaceApp', {
+        instanceId: this.contactCenter.instanceId,
+        instanceAlias: appAlias,
+        applicationName: `fairlisten${names.stage ? `-${names.stage}` : ''}`,
+        // The API id cannot appear here (the API's CORS names this app: a cycle), so the region's
+        // execute-api domain; the API itself only answers this app's origin.
+        connectSources: [`https://*.execute-api.${this.region}.amazonaws.com`, ...signIn],
+        mediaSources: [`https://*.s3.${this.region}.amazonaws.com`],
+        accessLogsBucket: this.recordings.accessLogs,
+      });
+    }
     this.api = new FairlistenApi(this, 'Api', {
       identity: policy.identity,
-      signInDomainPrefix: `fairlisten${names.stage ? `-${names.stage}` : ''}-${this.account}`,
+      allowedOrigins: this.workspaceApp ? [this.workspaceApp.origin] : undefined,
+      // The local app first: SignInUrl (and the CLI's loopback sign-in) keep their redirect.
+      callbackUrls: this.workspaceApp
+        ? ['http://localhost:8787/callback', this.workspaceApp.callbackUrl]
+        : undefined,
+      signInDomainPrefix,
       logKey: dataKey,
       logRetentionDays: policy.auditRetentionDays,
     });
@@ -210,6 +249,10 @@ export class FairlistenStack extends Stack {
       PlansTableName: this.listening.plans.table.tableName,
       AlarmTopicArn: this.alerts.topic.topicArn,
       HeadsSigningKeyArn: this.audit.publication.signingKey.keyArn,
+      WorkspaceAppUrl: this.workspaceApp?.url,
+      WorkspaceAppBucketName: this.workspaceApp?.bucket.bucketName,
+      WorkspaceAppDistributionId: this.workspaceApp?.distribution.distributionId,
+      WorkspaceAppApplicationArn: this.workspaceApp?.application.attrApplicationArn,
     });
   }
 

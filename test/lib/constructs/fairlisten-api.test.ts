@@ -10,7 +10,7 @@ import { FairlistenApi } from '../../../lib/constructs/fairlisten-api';
 import { defaultPolicy } from '../../../lib/policy/load';
 import { removeAfterFile } from '../../support/outdirs';
 
-function synth(identity = defaultPolicy().identity) {
+function synth(identity = defaultPolicy().identity, configure?: (api: FairlistenApi) => void) {
   const app = new App();
   removeAfterFile(app.outdir);
   const stack = new Stack(app, 'T', { env: { account: '111111111111', region: 'eu-central-1' } });
@@ -25,6 +25,7 @@ function synth(identity = defaultPolicy().identity) {
     code: Code.fromInline('export const handler = async () => ({})'),
   });
   api.addRoute('Me', HttpMethod.GET, '/me', fn);
+  configure?.(api);
   return { api, template: Template.fromStack(stack) };
 }
 
@@ -80,6 +81,60 @@ describe('FairlistenApi', () => {
       'status',
       'time',
     ]);
+  });
+
+  it('answers CORS for no origin by default, and for exactly the given origins otherwise', () => {
+    const { template } = synth();
+    template.hasResourceProperties('AWS::ApiGatewayV2::Api', { CorsConfiguration: Match.absent() });
+    const app = new App();
+    removeAfterFile(app.outdir);
+    const stack = new Stack(app, 'C', { env: { account: '111111111111', region: 'eu-central-1' } });
+    new FairlistenApi(stack, 'Api', {
+      identity: defaultPolicy().identity,
+      logKey: new Key(stack, 'K'),
+      logRetentionDays: 90,
+      allowedOrigins: ['https://d111.cloudfront.net'],
+    });
+    Template.fromStack(stack).hasResourceProperties('AWS::ApiGatewayV2::Api', {
+      CorsConfiguration: {
+        AllowOrigins: ['https://d111.cloudfront.net'],
+        AllowMethods: ['GET', 'POST', 'OPTIONS'],
+        AllowHeaders: ['authorization', 'content-type'],
+        AllowCredentials: false,
+      },
+    });
+  });
+
+  it('gives a route its own limits and makes the stage wait for that route', () => {
+    const { template } = synth(undefined, (api) =>
+      api.throttleRoute(HttpMethod.GET, '/me', { rateLimit: 80, burstLimit: 160 }),
+    );
+    const stage = Object.values(template.findResources('AWS::ApiGatewayV2::Stage'))[0]!;
+    expect(stage.Properties.RouteSettings).toEqual({
+      'GET /me': { ThrottlingRateLimit: 80, ThrottlingBurstLimit: 160 },
+    });
+    const routeId = Object.keys(template.findResources('AWS::ApiGatewayV2::Route'))[0]!;
+    expect(stage.DependsOn).toContain(routeId);
+  });
+
+  it.each([
+    [HttpMethod.POST, '/me', { rateLimit: 80, burstLimit: 160 }, /cannot throttle POST \/me: no such route/],
+    [
+      HttpMethod.GET,
+      '/me',
+      { rateLimit: 0, burstLimit: 10 },
+      /rateLimit of GET \/me must be an integer 1..10000, got 0/,
+    ],
+    [
+      HttpMethod.GET,
+      '/me',
+      { rateLimit: 60, burstLimit: 30 },
+      /burstLimit of GET \/me must be an integer from rateLimit \(60\)/,
+    ],
+    [HttpMethod.GET, '/me', { rateLimit: 10, burstLimit: 20 }, /below the default 50 of every route/],
+  ] as const)('refuses to throttle %s %s with %j', (method, path, limits, message) => {
+    const { api } = synth();
+    expect(() => api.throttleRoute(method, path, limits)).toThrow(message);
   });
 
   it('hands functions the identity settings they read claims with', () => {

@@ -5,9 +5,9 @@ import { describe, expect, it } from 'vitest';
 import { cdkJsonContext, nagPacks } from '../../../lib/app';
 import { AuditLog } from '../../../lib/constructs/audit-log';
 import { ContactCenter } from '../../../lib/constructs/contact-center';
-import { FairlistenApi } from '../../../lib/constructs/fairlisten-api';
+import { DEFAULT_ROUTE_THROTTLE, FairlistenApi } from '../../../lib/constructs/fairlisten-api';
 import { FairlistenTable } from '../../../lib/constructs/fairlisten-table';
-import { PRIVACY_ROUTES, PrivacyApi } from '../../../lib/constructs/privacy-api';
+import { PRIVACY_LIVE_ROUTE_THROTTLE, PRIVACY_ROUTES, PrivacyApi } from '../../../lib/constructs/privacy-api';
 import { ProjectKey } from '../../../lib/constructs/project-key';
 import { RecordingsBucket } from '../../../lib/constructs/recordings-bucket';
 import { deploymentNames } from '../../../lib/deploy/names';
@@ -81,6 +81,27 @@ describe('PrivacyApi routes', () => {
     for (const integration of Object.values(template.findResources('AWS::ApiGatewayV2::Integration'))) {
       expect(JSON.stringify(integration.Properties.IntegrationUri)).toContain(privacyFunctionId);
     }
+  });
+
+  it('reserves suspend and resume their own rate, above the default every other route gets', () => {
+    const stages = Object.entries(template.findResources('AWS::ApiGatewayV2::Stage'));
+    expect(stages).toHaveLength(1);
+    const [stageId, stage] = stages[0]!;
+    expect(stage.Properties.DefaultRouteSettings).toEqual({
+      ThrottlingRateLimit: DEFAULT_ROUTE_THROTTLE.rateLimit,
+      ThrottlingBurstLimit: DEFAULT_ROUTE_THROTTLE.burstLimit,
+    });
+    expect(stage.Properties.RouteSettings).toEqual({
+      'POST /contacts/{contactId}/recording/suspend': { ThrottlingRateLimit: 100, ThrottlingBurstLimit: 200 },
+      'POST /contacts/{contactId}/recording/resume': { ThrottlingRateLimit: 100, ThrottlingBurstLimit: 200 },
+    });
+    expect(PRIVACY_LIVE_ROUTE_THROTTLE.rateLimit).toBeGreaterThan(DEFAULT_ROUTE_THROTTLE.rateLimit);
+    // The stage names those route keys: it must be deployed after the routes exist.
+    const routeIds = Object.entries(template.findResources('AWS::ApiGatewayV2::Route'))
+      .filter(([, r]) => /recording\/(suspend|resume)$/.test(r.Properties.RouteKey))
+      .map(([id]) => id);
+    expect(routeIds).toHaveLength(2);
+    for (const id of routeIds) expect(stage.DependsOn, stageId).toContain(id);
   });
 });
 

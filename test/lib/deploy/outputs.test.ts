@@ -69,7 +69,19 @@ describe('sign-in for people (Cognito user pool created by the stack)', () => {
       AllowedOAuthFlows: ['code'],
       AllowedOAuthFlowsUserPoolClient: true,
       AllowedOAuthScopes: ['openid', 'profile'],
-      CallbackURLs: ['http://localhost:8787/callback'],
+      CallbackURLs: [
+        'http://localhost:8787/callback',
+        {
+          'Fn::Join': [
+            '',
+            [
+              'https://',
+              { 'Fn::GetAtt': [Match.stringLikeRegexp('^WorkspaceAppDistribution'), 'DomainName'] },
+              '/callback',
+            ],
+          ],
+        },
+      ],
       SupportedIdentityProviders: ['COGNITO'],
     });
     template.hasResourceProperties('AWS::Cognito::UserPoolDomain', { Domain: 'fairlisten-111111111111' });
