@@ -48,6 +48,11 @@ export interface BuildOptions {
    * @default - the app's `stage` context (`-c stage=prod`), else none (plain names)
    */
   readonly stage?: string;
+  /**
+   * Alias of an imported Connect instance, so its agent workspace may embed the app.
+   * @default - the app's `workspaceAppInstanceAlias` context, else the stack's default
+   */
+  readonly workspaceAppInstanceAlias?: string;
 }
 
 /** Builds the app for a validated policy. The stack lives in the policy's region, nowhere else. */
@@ -65,6 +70,9 @@ export function buildApp(
   const stack = new FairlistenStack(app, names.stackId, {
     policy,
     names,
+    workspaceAppInstanceAlias:
+      options.workspaceAppInstanceAlias ??
+      (app.node.tryGetContext('workspaceAppInstanceAlias') as string | undefined),
     env: { account: options.account ?? PLACEHOLDER_ACCOUNT, region: policy.region },
   });
   // Every acknowledgement, with its reason, lands in the template for the compliance report.

@@ -26,8 +26,8 @@ const ALIAS_PATTERN = /^[a-z0-9](?:[a-z0-9-]{0,60}[a-z0-9])?$/i;
 const HTTPS_SOURCE = /^https:\/\/[a-z0-9*.-]+(?::\d+)?$/i;
 
 export interface WorkspaceAppProps {
-  /** Id (UUID) of the Amazon Connect instance whose agent workspace embeds the app. */
-  readonly instanceId: string;
+  /** ARN of the Amazon Connect instance whose agent workspace embeds the app. */
+  readonly instanceArn: string;
   /**
    * Alias of that instance: the workspace is served from `https://<alias>.my.connect.aws` and
    * `https://<alias>.awsapps.com`, the only origins allowed to frame the app.
@@ -153,7 +153,8 @@ export class WorkspaceApp extends Construct {
       permissions: ['User.Details.View', 'Contact.Details.View'],
     });
     this.association = new CfnIntegrationAssociation(this, 'Association', {
-      instanceId: props.instanceId,
+      // The association takes the instance ARN here, not its id (CloudFormation's pattern says so).
+      instanceId: props.instanceArn,
       integrationType: 'APPLICATION',
       integrationArn: this.application.attrApplicationArn,
     });
@@ -207,12 +208,10 @@ function validate(props: WorkspaceAppProps): void {
       `instanceAlias must be a Connect instance alias (letters, digits, hyphens), got ${JSON.stringify(props.instanceAlias)}`,
     );
   if (
-    !Token.isUnresolved(props.instanceId) &&
-    !/^[0-9a-f]{8}(-[0-9a-f]{4}){3}-[0-9a-f]{12}$/.test(props.instanceId)
+    !Token.isUnresolved(props.instanceArn) &&
+    !/^arn:aws[a-z-]*:connect:[a-z0-9-]+:\d{12}:instance\/[0-9a-f-]{36}$/.test(props.instanceArn)
   )
-    throw new Error(
-      `instanceId must be a Connect instance id (UUID), got ${JSON.stringify(props.instanceId)}`,
-    );
+    throw new Error(`instanceArn must be a Connect instance ARN, got ${JSON.stringify(props.instanceArn)}`);
   for (const [name, sources] of [
     ['connectSources', props.connectSources],
     ['mediaSources', props.mediaSources],

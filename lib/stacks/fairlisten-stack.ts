@@ -148,7 +148,7 @@ export class FairlistenStack extends Stack {
             `https://${signInDomainPrefix}.auth.${this.region}.amazoncognito.com`,
           ];
       this.workspaceApp = new WorkspaceApp(this, 'WorkspaceApp', {
-        instanceId: this.contactCenter.instanceId,
+        instanceArn: this.contactCenter.instanceArn,
         instanceAlias: appAlias,
         applicationName: `fairlisten${names.stage ? `-${names.stage}` : ''}`,
         // The API id cannot appear here (the API's CORS names this app: a cycle), so the region's

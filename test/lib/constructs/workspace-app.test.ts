@@ -2,18 +2,21 @@
 import { App, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
+import { buildApp } from '../../../lib/app';
 import { WorkspaceApp, type WorkspaceAppProps } from '../../../lib/constructs/workspace-app';
+import { defaultPolicy } from '../../../lib/policy/load';
 import { removeAfterFile } from '../../support/outdirs';
 import { synthStack } from '../../support/synth';
 
 const INSTANCE_ID = '11111111-2222-3333-4444-555555555555';
+const INSTANCE_ARN = `arn:aws:connect:eu-central-1:111111111111:instance/${INSTANCE_ID}`;
 
 function synth(props: Partial<WorkspaceAppProps> = {}) {
   const app = new App();
   removeAfterFile(app.outdir);
   const stack = new Stack(app, 'T', { env: { account: '111111111111', region: 'eu-west-3' } });
   const workspaceApp = new WorkspaceApp(stack, 'App', {
-    instanceId: INSTANCE_ID,
+    instanceArn: INSTANCE_ARN,
     instanceAlias: 'acme-cc',
     ...props,
   });
@@ -188,7 +191,7 @@ describe('WorkspaceApp registration with the instance', () => {
     const appId = Object.keys(template.findResources('AWS::AppIntegrations::Application'))[0]!;
     template.resourceCountIs('AWS::Connect::IntegrationAssociation', 1);
     template.hasResourceProperties('AWS::Connect::IntegrationAssociation', {
-      InstanceId: INSTANCE_ID,
+      InstanceId: INSTANCE_ARN,
       IntegrationType: 'APPLICATION',
       IntegrationArn: { 'Fn::GetAtt': [appId, 'ApplicationArn'] },
     });
@@ -202,10 +205,7 @@ describe('WorkspaceApp misuse', () => {
       /instanceAlias must be a Connect instance alias.*acme\.evil\.example/,
     ],
     [{ instanceAlias: '' }, /instanceAlias must be a Connect instance alias .*, got ""/],
-    [
-      { instanceId: 'arn:aws:connect:eu-west-3:1:instance/x' },
-      /instanceId must be a Connect instance id \(UUID\)/,
-    ],
+    [{ instanceArn: INSTANCE_ID }, /instanceArn must be a Connect instance ARN, got "11111111-/],
     [
       { connectSources: ['http://api.example.eu'] },
       /connectSources must be https:\/\/ origins.*http:\/\/api/,
@@ -231,7 +231,7 @@ describe('in the stack', () => {
     );
     stackTemplate.hasResourceProperties('AWS::Connect::IntegrationAssociation', {
       IntegrationType: 'APPLICATION',
-      InstanceId: { 'Fn::GetAtt': [full.getLogicalId(full.contactCenter.instance!), 'Id'] },
+      InstanceId: { 'Fn::GetAtt': [full.getLogicalId(full.contactCenter.instance!), 'Arn'] },
     });
   });
 
@@ -284,5 +284,29 @@ describe('in the stack', () => {
     t.resourceCountIs('AWS::AppIntegrations::Application', 0);
     expect(Object.keys(t.toJSON().Outputs)).not.toContain('WorkspaceAppUrl');
     t.hasResourceProperties('AWS::ApiGatewayV2::Api', { CorsConfiguration: Match.absent() });
+  });
+
+  it('frames the app in an imported instance workspace when its alias is given (-c workspaceAppInstanceAlias)', () => {
+    const { app: built, stack: imported } = buildApp(
+      defaultPolicy({
+        connect: {
+          instanceAlias: 'fairlisten',
+          existingInstanceArn: INSTANCE_ARN,
+          contactLens: false,
+          teamHierarchyLevel: 'LevelOne',
+        },
+      }),
+      {
+        nag: false,
+        appProps: { context: { 'aws:cdk:bundling-stacks': [], workspaceAppInstanceAlias: 'acme-cc' } },
+      },
+    );
+    removeAfterFile(built.outdir);
+    const t = Template.fromStack(imported);
+    expect(csp(t)).toContain('frame-ancestors https://acme-cc.my.connect.aws https://acme-cc.awsapps.com');
+    t.hasResourceProperties('AWS::Connect::IntegrationAssociation', {
+      InstanceId: INSTANCE_ARN,
+      IntegrationType: 'APPLICATION',
+    });
   });
 });
