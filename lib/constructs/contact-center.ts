@@ -85,7 +85,7 @@ export class ContactCenter extends Construct {
     }
 
     this.recordingsPrefix = `connect/${props.names.instanceAlias}/CallRecordings`;
-    props.recordings.allowConnectWrites(this.instanceArn, '');
+    props.recordings.allowConnectWrites();
     new CfnInstanceStorageConfig(this, 'CallRecordingsStorage', {
       instanceArn: this.instanceArn,
       resourceType: 'CALL_RECORDINGS',

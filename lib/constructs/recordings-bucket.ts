@@ -1,5 +1,5 @@
 import { Aspects, Duration, type IAspect, RemovalPolicy, Stack } from 'aws-cdk-lib';
-import { AnyPrincipal, Effect, type IRole, PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { AnyPrincipal, Effect, type IRole, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { Key } from 'aws-cdk-lib/aws-kms';
 import { BlockPublicAccess, Bucket, BucketEncryption, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
 import { Construct, type IConstruct } from 'constructs';
@@ -53,6 +53,7 @@ export class RecordingsBucket extends Construct {
   readonly retentionDays: number;
   private readonly readers: IRole[] = [];
   private readonly rewriters: IRole[] = [];
+  private connectWrites = false;
 
   constructor(scope: Construct, id: string, props: RecordingsBucketProps) {
     super(scope, id);
@@ -147,41 +148,20 @@ export class RecordingsBucket extends Construct {
     );
   }
 
-  /** Lets Amazon Connect (this instance only) write recordings under `prefix`. */
-  allowConnectWrites(instanceArn: string, prefix: string): void {
+  /**
+   * Lets Amazon Connect write call recordings. Connect writes through its service-linked role, which
+   * the storage-config association gives `s3:PutObject` on this bucket, and encrypts through a KMS
+   * grant made by the deploying principal: an Allow for the `connect.amazonaws.com` service principal
+   * would never be used. What this adds is the role's place in the write Deny's exception list.
+   */
+  allowConnectWrites(): void {
+    this.connectWrites = true;
+  }
+
+  /** ARN pattern of Amazon Connect's service-linked roles in this account (one per instance). */
+  get connectServiceLinkedRoleArns(): string {
     const stack = Stack.of(this);
-    const connect = new ServicePrincipal('connect.amazonaws.com');
-    const scoped = {
-      StringEquals: { 'aws:SourceAccount': stack.account },
-      ArnEquals: { 'aws:SourceArn': instanceArn },
-    };
-    this.bucket.addToResourcePolicy(
-      new PolicyStatement({
-        sid: 'ConnectWritesRecordings',
-        principals: [connect],
-        actions: ['s3:PutObject'],
-        resources: [this.bucket.arnForObjects(`${prefix}*`)],
-        conditions: scoped,
-      }),
-    );
-    this.bucket.addToResourcePolicy(
-      new PolicyStatement({
-        sid: 'ConnectLocatesBucket',
-        principals: [connect],
-        actions: ['s3:GetBucketLocation', 's3:GetBucketAcl'],
-        resources: [this.bucket.bucketArn],
-        conditions: scoped,
-      }),
-    );
-    this.key.addToResourcePolicy(
-      new PolicyStatement({
-        sid: 'ConnectEncryptsRecordings',
-        principals: [connect],
-        actions: ['kms:GenerateDataKey*', 'kms:Encrypt', 'kms:DescribeKey'],
-        resources: ['*'],
-        conditions: scoped,
-      }),
-    );
+    return `arn:${stack.partition}:iam::${stack.account}:role/aws-service-role/connect.amazonaws.com/AWSServiceRoleForAmazonConnect_*`;
   }
 
   /** Lets `role` read audio under `prefix` (IAM and bucket-policy exception). */
@@ -224,6 +204,44 @@ export class RecordingsBucket extends Construct {
     this.bucket.addToResourcePolicy(denyUnless('OnlyNamedRolesReadRecordings', RECORDING_READ_ACTIONS, this));
     this.bucket.addToResourcePolicy(
       denyUnless('OnlyNamedRolesRewriteRecordings', RECORDING_REWRITE_ACTIONS, this, this.rewriters),
+    );
+    // s3:PutObject also authorizes CopyObject, CreateMultipartUpload, UploadPart(Copy) and
+    // CompleteMultipartUpload: one action name closes every way of writing a version.
+    const writes = new PolicyStatement({
+      sid: 'OnlyConnectAndNamedRolesWriteRecordings',
+      effect: Effect.DENY,
+      principals: [new AnyPrincipal()],
+      actions: ['s3:PutObject'],
+      resources: [this.bucket.arnForObjects('*')],
+    });
+    const writers = this.rewriters.map((r) => r.roleArn);
+    if (writers.length > 0) writes.addCondition('ArnNotEquals', { 'aws:PrincipalArn': writers });
+    if (this.connectWrites)
+      writes.addCondition('ArnNotLike', { 'aws:PrincipalArn': this.connectServiceLinkedRoleArns });
+    this.bucket.addToResourcePolicy(writes);
+    // A write that names no encryption gets the bucket default (this key); one that names another
+    // key, SSE-S3 or DSSE is refused, whoever makes it.
+    this.bucket.addToResourcePolicy(
+      new PolicyStatement({
+        sid: 'RecordingsOnlyUnderTheRecordingsKey',
+        effect: Effect.DENY,
+        principals: [new AnyPrincipal()],
+        actions: ['s3:PutObject'],
+        resources: [this.bucket.arnForObjects('*')],
+        conditions: { StringNotEqualsIfExists: { 's3:x-amz-server-side-encryption': 'aws:kms' } },
+      }),
+    );
+    this.bucket.addToResourcePolicy(
+      new PolicyStatement({
+        sid: 'RecordingsOnlyUnderTheRecordingsKeyArn',
+        effect: Effect.DENY,
+        principals: [new AnyPrincipal()],
+        actions: ['s3:PutObject'],
+        resources: [this.bucket.arnForObjects('*')],
+        conditions: {
+          StringNotEqualsIfExists: { 's3:x-amz-server-side-encryption-aws-kms-key-id': this.key.keyArn },
+        },
+      }),
     );
   }
 }

@@ -1,6 +1,10 @@
 /** The recordings bucket as the default stack builds it (C3): encryption, lifecycle, access. */
 import { Match } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
+import { bucketPolicySources } from '../../../lib/report/checks/helpers';
+import { globMatch } from '../../../lib/report/glob';
+import { principalLabel, whoCan } from '../../../lib/report/iam';
+import { NEVER, StackView } from '../../../lib/report/template';
 import { recordingsBucketIdOf, synthStack } from '../../support/synth';
 
 const { template } = synthStack();
@@ -100,25 +104,136 @@ describe('recordings bucket (C3)', () => {
     expect(rewriteDeny.Action).toEqual(expect.arrayContaining(['s3:DeleteObject', 's3:DeleteObjectVersion']));
   });
 
-  it('lets only this Connect instance of this account write recordings', () => {
+  it("denies every write but Connect's service-linked role and the rewriters, and any write not under the key", () => {
     const policy = Object.values(resources('AWS::S3::BucketPolicy')).find(
       (p) => p.Properties.Bucket.Ref === recordingsBucketId,
     )!;
-    const write = (policy.Properties.PolicyDocument.Statement as Record<string, unknown>[]).find(
-      (s) => s.Sid === 'ConnectWritesRecordings',
-    )!;
-    expect(write).toMatchObject({
-      Effect: 'Allow',
-      Principal: { Service: 'connect.amazonaws.com' },
+    const statements = policy.Properties.PolicyDocument.Statement as Record<string, unknown>[];
+    // Connect writes through its service-linked role and a KMS grant: no service-principal Allow.
+    expect(JSON.stringify(statements)).not.toContain('connect.amazonaws.com"}');
+    expect(statements.filter((s) => s.Effect === 'Allow')).toEqual([]);
+    const keyPolicy = Object.values(resources('AWS::KMS::Key'))[0]!.Properties.KeyPolicy;
+    expect(JSON.stringify(keyPolicy)).not.toContain('connect.amazonaws.com');
+
+    const objects = { 'Fn::Join': ['', [{ 'Fn::GetAtt': [recordingsBucketId, 'Arn'] }, '/*']] };
+    const roleArn = (prefix: string) => ({ 'Fn::GetAtt': [expect.stringMatching(prefix), 'Arn'] });
+    const writeDeny = statements.find((s) => s.Sid === 'OnlyConnectAndNamedRolesWriteRecordings')!;
+    expect(writeDeny).toEqual({
+      Sid: 'OnlyConnectAndNamedRolesWriteRecordings',
+      Effect: 'Deny',
+      Principal: { AWS: '*' },
       Action: 's3:PutObject',
+      Resource: objects,
       Condition: {
-        StringEquals: { 'aws:SourceAccount': '111111111111' },
-        ArnEquals: {
-          'aws:SourceArn': {
-            'Fn::GetAtt': [expect.stringMatching(/^ContactCenterInstance/), 'Arn'],
+        ArnNotEquals: {
+          'aws:PrincipalArn': expect.arrayContaining([
+            roleArn('^RecordingActionsFunction'),
+            roleArn('^RecordingIngestFunction'),
+          ]),
+        },
+        ArnNotLike: {
+          'aws:PrincipalArn':
+            'arn:aws:iam::111111111111:role/aws-service-role/connect.amazonaws.com/AWSServiceRoleForAmazonConnect_*',
+        },
+      },
+    });
+    expect(
+      (writeDeny.Condition as { ArnNotEquals: Record<string, unknown[]> }).ArnNotEquals['aws:PrincipalArn'],
+    ).toHaveLength(2);
+
+    expect(statements.find((s) => s.Sid === 'RecordingsOnlyUnderTheRecordingsKey')).toEqual({
+      Sid: 'RecordingsOnlyUnderTheRecordingsKey',
+      Effect: 'Deny',
+      Principal: { AWS: '*' },
+      Action: 's3:PutObject',
+      Resource: objects,
+      Condition: { StringNotEqualsIfExists: { 's3:x-amz-server-side-encryption': 'aws:kms' } },
+    });
+    expect(statements.find((s) => s.Sid === 'RecordingsOnlyUnderTheRecordingsKeyArn')).toEqual({
+      Sid: 'RecordingsOnlyUnderTheRecordingsKeyArn',
+      Effect: 'Deny',
+      Principal: { AWS: '*' },
+      Action: 's3:PutObject',
+      Resource: objects,
+      Condition: {
+        StringNotEqualsIfExists: {
+          's3:x-amz-server-side-encryption-aws-kms-key-id': {
+            'Fn::GetAtt': [expect.stringMatching(/^RecordingsKey/), 'Arn'],
           },
         },
       },
     });
+  });
+
+  it("refuses a new version from an admin role of the template, keeps Connect's and the rewriters' writes", () => {
+    // Attack: a role of the account with s3:* and kms:* on everything tries to replace a recording.
+    const json = template.toJSON() as { Resources: Record<string, unknown> };
+    const view = new StackView({
+      name: 'S',
+      account: '111111111111',
+      region: 'eu-central-1',
+      template: {
+        ...json,
+        Resources: {
+          ...json.Resources,
+          AttackerAdmin: {
+            Type: 'AWS::IAM::Role',
+            Properties: {
+              Policies: [
+                {
+                  PolicyName: 'admin',
+                  PolicyDocument: {
+                    Statement: [{ Effect: 'Allow', Action: ['s3:*', 'kms:*'], Resource: '*' }],
+                  },
+                },
+              ],
+            },
+          },
+        },
+      } as never,
+    });
+    const objects = `${view.resolve({ 'Fn::GetAtt': [recordingsBucketId, 'Arn'] }, NEVER)}/*`;
+    const writers = whoCan(view, {
+      actions: ['s3:PutObject'],
+      resources: [objects],
+      resourcePolicies: bucketPolicySources(view, recordingsBucketId),
+    });
+    const labels = writers.map((a) => principalLabel(a.principal)).sort();
+    expect(labels).not.toContain('role AttackerAdmin');
+    // Roles of the template that may write: exactly the two that apply deletions and redactions.
+    expect(
+      writers
+        .filter((a) => a.principal.kind === 'role')
+        .map((a) => a.principal.role)
+        .sort(),
+    ).toEqual(['role:ingest', 'role:recording-actions']);
+    // Outside the template only an ARN matching the exception pattern gets through: Connect's role.
+    expect(labels).toContain('any principal outside this template');
+    const policy = Object.values(resources('AWS::S3::BucketPolicy')).find(
+      (p) => p.Properties.Bucket.Ref === recordingsBucketId,
+    )!;
+    const pattern = (
+      policy.Properties.PolicyDocument.Statement as Array<{
+        Sid?: string;
+        Condition?: { ArnNotLike?: Record<string, string> };
+      }>
+    ).find((s) => s.Sid === 'OnlyConnectAndNamedRolesWriteRecordings')!.Condition!.ArnNotLike![
+      'aws:PrincipalArn'
+    ]!;
+    const arn = (path: string, account = '111111111111') => `arn:aws:iam::${account}:role/${path}`;
+    expect(
+      globMatch(pattern, arn('aws-service-role/connect.amazonaws.com/AWSServiceRoleForAmazonConnect_a1b2c3')),
+    ).toBe(true);
+    // A look-alike role name off the reserved path, or another account's Connect role, stays denied.
+    expect(globMatch(pattern, arn('AWSServiceRoleForAmazonConnect_a1b2c3'))).toBe(false);
+    expect(globMatch(pattern, arn('admin/connect.amazonaws.com/AWSServiceRoleForAmazonConnect_x'))).toBe(
+      false,
+    );
+    expect(
+      globMatch(
+        pattern,
+        arn('aws-service-role/connect.amazonaws.com/AWSServiceRoleForAmazonConnect_x', '222222222222'),
+      ),
+    ).toBe(false);
   });
 });
