@@ -20,7 +20,9 @@ import {
   ObjectOwnership,
 } from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
+import { WORKSPACE_APP_BUCKET_ROLE } from '../policy/metadata';
 import { acknowledge } from './nag';
+import { markRole } from './roles';
 
 const ALIAS_PATTERN = /^[a-z0-9](?:[a-z0-9-]{0,60}[a-z0-9])?$/i;
 const HTTPS_SOURCE = /^https:\/\/[a-z0-9*.-]+(?::\d+)?$/i;
@@ -94,8 +96,15 @@ export class WorkspaceApp extends Construct {
       versioned: true,
       serverAccessLogsBucket: props.accessLogsBucket,
       serverAccessLogsPrefix: props.accessLogsBucket ? 'workspace-app/' : undefined,
+      // The current app must stay; replaced versions of it need not.
+      lifecycleRules: [
+        { id: 'expire-replaced-app-versions', noncurrentVersionExpiration: Duration.days(30) },
+      ],
       removalPolicy: RemovalPolicy.RETAIN,
     });
+    // RETENTION-ONE-YEAR exempts this role from object expiry (it holds the published app code)
+    // and says so in its evidence.
+    markRole(this.bucket, WORKSPACE_APP_BUCKET_ROLE);
 
     const csp = [
       "default-src 'self'",

@@ -3,6 +3,7 @@
  * Lock, compliance mode) while recordings stay deletable; the audit table is append-only (append-only.ts);
  * nothing the template stores is kept beyond one year (CNIL).
  */
+import { WORKSPACE_APP_BUCKET_ROLE } from '../../policy/metadata';
 import { at, isRecord, type StackView } from '../template';
 import type { Check } from '../types';
 import { auditAppendOnly } from './append-only';
@@ -107,7 +108,7 @@ export const retentionOneYear: Check = {
   concern: 'CNIL',
   run: (ctx) => {
     const f = new Findings();
-    const counts = { tables: 0, logGroups: 0, buckets: 0 };
+    const counts = { tables: 0, logGroups: 0, buckets: 0, appBuckets: 0 };
     for (const stack of ctx.stacks) {
       for (const [id, r] of [
         ...stack.ofType('AWS::DynamoDB::Table'),
@@ -177,9 +178,14 @@ export const retentionOneYear: Check = {
             stack.roleOf(id),
           ),
         );
-        if (lc.expirationDays === undefined)
+        // The workspace app's bucket keeps the current app code for as long as the app is used.
+        // The template cannot prove it holds nothing else: the summary says it is exempt, and
+        // its replaced versions must still expire.
+        const appCode = stack.roleOf(id) === WORKSPACE_APP_BUCKET_ROLE;
+        if (appCode) counts.appBuckets++;
+        if (lc.expirationDays === undefined && !appCode)
           f.problem(`${id}: no bucket-wide expiration: objects would be kept forever`);
-        else if (lc.expirationDays > auditMax)
+        else if (lc.expirationDays !== undefined && lc.expirationDays > auditMax)
           f.problem(`${id}: objects expire after ${lc.expirationDays} days, above ${auditMax}`);
         if (
           at(r, 'Properties.VersioningConfiguration.Status') === 'Enabled' &&
@@ -193,7 +199,11 @@ export const retentionOneYear: Check = {
     }
     return {
       ...f,
-      summary: `${counts.tables} tables, ${counts.logGroups} log groups, ${counts.buckets} buckets besides the recordings (REC-RETENTION)`,
+      summary:
+        `${counts.tables} tables, ${counts.logGroups} log groups, ${counts.buckets} buckets besides the recordings (REC-RETENTION)` +
+        (counts.appBuckets > 0
+          ? `; ${counts.appBuckets} of them (${WORKSPACE_APP_BUCKET_ROLE}) exempt from object expiry because it serves the agent workspace app's code — the template does not prove that nothing else is stored there; its replaced versions still expire`
+          : ''),
     };
   },
 };

@@ -310,3 +310,21 @@ describe('in the stack', () => {
     });
   });
 });
+
+describe('workspace app bucket retention', () => {
+  it('keeps the current app code, expires replaced versions, and is marked so RETENTION-ONE-YEAR can name its exemption', () => {
+    const { template } = synth();
+    const buckets = template.findResources('AWS::S3::Bucket', {
+      Metadata: { 'fairlisten:role': 'bucket:workspace-app' },
+    });
+    const [bucket] = Object.values(buckets);
+    expect(Object.keys(buckets)).toHaveLength(1);
+    expect(bucket!.Properties.LifecycleConfiguration.Rules).toEqual([
+      {
+        Id: 'expire-replaced-app-versions',
+        NoncurrentVersionExpiration: { NoncurrentDays: 30 },
+        Status: 'Enabled',
+      },
+    ]);
+  });
+});
