@@ -17,7 +17,6 @@
  * probability of every later call depends on it, and a held slot can only make the agent recorded
  * less.
  */
-import { StartContactRecordingCommand } from '@aws-sdk/client-connect';
 import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { DecisionRecord } from '../core/decision';
 import {
@@ -32,7 +31,7 @@ import {
 } from '../core/fair-lottery';
 import { periodBounds } from '../core/period';
 import type { SamplerInput } from './event';
-import { connectTimeoutMs, type SamplerAnswer, type SamplerDeps } from './sampler';
+import { type SamplerAnswer, type SamplerDeps, startRecording } from './sampler';
 
 /** Compare-and-set attempts before giving up (one agent handles one call at a time: a race is rare and short). */
 export const MAX_CAS_ATTEMPTS = 4;
@@ -233,15 +232,7 @@ export function createFairDecider(deps: SamplerDeps, step: FairStep) {
         logger.warn('too little time left to record: slot kept', { ...ids, remainingMs: remaining() });
       } else {
         try {
-          await connect.send(
-            new StartContactRecordingCommand({
-              InstanceId: config.instanceId,
-              ContactId: input.contactId,
-              InitialContactId: input.initialContactId ?? input.contactId,
-              VoiceRecordingConfiguration: { VoiceRecordingTrack: 'ALL' },
-            }),
-            { abortSignal: AbortSignal.timeout(connectTimeoutMs(remaining())) },
-          );
+          await startRecording(connect, config.instanceId, input, remaining());
         } catch (err) {
           final = 'record-failed';
           logger.error('StartContactRecording failed: slot kept', {

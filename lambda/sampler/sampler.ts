@@ -108,6 +108,27 @@ const problemPaths = (err: InvalidEventError): string[] =>
 export const connectTimeoutMs = (remainingMs: number): number =>
   Math.max(1, Math.floor(Math.min(remainingMs - 300, 60_000)));
 
+/**
+ * Starts recording the whole call (both tracks) on the contact's current leg, giving Connect only
+ * the time left before the decision must be stored. Both lottery versions record through this.
+ */
+export function startRecording(
+  connect: ConnectClient,
+  instanceId: string,
+  input: SamplerInput,
+  remainingMs: number,
+): Promise<unknown> {
+  return connect.send(
+    new StartContactRecordingCommand({
+      InstanceId: instanceId,
+      ContactId: input.contactId,
+      InitialContactId: input.initialContactId ?? input.contactId,
+      VoiceRecordingConfiguration: { VoiceRecordingTrack: 'ALL' },
+    }),
+    { abortSignal: AbortSignal.timeout(connectTimeoutMs(remainingMs)) },
+  );
+}
+
 type SlotOutcome = 'reserved' | 'already-ours' | 'full';
 
 export interface Sampler {
@@ -309,15 +330,7 @@ export function createSampler(deps: SamplerDeps): Sampler {
         return store(errorRecord(input, at, period, decision));
       } else {
         try {
-          await connect.send(
-            new StartContactRecordingCommand({
-              InstanceId: config.instanceId,
-              ContactId: input.contactId,
-              InitialContactId: input.initialContactId ?? input.contactId,
-              VoiceRecordingConfiguration: { VoiceRecordingTrack: 'ALL' },
-            }),
-            { abortSignal: AbortSignal.timeout(connectTimeoutMs(remaining())) },
-          );
+          await startRecording(connect, config.instanceId, input, remaining());
         } catch (err) {
           final = 'record-failed';
           // Release only on a refusal by Connect: after a timeout the recording may have started,
