@@ -226,13 +226,21 @@ describe('verifyChain', () => {
     expect(chainHeads(v)).toEqual({ 'listen-2025-03': records[4]!.hash });
   });
 
-  it('verifies a 10,000-record chain', () => {
-    const records = buildChain(10_000);
-    const started = performance.now();
+  // How long a month-sized chain takes is measured by `npm run bench` (bench/audit.ts), not here.
+  it('verifies a 1,000-record chain end to end', () => {
+    const records = buildChain(1_000);
     const v = verifyChain(records);
     expect(v.ok).toBe(true);
-    expect(v.chains[0]!.lastSeq).toBe(10_000);
-    expect(performance.now() - started).toBeLessThan(5_000);
+    expect(v.chains).toEqual([
+      {
+        chain: 'listen-2025-03',
+        records: 1_000,
+        firstSeq: 1,
+        lastSeq: 1_000,
+        headHash: records[999]!.hash,
+        ok: true,
+      },
+    ]);
   });
 
   it('verifies several chains mixed in any order', () => {
