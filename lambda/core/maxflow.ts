@@ -162,7 +162,7 @@ export class FlowNetwork {
     let total = 0;
     for (let e = head[s]!; e !== -1; e = next[e]!) {
       if ((e & 1) === 0) total += cap[e ^ 1]!;
-      // Stryker disable next-line AssignmentOperator: flow into s is always 0 (a level graph never enters s)
+      // Flow into s is 0 within one run, but not after an earlier run from another source.
       else total -= cap[e]!;
     }
     return total;

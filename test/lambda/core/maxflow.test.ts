@@ -104,6 +104,18 @@ describe('Dinic max flow', () => {
     );
   });
 
+  it('counts an edge into the source against it: the value is the net flow out of s', () => {
+    // Flow left on 0→1 by a first run enters node 1; taken as the source of a second run, node 1
+    // sends 5 on 1→2 of which 2 came in on 0→1, so its net outflow is 3 (not 5, nor 7).
+    const net = build(3, [
+      [0, 1, 2],
+      [1, 2, 5],
+    ]);
+    expect(net.maxFlow(0, 2)).toBe(2);
+    expect(net.maxFlow(1, 2)).toBe(3);
+    expect([net.flow(0), net.flow(1)]).toEqual([2, 5]);
+  });
+
   it('refuses a capacity below the current flow', () => {
     const net = build(2, [[0, 1, 5]]);
     net.maxFlow(0, 1);
