@@ -1,17 +1,20 @@
 /**
  * `npm run bench`: every benchmark of the project in one run, written to bench/results.md with
  * each figure's target and, where one exists, the peer measured in the same run.
+ * The `## mutation` section (scores of `npm run mutation`) is kept from the previous file.
  * Options: --quick (smaller redaction files, skip the 1 GB check), --skip-tests, --only <name,…>.
  */
 import { spawnSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { benchAssignment } from './assignment';
+import { benchAudit } from './audit';
 import { benchCli } from './cli';
 import { type BenchFigure, figuresTable, meetsTarget } from './figure';
 import { benchListening } from './listening';
+import { mutationSection } from './mutation';
 import { benchPrivacy } from './privacy';
 import { benchRedact } from './redact';
 import { benchSampler } from './sampler';
@@ -67,6 +70,7 @@ const BENCHES: Bench[] = [
   { name: 'redact', run: (quick) => benchRedact(quick ? { bigFileBytes: 0, runs: 3 } : {}) },
   { name: 'privacy', run: () => benchPrivacy() },
   { name: 'listening', run: () => benchListening() },
+  { name: 'audit', run: () => benchAudit() },
 ];
 
 async function main(): Promise<number> {
@@ -92,6 +96,7 @@ async function main(): Promise<number> {
     sections.push(`## ${bench.name}\n\n${figuresTable(figures)}\n`);
     console.log(`\n## ${bench.name}\n${figuresTable(figures)}`);
   }
+  const kept = existsSync(values.out) ? mutationSection(readFileSync(values.out, 'utf8')) : undefined;
   const missed = all.filter((f) => meetsTarget(f) === false);
   const report = [
     '# fairlisten benchmarks',
@@ -100,6 +105,9 @@ async function main(): Promise<number> {
     `Targets met: ${all.filter((f) => meetsTarget(f) === true).length}; missed: ${missed.length}${missed.length ? ` (${missed.map((f) => f.name).join('; ')})` : ''}.`,
     '',
     ...sections,
+    // The mutation scores come from `npm run mutation` (hours on a shared machine), not from this run:
+    // kept as they are (`npm run mutation:scores` updates them).
+    ...(kept ? [`${kept}\n`] : []),
   ].join('\n');
   writeFileSync(values.out, report);
   console.log(`\nwrote ${values.out}`);
