@@ -4,7 +4,7 @@
  */
 import { z } from 'zod';
 import { type AuditTarget, auditEnvShape, auditTargetOf } from '../shared/audit-config';
-import { definedEntries, optionalName, parseEnvironment } from '../shared/config';
+import { envVars, optionalText, parseEnvironment } from '../shared/config';
 import {
   LISTENING_ENV,
   type ListeningResources,
@@ -13,34 +13,28 @@ import {
   listeningResourcesOf,
 } from '../shared/listening-config';
 
-export const ASSIGNMENT_ENV = {
-  ...LISTENING_ENV,
-  recordingsTable: 'RECORDINGS_TABLE',
-  transparencyBucket: 'TRANSPARENCY_BUCKET',
-} as const;
+const assignmentVars = envVars({
+  /** The recordings index; without it nothing is assigned. */
+  recordingsTable: optionalText('RECORDINGS_TABLE'),
+  /** Bucket of `transparency/seeds/<period>.json`; without it no seed is available, nothing is assigned. */
+  transparencyBucket: optionalText('TRANSPARENCY_BUCKET'),
+});
+
+export const ASSIGNMENT_ENV = { ...LISTENING_ENV, ...assignmentVars.names };
 
 export interface AssignmentResources extends ListeningResources {
-  /** The recordings index; without it nothing is assigned. */
   readonly recordingsTable?: string;
-  /** Bucket of `transparency/seeds/<period>.json`; without it no seed is available, nothing is assigned. */
   readonly transparencyBucket?: string;
 }
 
 /** The environment, audit variables aside (`AuditLog.bindWriter` sets those). */
 export function assignmentEnvironment(r: AssignmentResources): Record<string, string> {
-  return {
-    ...listeningEnvironment(r),
-    ...definedEntries({
-      [ASSIGNMENT_ENV.recordingsTable]: r.recordingsTable,
-      [ASSIGNMENT_ENV.transparencyBucket]: r.transparencyBucket,
-    }),
-  };
+  return { ...listeningEnvironment(r), ...assignmentVars.write(r) };
 }
 
 export const assignmentEnvSchema = z.object({
   ...listeningEnvShape,
-  [ASSIGNMENT_ENV.recordingsTable]: optionalName,
-  [ASSIGNMENT_ENV.transparencyBucket]: optionalName,
+  ...assignmentVars.shape,
   ...auditEnvShape,
 });
 
@@ -50,10 +44,5 @@ export interface AssignmentConfig extends AssignmentResources {
 
 export function assignmentConfigFromEnv(env: NodeJS.ProcessEnv = process.env): AssignmentConfig {
   const e = parseEnvironment(assignmentEnvSchema, env);
-  return {
-    ...listeningResourcesOf(e),
-    recordingsTable: e.RECORDINGS_TABLE,
-    transparencyBucket: e.TRANSPARENCY_BUCKET,
-    audit: auditTargetOf(e),
-  };
+  return { ...listeningResourcesOf(e), ...assignmentVars.read(e), audit: auditTargetOf(e) };
 }

@@ -4,35 +4,32 @@
  */
 import { z } from 'zod';
 import { type AuditTarget, auditEnvShape, auditTargetOf } from '../shared/audit-config';
-import { optionalName, parseEnvironment, requiredName } from '../shared/config';
+import { envVars, optionalText, parseEnvironment, text } from '../shared/config';
 
 /** Where the exporter writes in the audit bucket; the prefix is the exporter's alone. */
 export const EXPORT_PREFIX = 'exports/';
 
-export const AUDIT_EXPORT_ENV = {
-  bucket: 'AUDIT_BUCKET',
-  decisionsTable: 'DECISIONS_TABLE',
+const exportVars = envVars({
+  bucket: text('AUDIT_BUCKET'),
+  /** The sampler's decisions, appended to their chains before each export. */
+  decisionsTable: text('DECISIONS_TABLE'),
   /** KMS key signing the run's heads under `published/` (set by the Publication construct). */
-  headsKeyId: 'HEADS_KEY_ID',
-} as const;
+  headsKeyId: optionalText('HEADS_KEY_ID'),
+});
+
+export const AUDIT_EXPORT_ENV = exportVars.names;
 
 export interface AuditExportResources {
   readonly bucket: string;
-  /** The sampler's decisions, appended to their chains before each export. */
   readonly decisionsTable: string;
 }
 
-/** The environment, audit variables aside (`AuditLog.bindWriter` sets those). */
+/** The environment, audit variables aside (`AuditLog.bindWriter` sets those; the Publication construct sets the key). */
 export function auditExportEnvironment(r: AuditExportResources): Record<string, string> {
-  return { [AUDIT_EXPORT_ENV.bucket]: r.bucket, [AUDIT_EXPORT_ENV.decisionsTable]: r.decisionsTable };
+  return exportVars.write(r);
 }
 
-export const auditExportEnvSchema = z.object({
-  [AUDIT_EXPORT_ENV.bucket]: requiredName,
-  [AUDIT_EXPORT_ENV.decisionsTable]: requiredName,
-  [AUDIT_EXPORT_ENV.headsKeyId]: optionalName,
-  ...auditEnvShape,
-});
+export const auditExportEnvSchema = z.object({ ...exportVars.shape, ...auditEnvShape });
 
 export interface AuditExportConfig extends AuditExportResources {
   readonly audit: AuditTarget;
@@ -42,10 +39,5 @@ export interface AuditExportConfig extends AuditExportResources {
 
 export function auditExportConfigFromEnv(env: NodeJS.ProcessEnv = process.env): AuditExportConfig {
   const e = parseEnvironment(auditExportEnvSchema, env);
-  return {
-    bucket: e.AUDIT_BUCKET,
-    decisionsTable: e.DECISIONS_TABLE,
-    audit: auditTargetOf(e),
-    headsKeyId: e.HEADS_KEY_ID,
-  };
+  return { ...exportVars.read(e), audit: auditTargetOf(e) };
 }

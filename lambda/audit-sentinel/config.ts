@@ -4,19 +4,18 @@
  */
 import { z } from 'zod';
 import { type AuditTarget, auditEnvShape, auditTargetOf } from '../shared/audit-config';
-import { parseEnvironment, requiredName } from '../shared/config';
+import { envVars, parseEnvironment, text } from '../shared/config';
 
-export const SENTINEL_ENV = { decisionsTable: 'DECISIONS_TABLE' } as const;
+const sentinelVars = envVars({ decisionsTable: text('DECISIONS_TABLE') });
+
+export const SENTINEL_ENV = sentinelVars.names;
 
 /** The environment, audit variables aside (`AuditLog.bindWriter` sets those). */
 export function sentinelEnvironment(r: { readonly decisionsTable: string }): Record<string, string> {
-  return { [SENTINEL_ENV.decisionsTable]: r.decisionsTable };
+  return sentinelVars.write(r);
 }
 
-export const sentinelEnvSchema = z.object({
-  [SENTINEL_ENV.decisionsTable]: requiredName,
-  ...auditEnvShape,
-});
+export const sentinelEnvSchema = z.object({ ...sentinelVars.shape, ...auditEnvShape });
 
 export interface SentinelConfig {
   readonly decisionsTable: string;
@@ -26,5 +25,5 @@ export interface SentinelConfig {
 
 export function sentinelConfigFromEnv(env: NodeJS.ProcessEnv = process.env): SentinelConfig {
   const e = parseEnvironment(sentinelEnvSchema, env);
-  return { decisionsTable: e.DECISIONS_TABLE, audit: auditTargetOf(e) };
+  return { ...sentinelVars.read(e), audit: auditTargetOf(e) };
 }

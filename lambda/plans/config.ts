@@ -7,17 +7,27 @@ import { z } from 'zod';
 import type { PlanLimits } from '../core/plans';
 import { HARD_LIMITS, type IdentitySettings, type RecordingPolicy } from '../core/policy';
 import { type AuditTarget, auditEnvShape, auditTargetOf } from '../shared/audit-config';
-import { jsonOf, parseEnvironment, requiredName } from '../shared/config';
+import { envVars, json, parseEnvironment, text } from '../shared/config';
 import { identityEnvironment, identityEnvShape, identityOf } from '../shared/identity-config';
-import { LISTENING_ENV, listeningEnvShape, type RosterSource } from '../shared/listening-config';
+import { type RosterSource, rosterEnvironment, rosterEnvShape, rosterOf } from '../shared/listening-config';
 import type { IdentityConfig } from '../shared/principal';
 
-export const COACHING_ENV = {
-  plansTable: 'PLANS_TABLE',
-  listeningTable: 'LISTENING_TABLE',
-  timezone: 'FAIRLISTEN_TIMEZONE',
-  limits: 'COACHING_PLAN_LIMITS',
-} as const;
+const limitsSchema = z.strictObject({
+  maxDays: z.int().min(HARD_LIMITS.coachingPlanMaxDays.min).max(HARD_LIMITS.coachingPlanMaxDays.max),
+  maxExtraListens: z
+    .int()
+    .min(HARD_LIMITS.coachingPlanMaxExtraListens.min)
+    .max(HARD_LIMITS.coachingPlanMaxExtraListens.max),
+});
+
+const coachingVars = envVars({
+  plansTable: text('PLANS_TABLE'),
+  listeningTable: text('LISTENING_TABLE'),
+  timezone: text('FAIRLISTEN_TIMEZONE'),
+  limits: json('COACHING_PLAN_LIMITS', limitsSchema),
+});
+
+export const COACHING_ENV = coachingVars.names;
 
 export interface CoachingResources {
   readonly plansTable: string;
@@ -32,36 +42,19 @@ export function coachingEnvironment(
   policy: Pick<RecordingPolicy, 'timezone' | 'coachingPlan'> & { readonly identity: IdentitySettings },
 ): Record<string, string> {
   return {
-    [COACHING_ENV.plansTable]: r.plansTable,
-    [COACHING_ENV.listeningTable]: r.listeningTable,
-    [COACHING_ENV.timezone]: policy.timezone,
-    [COACHING_ENV.limits]: JSON.stringify({
-      maxDays: policy.coachingPlan.maxDays,
-      maxExtraListens: policy.coachingPlan.maxExtraListens,
+    ...coachingVars.write({
+      ...r,
+      timezone: policy.timezone,
+      limits: { maxDays: policy.coachingPlan.maxDays, maxExtraListens: policy.coachingPlan.maxExtraListens },
     }),
-    [LISTENING_ENV.instanceId]: r.roster.instanceId,
-    [LISTENING_ENV.teamLevel]: r.roster.teamLevel,
-    [LISTENING_ENV.coachGroupName]: r.roster.coachGroupName,
+    ...rosterEnvironment(r.roster),
     ...identityEnvironment(policy.identity),
   };
 }
 
-const limitsSchema = z.strictObject({
-  maxDays: z.int().min(HARD_LIMITS.coachingPlanMaxDays.min).max(HARD_LIMITS.coachingPlanMaxDays.max),
-  maxExtraListens: z
-    .int()
-    .min(HARD_LIMITS.coachingPlanMaxExtraListens.min)
-    .max(HARD_LIMITS.coachingPlanMaxExtraListens.max),
-});
-
 export const coachingEnvSchema = z.object({
-  [COACHING_ENV.plansTable]: requiredName,
-  [COACHING_ENV.listeningTable]: requiredName,
-  [COACHING_ENV.timezone]: requiredName,
-  [COACHING_ENV.limits]: jsonOf(limitsSchema),
-  [LISTENING_ENV.instanceId]: listeningEnvShape[LISTENING_ENV.instanceId],
-  [LISTENING_ENV.teamLevel]: listeningEnvShape[LISTENING_ENV.teamLevel],
-  [LISTENING_ENV.coachGroupName]: listeningEnvShape[LISTENING_ENV.coachGroupName],
+  ...coachingVars.shape,
+  ...rosterEnvShape,
   ...identityEnvShape,
   ...auditEnvShape,
 });
@@ -75,17 +68,5 @@ export interface CoachingConfig extends CoachingResources {
 
 export function coachingConfigFromEnv(env: NodeJS.ProcessEnv = process.env): CoachingConfig {
   const e = parseEnvironment(coachingEnvSchema, env);
-  return {
-    plansTable: e.PLANS_TABLE,
-    listeningTable: e.LISTENING_TABLE,
-    timezone: e.FAIRLISTEN_TIMEZONE,
-    limits: e.COACHING_PLAN_LIMITS,
-    roster: {
-      instanceId: e.CONNECT_INSTANCE_ID,
-      teamLevel: e.TEAM_HIERARCHY_LEVEL,
-      coachGroupName: e.COACH_HIERARCHY_GROUP_NAME,
-    },
-    identity: identityOf(e),
-    audit: auditTargetOf(e),
-  };
+  return { ...coachingVars.read(e), roster: rosterOf(e), identity: identityOf(e), audit: auditTargetOf(e) };
 }

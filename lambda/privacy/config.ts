@@ -6,17 +6,19 @@
 import { z } from 'zod';
 import type { IdentitySettings } from '../core/policy';
 import { type AuditTarget, auditEnvShape, auditTargetOf } from '../shared/audit-config';
-import { parseEnvironment, requiredName } from '../shared/config';
+import { envVars, parseEnvironment, text } from '../shared/config';
 import { identityEnvironment, identityEnvShape, identityOf } from '../shared/identity-config';
 import type { IdentityConfig } from '../shared/principal';
 
-export const PRIVACY_ENV = {
-  requestsTable: 'REQUESTS_TABLE',
-  recordingsTable: 'RECORDINGS_TABLE',
-  decisionsTable: 'DECISIONS_TABLE',
-  executorFunctionName: 'EXECUTOR_FUNCTION_NAME',
-  connectInstanceId: 'CONNECT_INSTANCE_ID',
-} as const;
+const privacyVars = envVars({
+  requestsTable: text('REQUESTS_TABLE'),
+  recordingsTable: text('RECORDINGS_TABLE'),
+  decisionsTable: text('DECISIONS_TABLE'),
+  executorFunctionName: text('EXECUTOR_FUNCTION_NAME'),
+  connectInstanceId: text('CONNECT_INSTANCE_ID'),
+});
+
+export const PRIVACY_ENV = privacyVars.names;
 
 export interface PrivacyResources {
   readonly requestsTable: string;
@@ -28,25 +30,10 @@ export interface PrivacyResources {
 
 /** The environment, audit variables aside (`AuditLog.bindWriter` sets those). */
 export function privacyEnvironment(r: PrivacyResources, identity: IdentitySettings): Record<string, string> {
-  return {
-    ...identityEnvironment(identity),
-    [PRIVACY_ENV.requestsTable]: r.requestsTable,
-    [PRIVACY_ENV.recordingsTable]: r.recordingsTable,
-    [PRIVACY_ENV.decisionsTable]: r.decisionsTable,
-    [PRIVACY_ENV.executorFunctionName]: r.executorFunctionName,
-    [PRIVACY_ENV.connectInstanceId]: r.connectInstanceId,
-  };
+  return { ...identityEnvironment(identity), ...privacyVars.write(r) };
 }
 
-export const privacyEnvSchema = z.object({
-  [PRIVACY_ENV.requestsTable]: requiredName,
-  [PRIVACY_ENV.recordingsTable]: requiredName,
-  [PRIVACY_ENV.decisionsTable]: requiredName,
-  [PRIVACY_ENV.executorFunctionName]: requiredName,
-  [PRIVACY_ENV.connectInstanceId]: requiredName,
-  ...identityEnvShape,
-  ...auditEnvShape,
-});
+export const privacyEnvSchema = z.object({ ...privacyVars.shape, ...identityEnvShape, ...auditEnvShape });
 
 export interface PrivacyConfig extends PrivacyResources {
   /** Where suspensions and requests are audited; its retention is also a request record's (1..365 days). */
@@ -56,13 +43,5 @@ export interface PrivacyConfig extends PrivacyResources {
 
 export function privacyConfigFromEnv(env: NodeJS.ProcessEnv = process.env): PrivacyConfig {
   const e = parseEnvironment(privacyEnvSchema, env);
-  return {
-    requestsTable: e.REQUESTS_TABLE,
-    recordingsTable: e.RECORDINGS_TABLE,
-    decisionsTable: e.DECISIONS_TABLE,
-    executorFunctionName: e.EXECUTOR_FUNCTION_NAME,
-    connectInstanceId: e.CONNECT_INSTANCE_ID,
-    audit: auditTargetOf(e),
-    identity: identityOf(e),
-  };
+  return { ...privacyVars.read(e), audit: auditTargetOf(e), identity: identityOf(e) };
 }

@@ -3,32 +3,25 @@
  * the parser the handler runs at module load. No SDK (constructs load it).
  */
 import { z } from 'zod';
-import { parseEnvironment, requiredName } from '../shared/config';
+import { envVars, parseEnvironment, text } from '../shared/config';
 
-export const SWEEPER_ENV = {
-  requestsTable: 'REQUESTS_TABLE',
-  executorFunctionName: 'EXECUTOR_FUNCTION_NAME',
-} as const;
+const sweeperVars = envVars({
+  requestsTable: text('REQUESTS_TABLE'),
+  /** The recording-actions executor the stalled requests are handed to again. */
+  executorFunctionName: text('EXECUTOR_FUNCTION_NAME'),
+});
+
+export const SWEEPER_ENV = sweeperVars.names;
 
 export interface SweeperConfig {
   readonly requestsTable: string;
-  /** The recording-actions executor the stalled requests are handed to again. */
   readonly executorFunctionName: string;
 }
 
-export function sweeperEnvironment(r: SweeperConfig): Record<string, string> {
-  return {
-    [SWEEPER_ENV.requestsTable]: r.requestsTable,
-    [SWEEPER_ENV.executorFunctionName]: r.executorFunctionName,
-  };
-}
+export const sweeperEnvironment = (r: SweeperConfig): Record<string, string> => sweeperVars.write(r);
 
-export const sweeperEnvSchema = z.object({
-  [SWEEPER_ENV.requestsTable]: requiredName,
-  [SWEEPER_ENV.executorFunctionName]: requiredName,
-});
+export const sweeperEnvSchema = z.object(sweeperVars.shape);
 
 export function sweeperConfigFromEnv(env: NodeJS.ProcessEnv = process.env): SweeperConfig {
-  const e = parseEnvironment(sweeperEnvSchema, env);
-  return { requestsTable: e.REQUESTS_TABLE, executorFunctionName: e.EXECUTOR_FUNCTION_NAME };
+  return sweeperVars.read(parseEnvironment(sweeperEnvSchema, env));
 }

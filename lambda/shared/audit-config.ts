@@ -5,30 +5,26 @@
  */
 import type { z } from 'zod';
 import { HARD_LIMITS } from '../core/policy';
-import { requiredName, wholeNumber } from './config';
+import { envVars, text, whole } from './config';
 
-export const AUDIT_ENV = { table: 'AUDIT_TABLE', retentionDays: 'AUDIT_RETENTION_DAYS' } as const;
+const auditVars = envVars({
+  table: text('AUDIT_TABLE'),
+  /** Days an audit record is kept (1..365). */
+  retentionDays: whole('AUDIT_RETENTION_DAYS', 1, HARD_LIMITS.auditRetentionDays.max),
+});
+
+export const AUDIT_ENV = auditVars.names;
 
 /** Where a function appends its audit records, and how long they are kept. */
 export interface AuditTarget {
   readonly table: string;
-  /** Days an audit record is kept (1..365). */
   readonly retentionDays: number;
 }
 
-export function auditEnvironment(target: AuditTarget): Record<string, string> {
-  return { [AUDIT_ENV.table]: target.table, [AUDIT_ENV.retentionDays]: String(target.retentionDays) };
-}
+export const auditEnvironment = (target: AuditTarget): Record<string, string> => auditVars.write(target);
 
 /** The audit variables, to spread into a function's environment schema. */
-export const auditEnvShape = {
-  [AUDIT_ENV.table]: requiredName,
-  [AUDIT_ENV.retentionDays]: wholeNumber(1, HARD_LIMITS.auditRetentionDays.max),
-} as const;
+export const auditEnvShape = auditVars.shape;
 
-type AuditEnv = z.output<z.ZodObject<typeof auditEnvShape>>;
-
-export const auditTargetOf = (env: AuditEnv): AuditTarget => ({
-  table: env.AUDIT_TABLE,
-  retentionDays: env.AUDIT_RETENTION_DAYS,
-});
+export const auditTargetOf = (env: z.output<z.ZodObject<typeof auditEnvShape>>): AuditTarget =>
+  auditVars.read(env);

@@ -4,28 +4,14 @@
  */
 import { z } from 'zod';
 import type { IdentitySettings } from '../core/policy';
-import { jsonOf, parseEnvironment, requiredName } from './config';
+import { envVars, json, parseEnvironment, requiredName, text } from './config';
 import type { IdentityConfig } from './principal';
 
-export const IDENTITY_ENV = {
-  groupsClaim: 'IDENTITY_GROUPS_CLAIM',
-  connectUserClaim: 'IDENTITY_CONNECT_USER_CLAIM',
-  groups: 'IDENTITY_GROUPS',
-} as const;
-
-export function identityEnvironment(identity: IdentitySettings): Record<string, string> {
-  return {
-    [IDENTITY_ENV.groupsClaim]: identity.groupsClaim,
-    [IDENTITY_ENV.connectUserClaim]: identity.connectUserClaim,
-    [IDENTITY_ENV.groups]: JSON.stringify(identity.groups),
-  };
-}
-
-/** The identity variables, to spread into a function's environment schema. */
-export const identityEnvShape = {
-  [IDENTITY_ENV.groupsClaim]: requiredName,
-  [IDENTITY_ENV.connectUserClaim]: requiredName,
-  [IDENTITY_ENV.groups]: jsonOf(
+const identityVars = envVars({
+  groupsClaim: text('IDENTITY_GROUPS_CLAIM'),
+  connectUserClaim: text('IDENTITY_CONNECT_USER_CLAIM'),
+  groups: json(
+    'IDENTITY_GROUPS',
     z.strictObject({
       agent: requiredName,
       coach: requiredName,
@@ -33,15 +19,18 @@ export const identityEnvShape = {
       staffRepresentative: requiredName,
     }),
   ),
-} as const;
-
-type IdentityEnv = z.output<z.ZodObject<typeof identityEnvShape>>;
-
-export const identityOf = (env: IdentityEnv): IdentityConfig => ({
-  groupsClaim: env.IDENTITY_GROUPS_CLAIM,
-  connectUserClaim: env.IDENTITY_CONNECT_USER_CLAIM,
-  groups: env.IDENTITY_GROUPS,
 });
+
+export const IDENTITY_ENV = identityVars.names;
+
+export const identityEnvironment = (identity: IdentitySettings): Record<string, string> =>
+  identityVars.write(identity);
+
+/** The identity variables, to spread into a function's environment schema. */
+export const identityEnvShape = identityVars.shape;
+
+export const identityOf = (env: z.output<z.ZodObject<typeof identityEnvShape>>): IdentityConfig =>
+  identityVars.read(env);
 
 /** The identity settings alone (a function that needs nothing else from its environment). */
 export function identityConfigFromEnv(env: NodeJS.ProcessEnv = process.env): IdentityConfig {

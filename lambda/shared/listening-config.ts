@@ -5,19 +5,10 @@
  */
 import { z } from 'zod';
 import { HARD_LIMITS, HIERARCHY_LEVELS, type RecordingPolicy } from '../core/policy';
-import { jsonOf, requiredName } from './config';
+import { envVars, json, oneOf, requiredName, text } from './config';
 
 /** Name of the hierarchy group, below a team, that holds the team's coaches (lambda/shared/roster.ts). */
 export const DEFAULT_COACH_GROUP_NAME = 'Coaches';
-
-export const LISTENING_ENV = {
-  listeningTable: 'LISTENING_TABLE',
-  plansTable: 'PLANS_TABLE',
-  policy: 'LISTENING_POLICY',
-  instanceId: 'CONNECT_INSTANCE_ID',
-  teamLevel: 'TEAM_HIERARCHY_LEVEL',
-  coachGroupName: 'COACH_HIERARCHY_GROUP_NAME',
-} as const;
 
 const bounded = (limit: { readonly min: number; readonly max: number }) =>
   z.int().min(limit.min).max(limit.max);
@@ -60,12 +51,32 @@ export function listeningPolicyOf(
   };
 }
 
+const rosterVars = envVars({
+  instanceId: text('CONNECT_INSTANCE_ID'),
+  teamLevel: oneOf('TEAM_HIERARCHY_LEVEL', HIERARCHY_LEVELS),
+  coachGroupName: text('COACH_HIERARCHY_GROUP_NAME'),
+});
+
+const listeningVars = envVars({
+  listeningTable: text('LISTENING_TABLE'),
+  plansTable: text('PLANS_TABLE'),
+  policy: json('LISTENING_POLICY', listeningPolicySchema),
+});
+
+export const ROSTER_ENV = rosterVars.names;
+export const LISTENING_ENV = { ...listeningVars.names, ...ROSTER_ENV };
+
 /** Where the roster comes from: the Connect instance, its team level and coach group name. */
 export interface RosterSource {
   readonly instanceId: string;
   readonly teamLevel: (typeof HIERARCHY_LEVELS)[number];
   readonly coachGroupName: string;
 }
+
+export const rosterEnvironment = (r: RosterSource): Record<string, string> => rosterVars.write(r);
+export const rosterEnvShape = rosterVars.shape;
+export const rosterOf = (env: z.output<z.ZodObject<typeof rosterEnvShape>>): RosterSource =>
+  rosterVars.read(env);
 
 /** The listening tables, rule and roster source: the part of the environment both functions share. */
 export interface ListeningResources {
@@ -76,35 +87,15 @@ export interface ListeningResources {
 }
 
 export function listeningEnvironment(r: ListeningResources): Record<string, string> {
-  return {
-    [LISTENING_ENV.listeningTable]: r.listeningTable,
-    [LISTENING_ENV.plansTable]: r.plansTable,
-    [LISTENING_ENV.policy]: JSON.stringify(r.policy),
-    [LISTENING_ENV.instanceId]: r.roster.instanceId,
-    [LISTENING_ENV.teamLevel]: r.roster.teamLevel,
-    [LISTENING_ENV.coachGroupName]: r.roster.coachGroupName,
-  };
+  return { ...listeningVars.write(r), ...rosterVars.write(r.roster) };
 }
 
 /** The shared variables, to spread into the function's environment schema. */
-export const listeningEnvShape = {
-  [LISTENING_ENV.listeningTable]: requiredName,
-  [LISTENING_ENV.plansTable]: requiredName,
-  [LISTENING_ENV.policy]: jsonOf(listeningPolicySchema),
-  [LISTENING_ENV.instanceId]: requiredName,
-  [LISTENING_ENV.teamLevel]: z.enum(HIERARCHY_LEVELS),
-  [LISTENING_ENV.coachGroupName]: requiredName,
-} as const;
+export const listeningEnvShape = { ...listeningVars.shape, ...rosterEnvShape };
 
-type ListeningEnv = z.output<z.ZodObject<typeof listeningEnvShape>>;
-
-export const listeningResourcesOf = (env: ListeningEnv): ListeningResources => ({
-  listeningTable: env.LISTENING_TABLE,
-  plansTable: env.PLANS_TABLE,
-  policy: env.LISTENING_POLICY,
-  roster: {
-    instanceId: env.CONNECT_INSTANCE_ID,
-    teamLevel: env.TEAM_HIERARCHY_LEVEL,
-    coachGroupName: env.COACH_HIERARCHY_GROUP_NAME,
-  },
+export const listeningResourcesOf = (
+  env: z.output<z.ZodObject<typeof listeningEnvShape>>,
+): ListeningResources => ({
+  ...listeningVars.read(env),
+  roster: rosterOf(env),
 });

@@ -6,49 +6,34 @@
 import { z } from 'zod';
 import { HARD_LIMITS } from '../core/policy';
 import { type AuditTarget, auditEnvShape, auditTargetOf } from './audit-config';
-import { parseEnvironment, requiredName, wholeNumber } from './config';
+import { envVars, parseEnvironment, text, whole } from './config';
 
-export const RECORDING_ENV = {
-  bucket: 'RECORDINGS_BUCKET',
-  kmsKeyId: 'RECORDINGS_KEY_ARN',
-  recordingsTable: 'RECORDINGS_TABLE',
-  requestsTable: 'REQUESTS_TABLE',
-  decisionsTable: 'DECISIONS_TABLE',
-  retentionDays: 'RECORDING_RETENTION_DAYS',
-} as const;
+const recordingVars = envVars({
+  bucket: text('RECORDINGS_BUCKET'),
+  /** Key of the recordings bucket: rewritten objects are encrypted with it. */
+  kmsKeyId: text('RECORDINGS_KEY_ARN'),
+  recordingsTable: text('RECORDINGS_TABLE'),
+  requestsTable: text('REQUESTS_TABLE'),
+  decisionsTable: text('DECISIONS_TABLE'),
+  /** Days a recording is kept (the bucket's lifecycle). */
+  retentionDays: whole('RECORDING_RETENTION_DAYS', 1, HARD_LIMITS.retentionDays.max),
+});
+
+export const RECORDING_ENV = recordingVars.names;
 
 export interface RecordingResources {
   readonly bucket: string;
-  /** Key of the recordings bucket: rewritten objects are encrypted with it. */
   readonly kmsKeyId: string;
   readonly recordingsTable: string;
   readonly requestsTable: string;
   readonly decisionsTable: string;
-  /** Days a recording is kept (the bucket's lifecycle). */
   readonly retentionDays: number;
 }
 
 /** The environment, audit variables aside (`AuditLog.bindWriter` sets those). */
-export function recordingEnvironment(r: RecordingResources): Record<string, string> {
-  return {
-    [RECORDING_ENV.bucket]: r.bucket,
-    [RECORDING_ENV.kmsKeyId]: r.kmsKeyId,
-    [RECORDING_ENV.recordingsTable]: r.recordingsTable,
-    [RECORDING_ENV.requestsTable]: r.requestsTable,
-    [RECORDING_ENV.decisionsTable]: r.decisionsTable,
-    [RECORDING_ENV.retentionDays]: String(r.retentionDays),
-  };
-}
+export const recordingEnvironment = (r: RecordingResources): Record<string, string> => recordingVars.write(r);
 
-export const recordingEnvSchema = z.object({
-  [RECORDING_ENV.bucket]: requiredName,
-  [RECORDING_ENV.kmsKeyId]: requiredName,
-  [RECORDING_ENV.recordingsTable]: requiredName,
-  [RECORDING_ENV.requestsTable]: requiredName,
-  [RECORDING_ENV.decisionsTable]: requiredName,
-  [RECORDING_ENV.retentionDays]: wholeNumber(1, HARD_LIMITS.retentionDays.max),
-  ...auditEnvShape,
-});
+export const recordingEnvSchema = z.object({ ...recordingVars.shape, ...auditEnvShape });
 
 export interface RecordingConfig extends RecordingResources {
   readonly audit: AuditTarget;
@@ -56,13 +41,5 @@ export interface RecordingConfig extends RecordingResources {
 
 export function recordingConfigFromEnv(env: NodeJS.ProcessEnv = process.env): RecordingConfig {
   const e = parseEnvironment(recordingEnvSchema, env);
-  return {
-    bucket: e.RECORDINGS_BUCKET,
-    kmsKeyId: e.RECORDINGS_KEY_ARN,
-    recordingsTable: e.RECORDINGS_TABLE,
-    requestsTable: e.REQUESTS_TABLE,
-    decisionsTable: e.DECISIONS_TABLE,
-    retentionDays: e.RECORDING_RETENTION_DAYS,
-    audit: auditTargetOf(e),
-  };
+  return { ...recordingVars.read(e), audit: auditTargetOf(e) };
 }

@@ -4,7 +4,7 @@
  */
 import { z } from 'zod';
 import type { IdentitySettings } from '../core/policy';
-import { definedEntries, optionalName, parseEnvironment } from '../shared/config';
+import { envVars, optionalText, parseEnvironment } from '../shared/config';
 import { identityEnvironment, identityEnvShape, identityOf } from '../shared/identity-config';
 import {
   LISTENING_ENV,
@@ -15,15 +15,16 @@ import {
 } from '../shared/listening-config';
 import type { IdentityConfig } from '../shared/principal';
 
-export const VIEWS_ENV = {
-  ...LISTENING_ENV,
-  recordingsTable: 'RECORDINGS_TABLE',
-  requestsTable: 'REQUESTS_TABLE',
-  decisionsTable: 'DECISIONS_TABLE',
-  transparencyBucket: 'TRANSPARENCY_BUCKET',
-} as const;
-
 /** What the views show; each optional source that is absent is simply not shown. */
+const viewsVars = envVars({
+  recordingsTable: optionalText('RECORDINGS_TABLE'),
+  requestsTable: optionalText('REQUESTS_TABLE'),
+  decisionsTable: optionalText('DECISIONS_TABLE'),
+  transparencyBucket: optionalText('TRANSPARENCY_BUCKET'),
+});
+
+export const VIEWS_ENV = { ...LISTENING_ENV, ...viewsVars.names };
+
 export interface ViewsResources extends ListeningResources {
   readonly recordingsTable?: string;
   readonly requestsTable?: string;
@@ -32,26 +33,10 @@ export interface ViewsResources extends ListeningResources {
 }
 
 export function viewsEnvironment(r: ViewsResources, identity: IdentitySettings): Record<string, string> {
-  return {
-    ...listeningEnvironment(r),
-    ...definedEntries({
-      [VIEWS_ENV.recordingsTable]: r.recordingsTable,
-      [VIEWS_ENV.requestsTable]: r.requestsTable,
-      [VIEWS_ENV.decisionsTable]: r.decisionsTable,
-      [VIEWS_ENV.transparencyBucket]: r.transparencyBucket,
-    }),
-    ...identityEnvironment(identity),
-  };
+  return { ...listeningEnvironment(r), ...viewsVars.write(r), ...identityEnvironment(identity) };
 }
 
-export const viewsEnvSchema = z.object({
-  ...listeningEnvShape,
-  [VIEWS_ENV.recordingsTable]: optionalName,
-  [VIEWS_ENV.requestsTable]: optionalName,
-  [VIEWS_ENV.decisionsTable]: optionalName,
-  [VIEWS_ENV.transparencyBucket]: optionalName,
-  ...identityEnvShape,
-});
+export const viewsEnvSchema = z.object({ ...listeningEnvShape, ...viewsVars.shape, ...identityEnvShape });
 
 export interface ViewsConfig extends ViewsResources {
   readonly identity: IdentityConfig;
@@ -59,12 +44,5 @@ export interface ViewsConfig extends ViewsResources {
 
 export function viewsConfigFromEnv(env: NodeJS.ProcessEnv = process.env): ViewsConfig {
   const e = parseEnvironment(viewsEnvSchema, env);
-  return {
-    ...listeningResourcesOf(e),
-    recordingsTable: e.RECORDINGS_TABLE,
-    requestsTable: e.REQUESTS_TABLE,
-    decisionsTable: e.DECISIONS_TABLE,
-    transparencyBucket: e.TRANSPARENCY_BUCKET,
-    identity: identityOf(e),
-  };
+  return { ...listeningResourcesOf(e), ...viewsVars.read(e), identity: identityOf(e) };
 }
