@@ -2,8 +2,12 @@
  * Steps 3–6 of the sampler under version 2 of the algorithm (`fairlisten-lottery-v2`).
  *
  * The agent's quota item (agentId, period) counts calls as well as recordings: `calls` is the number
- * of the agent's eligible calls decided so far in the period, `reserved` the slots they took, and
- * `decided` the contact ids already counted. Every eligible call reads the item, decides with
+ * of the agent's eligible calls decided so far in the period and `reserved` the slots they took; it
+ * holds nothing else, so its size does not grow with the agent's calls (DynamoDB's item limit is
+ * 400 KB). A contact is positioned at most once thanks to a claim item of its own in the same table,
+ * (agentId, `<period>#contact#<contactId>`), put with a condition that it does not exist before the
+ * counters are touched: a retried invocation that finds the claim but no stored decision is not
+ * recorded (reason error), never positioned twice. Every eligible call reads the item, decides with
  * callIndex = calls + 1 and recordedBefore = reserved, then writes it back with a compare-and-set
  * (the update succeeds only if `calls` and `reserved` are still what was read). The decisions of one
  * agent are therefore totally ordered by callIndex, each one sees exactly the slots of the calls
@@ -17,7 +21,7 @@
  * probability of every later call depends on it, and a held slot can only make the agent recorded
  * less.
  */
-import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { DecisionRecord } from '../core/decision';
 import {
   ALGORITHM_V2,
@@ -40,8 +44,10 @@ const DAY_SECONDS = 86_400;
 export interface FairQuota {
   calls: number;
   reserved: number;
-  counted: boolean;
 }
+
+/** Sort key of the claim item that marks a contact as positioned (beside the agent's quota item). */
+export const claimKey = (period: string, contactId: string): string => `${period}#contact#${contactId}`;
 
 const isConditionFailure = (err: unknown): boolean =>
   err instanceof Error && err.name === 'ConditionalCheckFailedException';
@@ -63,16 +69,33 @@ export function createFairDecider(deps: SamplerDeps, step: FairStep) {
     Math.floor(periodBounds(period, policy.timezone).end.getTime() / 1000) +
     policy.auditRetentionDays * DAY_SECONDS;
 
-  const readQuota = async (agentId: string, period: string, contactId: string): Promise<FairQuota> => {
+  const readQuota = async (agentId: string, period: string): Promise<FairQuota> => {
     const { Item } = await ddb.send(
       new GetCommand({ TableName: config.quotasTable, Key: { agentId, period }, ConsistentRead: true }),
     );
-    const item = Item as { calls?: number; reserved?: number; decided?: Set<string> } | undefined;
-    return {
-      calls: item?.calls ?? 0,
-      reserved: item?.reserved ?? 0,
-      counted: item?.decided?.has(contactId) === true,
-    };
+    const item = Item as { calls?: number; reserved?: number } | undefined;
+    return { calls: item?.calls ?? 0, reserved: item?.reserved ?? 0 };
+  };
+
+  /** Claims the contact's one position; false when it was claimed already (a retried invocation). */
+  const claim = async (input: SamplerInput, period: string): Promise<boolean> => {
+    try {
+      await ddb.send(
+        new PutCommand({
+          TableName: config.quotasTable,
+          Item: {
+            agentId: input.agentId,
+            period: claimKey(period, input.contactId),
+            expiresAt: expiresAtOf(period),
+          },
+          ConditionExpression: 'attribute_not_exists(agentId)',
+        }),
+      );
+      return true;
+    } catch (err) {
+      if (isConditionFailure(err)) return false;
+      throw err;
+    }
   };
 
   /** The compare-and-set of one decision; false when another decision of the agent came first. */
@@ -88,17 +111,14 @@ export function createFairDecider(deps: SamplerDeps, step: FairStep) {
         new UpdateCommand({
           TableName: config.quotasTable,
           Key: { agentId: input.agentId, period },
-          UpdateExpression:
-            'SET calls = :n, reserved = :k2, expiresAt = if_not_exists(expiresAt, :exp) ADD decided :cids',
+          UpdateExpression: 'SET calls = :n, reserved = :k2, expiresAt = if_not_exists(expiresAt, :exp)',
           ConditionExpression:
-            '(attribute_not_exists(calls) OR calls = :c) AND (attribute_not_exists(reserved) OR reserved = :k) AND NOT contains(decided, :cid)',
+            '(attribute_not_exists(calls) OR calls = :c) AND (attribute_not_exists(reserved) OR reserved = :k)',
           ExpressionAttributeValues: {
             ':c': seen.calls,
             ':n': seen.calls + 1,
             ':k': seen.reserved,
             ':k2': seen.reserved + (d.outcome === 'record' ? 1 : 0),
-            ':cids': new Set([input.contactId]),
-            ':cid': input.contactId,
             ':exp': expiresAt,
           },
         }),
@@ -110,30 +130,19 @@ export function createFairDecider(deps: SamplerDeps, step: FairStep) {
     }
   };
 
-  /** Counts a call that cannot be selected; undefined when it was counted already (a retry). */
-  const count = async (input: SamplerInput, period: string): Promise<FairState | undefined> => {
-    try {
-      const { Attributes } = await ddb.send(
-        new UpdateCommand({
-          TableName: config.quotasTable,
-          Key: { agentId: input.agentId, period },
-          UpdateExpression: 'SET expiresAt = if_not_exists(expiresAt, :exp) ADD calls :one, decided :cids',
-          ConditionExpression: 'NOT contains(decided, :cid)',
-          ExpressionAttributeValues: {
-            ':one': 1,
-            ':cids': new Set([input.contactId]),
-            ':cid': input.contactId,
-            ':exp': expiresAtOf(period),
-          },
-          ReturnValues: 'ALL_NEW',
-        }),
-      );
-      const item = Attributes as { calls: number; reserved?: number };
-      return { callIndex: item.calls, recordedBefore: item.reserved ?? 0 };
-    } catch (err) {
-      if (isConditionFailure(err)) return undefined;
-      throw err;
-    }
+  /** Counts a (claimed) call that cannot be selected: one atomic increment gives its position. */
+  const count = async (input: SamplerInput, period: string): Promise<FairState> => {
+    const { Attributes } = await ddb.send(
+      new UpdateCommand({
+        TableName: config.quotasTable,
+        Key: { agentId: input.agentId, period },
+        UpdateExpression: 'SET expiresAt = if_not_exists(expiresAt, :exp) ADD calls :one',
+        ExpressionAttributeValues: { ':one': 1, ':exp': expiresAtOf(period) },
+        ReturnValues: 'ALL_NEW',
+      }),
+    );
+    const item = Attributes as { calls: number; reserved?: number };
+    return { callIndex: item.calls, recordedBefore: item.reserved ?? 0 };
   };
 
   const errorRecord = (
@@ -198,25 +207,22 @@ export function createFairDecider(deps: SamplerDeps, step: FairStep) {
       return store(errorRecord(input, at, screened, period));
     }
 
+    // One position per contact: the claim comes first, so a crash after it leaves the contact
+    // unpositioned (a retry answers error), never positioned twice.
+    if (!(await claim(input, period))) {
+      // An earlier attempt of this contact claimed its position and then failed before storing: its
+      // outcome is unknown here, so answer "not recorded" (verify shows any hole in the sequence).
+      logger.error('contact already claimed without a stored decision: not recording', ids);
+      return store(errorRecord(input, at, screened, period));
+    }
     let decision: FairDecision | undefined;
     if (screened.u >= policy.samplingRate) {
       // p ≤ rate, so this call cannot be selected whatever its position: one atomic increment gives
       // its position and the slots before it (the item's state right after it), with no race to lose.
-      const counted = await count(input, period);
-      if (!counted) {
-        logger.error('contact already counted without a stored decision: not recording', ids);
-        return store(errorRecord(input, at, screened, period));
-      }
-      decision = decideFair(screened, policy, counted);
+      decision = decideFair(screened, policy, await count(input, period));
     }
     for (let attempt = 0; attempt < MAX_CAS_ATTEMPTS && !decision; attempt++) {
-      const seen = await readQuota(input.agentId, period, input.contactId);
-      if (seen.counted) {
-        // An earlier attempt of this contact committed and then failed before storing: its outcome is
-        // unknown here, so answer "not recorded" (verify shows the hole in the agent's sequence).
-        logger.error('contact already counted without a stored decision: not recording', ids);
-        return store(errorRecord(input, at, screened, period));
-      }
+      const seen = await readQuota(input.agentId, period);
       const d = decideFair(screened, policy, { callIndex: seen.calls + 1, recordedBefore: seen.reserved });
       if (await commit(input, period, seen, d)) decision = d;
     }

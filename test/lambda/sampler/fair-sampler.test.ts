@@ -1,10 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ALGORITHM_V2, tookSlot } from '../../../lambda/core/fair-lottery';
 import { commitment, draw } from '../../../lambda/core/lottery';
 import type { SamplerPolicy } from '../../../lambda/sampler/config';
+import { claimKey } from '../../../lambda/sampler/fair-sampler';
 import { scanAll } from '../../../lambda/shared/dynamo';
 import { type LocalStack, startLocalStack } from '../../../lib/local';
 import { decisionsJsonl, sortDecisions, toDecisionRecord } from '../../../lib/simulation/output';
@@ -81,6 +82,51 @@ describe('sampler, version 2, against dynalite and the Connect stand-in', () => 
     expect(again).toEqual([first, first, first]);
     expect((await quota(agent))?.calls).toBe(1);
   });
+
+  it('a retry that finds its claim without a stored decision is not recorded and takes no position', async () => {
+    const agent = randomUUID();
+    const id = randomUUID();
+    stack.connect.standIn.addContact({ id, agentId: agent });
+    // The first attempt claimed the contact, then failed before counting or storing.
+    await ddb.send(
+      new PutCommand({ TableName: 'quotas', Item: { agentId: agent, period: claimKey('2026-12', id) } }),
+    );
+    const answer = await fairSampler('2026-12-10T10:00:00.000Z').handle(event(id, { agentId: agent }));
+    expect(answer).toEqual({ record: 'false', reason: 'error' });
+    expect(await quota(agent)).toBeUndefined();
+    expect(stack.connect.standIn.recording(id).state).toBe('none');
+  });
+
+  it('keeps the quota item the same size for an agent with thousands of calls (DynamoDB items ≤ 400 KB)', async () => {
+    const agent = randomUUID();
+    // The agent already had 9,700 eligible calls this month (a list of their contact ids, 36 bytes
+    // each, would be ≈ 350 KB); 150 more go through the sampler, 25 at a time.
+    await ddb.send(
+      new PutCommand({
+        TableName: 'quotas',
+        Item: { agentId: agent, period: '2026-12', calls: 9700, reserved: 3, expiresAt: 1_830_000_000 },
+      }),
+    );
+    const before = JSON.stringify(await quota(agent)).length;
+    const s = fairSampler('2026-12-20T10:00:00.000Z');
+    const answers = [];
+    for (let done = 0; done < 150; done += 25) {
+      const ids = Array.from({ length: 25 }, () => randomUUID());
+      for (const id of ids) stack.connect.standIn.addContact({ id, agentId: agent });
+      answers.push(...(await Promise.all(ids.map((id) => s.handle(event(id, { agentId: agent }))))));
+    }
+    const q = await quota(agent);
+    const positioned = answers.filter((a) => a.reason !== 'error').length;
+    expect(positioned).toBeGreaterThan(100); // drawn calls 25 at a time may lose every compare-and-set
+    expect(q?.calls).toBe(9700 + positioned);
+    expect(Object.keys(q ?? {}).sort()).toEqual(['agentId', 'calls', 'expiresAt', 'period', 'reserved']);
+    expect(JSON.stringify(q).length).toBe(before); // 9,700 → 9,850: the same digits
+    expect(q?.reserved).toBeLessThanOrEqual(FAIR.maxRecordingsPerAgentPerMonth);
+    const claims = (await scanAll(ddb, { TableName: 'quotas', ConsistentRead: true })).filter(
+      (item) => item.agentId === agent && item.period !== '2026-12',
+    );
+    expect(claims).toHaveLength(150);
+  }, 120_000);
 
   it('keeps the slot of a call whose recording Connect refuses (record-failed)', async () => {
     const agent = randomUUID();
