@@ -13,6 +13,7 @@ import { privacyConfigFromEnv } from './config';
 import { createDecisionsLegFinder } from './legs';
 import { createPrivacyApi } from './privacy';
 import { createRecordingControl } from './recording-control';
+import { createAuditRecordingState } from './recording-state';
 
 const config = privacyConfigFromEnv();
 const logger = createLogger('fairlisten-privacy');
@@ -42,6 +43,7 @@ const api = createPrivacyApi({
     retentionDays: config.audit.retentionDays,
   }),
   requestRetentionDays: config.audit.retentionDays,
+  recordingState: createAuditRecordingState({ ddb, auditTable: config.audit.table }),
   logger,
 });
 

@@ -8,6 +8,7 @@
  *   POST /contacts/{contactId}/recording/resume     → 200 {contactId, state: 'recording', currentContactId}
  *   POST /contacts/{contactId}/recording/deletion   {reason}                     → 202 {requestId, status}
  *   POST /contacts/{contactId}/recording/redactions {ranges, channel, reason}    → 202 {requestId, status}
+ *   GET  /contacts/{contactId}/recording            → 200 {contactId, recorded, state}
  *   GET  /requests/{requestId}                      → 200 {status, proof, …}
  *
  * Order of checks on every route: caller role (403, nothing looked up) → path and body (400) →
@@ -62,6 +63,7 @@ import {
 } from './access';
 import { assertWithinRecording, parseDeletionBody, parseRedactionBody } from './bodies';
 import type { RecordingAction, RecordingControl } from './recording-control';
+import type { RecordingStateReader } from './recording-state';
 
 export type PrivacyLogger = Pick<Logger, 'info' | 'warn' | 'error'>;
 
@@ -79,7 +81,15 @@ export interface PrivacyDeps {
   readonly now?: () => Date;
   /** Id of a redaction request. @default crypto.randomUUID */
   readonly newRequestId?: () => string;
+  /**
+   * Whether a recorded call is suspended (read back from the privacy audit chain).
+   * @default - none: the status route answers `state: 'unknown'` for a recorded call
+   */
+  readonly recordingState?: RecordingStateReader;
 }
+
+/** The longest call the status route looks back over for a suspension (12 h). */
+const LONGEST_CALL_MS = 12 * 3_600_000;
 
 const ROUTES = API_ROUTES.privacy;
 
@@ -89,6 +99,7 @@ export const ROUTE_KEYS = {
   resume: routeKey(ROUTES.resume),
   deletion: routeKey(ROUTES.deletion),
   redactions: routeKey(ROUTES.redactions),
+  status: routeKey(ROUTES.status),
   request: routeKey(ROUTES.request),
 } as const;
 const DAY_SECONDS = 86_400;
@@ -113,7 +124,7 @@ export const deletionRequestId = (contactId: string): string =>
 
 type StoredDecision = Pick<
   DecisionRecord,
-  'contactId' | 'initialContactId' | 'agentId' | 'recorded' | 'period'
+  'contactId' | 'initialContactId' | 'agentId' | 'recorded' | 'period' | 'decidedAt'
 >;
 
 interface Contact {
@@ -390,6 +401,30 @@ export function createPrivacyApi(deps: PrivacyDeps): PrivacyApi {
         ranges: body.ranges,
         channel: body.channel,
       });
+    },
+
+    status: async (caller, event) => {
+      const contactId = pathUuid(event, 'contactId');
+      const { Item } = await ddb.send(
+        new GetCommand({ TableName: tables.decisions, Key: { contactId }, ConsistentRead: true }),
+      );
+      const decision = Item as StoredDecision | undefined;
+      // Only the agent of the leg learns whether it was drawn: anyone else, as for an unknown id, 404.
+      if (!decision || caller.agentId === undefined || decision.agentId !== caller.agentId) {
+        throw notFound('contact-not-found', `no contact ${contactId} handled by you`);
+      }
+      if (decision.recorded !== true) {
+        return json(200, { contactId, recorded: false, state: 'not-recorded' });
+      }
+      const decidedAt = Date.parse(decision.decidedAt);
+      const state = deps.recordingState
+        ? await deps.recordingState({
+            chain: `privacy/${decision.period}`,
+            initialContactId: decision.initialContactId ?? contactId,
+            since: new Date((Number.isNaN(decidedAt) ? now().getTime() : decidedAt) - LONGEST_CALL_MS),
+          })
+        : undefined;
+      return json(200, { contactId, recorded: true, state: state ?? 'unknown' });
     },
 
     request: async (caller, event) => {

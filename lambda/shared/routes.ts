@@ -49,6 +49,14 @@ export const API_ROUTES = {
       roles: ['agent', 'dpo'],
       scope: OWN_CONTACT,
     },
+    status: {
+      method: 'GET',
+      path: '/contacts/{contactId}/recording',
+      // Whether a call was drawn is the agent's own business; a DPO has the audit log.
+      roles: ['agent'],
+      scope:
+        "the agent who handled the contact only (another agent's contact, or an unknown one: 404): drawn or not, suspended or running",
+    },
     request: {
       method: 'GET',
       path: '/requests/{requestId}',
@@ -86,6 +94,12 @@ export const API_ROUTES = {
   },
   views: {
     me: { method: 'GET', path: '/me', roles: ['agent'], scope: "the caller's own data only" },
+    assignments: {
+      method: 'GET',
+      path: '/assignments',
+      roles: ['coach'],
+      scope: "the caller's own assigned listens only (this period's recordings and the previous period's)",
+    },
     transparency: {
       method: 'GET',
       path: '/transparency',

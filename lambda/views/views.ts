@@ -2,7 +2,9 @@
  * The views, with injected clients and clock:
  *  - `GET /me[?period=YYYY-MM]` (agent): my recorded contacts of the period and their state; the
  *    listens of my recordings of this and the previous period (listens of P happen in P+1): coach
- *    id and team, when they listened; my evaluations; every coaching plan about me;
+ *    id and team, when they listened; my evaluations; every coaching plan about me; my deletion
+ *    and redaction requests on those recordings, with their status and proof;
+ *  - `GET /assignments` (coach): my assigned listens of this and the previous period, nothing else;
  *  - `GET /transparency?period=YYYY-MM[&format=csv]` (staff representatives, data-protection
  *    officer): aggregates only, per team (lambda/core/transparency.ts).
  */
@@ -37,7 +39,7 @@ import {
   type RunItem,
 } from '../shared/listening-items';
 import type { IdentityConfig, Principal } from '../shared/principal';
-import { CONTACT_SK, type ContactItem } from '../shared/requests';
+import { CONTACT_SK, type ContactItem, type RequestRecord } from '../shared/requests';
 import type { Roster } from '../shared/roster';
 import { API_ROUTES } from '../shared/routes';
 
@@ -272,7 +274,64 @@ export function createViews(deps: ViewsDeps): (event: unknown) => Promise<ApiRes
         ...(p.decidedAt ? { decidedAt: p.decidedAt } : {}),
       }))
       .sort((a, b) => (a.createdAt < b.createdAt ? -1 : 1));
-    return json(200, { agentId, period, contacts, listens, evaluations, plans });
+    const requests = deps.requestsTable
+      ? (
+          await Promise.all(
+            contacts.map(
+              async (c) =>
+                (await queryAll(ddb, {
+                  TableName: deps.requestsTable,
+                  IndexName: 'byContact',
+                  KeyConditionExpression: 'contactId = :c',
+                  ExpressionAttributeValues: { ':c': c.contactId },
+                })) as unknown as RequestRecord[],
+            ),
+          )
+        )
+          .flat()
+          // Only the requests this agent made (a DPO's request on my recording is the DPO's to show).
+          .filter((r) => r.requestedBy === `agent:${agentId}`)
+          .map((r) => ({
+            requestId: r.requestId,
+            kind: r.kind,
+            contactId: r.contactId,
+            status: r.status,
+            ...(r.ranges ? { ranges: r.ranges } : {}),
+            createdAt: r.createdAt,
+            ...(r.completedAt ? { completedAt: r.completedAt } : {}),
+            proof: r.proof ?? null,
+          }))
+          .sort((a, b) => (a.createdAt < b.createdAt ? -1 : 1))
+      : [];
+    return json(200, { agentId, period, contacts, listens, evaluations, plans, requests });
+  }
+
+  async function assignments(_event: ApiEvent, principal: Principal): Promise<ApiResult> {
+    const coachId = connectUserOf(principal);
+    const now = deps.now();
+    const period = periodOf(now, deps.policy.timezone);
+    const items = (await queryAll(ddb, {
+      TableName: deps.listeningTable,
+      IndexName: 'byCoach',
+      KeyConditionExpression: 'coachId = :c AND period BETWEEN :from AND :to',
+      ExpressionAttributeValues: { ':c': coachId, ':from': previousPeriod(period), ':to': period },
+    })) as unknown as (AssignmentItem | EvaluationItem)[];
+    const evaluated = new Set(
+      items.filter((i) => i.sk.startsWith(EVAL_PREFIX)).map((i) => `${i.period}/${i.contactId}`),
+    );
+    const listens = (items.filter((i) => i.sk.startsWith(ASSIGN_PREFIX)) as AssignmentItem[])
+      .map((a) => ({
+        contactId: a.contactId,
+        period: a.period,
+        agentTeam: a.agentTeam,
+        playsLeft: a.playsLeft,
+        playsAllowed: a.playsAllowed,
+        listenUntil: a.validUntil,
+        open: Date.parse(a.validUntil) > now.getTime(),
+        evaluated: evaluated.has(`${a.period}/${a.contactId}`),
+      }))
+      .sort((a, b) => (a.period + a.contactId < b.period + b.contactId ? -1 : 1));
+    return json(200, { coachId, listens });
   }
 
   async function transparency(event: ApiEvent): Promise<ApiResult> {
@@ -299,6 +358,7 @@ export function createViews(deps: ViewsDeps): (event: unknown) => Promise<ApiRes
   return createRouter(
     [
       [API_ROUTES.views.me, me],
+      [API_ROUTES.views.assignments, assignments],
       [API_ROUTES.views.transparency, transparency],
     ],
     { identity: deps.identity, logger: deps.logger },

@@ -281,6 +281,78 @@ describe('GET /transparency', () => {
  * Every route × every role. `ok` = the role passes authorization (the status then depends on the
  * data: 2xx or a business refusal such as 404/409/422, never 401/403).
  */
+describe('GET /me: my requests', () => {
+  it("lists the deletion and redaction requests I made on my recordings, with status and proof; not a DPO's, not another agent's", async () => {
+    const S = '2026-09';
+    await putContact(ddb, tables.recordings!, { contactId: c(21), agentId: PEOPLE.agent, period: S });
+    await putContact(ddb, tables.recordings!, { contactId: c(22), agentId: PEOPLE.otherAgent, period: S });
+    const request = (
+      n: number,
+      contactId: string,
+      requestedBy: string,
+      extra: Record<string, unknown> = {},
+    ) =>
+      ddb.send(
+        new PutCommand({
+          TableName: tables.requests!,
+          Item: {
+            requestId: uuid(n, 'e'),
+            contactId,
+            kind: 'redaction',
+            requestedBy,
+            reason: 'personal data',
+            status: 'done',
+            ranges: [{ from: 10, to: 25 }],
+            createdAt: `2026-09-0${n}T10:00:00.000Z`,
+            updatedAt: `2026-09-0${n}T10:00:05.000Z`,
+            completedAt: `2026-09-0${n}T10:00:05.000Z`,
+            proof: { sha256: 'ab'.repeat(32) },
+            ...extra,
+          },
+        }),
+      );
+    await request(1, c(21), `agent:${PEOPLE.agent}`);
+    await request(2, c(21), 'dpo:sub-dpo');
+    await request(3, c(22), `agent:${PEOPLE.otherAgent}`);
+    const me = JSON.parse((await view('GET /me', 'agent', { period: S })).body);
+    expect(me.requests).toEqual([
+      {
+        requestId: uuid(1, 'e'),
+        kind: 'redaction',
+        contactId: c(21),
+        status: 'done',
+        ranges: [{ from: 10, to: 25 }],
+        createdAt: '2026-09-01T10:00:00.000Z',
+        completedAt: '2026-09-01T10:00:05.000Z',
+        proof: { sha256: 'ab'.repeat(32) },
+      },
+    ]);
+    expect(JSON.stringify(me)).not.toContain('personal data');
+  });
+});
+
+describe('GET /assignments', () => {
+  it("gives the coach their own assigned listens only, with plays left and whether evaluated; not the agent's id", async () => {
+    const res = await view('GET /assignments', 'coach');
+    expect(res.statusCode).toBe(200);
+    const body = JSON.parse(res.body);
+    expect(body.coachId).toBe(PEOPLE.coach);
+    expect(body.listens.map((l: { contactId: string }) => l.contactId)).toEqual([c(1), c(4)]);
+    expect(body.listens[0]).toMatchObject({ period: P, evaluated: true, open: true, playsAllowed: 2 });
+    expect(body.listens[1]).toMatchObject({ evaluated: false });
+    expect(res.body).not.toContain(c(2)); // the other coach's listen
+    expect(res.body).not.toContain(PEOPLE.agent);
+    const other = JSON.parse((await view('GET /assignments', 'otherCoach')).body);
+    expect(other.listens.map((l: { contactId: string }) => l.contactId)).toEqual([c(2)]);
+  });
+
+  it('refuses agents, the DPO and staff representatives (403)', async () => {
+    for (const p of ['agent', 'dpo', 'staffRepresentative'] as const) {
+      expect((await view('GET /assignments', p)).statusCode).toBe(403);
+    }
+  });
+});
+
 describe('authorization matrix', () => {
   const personas: Persona[] = ['agent', 'coach', 'otherCoach', 'staffRepresentative', 'dpo', 'none'];
   const matrix: Record<string, { route: string; allowed: Persona[]; run: (p: Persona) => Promise<number> }> =

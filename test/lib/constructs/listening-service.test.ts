@@ -58,10 +58,11 @@ const envOf = (logicalPrefix: string) => {
 };
 
 describe('ListeningService', () => {
-  it('adds the six routes behind the JWT authorizer', () => {
+  it('adds the seven routes behind the JWT authorizer', () => {
     const routes = Object.values(template.findResources('AWS::ApiGatewayV2::Route')).map((r) => r.Properties);
     expect(routes.map((r) => r.RouteKey).sort()).toEqual(
       [
+        'GET /assignments',
         'GET /me',
         'GET /transparency',
         'POST /assignments/{contactId}/evaluation',
