@@ -1,12 +1,2 @@
-/**
- * The ingest function's environment: the one it shares with the other function that applies
- * deletion and redaction requests (lambda/shared/recording-config.ts). No SDK (constructs load it).
- */
-export {
-  RECORDING_ENV,
-  type RecordingConfig,
-  type RecordingResources,
-  recordingConfigFromEnv,
-  recordingEnvironment,
-  recordingEnvSchema,
-} from '../shared/recording-config';
+/** The ingest function's environment is the one it shares with the recording-actions executor. */
+export * from '../shared/recording-config';

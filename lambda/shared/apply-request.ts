@@ -274,20 +274,36 @@ function buildProof(progress: ProgressState): Proof {
 
 /** Deletes every version (and delete marker) of `key` by VersionId. */
 async function deleteKey(ctx: Ctx, key: string, kp: KeyProgress): Promise<void> {
-  const { objects } = ctx.deps;
-  const versions = (await objects.listVersions(key)).map((v) => v.versionId);
+  const versions = (await ctx.deps.objects.listVersions(key)).map((v) => v.versionId);
+  await deleteVersions(ctx, key, kp, versions, 'deleted-version', () => {
+    kp.deletedAt ??= ctx.now();
+  });
+}
+
+/**
+ * Deletes `versions` of `key`, having first saved them in the key's progress (so a retry that finds
+ * them gone knows they were there), then marks the key done with `stamp`.
+ */
+async function deleteVersions(
+  ctx: Ctx,
+  key: string,
+  kp: KeyProgress,
+  versions: readonly string[],
+  step: string,
+  stamp: () => void,
+): Promise<void> {
   const fresh = versions.filter((v) => !(kp.toDelete ?? []).includes(v));
-  if (fresh.length > 0 || !kp.done) {
+  if (fresh.length > 0) {
     kp.toDelete = [...(kp.toDelete ?? []), ...fresh];
     kp.done = false;
     await ctx.save();
   }
   for (const versionId of versions) {
-    await objects.deleteVersion(key, versionId);
-    await ctx.step('deleted-version', { key, versionId });
+    await ctx.deps.objects.deleteVersion(key, versionId);
+    await ctx.step(step, { key, versionId });
   }
   if (!kp.done) {
-    kp.deletedAt ??= ctx.now();
+    stamp();
     kp.done = true;
     await ctx.save();
   }
@@ -421,20 +437,9 @@ async function redactKey(ctx: Ctx, key: string, kp: KeyProgress, prepared: Prepa
         await ctx.step('hashed', { key });
       }
       const old = current.all.filter((v) => v !== current.versionId);
-      const fresh = old.filter((v) => !(kp.toDelete ?? []).includes(v));
-      if (fresh.length > 0) {
-        kp.toDelete = [...(kp.toDelete ?? []), ...fresh];
-        await ctx.save();
-      }
-      for (const versionId of old) {
-        await objects.deleteVersion(key, versionId);
-        await ctx.step('deleted-old-version', { key, versionId });
-      }
-      if (!kp.done) {
+      await deleteVersions(ctx, key, kp, old, 'deleted-old-version', () => {
         kp.replacedAt ??= ctx.now();
-        kp.done = true;
-        await ctx.save();
-      }
+      });
       return;
     }
     if (!prepared.layout || !prepared.spans || prepared.sourceVersionId !== current.versionId) {

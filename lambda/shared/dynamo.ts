@@ -1,4 +1,5 @@
 import {
+  type DeleteCommand,
   type DynamoDBDocumentClient,
   PutCommand,
   type PutCommandInput,
@@ -6,6 +7,7 @@ import {
   paginateScan,
   type QueryCommandInput,
   type ScanCommandInput,
+  type UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 
 /** Every item of a query, all pages (the SDK paginator follows LastEvaluatedKey). */
@@ -32,13 +34,21 @@ export async function scanAll(
 export const isConditionFailure = (err: unknown): boolean =>
   err instanceof Error && err.name === 'ConditionalCheckFailedException';
 
-/** Puts the item unless its `ConditionExpression` fails: false then, instead of an error. */
-export async function putIfAbsent(client: DynamoDBDocumentClient, input: PutCommandInput): Promise<boolean> {
+/** Sends a conditional write: false when its `ConditionExpression` does not hold, instead of an error. */
+export async function writeIf(
+  client: DynamoDBDocumentClient,
+  command: PutCommand | UpdateCommand | DeleteCommand,
+): Promise<boolean> {
   try {
-    await client.send(new PutCommand(input));
+    // biome-ignore lint/suspicious/noExplicitAny: the three write commands share one client overload set
+    await client.send(command as any);
     return true;
   } catch (err) {
     if (isConditionFailure(err)) return false;
     throw err;
   }
 }
+
+/** Puts the item unless its `ConditionExpression` fails: false then, instead of an error. */
+export const putIfAbsent = (client: DynamoDBDocumentClient, input: PutCommandInput): Promise<boolean> =>
+  writeIf(client, new PutCommand(input));

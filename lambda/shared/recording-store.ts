@@ -18,7 +18,7 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import type { ProofPart } from '../core/part-proof';
-import { isConditionFailure, putIfAbsent, queryAll } from './dynamo';
+import { isConditionFailure, putIfAbsent, queryAll, writeIf } from './dynamo';
 import type { ObjectKind } from './recording-keys';
 import {
   CONTACT_SK,
@@ -304,42 +304,37 @@ export function createRecordingStore(options: RecordingStoreOptions) {
      */
     async acquire(contactId: string, requestId: string, owner: string, leaseMs: number): Promise<void> {
       const at = clock().getTime();
-      try {
-        await client.send(
-          new UpdateCommand({
-            TableName: tables.recordings,
-            Key: { contactId, sk: LEASE_SK },
-            UpdateExpression: 'SET leaseOwner = :o, leaseUntil = :until, requestId = :r, expiresAt = :e',
-            ConditionExpression: 'attribute_not_exists(leaseUntil) OR leaseUntil < :now OR leaseOwner = :o',
-            ExpressionAttributeValues: {
-              ':o': owner,
-              ':until': at + leaseMs,
-              ':now': at,
-              ':r': requestId,
-              ':e': expiresAt(),
-            },
-          }),
-        );
-      } catch (err) {
-        if (isConditionFailure(err)) throw new LeaseHeldError(requestId);
-        throw err;
-      }
+      const taken = await writeIf(
+        client,
+        new UpdateCommand({
+          TableName: tables.recordings,
+          Key: { contactId, sk: LEASE_SK },
+          UpdateExpression: 'SET leaseOwner = :o, leaseUntil = :until, requestId = :r, expiresAt = :e',
+          ConditionExpression: 'attribute_not_exists(leaseUntil) OR leaseUntil < :now OR leaseOwner = :o',
+          ExpressionAttributeValues: {
+            ':o': owner,
+            ':until': at + leaseMs,
+            ':now': at,
+            ':r': requestId,
+            ':e': expiresAt(),
+          },
+        }),
+      );
+      if (!taken) throw new LeaseHeldError(requestId);
     },
 
+    /** Gives the lease back; a lease another invocation has taken since is left alone. */
     async release(contactId: string, owner: string): Promise<void> {
-      try {
-        await client.send(
-          new UpdateCommand({
-            TableName: tables.recordings,
-            Key: { contactId, sk: LEASE_SK },
-            UpdateExpression: 'REMOVE leaseOwner, leaseUntil',
-            ConditionExpression: 'leaseOwner = :o',
-            ExpressionAttributeValues: { ':o': owner },
-          }),
-        );
-      } catch (err) {
-        if (!isConditionFailure(err)) throw err;
-      }
+      await writeIf(
+        client,
+        new UpdateCommand({
+          TableName: tables.recordings,
+          Key: { contactId, sk: LEASE_SK },
+          UpdateExpression: 'REMOVE leaseOwner, leaseUntil',
+          ConditionExpression: 'leaseOwner = :o',
+          ExpressionAttributeValues: { ':o': owner },
+        }),
+      );
     },
 
     async getProgress(contactId: string, requestId: string): Promise<ProgressState> {
