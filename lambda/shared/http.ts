@@ -27,6 +27,8 @@ export interface ApiEvent {
   };
   readonly pathParameters?: Readonly<Record<string, string | undefined>>;
   readonly queryStringParameters?: Readonly<Record<string, string | undefined>>;
+  /** Request headers, names lower-cased (payload 2.0). */
+  readonly headers?: Readonly<Record<string, string | undefined>>;
   readonly body?: string;
   readonly isBase64Encoded?: boolean;
 }

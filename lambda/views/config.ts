@@ -4,7 +4,7 @@
  */
 import { z } from 'zod';
 import type { IdentitySettings } from '../core/policy';
-import { envVars, optionalText, parseEnvironment } from '../shared/config';
+import { envVars, json, optionalText, parseEnvironment } from '../shared/config';
 import { identityEnvironment, identityEnvShape, identityOf } from '../shared/identity-config';
 import {
   LISTENING_ENV,
@@ -14,6 +14,7 @@ import {
   listeningResourcesOf,
 } from '../shared/listening-config';
 import type { IdentityConfig } from '../shared/principal';
+import { REPORT_POLICY_ENV, type ReportPolicy, reportPolicySchema } from '../shared/report-config';
 
 /** What the views show; each optional source that is absent is simply not shown. */
 const viewsVars = envVars({
@@ -21,6 +22,8 @@ const viewsVars = envVars({
   requestsTable: optionalText('REQUESTS_TABLE'),
   decisionsTable: optionalText('DECISIONS_TABLE'),
   transparencyBucket: optionalText('TRANSPARENCY_BUCKET'),
+  /** The policy summary the transparency report prints (reportPolicyOf). */
+  reportPolicy: json(REPORT_POLICY_ENV, reportPolicySchema),
 });
 
 export const VIEWS_ENV = { ...LISTENING_ENV, ...viewsVars.names };
@@ -30,6 +33,7 @@ export interface ViewsResources extends ListeningResources {
   readonly requestsTable?: string;
   readonly decisionsTable?: string;
   readonly transparencyBucket?: string;
+  readonly reportPolicy: ReportPolicy;
 }
 
 export function viewsEnvironment(r: ViewsResources, identity: IdentitySettings): Record<string, string> {

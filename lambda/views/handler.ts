@@ -28,7 +28,7 @@ const views = createViews({
   transparencyBucket: config.transparencyBucket,
   loadRoster: () => loadRoster({ connect, ...config.roster }),
   identity: config.identity,
-  policy: config.policy,
+  policy: config.reportPolicy,
   now: () => new Date(),
   logger,
 });

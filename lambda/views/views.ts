@@ -5,17 +5,23 @@
  *    id and team, when they listened; my evaluations; every coaching plan about me; my deletion
  *    and redaction requests on those recordings, with their status and proof;
  *  - `GET /assignments` (coach): my assigned listens of this and the previous period, nothing else;
- *  - `GET /transparency?period=YYYY-MM[&format=csv]` (staff representatives, data-protection
- *    officer): aggregates only, per team (lambda/core/transparency.ts).
+ *  - `GET /transparency?period=YYYY-MM[&format=json|csv][&lang=fr|en]` (staff representatives,
+ *    data-protection officer): the month's model (lambda/core/transparency/, read by
+ *    lambda/shared/month-source.ts) as aggregates per team (JSON), or the staff representatives'
+ *    CSV (French by default: `;`, decimal comma, BOM, CRLF; English with `lang=en` or
+ *    `Accept-Language: en`). `Accept: text/csv` asks for the CSV too.
  */
 
 import type { Logger } from '@aws-lambda-powertools/logger';
-import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import type { S3Client } from '@aws-sdk/client-s3';
 import { type DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
-import { isPeriod, nextPeriod, periodBounds, periodOf, previousPeriod } from '../core/period';
-import { effectiveStatus, overlaps, type Plan } from '../core/plans';
-import { buildTransparency, type TransparencyInput, transparencyCsv } from '../core/transparency';
-import { queryAll, scanAll } from '../shared/dynamo';
+import { isPeriod, periodOf, previousPeriod } from '../core/period';
+import { effectiveStatus, type Plan } from '../core/plans';
+import { renderTransparencyCsv } from '../core/transparency/csv';
+import { MonthDataError } from '../core/transparency/model';
+import { NegotiationError, negotiateReport } from '../core/transparency/negotiate';
+import { transparencySummary } from '../core/transparency/summary';
+import { queryAll } from '../shared/dynamo';
 import {
   type ApiEvent,
   type ApiResult,
@@ -24,21 +30,20 @@ import {
   HttpError,
   json,
   notFound,
+  serviceUnavailable,
   text,
 } from '../shared/http';
 import {
-  AGENT_LOAD_PREFIX,
   ASSIGN_PREFIX,
   type AssignmentItem,
   EVAL_PREFIX,
   type EvaluationItem,
-  type LoadItem,
   ROSTER_SK,
   type RosterItem,
-  RUN_SK,
-  type RunItem,
 } from '../shared/listening-items';
+import { MonthNotAvailableError, readMonthModel } from '../shared/month-source';
 import type { IdentityConfig, Principal } from '../shared/principal';
+import type { ReportPolicy } from '../shared/report-config';
 import { CONTACT_SK, type ContactItem, type RequestRecord } from '../shared/requests';
 import type { Roster } from '../shared/roster';
 import { API_ROUTES } from '../shared/routes';
@@ -51,15 +56,16 @@ export interface ViewsDeps {
   readonly recordingsTable?: string;
   /** @default - none: deletion and redaction requests are not counted */
   readonly requestsTable?: string;
-  /** @default - none: calls decided are not counted */
+  /** @default - none: there is no transparency report (503) */
   readonly decisionsTable?: string;
-  readonly s3: S3Client;
-  /** Bucket of `transparency/seeds/<period>.json`. @default - none: no seed information */
+  readonly s3: Pick<S3Client, 'send'>;
+  /** Bucket of `transparency/seeds/<period>.json`. @default - none: there is no transparency report (503) */
   readonly transparencyBucket?: string;
   /** Live roster, used when the period has no roster snapshot yet (before its assignment). */
   readonly loadRoster?: () => Promise<Roster>;
   readonly identity: IdentityConfig;
-  readonly policy: TransparencyInput['policy'] & { readonly timezone: string };
+  /** The policy summary the report prints and the agents never recorded (lambda/shared/report-config.ts). */
+  readonly policy: ReportPolicy;
   readonly now: () => Date;
   readonly logger: Pick<Logger, 'info' | 'warn' | 'error'>;
 }
@@ -69,131 +75,6 @@ function periodParam(event: ApiEvent, fallback?: string): string {
   if (raw === undefined) throw new HttpError(400, 'invalid-query', 'period=YYYY-MM is required');
   if (!isPeriod(raw)) throw new HttpError(400, 'invalid-query', 'period must be YYYY-MM');
   return raw;
-}
-
-/** Reads the seed transparency object of `period`, if any. */
-async function readSeedObject(s3: S3Client, bucket: string | undefined, period: string) {
-  if (!bucket) return undefined;
-  try {
-    const out = await s3.send(
-      new GetObjectCommand({ Bucket: bucket, Key: `transparency/seeds/${period}.json` }),
-    );
-    const o = JSON.parse((await out.Body?.transformToString('utf8')) ?? '{}') as Record<string, unknown>;
-    if (typeof o.commitment !== 'string') return undefined;
-    return {
-      commitment: o.commitment,
-      ...(typeof o.committedAt === 'string' ? { committedAt: o.committedAt } : {}),
-      ...(typeof o.seed === 'string' ? { seed: o.seed } : {}),
-      ...(typeof o.revealedAt === 'string' ? { revealedAt: o.revealedAt } : {}),
-    };
-  } catch (err) {
-    const name = (err as Error).name;
-    if (name === 'NoSuchKey' || name === 'NotFound') return undefined;
-    throw err;
-  }
-}
-
-/** Everything the transparency report of `period` aggregates (exported for the local report). */
-export async function gatherTransparencyInput(deps: ViewsDeps, period: string): Promise<TransparencyInput> {
-  const { ddb, listeningTable } = deps;
-  const now = deps.now();
-  const get = async (sk: string) =>
-    (await ddb.send(new GetCommand({ TableName: listeningTable, Key: { period, sk } }))).Item;
-  const run = (await get(RUN_SK)) as RunItem | undefined;
-  const snapshot = (await get(ROSTER_SK)) as RosterItem | undefined;
-  let agentTeams: Record<string, string> = snapshot?.agents ?? {};
-  let coachTeams: Record<string, string> = snapshot?.coaches ?? {};
-  let teamNames: Record<string, string> = snapshot?.teamNames ?? {};
-  if (!snapshot && deps.loadRoster) {
-    const live = await deps.loadRoster();
-    agentTeams = Object.fromEntries(live.agents.map((a) => [a.agentId, a.team]));
-    coachTeams = Object.fromEntries(live.coaches.map((c) => [c.coachId, c.team]));
-    teamNames = { ...live.teamNames };
-  }
-  const listening = await queryAll(ddb, {
-    TableName: listeningTable,
-    KeyConditionExpression: 'period = :p',
-    ExpressionAttributeValues: { ':p': period },
-  });
-  const assignments = listening.filter((i) =>
-    String(i.sk).startsWith(ASSIGN_PREFIX),
-  ) as unknown as AssignmentItem[];
-  const agentMax: Record<string, number> = {};
-  for (const i of listening) {
-    if (!String(i.sk).startsWith(AGENT_LOAD_PREFIX)) continue;
-    const load = i as unknown as LoadItem;
-    if (typeof load.max === 'number') agentMax[load.loadOf] = load.max;
-  }
-  const decisions = deps.decisionsTable
-    ? (
-        await scanAll(ddb, {
-          TableName: deps.decisionsTable,
-          FilterExpression: 'period = :p',
-          ProjectionExpression: 'agentId, recorded',
-          ExpressionAttributeValues: { ':p': period },
-        })
-      ).map((d) => ({ agentId: String(d.agentId), recorded: d.recorded === true }))
-    : [];
-  const contacts = deps.recordingsTable
-    ? (
-        await scanAll(ddb, {
-          TableName: deps.recordingsTable,
-          FilterExpression: 'period = :p AND sk = :c',
-          ProjectionExpression: 'contactId, agentId, #s',
-          ExpressionAttributeNames: { '#s': 'state' },
-          ExpressionAttributeValues: { ':p': period, ':c': CONTACT_SK },
-        })
-      ).map((c) => ({ contactId: String(c.contactId), agentId: String(c.agentId), state: String(c.state) }))
-    : [];
-  const bounds = periodBounds(period, deps.policy.timezone);
-  const inPeriod = new Set(contacts.map((c) => c.contactId));
-  const requests = deps.requestsTable
-    ? (
-        await scanAll(ddb, {
-          TableName: deps.requestsTable,
-          ProjectionExpression: 'contactId, kind, #s, createdAt',
-          ExpressionAttributeNames: { '#s': 'status' },
-        })
-      )
-        .filter((r) => {
-          const created = Date.parse(String(r.createdAt));
-          return (
-            inPeriod.has(String(r.contactId)) ||
-            (created >= bounds.start.getTime() && created < bounds.end.getTime())
-          );
-        })
-        .map((r) => ({
-          contactId: String(r.contactId),
-          kind: r.kind === 'redaction' ? ('redaction' as const) : ('deletion' as const),
-          status: String(r.status),
-        }))
-    : [];
-  // Plans that ran during the period or during its listening window (the next period).
-  const windowEnd = periodBounds(nextPeriod(period), deps.policy.timezone).end;
-  const plans = ((await scanAll(ddb, { TableName: deps.plansTable })) as unknown as Plan[])
-    .filter((p) => overlaps(p, bounds.start, windowEnd))
-    .map((p) => ({ agentId: p.agentId, status: effectiveStatus(p, now), extraListens: p.extraListens }));
-  const seed = await readSeedObject(deps.s3, deps.transparencyBucket, period);
-  return {
-    period,
-    policy: {
-      minPerAgent: deps.policy.minPerAgent,
-      maxPerAgent: deps.policy.maxPerAgent,
-      maxPerCoach: deps.policy.maxPerCoach,
-      maxExtraListens: deps.policy.maxExtraListens,
-    },
-    agentTeams,
-    coachTeams,
-    teamNames,
-    decisions,
-    contacts,
-    assignments,
-    agentMax,
-    plans,
-    requests,
-    ...(run ? { run } : {}),
-    ...(seed ? { seed } : {}),
-  };
 }
 
 export function createViews(deps: ViewsDeps): (event: unknown) => Promise<ApiResult> {
@@ -337,22 +218,59 @@ export function createViews(deps: ViewsDeps): (event: unknown) => Promise<ApiRes
   async function transparency(event: ApiEvent): Promise<ApiResult> {
     const period = periodParam(event);
     // A month that has not begun has no data (and 9999-12 has no following month to bound it).
-    const current = periodOf(deps.now(), deps.policy.timezone);
+    const now = deps.now();
+    const current = periodOf(now, deps.policy.timezone);
     if (period > current)
       throw notFound('period-not-found', `period ${period} has not started: there is no data for it yet`);
-    const format = event.queryStringParameters?.format ?? 'json';
-    if (format !== 'json' && format !== 'csv')
-      throw new HttpError(400, 'invalid-query', 'format must be json or csv');
-    const report = buildTransparency(await gatherTransparencyInput(deps, period));
-    if (format === 'csv') {
+    let asked: ReturnType<typeof negotiateReport>;
+    try {
+      asked = negotiateReport(event.queryStringParameters, event.headers, ['json', 'csv']);
+    } catch (err) {
+      if (err instanceof NegotiationError) throw new HttpError(400, 'invalid-query', err.message);
+      throw err;
+    }
+    if (!deps.decisionsTable || !deps.transparencyBucket)
+      throw serviceUnavailable('transparency-unavailable', 'the transparency report is not configured');
+    let model: Awaited<ReturnType<typeof readMonthModel>>;
+    try {
+      model = await readMonthModel(
+        {
+          ddb,
+          tables: {
+            decisions: deps.decisionsTable,
+            listening: deps.listeningTable,
+            plans: deps.plansTable,
+            ...(deps.requestsTable ? { requests: deps.requestsTable } : {}),
+          },
+          s3: deps.s3,
+          auditBucket: deps.transparencyBucket,
+          policy: deps.policy,
+          ...(deps.loadRoster ? { loadRoster: deps.loadRoster } : {}),
+        },
+        period,
+        { generatedAt: now.toISOString() },
+      );
+    } catch (err) {
+      if (err instanceof MonthNotAvailableError) throw notFound('period-not-found', err.message);
+      if (err instanceof MonthDataError) {
+        deps.logger.error('the month model is inconsistent', { period, problems: err.message });
+        throw serviceUnavailable(
+          'month-data-invalid',
+          `the data of ${period} do not make a consistent report; the operator has been told`,
+        );
+      }
+      throw err;
+    }
+    if (asked.format === 'csv') {
+      const suffix = asked.lang === 'fr' ? '' : `.${asked.lang}`;
       return text(
         200,
         'text/csv; charset=utf-8',
-        transparencyCsv(report),
-        `fairlisten-transparency-${period}.csv`,
+        renderTransparencyCsv(model, { lang: asked.lang }),
+        `transparency-${period}${suffix}.csv`,
       );
     }
-    return json(200, report);
+    return json(200, transparencySummary(model));
   }
 
   return createRouter(

@@ -12,6 +12,7 @@ import { HARD_LIMITS, type RecordingPolicy } from '../../lambda/core/policy';
 import { coachingEnvironment } from '../../lambda/plans/config';
 import { playbackEnvironment } from '../../lambda/playback/config';
 import { DEFAULT_COACH_GROUP_NAME, listeningPolicyOf } from '../../lambda/shared/listening-config';
+import { reportPolicyOf } from '../../lambda/shared/report-config';
 import { API_ROUTES, type RouteSpec } from '../../lambda/shared/routes';
 import { viewsEnvironment } from '../../lambda/views/config';
 import type { AuditLog } from './audit-log';
@@ -199,6 +200,7 @@ export class ListeningService extends Construct {
           requestsTable: props.requests?.tableName,
           decisionsTable: props.decisions?.tableName,
           transparencyBucket: props.auditBucket?.bucketName,
+          reportPolicy: reportPolicyOf(policy),
         },
         identity,
       ),

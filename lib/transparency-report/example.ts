@@ -10,9 +10,9 @@
 import { createHash } from 'node:crypto';
 import { mayRecord } from '../../lambda/core/pacing';
 import { elapsedFraction, periodBounds } from '../../lambda/core/period';
-import { recordingTimeProfile } from '../../lambda/core/transparency';
 import type { MonthData } from '../../lambda/core/transparency/model';
 import { monthDataSchema } from '../../lambda/core/transparency/model';
+import { recordingTimeProfile } from '../../lambda/core/transparency/time-profile';
 
 export interface ExampleOptions {
   /** @default 20270301 */

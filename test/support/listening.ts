@@ -60,11 +60,17 @@ export function claimsOf(persona: Persona): Record<string, unknown> | undefined 
 export function apiEvent(
   routeKey: string,
   persona: Persona,
-  options: { path?: Record<string, string>; query?: Record<string, string>; body?: unknown } = {},
+  options: {
+    path?: Record<string, string>;
+    query?: Record<string, string>;
+    headers?: Record<string, string>;
+    body?: unknown;
+  } = {},
 ): ApiEvent {
   const claims = claimsOf(persona);
   return {
     routeKey,
+    ...(options.headers ? { headers: options.headers } : {}),
     ...(claims ? { requestContext: { authorizer: { jwt: { claims } } } } : { requestContext: {} }),
     ...(options.path ? { pathParameters: options.path } : {}),
     ...(options.query ? { queryStringParameters: options.query } : {}),

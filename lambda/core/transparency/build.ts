@@ -10,8 +10,15 @@
 import { commitment as commitmentOf, seedFromHex } from '../lottery';
 import type { RecordingPolicy } from '../policy';
 import type { RequestStatus } from '../request-status';
-import { recordingTimeProfile } from '../transparency';
-import { type MonthData, mergeSmallTeams, parseMonthData, REASON_KEYS, type ReasonKey } from './model';
+import {
+  type MonthData,
+  MonthDataError,
+  mergeSmallTeams,
+  parseMonthData,
+  REASON_KEYS,
+  type ReasonKey,
+} from './model';
+import { recordingTimeProfile } from './time-profile';
 
 /** The people and teams of the month, with the ids the tables use. */
 export interface MonthTeam {
@@ -30,6 +37,8 @@ export interface MonthCoach {
 /** The fields of a stored decision the model reads. */
 export interface MonthDecision {
   readonly contactId: string;
+  /** The first leg's contact id when the call was transferred (absent on a first leg). */
+  readonly initialContactId?: string | null;
   readonly agentId: string;
   readonly decidedAt: string;
   readonly reason: string;
@@ -50,11 +59,15 @@ export interface AssignmentLine {
   agentTeam: string;
   coachId: string;
   coachTeam: string;
+  /** The stored id of the coaching plan this listen was granted under (absent: a regular listen). */
+  planId?: string;
 }
 
 export interface PlanOutcome {
   /** Stable label (the stored id is random): `plan-01`, … */
   label: string;
+  /** The stored plan id (what an assignment granted under the plan names). @default - unknown */
+  planId?: string;
   agentId: string;
   extraListens: number;
   status: 'proposed' | 'approved' | 'rejected' | 'expired';
@@ -109,19 +122,44 @@ export const teamSlug = (name: string): string =>
     .replace(/^-+|-+$/g, '')
     .slice(0, 40) || 'team';
 
-export function buildMonthModel(input: MonthModelInput): MonthData {
+const compare = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
+/**
+ * The same data in the same order whoever produced it (the simulation's lists, a table scan):
+ * people by id, teams by name, decisions by instant, listens by contact, requests by instant.
+ */
+export function canonicalMonthInput(input: MonthModelInput): MonthModelInput {
+  return {
+    ...input,
+    teams: [...input.teams].sort(
+      (a, b) => a.name.localeCompare(b.name, 'fr', { numeric: true }) || compare(a.id, b.id),
+    ),
+    agents: [...input.agents].sort((a, b) => compare(a.id, b.id)),
+    coaches: [...input.coaches].sort((a, b) => compare(a.id, b.id)),
+    decisions: [...input.decisions].sort(
+      (a, b) => compare(a.decidedAt, b.decidedAt) || compare(a.contactId, b.contactId),
+    ),
+    assignments: [...input.assignments].sort((a, b) => compare(a.contactId, b.contactId)),
+    requests: [...input.requests].sort(
+      (a, b) => compare(a.requestedAt, b.requestedAt) || compare(a.requestId, b.requestId),
+    ),
+  };
+}
+
+export function buildMonthModel(raw: MonthModelInput): MonthData {
+  const input = canonicalMonthInput(raw);
   const { policy } = input;
   const slugOf = new Map(input.teams.map((t) => [t.id, teamSlug(t.name)]));
   const agentAlias = new Map(input.agents.map((a, i) => [a.id, `A${String(i + 1).padStart(3, '0')}`]));
   const coachAlias = new Map(input.coaches.map((c, i) => [c.id, `K${String(i + 1).padStart(2, '0')}`]));
   const team = (id: string) => {
     const slug = slugOf.get(id);
-    if (!slug) throw new Error(`unknown team ${id}`);
+    if (!slug) throw new MonthDataError(`unknown team ${id}`);
     return slug;
   };
   const alias = (map: Map<string, string>, id: string, what: string) => {
     const a = map.get(id);
-    if (!a) throw new Error(`unknown ${what} ${id}`);
+    if (!a) throw new MonthDataError(`unknown ${what} ${id}`);
     return a;
   };
 
@@ -133,10 +171,10 @@ export function buildMonthModel(input: MonthModelInput): MonthData {
     ]),
   );
   for (const d of input.decisions) {
-    if (!(d.reason in reasons)) throw new Error(`unknown reason ${d.reason}`);
+    if (!(d.reason in reasons)) throw new MonthDataError(`unknown reason ${d.reason}`);
     reasons[d.reason as ReasonKey]++;
     const a = perAgent.get(d.agentId);
-    if (!a) throw new Error(`decision for unknown agent ${d.agentId}`);
+    if (!a) throw new MonthDataError(`decision for unknown agent ${d.agentId}`);
     a.decisions++;
     if (d.reason === 'drawn') a.recordings.push({ contactId: d.contactId, decidedAt: d.decidedAt });
   }

@@ -185,7 +185,7 @@ export const monthDataSchema = z
     smallTeams: z.strictObject({ merged: count, sameTeamListens: count }).optional(),
     /**
      * All decided calls and the recorded ones by week of the period (5 bins: days 1–7 … 22–28, 29+)
-     * and by local hour (24 bins), from `recordingTimeProfile` (lambda/core/transparency.ts).
+     * and by local hour (24 bins), from `recordingTimeProfile` (./time-profile.ts).
      */
     timeProfile: z
       .strictObject({

@@ -1,8 +1,10 @@
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseCsv } from '../../../lambda/core/transparency/csv';
 import { createCoaching } from '../../../lambda/plans/coaching';
 import { createPlayback } from '../../../lambda/playback/playback';
+import type { ReportPolicy } from '../../../lambda/shared/report-config';
 import { createViews, type ViewsDeps } from '../../../lambda/views/views';
 import {
   createTables,
@@ -25,6 +27,17 @@ import {
 import { MemoryAudit } from '../../support/memory-audit';
 
 const NOW = new Date('2026-12-10T10:00:00.000Z');
+const REPORT_POLICY: ReportPolicy = {
+  version: '2026-11-01',
+  samplingRate: 0.05,
+  maxRecordingsPerAgentPerMonth: 5,
+  listensPerAgentPerMonth: { min: 2, max: 4 },
+  maxListensPerCoachPerMonth: 40,
+  retentionDays: 30,
+  playbackUrlTtlSeconds: 300,
+  timezone: 'Europe/Paris',
+  excludedAgents: [],
+};
 const P = '2026-11';
 const AUDIT_BUCKET = 'audit';
 let dynamo: LocalDynamo;
@@ -135,17 +148,28 @@ beforeAll(async () => {
       },
     }),
   );
-  for (const [i, agentId, recorded] of [
-    [1, PEOPLE.agent, true],
-    [2, PEOPLE.agent, true],
-    [3, PEOPLE.agent, true],
-    [5, PEOPLE.agent, false],
-    [4, PEOPLE.otherAgent, true],
+  // Six calls of P: the agent's three recordings and one call not drawn; the other agent's
+  // recording and one call not drawn (4 recorded of 6: 66.67 %).
+  for (const [i, agentId, reason] of [
+    [1, PEOPLE.agent, 'drawn'],
+    [2, PEOPLE.agent, 'drawn'],
+    [3, PEOPLE.agent, 'drawn'],
+    [5, PEOPLE.agent, 'not-drawn'],
+    [4, PEOPLE.otherAgent, 'drawn'],
+    [6, PEOPLE.otherAgent, 'not-drawn'],
   ] as const) {
     await ddb.send(
       new PutCommand({
         TableName: tables.decisions!,
-        Item: { contactId: c(i), agentId, period: P, recorded },
+        Item: {
+          contactId: c(i),
+          agentId,
+          period: P,
+          decidedAt: `2026-11-${String(10 + i).padStart(2, '0')}T09:00:00.000Z`,
+          reason,
+          recorded: reason === 'drawn',
+          policyVersion: '2026-11-01',
+        },
       }),
     );
   }
@@ -178,13 +202,20 @@ const deps = (over: Partial<ViewsDeps> = {}): ViewsDeps => ({
   s3: s3.client,
   transparencyBucket: AUDIT_BUCKET,
   identity: IDENTITY,
-  policy: { minPerAgent: 2, maxPerAgent: 4, maxPerCoach: 40, maxExtraListens: 4, timezone: 'Europe/Paris' },
+  policy: REPORT_POLICY,
   now: () => NOW,
   logger: silentLogger,
   ...over,
 });
-const view = (routeKey: string, persona: Persona, query?: Record<string, string>) =>
-  createViews(deps())(apiEvent(routeKey, persona, query ? { query } : {}));
+const view = (
+  routeKey: string,
+  persona: Persona,
+  query?: Record<string, string>,
+  headers?: Record<string, string>,
+) =>
+  createViews(deps())(
+    apiEvent(routeKey, persona, { ...(query ? { query } : {}), ...(headers ? { headers } : {}) }),
+  );
 
 describe('GET /me', () => {
   it('shows the agent their contacts and states, who listened and when, evaluations and plans', async () => {
@@ -229,36 +260,84 @@ describe('GET /me', () => {
 });
 
 describe('GET /transparency', () => {
-  it('gives staff representatives per-team aggregates with the seed and no person', async () => {
+  it('gives staff representatives per-team aggregates from the one month model, with no person', async () => {
     const res = await view('GET /transparency', 'staffRepresentative', { period: P });
     expect(res.statusCode).toBe(200);
+    expect(res.headers['content-type']).toMatch(/^application\/json/);
     const report = JSON.parse(res.body);
-    expect(report.seed).toMatchObject({ revealed: true, commitment: 'c'.repeat(64) });
-    expect(report.total).toMatchObject({
-      callsDecided: 5,
-      recordedCalls: 4,
-      recordings: { kept: 2, redacted: 1, deleted: 1 },
-      listens: { assigned: 3, played: 1 },
-      plans: { expired: 1 },
-      requests: { deletion: { done: 1 } },
+    expect(report).toMatchObject({ period: P, simulated: false, policy: { version: '2026-11-01' } });
+    expect(report.seeds).toMatchObject({
+      commitment: 'c'.repeat(64),
+      revealedAt: '2026-12-02T00:15:00.000Z',
     });
-    expect(report.capBreaches).toEqual({ agents: 0, coaches: 0 });
+    // Teams A, B (one agent each) and C (a coach only) are under 3 agents: one merged row.
+    expect(report.teams.map((t: { team: string }) => t.team)).toEqual(['small-teams']);
+    expect(report.total).toMatchObject({
+      agents: 2,
+      decisions: 6,
+      recorded: 4,
+      listens: 3,
+      deletions: 1,
+      redactions: 0,
+      plansApproved: 1,
+      planExtraListens: 2,
+      capBreaches: { total: 0 },
+    });
+    expect(report.reasons).toContainEqual({ reason: 'not-drawn', count: 2, share: 2 / 6 });
+    expect(report.verdict.checks).toMatchObject({ decisionsVerified: false, seedMatches: false });
     for (const id of Object.values(PEOPLE)) expect(res.body).not.toContain(id);
+    for (const i of [1, 2, 3, 4, 5, 6]) expect(res.body).not.toContain(c(i));
   });
 
-  it('exports CSV', async () => {
+  it('exports the staff representatives’ CSV: French headers, `;`, decimal comma, BOM, CRLF', async () => {
     const res = await view('GET /transparency', 'dpo', { period: P, format: 'csv' });
     expect(res.statusCode).toBe(200);
-    expect(res.headers?.['content-type']).toMatch(/^text\/csv/);
-    expect(res.headers?.['content-disposition']).toContain(`fairlisten-transparency-${P}.csv`);
-    expect(res.body.split('\r\n')[0]).toMatch(/^period,team,agents,calls_decided/);
-    expect(res.body).toContain('(all teams)');
+    expect(res.headers['content-type']).toBe('text/csv; charset=utf-8');
+    expect(res.headers['content-disposition']).toContain(`transparency-${P}.csv`);
+    expect(res.body.startsWith('\ufeffpériode;id_équipe;équipe;agents;appels;')).toBe(true);
+    expect(res.body.endsWith('\r\n')).toBe(true);
+    expect(res.body.replaceAll('\r\n', '')).not.toContain('\n');
+    const rows = parseCsv(res.body, ';');
+    const all = rows.find((r) => r[1] === '*')!;
+    expect(all.slice(0, 7)).toEqual([P, '*', 'Toutes équipes', '2', '6', '4', '66,67']);
+    expect(all.at(-1)).toBe('système en production');
   });
 
-  it('requires a valid period and format', async () => {
+  it.each([
+    ['?lang=en', { period: P, format: 'csv', lang: 'en' }, {}],
+    ['Accept-Language', { period: P, format: 'csv' }, { 'accept-language': 'en-GB,en;q=0.9,fr;q=0.5' }],
+    ['Accept and Accept-Language', { period: P }, { accept: 'text/csv', 'accept-language': 'en' }],
+  ])('gives the English CSV on %s', async (_how, query, headers) => {
+    const res = await view('GET /transparency', 'staffRepresentative', query, headers);
+    expect(res.statusCode).toBe(200);
+    expect(res.headers['content-disposition']).toContain(`transparency-${P}.en.csv`);
+    expect(res.body.startsWith('period,team_id,team,agents,calls,')).toBe(true);
+    const all = parseCsv(res.body, ',').find((r) => r[1] === '*')!;
+    expect(all.slice(0, 7)).toEqual([P, '*', 'All teams', '2', '6', '4', '66.67']);
+  });
+
+  it('prefers French when Accept-Language ranks it first, and ?lang over the header', async () => {
+    const fr = await view(
+      'GET /transparency',
+      'dpo',
+      { period: P, format: 'csv' },
+      { 'accept-language': 'fr-FR, en;q=0.8' },
+    );
+    expect(fr.body.startsWith('\ufeffpériode;')).toBe(true);
+    const forced = await view(
+      'GET /transparency',
+      'dpo',
+      { period: P, format: 'csv', lang: 'fr' },
+      { 'accept-language': 'en' },
+    );
+    expect(forced.body.startsWith('\ufeffpériode;')).toBe(true);
+  });
+
+  it('requires a valid period, format and language', async () => {
     expect((await view('GET /transparency', 'dpo')).statusCode).toBe(400);
     expect((await view('GET /transparency', 'dpo', { period: '2026-13' })).statusCode).toBe(400);
     expect((await view('GET /transparency', 'dpo', { period: P, format: 'xlsx' })).statusCode).toBe(400);
+    expect((await view('GET /transparency', 'dpo', { period: P, lang: 'de' })).statusCode).toBe(400);
   });
 
   it.each(['9999-12', '2027-01', '2100-06'])(
@@ -270,10 +349,17 @@ describe('GET /transparency', () => {
     },
   );
 
-  it('answers 200 with empty aggregates for a past month without data', async () => {
+  it('answers 404 for a past month without a published seed commitment (nothing was recorded)', async () => {
     const res = await view('GET /transparency', 'staffRepresentative', { period: '1970-01' });
-    expect(res.statusCode).toBe(200);
-    expect(JSON.parse(res.body).total).toMatchObject({ callsDecided: 0 });
+    expect(res.statusCode).toBe(404);
+    expect(JSON.parse(res.body)).toMatchObject({ error: { code: 'period-not-found' } });
+  });
+
+  it('answers 503 when the decisions or the audit bucket are not configured', async () => {
+    const res = await createViews(deps({ decisionsTable: undefined }))(
+      apiEvent('GET /transparency', 'dpo', { query: { period: P } }),
+    );
+    expect(res.statusCode).toBe(503);
   });
 });
 

@@ -123,6 +123,22 @@ describe('ListeningService', () => {
     });
   });
 
+  it('gives the views the policy summary the transparency report prints, parsed by their config', () => {
+    const env = envOf('ListeningViews');
+    const policy = defaultPolicy();
+    expect(JSON.parse(String(env.REPORT_POLICY))).toEqual({
+      version: policy.version,
+      samplingRate: policy.samplingRate,
+      maxRecordingsPerAgentPerMonth: policy.maxRecordingsPerAgentPerMonth,
+      listensPerAgentPerMonth: policy.listensPerAgentPerMonth,
+      maxListensPerCoachPerMonth: policy.maxListensPerCoachPerMonth,
+      retentionDays: policy.retentionDays,
+      playbackUrlTtlSeconds: policy.playbackUrlTtlSeconds,
+      timezone: policy.timezone,
+      excludedAgents: [...policy.excludedAgents].sort(),
+    });
+  });
+
   it('gives the coaching function the live roster: its settings and read-only Connect access to this instance', () => {
     expect(envOf('ListeningCoaching')).toMatchObject({
       TEAM_HIERARCHY_LEVEL: 'LevelOne',
