@@ -8,7 +8,7 @@
  *   POST /contacts/{contactId}/recording/resume     → 200 {contactId, state: 'recording', currentContactId}
  *   POST /contacts/{contactId}/recording/deletion   {reason}                     → 202 {requestId, status}
  *   POST /contacts/{contactId}/recording/redactions {ranges, channel, reason}    → 202 {requestId, status}
- *   GET  /contacts/{contactId}/recording            → 200 {contactId, recorded, state}
+ *   GET  /contacts/{contactId}/recording            → 200 {contactId, recorded, state, durationSeconds?}
  *   GET  /requests/{requestId}                      → 200 {status, proof, …}
  *
  * Order of checks on every route: caller role (403, nothing looked up) → path and body (400) →
@@ -405,10 +405,19 @@ export function createPrivacyApi(deps: PrivacyDeps): PrivacyApi {
 
     status: async (caller, event) => {
       const contactId = pathUuid(event, 'contactId');
-      const { Item } = await ddb.send(
-        new GetCommand({ TableName: tables.decisions, Key: { contactId }, ConsistentRead: true }),
-      );
-      const decision = Item as StoredDecision | undefined;
+      const [decisionOut, recordingOut] = await Promise.all([
+        ddb.send(new GetCommand({ TableName: tables.decisions, Key: { contactId }, ConsistentRead: true })),
+        ddb.send(
+          new GetCommand({
+            TableName: tables.recordings,
+            Key: { contactId, sk: CONTACT_SK },
+            ProjectionExpression: 'durationSeconds',
+          }),
+        ),
+      ]);
+      const decision = decisionOut.Item as StoredDecision | undefined;
+      const durationSeconds = (recordingOut.Item as Pick<ContactItem, 'durationSeconds'> | undefined)
+        ?.durationSeconds;
       // Only the agent of the leg learns whether it was drawn: anyone else, as for an unknown id, 404.
       if (!decision || caller.agentId === undefined || decision.agentId !== caller.agentId) {
         throw notFound('contact-not-found', `no contact ${contactId} handled by you`);
@@ -424,7 +433,13 @@ export function createPrivacyApi(deps: PrivacyDeps): PrivacyApi {
             since: new Date((Number.isNaN(decidedAt) ? now().getTime() : decidedAt) - LONGEST_CALL_MS),
           })
         : undefined;
-      return json(200, { contactId, recorded: true, state: state ?? 'unknown' });
+      return json(200, {
+        contactId,
+        recorded: true,
+        state: state ?? 'unknown',
+        // Once the recording is stored: its length, so the app checks a passage against it.
+        ...(typeof durationSeconds === 'number' ? { durationSeconds } : {}),
+      });
     },
 
     request: async (caller, event) => {

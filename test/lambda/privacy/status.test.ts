@@ -148,6 +148,20 @@ describe('GET /contacts/{contactId}/recording', () => {
     expect((await call(api, ROUTE_KEYS.status, suspended, 'agent')).body.state).toBe('suspended');
   });
 
+  it('gives the length of the recording once it is stored, so the app checks a passage against it', async () => {
+    const contactId = await decided(true);
+    await ddb.send(
+      new PutCommand({
+        TableName: tables.recordings,
+        Item: { contactId, sk: '#contact', agentId: AGENT, period: PERIOD, state: 'kept', durationSeconds: 61.5 },
+      }),
+    );
+    expect((await call(api, ROUTE_KEYS.status, contactId, 'agent')).body).toMatchObject({
+      recorded: true,
+      durationSeconds: 61.5,
+    });
+  });
+
   it('tells the handling agent a call that was not drawn is not recorded', async () => {
     const contactId = await decided(false);
     expect(await call(api, ROUTE_KEYS.status, contactId, 'agent')).toEqual({
