@@ -153,7 +153,14 @@ describe('GET /contacts/{contactId}/recording', () => {
     await ddb.send(
       new PutCommand({
         TableName: tables.recordings,
-        Item: { contactId, sk: '#contact', agentId: AGENT, period: PERIOD, state: 'kept', durationSeconds: 61.5 },
+        Item: {
+          contactId,
+          sk: '#contact',
+          agentId: AGENT,
+          period: PERIOD,
+          state: 'kept',
+          durationSeconds: 61.5,
+        },
       }),
     );
     expect((await call(api, ROUTE_KEYS.status, contactId, 'agent')).body).toMatchObject({
