@@ -10,6 +10,7 @@
 import { createHash } from 'node:crypto';
 import { mayRecord } from '../../lambda/core/pacing';
 import { elapsedFraction, periodBounds } from '../../lambda/core/period';
+import { callCounts } from '../../lambda/core/transparency/build';
 import type { MonthData } from '../../lambda/core/transparency/model';
 import { monthDataSchema } from '../../lambda/core/transparency/model';
 import { recordingTimeProfile } from '../../lambda/core/transparency/time-profile';
@@ -91,6 +92,11 @@ export function exampleMonthData(options: ExampleOptions = {}): MonthData {
   const excludedIds = new Set(['A005', 'A027']);
   const agents: MonthData['agents'] = [];
   const decided: { decidedAt: string; recorded: boolean }[] = [];
+  // Legs for the call counts: about 4 % of legs continue a call another agent answered first
+  // (a transfer), chosen by a hash so the lottery's random stream stays as it was.
+  const legs: { contactId: string; initialContactId?: string; agentId: string; reason: string }[] = [];
+  const teamOfAgent = new Map<string, string>();
+  const openCalls: { key: string; agentId: string }[] = [];
   let n = 0;
   for (const team of TEAMS) {
     for (let i = 0; i < team.agents; i++) {
@@ -111,9 +117,16 @@ export function exampleMonthData(options: ExampleOptions = {}): MonthData {
         else reason = 'drawn';
         if (n === 17 && reason === 'not-drawn' && rnd() < 0.01) reason = 'error';
         reasons[reason]++;
-        if (reason === 'drawn') recordings.push({ contactId: uuid(), decidedAt: new Date(t).toISOString() });
+        const contactId = reason === 'drawn' ? uuid() : `${id}-${decided.length}`;
+        if (reason === 'drawn') recordings.push({ contactId, decidedAt: new Date(t).toISOString() });
         decided.push({ decidedAt: new Date(t).toISOString(), recorded: reason === 'drawn' });
+        const h = createHash('sha256').update(contactId).digest();
+        const from = openCalls[h.readUInt32BE(1) % Math.max(1, openCalls.length)];
+        const transfer = from !== undefined && from.agentId !== id && h[0]! < 10;
+        legs.push({ contactId, ...(transfer ? { initialContactId: from.key } : {}), agentId: id, reason });
+        if (!transfer) openCalls.push({ key: contactId, agentId: id });
       }
+      teamOfAgent.set(id, team.id);
       agents.push({
         id,
         team: team.id,
@@ -236,6 +249,11 @@ export function exampleMonthData(options: ExampleOptions = {}): MonthData {
       },
     },
     capBreaches: 0,
+    calls: callCounts(
+      legs.map((l) => ({ ...l, decidedAt: '' })),
+      (agentId) => teamOfAgent.get(agentId)!,
+      TEAMS.map((t) => t.id),
+    ),
     timeProfile: recordingTimeProfile(decided, tz),
   };
   return monthDataSchema.parse(model);

@@ -178,14 +178,14 @@ function shareSection(ctx: Ctx): string {
   });
   const tbl = table(
     t.s1.chartTitle,
-    [t.team, t.s1.calls, t.s1.recorded, t.s1.share],
+    [t.team, t.s1.calls, t.s1.transferred, t.s1.recorded, t.s1.share],
     rows.map(
       (r) =>
-        `<tr>${th(esc(rowLabel(ctx, r)), 'row')}${cell(f.int(r.decisions), `s1:calls:${r.team}`, r.decisions)}${cell(
-          f.int(r.recorded),
-          `s1:recorded:${r.team}`,
-          r.recorded,
-        )}${cell(r.rate === null ? '—' : f.pct(r.rate), `s1:rate:${r.team}`, r.rate)}</tr>`,
+        `<tr>${th(esc(rowLabel(ctx, r)), 'row')}${cell(f.int(r.calls), `s1:calls:${r.team}`, r.calls)}${cell(
+          f.int(r.transferred),
+          `s1:transferred:${r.team}`,
+          r.transferred,
+        )}${cell(f.int(r.recordedCalls), `s1:recorded:${r.team}`, r.recordedCalls)}${cell(r.rate === null ? '—' : f.pct(r.rate), `s1:rate:${r.team}`, r.rate)}</tr>`,
     ),
     'table-share',
   );
@@ -197,7 +197,7 @@ function shareSection(ctx: Ctx): string {
     ['C1', 'C4'],
     ok,
     ok ? t.s1.lead(f.pct(maxRate), f.pct(ceiling, 0)) : t.s1.leadKo,
-    [row(chart, tbl)],
+    [row(chart, tbl), `<p class="note">${esc(t.s1.transferNote)}</p>`],
   );
 }
 

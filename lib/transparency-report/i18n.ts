@@ -117,6 +117,8 @@ export interface Strings {
     ceiling: Fn1;
     rate: Fn1;
     calls: string;
+    transferred: string;
+    transferNote: string;
     recorded: string;
     share: string;
   };
@@ -318,6 +320,9 @@ const en: Strings = {
     ceiling: (c) => `ceiling ${c}`,
     rate: (r) => `lottery rate ${r}`,
     calls: 'Calls answered',
+    transferred: 'of which transferred',
+    transferNote:
+      'A call counts once even when it was transferred (one contact leg per agent, grouped by the initial contact); a call transferred between two teams counts in both, once in all teams.',
     recorded: 'Calls recorded',
     share: 'Share recorded',
   },
@@ -548,6 +553,9 @@ const frRaw: Strings = {
     ceiling: (c) => `plafond ${c}`,
     rate: (r) => `taux du tirage ${r}`,
     calls: 'Appels traités',
+    transferred: 'dont transférés',
+    transferNote:
+      'Un appel compte une fois même s’il a été transféré (un segment par agent, regroupés par contact initial) ; un appel transféré entre deux équipes compte dans chacune, une fois pour toutes les équipes.',
     recorded: 'Appels enregistrés',
     share: 'Part enregistrée',
   },

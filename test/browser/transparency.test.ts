@@ -47,13 +47,17 @@ function expected(m: MonthData) {
   };
   const byTeam = (team: string) => {
     const agents = m.agents.filter((a) => team === '*' || a.team === team);
-    const calls = agents.reduce((s, a) => s + a.decisions, 0);
-    const recorded = agents.reduce((s, a) => s + a.recorded, 0);
+    // Calls, not contact legs (a transfer is several legs of one call): the model's call counts.
+    const callRow = team === '*' ? m.calls.total : m.calls.byTeam.find((c) => c.team === team)!;
+    const calls = callRow.calls;
+    const recorded = callRow.recorded;
+    const transferred = callRow.transferred;
     const listens = agents.filter((a) => a.recorded > 0).map((a) => a.listens);
     const loads = m.coaches.filter((c) => team === '*' || c.team === team).map((c) => c.listens);
     return {
       calls,
       recorded,
+      transferred,
       rate: recorded / calls,
       listensMin: Math.min(...listens),
       listensMedian: med(listens),
@@ -246,6 +250,7 @@ describe.each(['fr', 'en'] as const)('transparency report in Chromium (%s)', (la
       expect(row[1]).toBe(team);
       // Page tables.
       expect(num(map, `s1:calls:${team}`)).toBe(e.calls);
+      expect(num(map, `s1:transferred:${team}`)).toBe(e.transferred);
       expect(num(map, `s1:recorded:${team}`)).toBe(e.recorded);
       expect(num(map, `s1:rate:${team}`)).toBeCloseTo(e.rate, 6);
       expect(num(map, `s3:min:${team}`)).toBe(e.listensMin);
@@ -256,17 +261,18 @@ describe.each(['fr', 'en'] as const)('transparency report in Chromium (%s)', (la
       expect(num(map, `m1:rate:${team}`)).toBe(num(map, `s1:rate:${team}`));
       // CSV.
       expect(csvNum(row[4]!)).toBe(e.calls);
-      expect(csvNum(row[5]!)).toBe(e.recorded);
-      expect(csvNum(row[6]!)).toBeCloseTo(e.rate * 100, 2);
-      expect([csvNum(row[7]!), csvNum(row[8]!), csvNum(row[9]!)]).toEqual([
+      expect(csvNum(row[5]!)).toBe(e.transferred);
+      expect(csvNum(row[6]!)).toBe(e.recorded);
+      expect(csvNum(row[7]!)).toBeCloseTo(e.rate * 100, 2);
+      expect([csvNum(row[8]!), csvNum(row[9]!), csvNum(row[10]!)]).toEqual([
         e.listensMin,
         e.listensMedian,
         e.listensMax,
       ]);
-      expect(csvNum(row[10]!)).toBe(e.coachLoadMax);
-      expect(csvNum(row[11]!)).toBe(e.deletions);
-      expect(csvNum(row[12]!)).toBe(e.redactions);
-      expect(csvNum(row[13]!)).toBe(0);
+      expect(csvNum(row[11]!)).toBe(e.coachLoadMax);
+      expect(csvNum(row[12]!)).toBe(e.deletions);
+      expect(csvNum(row[13]!)).toBe(e.redactions);
+      expect(csvNum(row[14]!)).toBe(0);
     });
     const ranges = await loaded.page.$$eval('[data-mark="range"]', (gs) =>
       gs.map((g) => [

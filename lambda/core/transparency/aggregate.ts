@@ -3,7 +3,9 @@
  * the CSV both read these, so the page and the spreadsheet cannot disagree.
  *
  * Definitions (published with the report):
- * - recorded share = recorded calls / calls decided (every call answered, excluded lines included);
+ * - a call: the legs of one call (a transfer makes one leg per agent, grouped by initial contact
+ *   id); a team counts the calls one of its agents answered a leg of;
+ * - recorded share = recorded calls / calls answered (excluded lines included);
  * - recordings per agent: agents that may be recorded (not excluded);
  * - listens per agent: agents with at least one recording (an agent without one cannot be listened
  *   to, counting them would pull the minimum to 0 and say nothing);
@@ -54,9 +56,17 @@ export interface TeamSummary {
   agents: number;
   excludedAgents: number;
   coaches: number;
+  /** Sampler decisions: contact legs (a transferred call has several). */
   decisions: number;
+  /** Recorded legs. */
   recorded: number;
-  /** recorded / decisions; null without decisions. */
+  /** Calls answered (legs grouped by call). */
+  calls: number;
+  /** Calls with a recorded leg. */
+  recordedCalls: number;
+  /** Calls with more than one leg. */
+  transferred: number;
+  /** recordedCalls / calls; null without calls. */
   rate: number | null;
   recordingsPerAgent: Distribution | null;
   listens: number;
@@ -74,7 +84,13 @@ export const ALL_TEAMS = '*';
 type Agent = MonthData['agents'][number];
 type Coach = MonthData['coaches'][number];
 
-function summarize(m: MonthData, team: string, name: string, keep: (teamId: string) => boolean): TeamSummary {
+function summarize(
+  m: MonthData,
+  team: string,
+  name: string,
+  keep: (teamId: string) => boolean,
+  calls: { calls: number; recorded: number; transferred: number },
+): TeamSummary {
   const agents = m.agents.filter((a) => keep(a.team));
   const coaches = m.coaches.filter((c) => keep(c.team));
   const eligible = agents.filter((a) => !a.excluded);
@@ -92,7 +108,10 @@ function summarize(m: MonthData, team: string, name: string, keep: (teamId: stri
     coaches: coaches.length,
     decisions,
     recorded,
-    rate: decisions === 0 ? null : recorded / decisions,
+    calls: calls.calls,
+    recordedCalls: calls.recorded,
+    transferred: calls.transferred,
+    rate: calls.calls === 0 ? null : calls.recorded / calls.calls,
     recordingsPerAgent: distribution(eligible.map((a) => a.recorded)),
     listens: agents.reduce((s, a) => s + a.listens, 0),
     listensPerAgent: distribution(agents.filter((a) => a.recorded > 0).map((a) => a.listens)),
@@ -120,8 +139,10 @@ export function capBreaches(
 /** One summary per team, in the model's team order, then the all-teams row. */
 export function teamSummaries(m: MonthData): { teams: TeamSummary[]; total: TeamSummary } {
   return {
-    teams: m.teams.map((t) => summarize(m, t.id, t.name, (id) => id === t.id)),
-    total: summarize(m, ALL_TEAMS, '', () => true),
+    teams: m.teams.map((t) =>
+      summarize(m, t.id, t.name, (id) => id === t.id, m.calls.byTeam.find((c) => c.team === t.id)!),
+    ),
+    total: summarize(m, ALL_TEAMS, '', () => true, m.calls.total),
   };
 }
 

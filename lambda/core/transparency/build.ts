@@ -227,62 +227,114 @@ export function buildMonthModel(raw: MonthModelInput): MonthData {
   ].sort();
   const version = versions.length ? versions.join(' + ').slice(0, 64) : policy.version;
 
+  const merged = mergeSmallTeams({
+    period: input.period,
+    generatedAt: input.generatedAt,
+    simulated: input.simulated,
+    policy: {
+      version,
+      samplingRate: policy.samplingRate,
+      maxRecordingsPerAgentPerMonth: policy.maxRecordingsPerAgentPerMonth,
+      listensPerAgentPerMonth: {
+        min: policy.listensPerAgentPerMonth.min,
+        max: policy.listensPerAgentPerMonth.max,
+      },
+      maxListensPerCoachPerMonth: policy.maxListensPerCoachPerMonth,
+      retentionDays: policy.retentionDays,
+      playbackUrlTtlSeconds: policy.playbackUrlTtlSeconds,
+      timezone: policy.timezone,
+    },
+    teams: input.teams.map((t) => ({ id: team(t.id), name: t.name })),
+    agents,
+    coaches,
+    assignments: input.assignments.map((x) => ({
+      contactId: x.contactId,
+      agentId: alias(agentAlias, x.agentId, 'agent'),
+      agentTeam: team(x.agentTeam),
+      coachId: alias(coachAlias, x.coachId, 'coach'),
+      coachTeam: team(x.coachTeam),
+    })),
+    plans: input.plans.map((p) => ({
+      planId: p.label,
+      agentTeam: team(agentTeam.get(p.agentId)!),
+      extraListens: p.extraListens,
+      status: p.status,
+    })),
+    requests: input.requests.map((r) => ({
+      kind: r.kind,
+      agentTeam: team(agentTeam.get(r.agentId)!),
+      status: r.status,
+      requestedAt: r.requestedAt,
+      ...(r.completedAt ? { completedAt: r.completedAt } : {}),
+      arrival: r.arrival,
+    })),
+    reasons,
+    seeds: {
+      commitment: input.seed.commitment,
+      committedAt: input.seed.committedAt,
+      ...(input.seed.revealedAt ? { revealedAt: input.seed.revealedAt } : {}),
+      commitmentMatches,
+    },
+    ...(input.verification ? { verification: input.verification } : {}),
+    capBreaches,
+    calls: { byTeam: [], total: { calls: 0, recorded: 0, transferred: 0 } },
+    timeProfile: recordingTimeProfile(
+      input.decisions.map((d) => ({ decidedAt: d.decidedAt, recorded: d.reason === 'drawn' })),
+      input.policy.timezone,
+    ),
+  });
+  // Calls after the merge, so a call transferred between two merged teams counts once in their row.
+  const teamOfAlias = new Map(merged.agents.map((a) => [a.id, a.team]));
+  const teamOf = (agentId: string) => teamOfAlias.get(alias(agentAlias, agentId, 'agent'))!;
   return parseMonthData(
-    mergeSmallTeams({
-      period: input.period,
-      generatedAt: input.generatedAt,
-      simulated: input.simulated,
-      policy: {
-        version,
-        samplingRate: policy.samplingRate,
-        maxRecordingsPerAgentPerMonth: policy.maxRecordingsPerAgentPerMonth,
-        listensPerAgentPerMonth: {
-          min: policy.listensPerAgentPerMonth.min,
-          max: policy.listensPerAgentPerMonth.max,
-        },
-        maxListensPerCoachPerMonth: policy.maxListensPerCoachPerMonth,
-        retentionDays: policy.retentionDays,
-        playbackUrlTtlSeconds: policy.playbackUrlTtlSeconds,
-        timezone: policy.timezone,
-      },
-      teams: input.teams.map((t) => ({ id: team(t.id), name: t.name })),
-      agents,
-      coaches,
-      assignments: input.assignments.map((x) => ({
-        contactId: x.contactId,
-        agentId: alias(agentAlias, x.agentId, 'agent'),
-        agentTeam: team(x.agentTeam),
-        coachId: alias(coachAlias, x.coachId, 'coach'),
-        coachTeam: team(x.coachTeam),
-      })),
-      plans: input.plans.map((p) => ({
-        planId: p.label,
-        agentTeam: team(agentTeam.get(p.agentId)!),
-        extraListens: p.extraListens,
-        status: p.status,
-      })),
-      requests: input.requests.map((r) => ({
-        kind: r.kind,
-        agentTeam: team(agentTeam.get(r.agentId)!),
-        status: r.status,
-        requestedAt: r.requestedAt,
-        ...(r.completedAt ? { completedAt: r.completedAt } : {}),
-        arrival: r.arrival,
-      })),
-      reasons,
-      seeds: {
-        commitment: input.seed.commitment,
-        committedAt: input.seed.committedAt,
-        ...(input.seed.revealedAt ? { revealedAt: input.seed.revealedAt } : {}),
-        commitmentMatches,
-      },
-      ...(input.verification ? { verification: input.verification } : {}),
-      capBreaches,
-      timeProfile: recordingTimeProfile(
-        input.decisions.map((d) => ({ decidedAt: d.decidedAt, recorded: d.reason === 'drawn' })),
-        input.policy.timezone,
+    {
+      ...merged,
+      calls: callCounts(
+        input.decisions,
+        teamOf,
+        merged.teams.map((t) => t.id),
       ),
-    }),
+    },
     'month.json',
   );
+}
+
+/** The key grouping the legs of one call: its initial contact id (a first leg has none). */
+export const callKeyOf = (d: Pick<MonthDecision, 'contactId' | 'initialContactId'>): string =>
+  d.initialContactId ? d.initialContactId : d.contactId;
+
+/** Calls (legs grouped by `callKeyOf`) per team and in total; see `calls` in model.ts. */
+export function callCounts(
+  decisions: readonly MonthDecision[],
+  teamOf: (agentId: string) => string,
+  teams: readonly string[],
+): MonthData['calls'] {
+  const calls = new Map<string, { legs: number; recorded: boolean; teams: Map<string, boolean> }>();
+  for (const d of decisions) {
+    const key = callKeyOf(d);
+    let c = calls.get(key);
+    if (!c) {
+      c = { legs: 0, recorded: false, teams: new Map() };
+      calls.set(key, c);
+    }
+    const drawn = d.reason === 'drawn';
+    const team = teamOf(d.agentId);
+    c.legs++;
+    c.recorded ||= drawn;
+    c.teams.set(team, (c.teams.get(team) ?? false) || drawn);
+  }
+  const rows = new Map(teams.map((t) => [t, { team: t, calls: 0, recorded: 0, transferred: 0 }]));
+  const total = { calls: 0, recorded: 0, transferred: 0 };
+  for (const c of calls.values()) {
+    total.calls++;
+    if (c.recorded) total.recorded++;
+    if (c.legs > 1) total.transferred++;
+    for (const [team, recorded] of c.teams) {
+      const row = rows.get(team)!;
+      row.calls++;
+      if (recorded) row.recorded++;
+      if (c.legs > 1) row.transferred++;
+    }
+  }
+  return { byTeam: [...rows.values()], total };
 }

@@ -8,7 +8,8 @@
  * - `en`: `,` separator, decimal point, no byte order mark, an English header.
  * Numbers are never grouped (`12699`, not `12 699`), the recorded share is a percentage with two
  * decimals, an empty field means "no value" (a team without recorded agents has no listens
- * median). Text fields starting with = + - @ get a leading apostrophe (spreadsheet formula
+ * median). Calls are calls, not contact legs: `appels_transférés` / `transferred_calls` counts
+ * those with more than one leg. Text fields starting with = + - @ get a leading apostrophe (spreadsheet formula
  * injection).
  */
 import { ALL_TEAMS, type TeamSummary, teamSummaries } from './aggregate';
@@ -32,6 +33,7 @@ export const CSV_KEYS = [
   'team',
   'agents',
   'calls',
+  'transferred',
   'recorded',
   'ratePct',
   'listensMin',
@@ -52,7 +54,8 @@ export const CSV_HEADERS: Record<CsvLang, Record<(typeof CSV_KEYS)[number] | 'al
     team: 'équipe',
     agents: 'agents',
     calls: 'appels',
-    recorded: 'enregistrés',
+    transferred: 'appels_transférés',
+    recorded: 'appels_enregistrés',
     ratePct: 'part_enregistrée_pct',
     listensMin: 'écoutes_min',
     listensMedian: 'écoutes_médiane',
@@ -70,7 +73,8 @@ export const CSV_HEADERS: Record<CsvLang, Record<(typeof CSV_KEYS)[number] | 'al
     team: 'team',
     agents: 'agents',
     calls: 'calls',
-    recorded: 'recorded',
+    transferred: 'transferred_calls',
+    recorded: 'recorded_calls',
     ratePct: 'recorded_pct',
     listensMin: 'listens_min',
     listensMedian: 'listens_median',
@@ -105,8 +109,9 @@ function values(m: MonthData, r: TeamSummary, allTeams: string, lang: CsvLang): 
     r.team,
     r.team === ALL_TEAMS ? allTeams : r.name,
     r.agents,
-    r.decisions,
-    r.recorded,
+    r.calls,
+    r.transferred,
+    r.recordedCalls,
     r.rate === null ? null : Number((r.rate * 100).toFixed(2)),
     r.listensPerAgent?.min ?? null,
     r.listensPerAgent?.median ?? null,

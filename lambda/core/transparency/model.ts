@@ -90,7 +90,10 @@ export const agentSchema = z.strictObject({
   team: teamId,
   /** Never recorded (staff representative, excluded line). */
   excluded: z.boolean(),
-  /** Sampler decisions of the month (every call the agent answered). */
+  /**
+   * Sampler decisions of the month: one per contact leg the agent answered (a transferred call has
+   * one leg per agent; the calls are counted in `calls`).
+   */
   decisions: count,
   /** Calls recorded (reason `drawn`); equals `recordings.length`. */
   recorded: count,
@@ -175,6 +178,16 @@ export const monthDataSchema = z
         audit: z.strictObject({ ok: z.boolean(), chains: count, records: count }),
       })
       .optional(),
+    /**
+     * Calls, not contact legs: a transfer makes several legs of one call, grouped by the initial
+     * contact id. A team counts each call one of its agents answered a leg of (a call transferred
+     * between two teams counts in both, once in `total`); `recorded`: a leg of the team's agents
+     * was recorded; `transferred`: the call has more than one leg.
+     */
+    calls: z.strictObject({
+      byTeam: z.array(z.strictObject({ team: teamId, calls: count, recorded: count, transferred: count })),
+      total: z.strictObject({ calls: count, recorded: count, transferred: count }),
+    }),
     /** Cap breaches counted by the producer's own checks (the report recounts them from the data). */
     capBreaches: count,
     /**
@@ -302,6 +315,41 @@ export const monthDataSchema = z
           );
       }
     }
+    const callRows = new Set<string>();
+    m.calls.byTeam.forEach((c, i) => {
+      if (callRows.has(c.team)) issue(['calls', 'byTeam', i, 'team'], `duplicate calls row for ${c.team}`);
+      callRows.add(c.team);
+      knownTeam(['calls', 'byTeam', i, 'team'], c.team);
+      const agentsOf = m.agents.filter((a) => a.team === c.team);
+      const legs = agentsOf.reduce((s, a) => s + a.decisions, 0);
+      const rec = agentsOf.reduce((s, a) => s + a.recorded, 0);
+      if (c.calls > legs) issue(['calls', 'byTeam', i, 'calls'], `${c.calls} calls but ${legs} legs`);
+      if (c.recorded > Math.min(c.calls, rec))
+        issue(
+          ['calls', 'byTeam', i, 'recorded'],
+          `${c.recorded} recorded calls but ${c.calls} calls, ${rec} recorded legs`,
+        );
+      if (c.transferred > c.calls)
+        issue(['calls', 'byTeam', i, 'transferred'], `${c.transferred} transferred of ${c.calls} calls`);
+    });
+    m.teams.forEach((t, i) => {
+      if (!callRows.has(t.id)) issue(['teams', i, 'id'], `team ${t.id} has no calls row`);
+    });
+    const ct = m.calls.total;
+    if (ct.calls > decisions) issue(['calls', 'total', 'calls'], `${ct.calls} calls but ${decisions} legs`);
+    if (ct.recorded > Math.min(ct.calls, recorded))
+      issue(
+        ['calls', 'total', 'recorded'],
+        `${ct.recorded} recorded calls but ${ct.calls} calls, ${recorded} recorded legs`,
+      );
+    if (ct.transferred > ct.calls)
+      issue(['calls', 'total', 'transferred'], `${ct.transferred} transferred of ${ct.calls} calls`);
+    // Every leg beyond a call's first is a transfer: legs − calls ≥ transferred calls ≥ 1 each.
+    if (decisions - ct.calls < ct.transferred)
+      issue(
+        ['calls', 'total', 'transferred'],
+        `${ct.transferred} transferred calls need more than ${decisions - ct.calls} extra legs`,
+      );
     if (m.reasons.drawn !== recorded)
       issue(['reasons', 'drawn'], `drawn ${m.reasons.drawn} but agents have ${recorded} recordings`);
   });
@@ -351,6 +399,25 @@ export function mergeSmallTeams(m: MonthDataInput): MonthDataInput {
     assignments: m.assignments.map((x) => ({ ...x, agentTeam: to(x.agentTeam), coachTeam: to(x.coachTeam) })),
     plans: m.plans.map((p) => ({ ...p, agentTeam: to(p.agentTeam) })),
     requests: m.requests.map((r) => ({ ...r, agentTeam: to(r.agentTeam) })),
+    // Summed: a call transferred between two merged teams counts twice in the merged row (the
+    // builder computes calls after the merge, so its rows are exact).
+    calls: {
+      total: m.calls.total,
+      byTeam: [
+        ...m.calls.byTeam.filter((c) => !small.has(c.team) && c.team !== SMALL_TEAMS_ID),
+        m.calls.byTeam
+          .filter((c) => small.has(c.team) || c.team === SMALL_TEAMS_ID)
+          .reduce(
+            (acc, c) => ({
+              team: SMALL_TEAMS_ID,
+              calls: acc.calls + c.calls,
+              recorded: acc.recorded + c.recorded,
+              transferred: acc.transferred + c.transferred,
+            }),
+            { team: SMALL_TEAMS_ID, calls: 0, recorded: 0, transferred: 0 },
+          ),
+      ],
+    },
     smallTeams: { merged: small.size + (m.smallTeams?.merged ?? 0), sameTeamListens },
   };
 }

@@ -299,7 +299,7 @@ describe('GET /transparency', () => {
     expect(res.body.replaceAll('\r\n', '')).not.toContain('\n');
     const rows = parseCsv(res.body, ';');
     const all = rows.find((r) => r[1] === '*')!;
-    expect(all.slice(0, 7)).toEqual([P, '*', 'Toutes équipes', '2', '6', '4', '66,67']);
+    expect(all.slice(0, 8)).toEqual([P, '*', 'Toutes équipes', '2', '6', '0', '4', '66,67']);
     expect(all.at(-1)).toBe('système en production');
   });
 
@@ -311,9 +311,9 @@ describe('GET /transparency', () => {
     const res = await view('GET /transparency', 'staffRepresentative', query, headers);
     expect(res.statusCode).toBe(200);
     expect(res.headers['content-disposition']).toContain(`transparency-${P}.en.csv`);
-    expect(res.body.startsWith('period,team_id,team,agents,calls,')).toBe(true);
+    expect(res.body.startsWith('period,team_id,team,agents,calls,transferred_calls,')).toBe(true);
     const all = parseCsv(res.body, ',').find((r) => r[1] === '*')!;
-    expect(all.slice(0, 7)).toEqual([P, '*', 'All teams', '2', '6', '4', '66.67']);
+    expect(all.slice(0, 8)).toEqual([P, '*', 'All teams', '2', '6', '0', '4', '66.67']);
   });
 
   it('prefers French when Accept-Language ranks it first, and ?lang over the header', async () => {

@@ -37,7 +37,13 @@ describe('aggregation helpers', () => {
     for (const key of ['agents', 'decisions', 'recorded', 'listens', 'deletions', 'redactions'] as const) {
       expect(teams.reduce((s, t) => s + t[key], 0)).toBe(total[key]);
     }
-    expect(total.rate).toBeCloseTo(total.recorded / total.decisions, 12);
+    // Calls, not legs: a transfer makes several legs of one call, so there are fewer calls than
+    // legs; a call transferred between teams counts in both teams, once in the total.
+    expect(total.calls).toBe(m.calls.total.calls);
+    expect(total.calls).toBeLessThan(total.decisions);
+    expect(total.transferred).toBeGreaterThan(0);
+    expect(teams.reduce((s, t) => s + t.calls, 0)).toBeGreaterThanOrEqual(total.calls);
+    expect(total.rate).toBeCloseTo(total.recordedCalls / total.calls, 12);
     expect(total.rate!).toBeLessThanOrEqual(0.3);
   });
 

@@ -9,20 +9,26 @@ describe('transparency CSV', () => {
   it('is French by default: BOM, `;`, decimal comma, French header, CRLF', () => {
     const csv = renderTransparencyCsv(m);
     expect(
-      csv.startsWith('\ufeffpériode;id_équipe;équipe;agents;appels;enregistrés;part_enregistrée_pct;'),
+      csv.startsWith(
+        '\ufeffpériode;id_équipe;équipe;agents;appels;appels_transférés;appels_enregistrés;part_enregistrée_pct;',
+      ),
     ).toBe(true);
     expect(csv.endsWith('\r\n')).toBe(true);
     expect(csv.replaceAll('\r\n', '')).not.toContain('\n');
     const rows = parseCsv(csv, ';');
     expect(rows).toHaveLength(m.teams.length + 2);
     expect(rows.at(-1)!.slice(1, 3)).toEqual(['*', 'Toutes équipes']);
-    expect(rows[1]![6]).toMatch(/^\d+,\d+$/);
+    expect(rows[1]![7]).toMatch(/^\d+,\d+$/);
   });
 
   it('is machine-friendly in English: no BOM, `,`, decimal point', () => {
     const csv = renderTransparencyCsv(m, { lang: 'en' });
-    expect(csv.startsWith('period,team_id,team,agents,calls,recorded,recorded_pct,listens_min,')).toBe(true);
-    expect(parseCsv(csv, ',')[1]![6]).toMatch(/^\d+\.\d+$/);
+    expect(
+      csv.startsWith(
+        'period,team_id,team,agents,calls,transferred_calls,recorded_calls,recorded_pct,listens_min,',
+      ),
+    ).toBe(true);
+    expect(parseCsv(csv, ',')[1]![7]).toMatch(/^\d+\.\d+$/);
   });
 
   it('holds the same numbers as the aggregation', () => {
@@ -30,9 +36,10 @@ describe('transparency CSV', () => {
     const rows = parseCsv(renderTransparencyCsv(m, { lang: 'en' }), ',').slice(1);
     [...teams, total].forEach((t, i) => {
       const r = rows[i]!.map((f) => (f === '' ? null : Number(f)));
-      expect(r.slice(3, 6)).toEqual([t.agents, t.decisions, t.recorded]);
-      expect(r[6]).toBeCloseTo(t.rate! * 100, 2);
-      expect(r.slice(7, 14)).toEqual([
+      // Calls, not contact legs.
+      expect(r.slice(3, 7)).toEqual([t.agents, t.calls, t.transferred, t.recordedCalls]);
+      expect(r[7]).toBeCloseTo(t.rate! * 100, 2);
+      expect(r.slice(8, 15)).toEqual([
         t.listensPerAgent!.min,
         t.listensPerAgent!.median,
         t.listensPerAgent!.max,

@@ -83,6 +83,7 @@ describe('limits from the data, not from a layout', () => {
     for (let t = 0; t < 36; t++) {
       const id = `extra-${t}`;
       m.teams.push({ id, name: `Équipe ${t}` });
+      m.calls.byTeam.push({ team: id, calls: 0, recorded: 0, transferred: 0 });
       for (let k = 0; k < 3; k++) {
         m.agents.push({
           id: `B${String(t * 3 + k).padStart(3, '0')}`,
@@ -111,7 +112,14 @@ describe('small teams', () => {
     const m = clone();
     const x0 = m.assignments[0]!;
     m.teams.push({ id: 'tiny', name: 'Tiny' });
-    m.agents.find((a) => a.id === x0.agentId)!.team = 'tiny';
+    const moved = m.agents.find((a) => a.id === x0.agentId)!;
+    // Its calls move with it (as if none was transferred: the model keeps counts, not legs).
+    const from = m.calls.byTeam.find((c) => c.team === moved.team)!;
+    const calls = { calls: moved.decisions, recorded: moved.recorded, transferred: 0 };
+    from.calls -= calls.calls;
+    from.recorded -= calls.recorded;
+    m.calls.byTeam.push({ team: 'tiny', ...calls });
+    moved.team = 'tiny';
     m.coaches.find((c) => c.id === x0.coachId)!.team = 'tiny';
     for (const x of m.assignments) {
       if (x.agentId === x0.agentId) x.agentTeam = 'tiny';
