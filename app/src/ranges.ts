@@ -22,7 +22,8 @@ export type PassageInput =
   | { readonly kind: 'last'; readonly seconds: string };
 
 export type RangeError =
-  | { readonly key: 'range.malformed'; readonly field: 'from' | 'to' }
+  | { readonly key: 'range.malformedFrom' }
+  | { readonly key: 'range.malformedTo' }
   | { readonly key: 'range.reversed' }
   | { readonly key: 'range.pastEnd'; readonly end: string }
   | { readonly key: 'range.lastMalformed' }
@@ -50,9 +51,9 @@ export function passageRange(input: PassageInput, lengthSeconds: number | undefi
     return { ok: true, range: { from: end - n, to: end } };
   }
   const from = parseClock(input.from);
-  if (from === undefined) return { ok: false, error: { key: 'range.malformed', field: 'from' } };
+  if (from === undefined) return { ok: false, error: { key: 'range.malformedFrom' } };
   const to = parseClock(input.to);
-  if (to === undefined) return { ok: false, error: { key: 'range.malformed', field: 'to' } };
+  if (to === undefined) return { ok: false, error: { key: 'range.malformedTo' } };
   if (from >= to) return { ok: false, error: { key: 'range.reversed' } };
   if (end !== undefined && to > end) {
     return { ok: false, error: { key: 'range.pastEnd', end: formatClock(end) } };

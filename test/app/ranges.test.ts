@@ -30,11 +30,11 @@ describe('passageRange', () => {
   it('refuses a malformed start or end and says which', () => {
     expect(passageRange(range('0:1', '00:25'), 60)).toEqual({
       ok: false,
-      error: { key: 'range.malformed', field: 'from' },
+      error: { key: 'range.malformedFrom' },
     });
     expect(passageRange(range('00:10', '25'), 60)).toEqual({
       ok: false,
-      error: { key: 'range.malformed', field: 'to' },
+      error: { key: 'range.malformedTo' },
     });
   });
   it('refuses a reversed or empty range', () => {

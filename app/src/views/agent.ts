@@ -109,7 +109,6 @@ export function agentPanel(root: HTMLElement, api: Api, lang: () => Lang) {
       const e = checked.error;
       const params: Record<string, string> = {};
       if ('end' in e) params.end = e.end;
-      if ('field' in e) params.field = t(lang(), e.field === 'from' ? 'range.from' : 'range.to');
       dispatch({ type: 'message', key: e.key, params });
       return; // nothing is sent
     }

@@ -1,0 +1,15 @@
+/**
+ * `npm run app`: the workspace app against the local API and stand-ins, on http://127.0.0.1:8787
+ * (or `--port N`). Open it in a browser: the page is a stand-in for the agent workspace.
+ */
+import { startLocalApp } from './local/server';
+
+const i = process.argv.indexOf('--port');
+const port = i > 0 ? Number(process.argv[i + 1]) : 8787;
+const app = await startLocalApp({ port });
+console.log(`fairlisten workspace app (local run): ${app.url}/
+  agent: place a call with the buttons on the left; coach: choose "Coach" at the top left.
+  Local only: tokens are unsigned and the server plays the API Gateway authorizer. Ctrl-C stops.`);
+const stop = () => void app.stop().then(() => process.exit(0));
+process.on('SIGINT', stop);
+process.on('SIGTERM', stop);
