@@ -53,7 +53,13 @@ export async function benchSampler(opts: { invocations?: number } = {}): Promise
       POWERTOOLS_LOG_LEVEL: 'SILENT',
       AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
       ...samplerEnvironment(
-        { decisionsTable: 'decisions', quotasTable: 'quotas', seedsTable: 'seeds', instanceId },
+        {
+          decisionsTable: 'decisions',
+          quotasTable: 'quotas',
+          reservationsTable: 'reservations',
+          seedsTable: 'seeds',
+          instanceId,
+        },
         policy,
       ),
     };
@@ -110,7 +116,13 @@ export async function benchSampler(opts: { invocations?: number } = {}): Promise
     const times = await latencies(handler);
     // Version 2: the same bundle, a second module instance that read a policy choosing it.
     process.env.FAIRLISTEN_POLICY = samplerEnvironment(
-      { decisionsTable: 'decisions', quotasTable: 'quotas', seedsTable: 'seeds', instanceId },
+      {
+        decisionsTable: 'decisions',
+        quotasTable: 'quotas',
+        reservationsTable: 'reservations',
+        seedsTable: 'seeds',
+        instanceId,
+      },
       { ...policy, algorithmVersion: ALGORITHM_V2 },
     ).FAIRLISTEN_POLICY!;
     const fair = (await import(`${pathToFileURL(bundle.file).href}?v2`)) as { handler: Handler };

@@ -30,6 +30,7 @@ export const KNOWN_AUDIT_KINDS = [
   'deletion',
   'redaction',
   'unauthorized-recording',
+  'decision-recovered',
   'seed-commitment',
   'seed-reveal',
   'evaluation',

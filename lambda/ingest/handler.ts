@@ -5,12 +5,23 @@
  * finishes it — or, after the retries, sends the event to the dead-letter queue. An event that is
  * not an S3 notification is rejected (logged, not retried).
  */
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { actionDepsFromEnv } from '../shared/recording-deps';
 import { type Rejection, reject } from '../shared/rejected-event';
+import { ingestConfigFromEnv } from './config';
 import { parseCreatedObjects } from './event';
-import { type IngestOutcome, ingestObject } from './ingest';
+import { type IngestDeps, type IngestOutcome, ingestObject } from './ingest';
+import { createDecisionRecovery } from './recovery';
 
-const deps = actionDepsFromEnv('fairlisten-ingest', 'function:ingest');
+const config = ingestConfigFromEnv();
+const deps: IngestDeps = {
+  ...actionDepsFromEnv('fairlisten-ingest', 'function:ingest'),
+  recovery: createDecisionRecovery(DynamoDBDocumentClient.from(new DynamoDBClient({})), {
+    reservations: config.reservationsTable,
+    decisions: config.decisionsTable,
+  }),
+};
 
 export async function handler(event: unknown): Promise<IngestOutcome[] | Rejection> {
   const parsed = parseCreatedObjects(event);

@@ -2,8 +2,10 @@
  * Recording ingest: one S3 object created under a recording prefix (Connect call recording or
  * Contact Lens output).
  *
- * 1. The key names the contact (lambda/shared/recording-keys.ts). No contact id, no sampler
- *    decision, or a decision that says "not recorded" → the object was made outside the policy
+ * 1. The key names the contact (lambda/shared/recording-keys.ts). A contact with no decision but a
+ *    reservation holding a drawn one (the sampler died between StartContactRecording and storing
+ *    its decision) gets that decision completed and audited first (./recovery.ts). No contact id,
+ *    no sampler decision, or a decision that says "not recorded" → the object was made outside the policy
  *    (another flow, a manual start, a key layout we cannot tie to a decision): every version is
  *    deleted at once, then the deletion is audited (`unauthorized-recording`). Deleting first is
  *    deliberate: audio that should not exist is not kept waiting for the audit log.
@@ -18,6 +20,13 @@ import { type ActionDeps, type ApplyOutcome, applyRequest } from '../shared/appl
 import { parseRecordingKey } from '../shared/recording-keys';
 import { readRecordingLayout } from '../shared/recording-objects';
 import type { DecisionSummary } from '../shared/recording-store';
+import { DECISION_RECOVERED, type DecisionRecovery } from './recovery';
+
+/** What ingest works with: the recording actions' dependencies, and the decision recovery. */
+export interface IngestDeps extends ActionDeps {
+  /** @default - no recovery: a recording without a stored decision is deleted */
+  readonly recovery?: DecisionRecovery;
+}
 
 export interface IngestInput {
   /** Decoded object key. */
@@ -46,12 +55,12 @@ export type IngestOutcome =
     };
 
 /** Processes one created object. Throws when something must be retried (S3 re-delivers). */
-export async function ingestObject(deps: ActionDeps, input: IngestInput): Promise<IngestOutcome> {
+export async function ingestObject(deps: IngestDeps, input: IngestInput): Promise<IngestOutcome> {
   const { store, objects } = deps;
   const parsed = parseRecordingKey(input.key);
   if (!parsed.contactId) return deleteUnauthorized(deps, input, undefined, 'no-contact-id', undefined);
   const contactId = parsed.contactId;
-  const decision = await store.getDecision(contactId);
+  const decision = (await store.getDecision(contactId)) ?? (await recoverDecision(deps, contactId, input));
   if (!decision) return deleteUnauthorized(deps, input, contactId, 'no-decision', undefined);
   if (!decision.recorded) return deleteUnauthorized(deps, input, contactId, 'not-recorded', decision);
 
@@ -89,8 +98,36 @@ export async function ingestObject(deps: ActionDeps, input: IngestInput): Promis
   return { outcome: 'indexed', contactId, applied };
 }
 
+/**
+ * The decision reserved for the contact, audited and then stored (audited first: a crash between
+ * the two leaves a record of the recovery, never a decision nobody was told about). Undefined when
+ * there is nothing to recover.
+ */
+async function recoverDecision(
+  deps: IngestDeps,
+  contactId: string,
+  input: IngestInput,
+): Promise<DecisionSummary | undefined> {
+  const reserved = await deps.recovery?.reservedDecision(contactId);
+  if (!deps.recovery || !reserved) return undefined;
+  const { expiresAt: _ttl, ...decision } = reserved;
+  await deps.audit.append({
+    chain: `privacy/${reserved.period}`,
+    kind: DECISION_RECOVERED,
+    actor: deps.actor ?? 'function:ingest',
+    subject: contactId,
+    data: { from: 'reservation', key: input.key, eventVersionId: input.versionId ?? null, decision },
+  });
+  const stored = await deps.recovery.storeDecision(reserved);
+  deps.logger?.warn('decision completed from its reservation', { contactId, key: input.key, stored });
+  // Stored meanwhile by someone else (a concurrent event of the same contact): that one counts.
+  return stored
+    ? { recorded: true, agentId: reserved.agentId, period: reserved.period }
+    : deps.store.getDecision(contactId);
+}
+
 async function deleteUnauthorized(
-  deps: ActionDeps,
+  deps: IngestDeps,
   input: IngestInput,
   contactId: string | undefined,
   reason: UnauthorizedReason,

@@ -78,6 +78,8 @@ export interface SamplerConfig {
   readonly policy: SamplerPolicy;
   readonly decisionsTable: string;
   readonly quotasTable: string;
+  /** Where a drawn decision is reserved before StartContactRecording (lambda/shared/reservations.ts). */
+  readonly reservationsTable: string;
   readonly seedsTable: string;
   /** Bare id of the Connect instance the sampler may record on. */
   readonly instanceId: string;
@@ -90,6 +92,7 @@ export const SAMPLER_ENV = {
   algorithm: 'FAIRLISTEN_ALGORITHM',
   decisionsTable: 'DECISIONS_TABLE',
   quotasTable: 'QUOTAS_TABLE',
+  reservationsTable: 'RESERVATIONS_TABLE',
   seedsTable: 'SEEDS_TABLE',
   instanceId: 'CONNECT_INSTANCE_ID',
 } as const;
@@ -104,6 +107,7 @@ export function samplerEnvironment(
     [SAMPLER_ENV.algorithm]: policy.algorithmVersion ?? ALGORITHM_VERSION,
     [SAMPLER_ENV.decisionsTable]: r.decisionsTable,
     [SAMPLER_ENV.quotasTable]: r.quotasTable,
+    [SAMPLER_ENV.reservationsTable]: r.reservationsTable,
     [SAMPLER_ENV.seedsTable]: r.seedsTable,
     [SAMPLER_ENV.instanceId]: r.instanceId,
   };
@@ -123,6 +127,7 @@ export function samplerConfigFromEnv(env: NodeJS.ProcessEnv = process.env): Samp
     policy,
     decisionsTable: requireEnv(SAMPLER_ENV.decisionsTable, env),
     quotasTable: requireEnv(SAMPLER_ENV.quotasTable, env),
+    reservationsTable: requireEnv(SAMPLER_ENV.reservationsTable, env),
     seedsTable: requireEnv(SAMPLER_ENV.seedsTable, env),
     instanceId: requireEnv(SAMPLER_ENV.instanceId, env),
   };

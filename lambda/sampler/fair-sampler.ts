@@ -56,6 +56,8 @@ export interface FairStep {
   /** Stores the record unless one exists; answers what is stored. */
   store(record: DecisionRecord): Promise<SamplerAnswer>;
   getStored(contactId: string): Promise<DecisionRecord | undefined>;
+  /** Stores a drawn record as the contact's reservation (before StartContactRecording). */
+  reserve(record: DecisionRecord): Promise<void>;
   /** SHA-256 of the published policy document, stored with every decision. */
   policyHash: string;
 }
@@ -238,6 +240,15 @@ export function createFairDecider(deps: SamplerDeps, step: FairStep) {
         logger.warn('too little time left to record: slot kept', { ...ids, remainingMs: remaining() });
       } else {
         try {
+          await step.reserve(
+            toFairDecisionRecord({
+              input: fairInput,
+              decision,
+              agentArn: input.agentArn,
+              policy,
+              policyHash: step.policyHash,
+            }),
+          );
           await startRecording(connect, config.instanceId, input, remaining());
         } catch (err) {
           final = 'record-failed';

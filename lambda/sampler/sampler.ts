@@ -11,8 +11,10 @@
  *     reserved slots, this contact's own slot excluded (a skip never depends on the count);
  *  4. (every other retry is caught by the conditional put of step 6, which answers what is stored);
  *  5. outcome record → reserve the slot atomically (conditional UpdateItem: below the paced limit and
- *     not already holding a slot), then StartContactRecording; a refusal releases the slot
- *     (`record-failed`); a full quota is `agent-cap-reached`; too little time left → reason error;
+ *     not already holding a slot), store the drawn decision as the contact's reservation (so a
+ *     recording whose decision was never stored is still recognised, lambda/shared/reservations.ts),
+ *     then StartContactRecording; a refusal releases the slot (`record-failed`); a full quota is
+ *     `agent-cap-reached`; too little time left → reason error;
  *  6. store the decision with a conditional put (first writer wins; a loser answers what was stored).
  * Every path returns the flat string map `{record, reason}`: nothing is thrown back to Connect.
  */
@@ -32,6 +34,7 @@ import { pacedLimit } from '../core/pacing';
 import { elapsedFraction, periodBounds, periodOf } from '../core/period';
 import { policyDocument } from '../core/policy-document';
 import { isConditionFailure } from '../shared/dynamo';
+import { reservationItem } from '../shared/reservations';
 import type { SamplerConfig } from './config';
 import { InvalidEventError, parseContactFlowEvent, type SamplerInput } from './event';
 import { createFairDecider } from './fair-sampler';
@@ -107,6 +110,30 @@ const problemPaths = (err: InvalidEventError): string[] =>
 /** Connect gets what is left minus 300 ms to store the decision (whole ms, as AbortSignal.timeout requires). */
 export const connectTimeoutMs = (remainingMs: number): number =>
   Math.max(1, Math.floor(Math.min(remainingMs - 300, 60_000)));
+
+/**
+ * Stores the drawn decision `item` (the decision item the sampler will store) as the contact's
+ * reservation, before StartContactRecording. The first reservation of a contact stays (a retry
+ * of the invocation finds it and goes on).
+ */
+export async function reserveRecording(
+  ddb: DynamoDBDocumentClient,
+  table: string,
+  item: StoredDecision,
+  at: Date,
+): Promise<void> {
+  try {
+    await ddb.send(
+      new PutCommand({
+        TableName: table,
+        Item: reservationItem(item, at),
+        ConditionExpression: 'attribute_not_exists(contactId)',
+      }),
+    );
+  } catch (err) {
+    if (!isConditionFailure(err)) throw err;
+  }
+}
 
 /**
  * Starts recording the whole call (both tracks) on the contact's current leg, giving Connect only
@@ -209,12 +236,19 @@ export function createSampler(deps: SamplerDeps): Sampler {
     }
   };
 
+  /** The decisions-table item of a record: the record and its TTL. */
+  const storedItem = (record: DecisionRecord): StoredDecision => ({
+    ...record,
+    expiresAt: Math.floor(Date.parse(record.decidedAt) / 1000) + policy.auditRetentionDays * DAY_SECONDS,
+  });
+
+  /** Reserves the recording of a drawn record (before StartContactRecording). */
+  const reserveDrawn = (record: DecisionRecord): Promise<void> =>
+    reserveRecording(ddb, config.reservationsTable, storedItem(record), deps.now());
+
   /** Stores the record unless one exists; answers what is stored in the end. */
   const store = async (record: DecisionRecord): Promise<SamplerAnswer> => {
-    const item: StoredDecision = {
-      ...record,
-      expiresAt: Math.floor(Date.parse(record.decidedAt) / 1000) + policy.auditRetentionDays * DAY_SECONDS,
-    };
+    const item = storedItem(record);
     try {
       await ddb.send(
         new PutCommand({
@@ -263,7 +297,7 @@ export function createSampler(deps: SamplerDeps): Sampler {
 
   const decideFairContact =
     policy.algorithmVersion === ALGORITHM_V2
-      ? createFairDecider(deps, { store, getStored, policyHash })
+      ? createFairDecider(deps, { store, getStored, reserve: reserveDrawn, policyHash })
       : undefined;
 
   const decideContact = async (
@@ -330,6 +364,14 @@ export function createSampler(deps: SamplerDeps): Sampler {
         return store(errorRecord(input, at, period, decision));
       } else {
         try {
+          const drawn = toDecisionRecord({
+            input: decisionInput,
+            decision,
+            agentArn: input.agentArn,
+            policy,
+            policyHash,
+          });
+          await reserveDrawn(drawn);
           await startRecording(connect, config.instanceId, input, remaining());
         } catch (err) {
           final = 'record-failed';

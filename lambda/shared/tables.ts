@@ -35,6 +35,12 @@ export const TABLES = {
   seeds: { partitionKey: 'period', ttlAttribute: 'expiresAt' },
   /** One item per contact leg: the sampler's decision (recorded or not) and its draw. */
   decisions: { partitionKey: 'contactId', ttlAttribute: 'expiresAt', appendOnly: true },
+  /**
+   * One item per contact the sampler is about to record: the drawn decision, written right before
+   * StartContactRecording, so ingest recognises the recording if the decision was never stored
+   * (lambda/shared/reservations.ts). Written by the sampler, read by ingest.
+   */
+  reservations: { partitionKey: 'contactId', ttlAttribute: 'expiresAt' },
   /** One item per agent and period: recordings reserved so far, and by which contacts. */
   quotas: { partitionKey: 'agentId', sortKey: 'period', ttlAttribute: 'expiresAt' },
   /**

@@ -9,11 +9,17 @@ import { acknowledge } from './nag';
 import type { OperatorAlerts } from './operator-alerts';
 import type { RecordingActions } from './recording-actions';
 import type { RecordingsBucket } from './recordings-bucket';
+import type { SamplingService } from './sampling-service';
 
 export interface RecordingIngestProps {
   readonly recordings: RecordingsBucket;
   /** The recording actions whose tables ingest fills and whose requests it applies on arrival. */
   readonly actions: RecordingActions;
+  /**
+   * The sampler's tables: a recording whose decision was never stored is recognised by the drawn
+   * decision the sampler reserved for it, which ingest then stores.
+   */
+  readonly sampling: Pick<SamplingService, 'bindRecovery'>;
   /** Connect's CALL_RECORDINGS prefix (`ContactCenter.recordingsPrefix`), without a trailing slash. */
   readonly recordingsPrefix: string;
   /**
@@ -88,6 +94,7 @@ export class RecordingIngest extends Construct {
     });
     // Applying a waiting request is the executor's work, done in place: the same environment and grants.
     props.actions.bindApplier(this.function);
+    props.sampling.bindRecovery(this.function);
     this.failures = guardAsyncFunction(this.function, {
       what: 'recording events',
       metricName: 'IngestRejectedEvents',

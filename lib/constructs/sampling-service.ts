@@ -3,6 +3,7 @@ import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
 import type { RecordingPolicy } from '../../lambda/core/policy';
+import { ingestEnvironment } from '../../lambda/ingest/config';
 import { samplerEnvironment } from '../../lambda/sampler/config';
 import type { ContactCenter } from './contact-center';
 import { FairlistenFunction } from './fairlisten-function';
@@ -25,12 +26,15 @@ export const FLOW_LAMBDA_TIME_LIMIT_SECONDS = 3;
 /**
  * The sampler: invoked from the agent whisper flow, it decides by the published lottery, paced
  * per-agent cap and exclusions whether this contact is recorded, and starts the recording
- * through the Connect API. It owns the decisions and quota tables and reads (only) the seeds.
+ * through the Connect API. It owns the decisions, quota and reservations tables and reads (only)
+ * the seeds.
  */
 export class SamplingService extends Construct {
   readonly function: FairlistenFunction;
   readonly decisions: FairlistenTable;
   readonly quotas: FairlistenTable;
+  /** A drawn decision per contact, written before StartContactRecording (lambda/shared/reservations.ts). */
+  readonly reservations: FairlistenTable;
 
   constructor(scope: Construct, id: string, props: SamplingServiceProps) {
     super(scope, id);
@@ -40,6 +44,10 @@ export class SamplingService extends Construct {
       encryptionKey: props.dataKey,
     });
     this.quotas = new FairlistenTable(this, 'Quotas', { name: 'quotas', encryptionKey: props.dataKey });
+    this.reservations = new FairlistenTable(this, 'Reservations', {
+      name: 'reservations',
+      encryptionKey: props.dataKey,
+    });
 
     this.function = new FairlistenFunction(this, 'Function', {
       handlerDir: 'sampler',
@@ -56,6 +64,7 @@ export class SamplingService extends Construct {
         {
           decisionsTable: this.decisions.table.tableName,
           quotasTable: this.quotas.table.tableName,
+          reservationsTable: this.reservations.table.tableName,
           seedsTable: props.seedVault.table.table.tableName,
           instanceId: props.contactCenter.instanceId,
         },
@@ -66,6 +75,8 @@ export class SamplingService extends Construct {
     this.decisions.table.grant(this.function, 'dynamodb:GetItem', 'dynamodb:PutItem');
     this.decisions.allowAppender(this.function);
     this.quotas.table.grantReadWriteData(this.function);
+    // Reservations are written once (conditional PutItem) and never read back by the sampler.
+    this.reservations.table.grant(this.function, 'dynamodb:PutItem');
     props.seedVault.grantReadSeeds(this.function);
     this.function.addToRolePolicy(
       new PolicyStatement({
@@ -89,5 +100,21 @@ export class SamplingService extends Construct {
       `IAM5[Resource::arn:aws:connect:${stack.region}:${stack.account}:instance/${instanceRef}/contact/*]`,
       'StartContactRecording acts on the contact being decided, which is not known at deploy time; the resource is limited to contacts of this one Connect instance.',
     );
+  }
+
+  /**
+   * Lets `fn` (ingest) complete a decision the sampler reserved but never stored: it reads the
+   * reservations and may put a decision (once, conditionally: the decisions table stays
+   * append-only and names it as an appender).
+   */
+  bindRecovery(fn: FairlistenFunction): void {
+    for (const [name, value] of Object.entries(
+      ingestEnvironment({ reservationsTable: this.reservations.table.tableName }),
+    )) {
+      fn.addEnvironment(name, value);
+    }
+    this.reservations.table.grant(fn, 'dynamodb:GetItem');
+    this.decisions.table.grant(fn, 'dynamodb:PutItem');
+    this.decisions.allowAppender(fn);
   }
 }

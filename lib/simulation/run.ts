@@ -328,6 +328,7 @@ export async function runSimulation(options: SimulationOptions): Promise<Simulat
         {
           decisionsTable: stack.tables.decisions!,
           quotasTable: stack.tables.quotas!,
+          reservationsTable: stack.tables.reservations!,
           seedsTable: stack.tables.seeds!,
           instanceId: plan.instanceId,
         },

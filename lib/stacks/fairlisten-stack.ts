@@ -127,6 +127,7 @@ export class FairlistenStack extends Stack {
     this.recordingIngest = new RecordingIngest(this, 'RecordingIngest', {
       recordings: this.recordings,
       actions: this.recordingActions,
+      sampling: this.sampling,
       recordingsPrefix: this.contactCenter.recordingsPrefix,
       dataKey,
       logRetentionDays: policy.auditRetentionDays,

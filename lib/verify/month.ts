@@ -8,8 +8,11 @@
  *  - a period whose seed commitment was not published before the period started, or whose
  *    published seed does not match it; a seeds.json that differs from the publication;
  *  - a decision missing from, or added to, the decisions audit chain; any field that differs from
- *    its chain record; a decision whose policy document was never published;
- *  - whatever the decisions chains and the publication show in `audit verify`;
+ *    its chain record; a decision whose policy document was never published. A decision ingest
+ *    completed from the sampler's reservation (the sampler died before storing it) may be in no
+ *    decisions chain: its `decision-recovered` record in chain `privacy/<period>` stands for it;
+ *  - whatever the decisions chains, the chains holding recovered decisions and the publication
+ *    show in `audit verify`;
  *  - every violation of the published algorithm (lib/verify/verify.ts), recomputed with the
  *    published seeds and the published policy.
  */
@@ -50,18 +53,32 @@ export function verifyMonth(dir: string, witness: readonly WitnessEntry[] = []):
     return { ok: false, findings };
   }
   const audit = verifyAuditExport(join(dir, 'audit'), witness);
-  findings.push(...audit.findings.filter((f) => isDecisionChain(f.chain)));
   const pub = audit.publication;
   const policies = publishedPolicies(pub);
 
-  // The decisions chain: contact → the decision as the exporter recorded it.
+  // The decisions chain: contact → the decision as the exporter recorded it; a decision ingest
+  // recovered from a reservation, as its `decision-recovered` record holds it.
   const chained = new Map<string, Record<string, unknown>>();
+  const recoveredIn = new Set<string>();
   for (const raw of audit.loaded.records) {
     const r = raw as { chain?: unknown; kind?: unknown; data?: unknown };
-    if (typeof r?.chain !== 'string' || !r.chain.startsWith('decisions/') || r.kind !== 'decision') continue;
-    const data = r.data as Record<string, unknown> | null;
-    if (data && typeof data.contactId === 'string') chained.set(data.contactId, data);
+    if (typeof r?.chain !== 'string') continue;
+    if (r.chain.startsWith('decisions/') && r.kind === 'decision') {
+      const data = r.data as Record<string, unknown> | null;
+      if (data && typeof data.contactId === 'string') chained.set(data.contactId, data);
+    } else if (r.chain.startsWith('privacy/') && r.kind === 'decision-recovered') {
+      const decision = (r.data as { decision?: Record<string, unknown> } | null)?.decision;
+      if (decision && typeof decision.contactId === 'string' && !chained.has(decision.contactId)) {
+        chained.set(decision.contactId, decision);
+        recoveredIn.add(r.chain);
+      }
+    }
   }
+  findings.push(
+    ...audit.findings.filter(
+      (f) => isDecisionChain(f.chain) || (f.chain !== undefined && recoveredIn.has(f.chain)),
+    ),
+  );
 
   const lines: Record<string, unknown>[] = [];
   for (const [i, text] of decisionsJsonl.split('\n').entries()) {

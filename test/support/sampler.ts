@@ -53,6 +53,7 @@ export function config(stack: LocalStack, policy: SamplerPolicy = POLICY): Sampl
     policy,
     decisionsTable: stack.tables.decisions!,
     quotasTable: stack.tables.quotas!,
+    reservationsTable: stack.tables.reservations!,
     seedsTable: stack.tables.seeds!,
     instanceId: INSTANCE_ID,
   };

@@ -29,6 +29,7 @@ beforeAll(async () => {
       {
         decisionsTable: stack.tables.decisions!,
         quotasTable: stack.tables.quotas!,
+        reservationsTable: stack.tables.reservations!,
         seedsTable: stack.tables.seeds!,
         instanceId: INSTANCE_ID,
       },

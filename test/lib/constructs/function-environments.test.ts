@@ -37,7 +37,7 @@ const CONFIGS: Record<string, FunctionConfig> = {
   seeds: { names: keysOf(seedsEnvSchema), parse: seedsConfigFromEnv },
   'audit-export': { names: keysOf(auditExportEnvSchema), parse: auditExportConfigFromEnv },
   'audit-sentinel': { names: keysOf(sentinelEnvSchema), parse: sentinelConfigFromEnv },
-  ingest: { names: keysOf(ingest.recordingEnvSchema), parse: ingest.recordingConfigFromEnv },
+  ingest: { names: keysOf(ingest.ingestEnvSchema), parse: ingest.ingestConfigFromEnv },
   'recording-actions': {
     names: keysOf(recordingActions.recordingEnvSchema),
     parse: recordingActions.recordingConfigFromEnv,

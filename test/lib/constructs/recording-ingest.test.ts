@@ -38,6 +38,7 @@ describe('RecordingIngest', () => {
         new RecordingIngest(s, 'I', {
           recordings,
           actions: {} as RecordingActions,
+          sampling: { bindRecovery: () => {} },
           recordingsPrefix: 'connect/x/CallRecordings',
           analysisPrefixes: ['Analysis/Voice/', 'Analysis/Voice/Redacted/'],
           dataKey: recordings.key,

@@ -49,3 +49,65 @@ describe('sampling service', () => {
     expect(actions.filter((a) => /Put|Update|Delete|Write/.test(a))).toEqual([]);
   });
 });
+
+describe('reservations (a drawn decision per contact, before StartContactRecording)', () => {
+  const statementsOf = (fnRole: string) => {
+    const role = (
+      resources('AWS::Lambda::Function')[byRole(fnRole)]!.Properties.Role['Fn::GetAtt'] as string[]
+    )[0];
+    return Object.values(resources('AWS::IAM::Policy'))
+      .filter((p) => (p.Properties.Roles as { Ref: string }[]).some((r) => r.Ref === role))
+      .flatMap((p) => p.Properties.PolicyDocument.Statement as Record<string, unknown>[]);
+  };
+  const actionsOn = (fnRole: string, tableRole: string) =>
+    statementsOf(fnRole)
+      .filter((s) => JSON.stringify(s.Resource).includes(`"${byRole(tableRole)}"`))
+      .flatMap((s) => ([] as string[]).concat(s.Action as string))
+      .filter((a) => a.startsWith('dynamodb:'))
+      .sort();
+
+  it('is a table of its own, encrypted, expiring, point-in-time recoverable', () => {
+    const table = resources('AWS::DynamoDB::GlobalTable')[byRole('table:reservations')]!;
+    expect(table.Properties).toMatchObject({
+      KeySchema: [{ AttributeName: 'contactId', KeyType: 'HASH' }],
+      TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true },
+      SSESpecification: { SSEEnabled: true, SSEType: 'KMS' },
+    });
+  });
+
+  it('the sampler only puts reservations; ingest only reads them and may put a decision', () => {
+    expect(
+      resources('AWS::Lambda::Function')[byRole('function:sampler')]!.Properties.Environment.Variables
+        .RESERVATIONS_TABLE,
+    ).toEqual({
+      Ref: byRole('table:reservations'),
+    });
+    expect(actionsOn('function:sampler', 'table:reservations')).toEqual(['dynamodb:PutItem']);
+    const ingest = resources('AWS::Lambda::Function')[byRole('function:ingest')]!;
+    expect(ingest.Properties.Environment.Variables.RESERVATIONS_TABLE).toEqual({
+      Ref: byRole('table:reservations'),
+    });
+    expect(actionsOn('function:ingest', 'table:reservations')).toEqual(['dynamodb:GetItem']);
+    expect(actionsOn('function:ingest', 'table:decisions')).toContain('dynamodb:PutItem');
+    expect(
+      actionsOn('function:ingest', 'table:decisions').filter((a) =>
+        /Update|Delete|BatchWrite|PartiQL/.test(a),
+      ),
+    ).toEqual([]);
+  });
+
+  it('names ingest beside the sampler as the decisions table’s only appenders', () => {
+    const table = resources('AWS::DynamoDB::GlobalTable')[byRole('table:decisions')]!;
+    const put = (
+      table.Properties.Replicas[0].ResourcePolicy.PolicyDocument.Statement as Record<string, unknown>[]
+    ).find((s) => s.Sid === 'OnlyAppendersPut')!;
+    const spared = JSON.stringify(put.Condition);
+    const roleOf = (r: string) =>
+      (resources('AWS::Lambda::Function')[byRole(r)]!.Properties.Role['Fn::GetAtt'] as string[])[0];
+    expect(spared).toContain(roleOf('function:sampler'));
+    expect(spared).toContain(roleOf('function:ingest'));
+    expect(
+      (put.Condition as { ArnNotEquals: { 'aws:PrincipalArn': unknown[] } }).ArnNotEquals['aws:PrincipalArn'],
+    ).toHaveLength(2);
+  });
+});
