@@ -16,6 +16,7 @@ import { Construct } from 'constructs';
 import { auditExportEnvironment, EXPORT_PREFIX } from '../../lambda/audit-export/config';
 import { HARD_LIMITS } from '../../lambda/core/policy';
 import { auditEnvironment } from '../../lambda/shared/audit-config';
+import { AccessLogsBucket } from './access-logs-bucket';
 import { FairlistenFunction } from './fairlisten-function';
 import { FairlistenTable } from './fairlisten-table';
 import { acknowledge } from './nag';
@@ -80,23 +81,7 @@ export class AuditLog extends Construct {
     if (props.accessLogsBucket) {
       this.accessLogs = props.accessLogsBucket;
     } else {
-      ownLogs = new Bucket(this, 'AccessLogs', {
-        encryption: BucketEncryption.S3_MANAGED,
-        blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
-        enforceSSL: true,
-        objectOwnership: ObjectOwnership.BUCKET_OWNER_ENFORCED,
-        versioned: true,
-        removalPolicy: RemovalPolicy.RETAIN,
-        lifecycleRules: [
-          {
-            id: 'expire-access-logs',
-            expiration: Duration.days(n),
-            noncurrentVersionExpiration: Duration.days(1),
-            abortIncompleteMultipartUploadAfter: Duration.days(1),
-          },
-          { id: 'remove-expired-delete-markers', expiredObjectDeleteMarker: true },
-        ],
-      });
+      ownLogs = new AccessLogsBucket(this, 'AccessLogs', { retentionDays: n });
       this.accessLogs = ownLogs;
     }
 

@@ -4,6 +4,7 @@ import { Key } from 'aws-cdk-lib/aws-kms';
 import { BlockPublicAccess, Bucket, BucketEncryption, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
 import { Construct, type IConstruct } from 'constructs';
 import { HARD_LIMITS } from '../../lambda/core/policy';
+import { AccessLogsBucket } from './access-logs-bucket';
 import { acknowledge } from './nag';
 import { markRole } from './roles';
 
@@ -82,24 +83,9 @@ export class RecordingsBucket extends Construct {
       pendingWindow: Duration.days(30),
     });
 
-    // Access logs name contact ids: kept no longer than the audit trail, never public.
-    // S3 server access logging only delivers to SSE-S3 buckets, hence no KMS here.
-    this.accessLogs = new Bucket(this, 'AccessLogs', {
-      encryption: BucketEncryption.S3_MANAGED,
-      blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
-      enforceSSL: true,
-      objectOwnership: ObjectOwnership.BUCKET_OWNER_ENFORCED,
-      versioned: true,
-      removalPolicy: RemovalPolicy.RETAIN,
-      lifecycleRules: [
-        {
-          id: 'expire-access-logs',
-          expiration: Duration.days(props.accessLogRetentionDays),
-          noncurrentVersionExpiration: Duration.days(1),
-          abortIncompleteMultipartUploadAfter: Duration.days(1),
-        },
-        { id: 'remove-expired-delete-markers', expiredObjectDeleteMarker: true },
-      ],
+    // Access logs name contact ids: kept no longer than the audit trail.
+    this.accessLogs = new AccessLogsBucket(this, 'AccessLogs', {
+      retentionDays: props.accessLogRetentionDays,
     });
 
     this.bucket = new Bucket(this, 'Bucket', {
