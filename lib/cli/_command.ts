@@ -1,3 +1,4 @@
+import { statSync } from 'node:fs';
 /**
  * What every command shares: `--help`/`-h` (usage on stdout, exit 0), usage errors (the message
  * once, then the usage, on stderr, exit 2), and failures (one line on stderr naming the file, exit
@@ -170,4 +171,16 @@ export function group(spec: GroupSpec): Command {
       return entry.command.run(rest);
     });
   return { name: spec.name, usage, run };
+}
+
+/** `dir` when it is an existing directory; a usage error naming it otherwise. */
+export function existingDirectory(dir: string): string {
+  let isDir = false;
+  try {
+    isDir = statSync(dir).isDirectory();
+  } catch {
+    isDir = false;
+  }
+  if (!isDir) throw new UsageError(`no such directory: ${dir}`);
+  return dir;
 }

@@ -12,7 +12,7 @@
  * appends to the witness file the heads, commitments and policy documents it sees: the next
  * `verify --witness` then fails if the export no longer extends them.
  */
-import { appendFileSync, statSync } from 'node:fs';
+import { appendFileSync } from 'node:fs';
 import {
   type AuditExportReport,
   newWitnessEntries,
@@ -20,7 +20,7 @@ import {
   verifyAuditExport,
   type WitnessEntry,
 } from '../verify/audit-export';
-import { command, group, required, UsageError, type Values } from './_command';
+import { command, existingDirectory, group, required, UsageError, type Values } from './_command';
 
 const VERIFY_USAGE = `usage: fairlisten audit verify --export DIR [--witness FILE] [--json]
   Checks the audit export in DIR (a month's audit/ folder) against its hash chains, its file names,
@@ -35,15 +35,7 @@ const WITNESS_USAGE = `usage: fairlisten audit witness --export DIR --witness FI
   exit codes: 0 witnessed, 1 findings (nothing appended), 2 usage error`;
 
 function exportDir(values: Values): string {
-  const dir = required(values, 'export');
-  let isDir = false;
-  try {
-    isDir = statSync(dir).isDirectory();
-  } catch {
-    isDir = false;
-  }
-  if (!isDir) throw new UsageError(`no such directory: ${dir}`);
-  return dir;
+  return existingDirectory(required(values, 'export'));
 }
 
 function witnessOf(file: string | undefined): WitnessEntry[] {

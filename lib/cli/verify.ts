@@ -8,12 +8,12 @@
  *
  * Exit 0 when everything checks out, 1 on any finding, 2 on a usage error.
  */
-import { readFileSync, statSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { loadPolicy, PolicyError } from '../policy/load';
 import { readWitness, type WitnessEntry } from '../verify/audit-export';
 import { verifyMonth } from '../verify/month';
 import { formatReport, verifyDecisions } from '../verify/verify';
-import { command, required, UsageError, type Values } from './_command';
+import { command, existingDirectory, required, UsageError, type Values } from './_command';
 
 const USAGE = `usage: fairlisten verify --month DIR [--witness FILE] [--json]
        fairlisten verify --algorithm-only --decisions <decisions.jsonl> --seeds <seeds.json> [--policy recording-policy.json] [--json]
@@ -40,14 +40,7 @@ function month(values: Values): number {
   if (values['algorithm-only'] || values.decisions || values.seeds || values.policy) {
     throw new UsageError('--month takes no --algorithm-only, --decisions, --seeds or --policy');
   }
-  let isDir = false;
-  try {
-    isDir = statSync(dir).isDirectory();
-  } catch {
-    isDir = false;
-  }
-  if (!isDir) throw new UsageError(`no such directory: ${dir}`);
-  const report = verifyMonth(dir, witnessOf(values.witness));
+  const report = verifyMonth(existingDirectory(dir), witnessOf(values.witness));
   if (values.json) {
     console.log(
       JSON.stringify({ ok: report.ok, findings: report.findings, decisions: report.decisions }, null, 2),

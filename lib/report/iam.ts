@@ -107,39 +107,31 @@ function actionApplies(st: Statement, action: string): boolean {
   return false;
 }
 
-/** Allow reaches some of the target (over-approximation). */
-function resourceMayApply(
+/**
+ * Whether a statement's resources apply to the targets, in one of two approximations: `may` (some
+ * target might be reached; unresolved values count as everything: for Allow) or `must` (every
+ * target is surely covered; unresolved values count as nothing: for Deny). A resource policy
+ * statement without Resource applies to the resource it is attached to (`implicit`).
+ */
+function resourceApplies(
   stack: StackView,
   st: Statement,
   targets: readonly string[],
   implicit: boolean,
+  approximation: 'may' | 'must',
 ): boolean {
+  const may = approximation === 'may';
   if (st.Resource !== undefined) {
-    const ps = strings(stack, st.Resource, '*');
-    return ps.some((p) => targets.some((t) => globIntersects(p, t)));
+    const ps = strings(stack, st.Resource, may ? '*' : NEVER);
+    return may
+      ? targets.some((t) => ps.some((p) => globIntersects(p, t)))
+      : targets.every((t) => ps.some((p) => globCovers(p, t)));
   }
   if (st.NotResource !== undefined) {
-    const ps = strings(stack, st.NotResource, NEVER);
-    return targets.some((t) => !ps.some((p) => globCovers(p, t)));
-  }
-  // A resource policy statement without Resource applies to the resource it is attached to.
-  return implicit;
-}
-
-/** Deny covers every target (under-approximation). */
-function resourceMustApply(
-  stack: StackView,
-  st: Statement,
-  targets: readonly string[],
-  implicit: boolean,
-): boolean {
-  if (st.Resource !== undefined) {
-    const ps = strings(stack, st.Resource, NEVER);
-    return targets.every((t) => ps.some((p) => globCovers(p, t)));
-  }
-  if (st.NotResource !== undefined) {
-    const ps = strings(stack, st.NotResource, '*');
-    return targets.every((t) => !ps.some((p) => globIntersects(p, t)));
+    const ps = strings(stack, st.NotResource, may ? NEVER : '*');
+    return may
+      ? targets.some((t) => !ps.some((p) => globCovers(p, t)))
+      : targets.every((t) => !ps.some((p) => globIntersects(p, t)));
   }
   return implicit;
 }
@@ -371,7 +363,7 @@ export function whoCan(stack: StackView, query: AccessQuery): Access[] {
         if (
           x.statement.Effect === 'Allow' &&
           actionApplies(x.statement, action) &&
-          resourceMayApply(stack, x.statement, query.resources, false)
+          resourceApplies(stack, x.statement, query.resources, false, 'may')
         ) {
           allows.push(grant(x));
         }
@@ -381,7 +373,7 @@ export function whoCan(stack: StackView, query: AccessQuery): Access[] {
           x.statement.Effect === 'Allow' &&
           principalApplies(stack, x.statement, p, 'may') &&
           actionApplies(x.statement, action) &&
-          resourceMayApply(stack, x.statement, query.resources, true)
+          resourceApplies(stack, x.statement, query.resources, true, 'may')
         ) {
           allows.push(grant(x));
         }
@@ -402,14 +394,14 @@ export function whoCan(stack: StackView, query: AccessQuery): Access[] {
             x.statement.Effect === 'Deny' &&
             x.statement.Condition === undefined &&
             actionApplies(x.statement, action) &&
-            resourceMustApply(stack, x.statement, query.resources, false),
+            resourceApplies(stack, x.statement, query.resources, false, 'must'),
         ) ||
         resourceStatements.some(
           (x) =>
             x.statement.Effect === 'Deny' &&
             principalApplies(stack, x.statement, p, 'must') &&
             actionApplies(x.statement, action) &&
-            resourceMustApply(stack, x.statement, query.resources, true) &&
+            resourceApplies(stack, x.statement, query.resources, true, 'must') &&
             conditionsMustHold(stack, x.statement, p),
         );
       if (denied) continue;

@@ -327,15 +327,7 @@ export function verifyDecisions(args: {
   }
 
   for (const list of fairSequences.values()) {
-    checkFairSequence(list, policy, (code, { line, r }, message) =>
-      add({
-        code,
-        line,
-        contactId: r.contactId,
-        period: r.period,
-        message: `contact ${r.contactId} (line ${line}): ${message}`,
-      }),
-    );
+    checkFairSequence(list, policy, (code, { line, r }, message) => violationOf(add, r, line)(code, message));
   }
 
   return {

@@ -10,18 +10,19 @@ import { asArray, at, type CfnResource, isRecord, NEVER, type StackView } from '
 import type { Check } from '../types';
 import { accessEvidence, ev, Findings, statements, whoCan } from './helpers';
 
-/**
- * Item writes other than a put: the report's own list of what must be denied to every principal
- * (it does not take the construct's word for it).
- */
-export const ITEM_CHANGE_ACTIONS = [
-  'dynamodb:UpdateItem',
-  'dynamodb:DeleteItem',
-  'dynamodb:BatchWriteItem',
-  'dynamodb:PartiQLInsert',
-  'dynamodb:PartiQLUpdate',
-  'dynamodb:PartiQLDelete',
-] as const;
+/** Every DynamoDB action that writes items, as the report knows them (it does not take the construct's word for it). */
+const ITEM_WRITE_ACTIONS = [
+  'PutItem',
+  'UpdateItem',
+  'DeleteItem',
+  'BatchWriteItem',
+  'PartiQLInsert',
+  'PartiQLUpdate',
+  'PartiQLDelete',
+].map((action) => `dynamodb:${action}`);
+
+/** Item writes other than a put: what an append-only table must deny to every principal. */
+export const ITEM_CHANGE_ACTIONS = ITEM_WRITE_ACTIONS.filter((action) => action !== 'dynamodb:PutItem');
 
 /** What an appender may do on an append-only table: read, and put the next record. */
 export const AUDIT_ALLOWED_ACTIONS = [
