@@ -26,6 +26,7 @@ import { type DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } fr
 import { type AssignmentResult, assignListens, type ListenAssignment } from '../core/assignment';
 import { commitment as commitmentOf, seedFromHex } from '../core/lottery';
 import { nextPeriod, periodBounds, periodOf, previousPeriod } from '../core/period';
+import { markPlanListens, planGrants } from '../core/plan-listens';
 import { extraListensByAgent, type Plan } from '../core/plans';
 import type { AuditSink } from '../shared/audit-sink';
 import { isConditionFailure, queryAll, scanAll } from '../shared/dynamo';
@@ -229,7 +230,8 @@ export async function runAssignment(deps: AssignmentRunDeps, requested?: string)
       ExpressionAttributeValues: { ':p': previousPeriod(period), ':a': ASSIGN_PREFIX },
     })
   ).map((i) => ({ agentId: String(i.agentId), coachId: String(i.coachId) }));
-  const extras = extraListensByAgent(await approvedPlans(ddb, deps.plansTable), now, policy.maxExtraListens);
+  const approved = await approvedPlans(ddb, deps.plansTable);
+  const extras = extraListensByAgent(approved, now, policy.maxExtraListens);
 
   const result: AssignmentResult = assignListens({
     period,
@@ -245,6 +247,12 @@ export async function runAssignment(deps: AssignmentRunDeps, requested?: string)
     extraListens: extras.map(({ agentId, extra }) => ({ agentId, extra })),
   });
 
+  // Listens beyond the maximum carry the id of the plan that granted them (C5, checkable offline).
+  const listens = markPlanListens(
+    result.assignments,
+    policy.maxPerAgent,
+    planGrants(approved, now, policy.maxExtraListens),
+  );
   const validUntil = periodBounds(nextPeriod(period), policy.timezone).end;
   const expiresAt = Math.floor(validUntil.getTime() / 1000) + policy.auditRetentionDays * DAY_SECONDS;
   const startedAt = now.toISOString();
@@ -288,7 +296,7 @@ export async function runAssignment(deps: AssignmentRunDeps, requested?: string)
 
   // Assignments (never overwritten: a retry keeps what a previous attempt wrote, plays included).
   let conflicts = 0;
-  await mapLimit(result.assignments, 16, async (a: ListenAssignment) => {
+  await mapLimit(listens, 16, async (a) => {
     const item: AssignmentItem = {
       period,
       sk: assignSk(a.contactId),
@@ -297,6 +305,7 @@ export async function runAssignment(deps: AssignmentRunDeps, requested?: string)
       agentTeam: a.agentTeam,
       coachId: a.coachId,
       coachTeam: a.coachTeam,
+      ...(a.planId ? { planId: a.planId } : {}),
       playsLeft: policy.playsPerListen,
       playsAllowed: policy.playsPerListen,
       plays: [],
@@ -320,8 +329,8 @@ export async function runAssignment(deps: AssignmentRunDeps, requested?: string)
   if (conflicts > 0) logger.warn('assignments already present (retried run)', { period, conflicts });
 
   // Per coach: the audit record of their list, then their load item.
-  const byCoach = new Map<string, ListenAssignment[]>();
-  for (const a of result.assignments) {
+  const byCoach = new Map<string, (ListenAssignment & { planId?: string })[]>();
+  for (const a of listens) {
     const list = byCoach.get(a.coachId) ?? [];
     list.push(a);
     byCoach.set(a.coachId, list);
@@ -342,7 +351,12 @@ export async function runAssignment(deps: AssignmentRunDeps, requested?: string)
         scope: 'coach',
         coachId,
         coachTeam: list[0]!.coachTeam,
-        listens: list.map((a) => ({ contactId: a.contactId, agentId: a.agentId, agentTeam: a.agentTeam })),
+        listens: list.map((a) => ({
+          contactId: a.contactId,
+          agentId: a.agentId,
+          agentTeam: a.agentTeam,
+          ...(a.planId ? { planId: a.planId } : {}),
+        })),
       },
     });
     const item: LoadItem = {
@@ -378,7 +392,8 @@ export async function runAssignment(deps: AssignmentRunDeps, requested?: string)
     actor: ASSIGNMENT_ACTOR,
     subject: period,
     at: now,
-    data: { scope: 'run', ...figures, validUntil: validUntil.toISOString() },
+    // The regular maximum the run applied: `fairlisten verify --month` checks C5 against it.
+    data: { scope: 'run', ...figures, maxPerAgent: policy.maxPerAgent, validUntil: validUntil.toISOString() },
   });
   await ddb.send(
     new UpdateCommand({

@@ -28,6 +28,8 @@ export interface AssignmentItem {
   agentTeam: string;
   coachId: string;
   coachTeam: string;
+  /** The coaching plan that granted this listen beyond the agent's regular maximum (C5). */
+  planId?: string;
   /** URL issues left (decremented by a conditional update; never below 0). */
   playsLeft: number;
   /** URL issues allowed when assigned. */

@@ -22,7 +22,9 @@ const USAGE = `usage: fairlisten verify --month DIR [--witness FILE] [--json]
                   commitments published before each period, the published seeds, the published
                   policy documents and the decisions audit chain in DIR/audit/ (and, with
                   --witness, the heads you witnessed); then recomputes every draw, exclusion,
-                  pacing and cap
+                  pacing and cap; with DIR/assignments.jsonl, checks C5: each agent's regular
+                  listens against the maximum, each plan's listens against the extra the DPO
+                  approved, every listen against the listens audit chain
 --algorithm-only  recomputes the draws from the files given, checked against nothing else
 Exit 0 when everything checks out, 1 on any finding (one per line), 2 on a usage error.`;
 
@@ -43,10 +45,20 @@ function month(values: Values): number {
   const report = verifyMonth(existingDirectory(dir), witnessOf(values.witness));
   if (values.json) {
     console.log(
-      JSON.stringify({ ok: report.ok, findings: report.findings, decisions: report.decisions }, null, 2),
+      JSON.stringify(
+        { ok: report.ok, findings: report.findings, decisions: report.decisions, listens: report.listens },
+        null,
+        2,
+      ),
     );
   } else {
     for (const f of report.findings) console.log(`FAILED: ${f.message}`);
+    const l = report.listens;
+    console.log(
+      l
+        ? `listens: ${l.listens} checked against the audit chains (${l.planListens} under a coaching plan), C5 per agent and per plan`
+        : 'listens: no assignments.jsonl in the folder, C5 not checked',
+    );
     const d = report.decisions;
     console.log(
       `${report.ok ? 'OK' : 'FAILED'}: ${d ? `${d.decisions} decisions re-computed, ${d.recorded} recorded, periods ${d.periods.join(', ') || '-'}` : 'the decisions could not be re-computed'}; ${report.findings.length} finding(s)`,

@@ -14,7 +14,9 @@
  *  - whatever the decisions chains, the chains holding recovered decisions and the publication
  *    show in `audit verify`;
  *  - every violation of the published algorithm (lib/verify/verify.ts), recomputed with the
- *    published seeds and the published policy.
+ *    published seeds and the published policy;
+ *  - with assignments.jsonl: C5, regular listens per agent and each plan's listens against what
+ *    the audit chains show (lib/verify/listens.ts).
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -22,6 +24,7 @@ import { commitment as commitmentOf, seedFromHex } from '../../lambda/core/lotte
 import { periodBounds } from '../../lambda/core/period';
 import { DECISION_FIELDS } from '../simulation/output';
 import { verifyAuditExport, type WitnessEntry } from './audit-export';
+import { type ListensCheck, verifyListens } from './listens';
 import { type Finding, publishedCommitment, publishedPolicies, publishedReveal } from './publication';
 import { type VerifyPolicy, type VerifyReport, verifyDecisions } from './verify';
 
@@ -30,6 +33,8 @@ export interface MonthReport {
   readonly findings: Finding[];
   /** The algorithm re-computation, when it could run (seeds and policy published). */
   readonly decisions?: VerifyReport;
+  /** The C5 check of assignments.jsonl; absent when the folder has none. */
+  readonly listens?: ListensCheck['checked'];
 }
 
 const CHAIN_FIELDS = [...DECISION_FIELDS] as const;
@@ -223,5 +228,13 @@ export function verifyMonth(dir: string, witness: readonly WitnessEntry[] = []):
       findings.push({ code: v.code, message: v.message, ...(v.period ? { period: v.period } : {}) });
     }
   }
-  return { ok: findings.length === 0, findings, ...(decisions ? { decisions } : {}) };
+  // C5 from assignments.jsonl against the listens and governance chains (lib/verify/listens.ts).
+  const listens = verifyListens(dir, audit.loaded.records);
+  findings.push(...listens.findings);
+  return {
+    ok: findings.length === 0,
+    findings,
+    ...(decisions ? { decisions } : {}),
+    ...(listens.checked ? { listens: listens.checked } : {}),
+  };
 }

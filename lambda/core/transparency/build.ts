@@ -163,6 +163,8 @@ export function buildMonthModel(raw: MonthModelInput): MonthData {
     return a;
   };
 
+  // Listens granted under a plan name the plan by its label (the stored id is random).
+  const labelOf = new Map(input.plans.flatMap((p) => (p.planId ? [[p.planId, p.label] as const] : [])));
   const reasons = Object.fromEntries(REASON_KEYS.map((k) => [k, 0])) as Record<ReasonKey, number>;
   const perAgent = new Map(
     input.agents.map((a) => [
@@ -253,6 +255,7 @@ export function buildMonthModel(raw: MonthModelInput): MonthData {
       agentTeam: team(x.agentTeam),
       coachId: alias(coachAlias, x.coachId, 'coach'),
       coachTeam: team(x.coachTeam),
+      ...(x.planId && labelOf.has(x.planId) ? { planId: labelOf.get(x.planId)! } : {}),
     })),
     plans: input.plans.map((p) => ({
       planId: p.label,

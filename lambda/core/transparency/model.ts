@@ -118,6 +118,8 @@ export const assignmentSchema = z.strictObject({
   agentTeam: teamId,
   coachId: pseudonym('assignment coachId'),
   coachTeam: teamId,
+  /** The plan (its `planId` in `plans`) that granted this listen beyond the regular maximum. */
+  planId: z.string().min(1).max(64).optional(),
 });
 
 export const planSchema = z.strictObject({
@@ -283,6 +285,22 @@ export const monthDataSchema = z
     });
     m.plans.forEach((p, i) => {
       knownTeam(['plans', i, 'agentTeam'], p.agentTeam);
+    });
+    const planListens = new Map<string, number>();
+    m.assignments.forEach((x, i) => {
+      if (x.planId === undefined) return;
+      const plan = m.plans.find((p) => p.planId === x.planId);
+      if (!plan || plan.status === 'proposed' || plan.status === 'rejected')
+        issue(['assignments', i, 'planId'], `listen under plan ${x.planId}, which is not an approved plan`);
+      planListens.set(x.planId, (planListens.get(x.planId) ?? 0) + 1);
+    });
+    m.plans.forEach((p, i) => {
+      const n = planListens.get(p.planId) ?? 0;
+      if (n > p.extraListens)
+        issue(
+          ['plans', i, 'extraListens'],
+          `plan ${p.planId} granted ${n} listens, above its ${p.extraListens} extra`,
+        );
     });
     m.requests.forEach((r, i) => {
       knownTeam(['requests', i, 'agentTeam'], r.agentTeam);

@@ -55,7 +55,13 @@ export const scheduleCoaching: MonthPhase = async (m, ctx) => {
     );
     if (res.statusCode !== 201) throw new Error(`plan proposal answered ${res.statusCode}: ${res.body}`);
     planId = (JSON.parse(res.body) as { planId: string }).planId;
-    m.stats.plan = { label: 'plan-01', agentId: planAgent.id, extraListens: extra, status: 'proposed' };
+    m.stats.plan = {
+      label: 'plan-01',
+      planId,
+      agentId: planAgent.id,
+      extraListens: extra,
+      status: 'proposed',
+    };
   });
   m.timeline.at(proposeAt + 5 * HOUR, async () => {
     const res = await plans(

@@ -60,6 +60,7 @@ export const assignListens: MonthPhase = async (m, ctx) => {
       agentTeam: String(i.agentTeam),
       coachId: String(i.coachId),
       coachTeam: String(i.coachTeam),
+      ...(typeof i.planId === 'string' ? { planId: i.planId } : {}),
     }))
     .sort((a, b) => (a.contactId < b.contactId ? -1 : a.contactId > b.contactId ? 1 : 0));
   m.assignments.push(...lines);

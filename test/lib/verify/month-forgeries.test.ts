@@ -3,7 +3,7 @@
  * month (generated once, copied per case) and run through the real command: each must exit 1
  * with a line a council member can read.
  */
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -246,6 +246,98 @@ describe('fairlisten verify --month on a simulated month', () => {
       `FAILED: seeds.json gives another seed or commitment for ${PERIOD} than the one published: it is not the seed the draws were made with`,
     );
     expect(lines.some((l) => l.includes(': u is ') && l.endsWith('in the audit chain'))).toBe(true);
+  });
+
+  describe('C5 from assignments.jsonl, without the database', () => {
+    type Listen = { period: string; contactId: string; agentId: string; planId?: string };
+    const readListens = (dir: string): Listen[] =>
+      readFileSync(join(dir, 'assignments.jsonl'), 'utf8')
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l) as Listen);
+    const writeListens = (dir: string, ls: readonly Listen[]) =>
+      writeFileSync(join(dir, 'assignments.jsonl'), ls.map((l) => `${JSON.stringify(l)}\n`).join(''));
+    /** The DPO's approval in the exported governance chain: the plan id, its agent and extra. */
+    const approvedPlan = (dir: string) => {
+      for (const file of readdirSync(join(dir, 'audit'), { recursive: true }).map(String)) {
+        if (!file.endsWith('.jsonl')) continue;
+        for (const line of readFileSync(join(dir, 'audit', file), 'utf8').split('\n')) {
+          if (!line.includes('"approved"')) continue;
+          const r = JSON.parse(line) as {
+            chain: string;
+            kind: string;
+            subject: string;
+            data: Record<string, unknown>;
+          };
+          if (r.chain.startsWith('governance/') && r.kind === 'plan' && r.data.action === 'approved')
+            return { planId: r.subject, agentId: String(r.data.agentId), extra: Number(r.data.extraListens) };
+        }
+      }
+      throw new Error('the simulated month has no approved plan');
+    };
+    const fake = (i: number) => `ffffffff-0000-4000-8000-${String(i).padStart(12, '0')}`;
+
+    it('checks every listen of the month as produced', async () => {
+      const { code, lines } = await verify(copy());
+      expect(code).toBe(0);
+      expect(lines.some((l) => /^listens: [1-9]\d* checked against the audit chains/.test(l))).toBe(true);
+    });
+
+    it('reports a plan listen beyond the extra the DPO approved', async () => {
+      const dir = copy();
+      const plan = approvedPlan(dir);
+      const listens = readListens(dir);
+      const already = listens.filter((l) => l.planId === plan.planId).length;
+      for (let i = already; i <= plan.extra; i++)
+        listens.push({ period: PERIOD, contactId: fake(i), agentId: plan.agentId, planId: plan.planId });
+      writeListens(dir, listens);
+      const { code, lines } = await verify(dir);
+      expect(code).toBe(1);
+      expect(lines).toContain(
+        `FAILED: plan ${plan.planId} granted ${plan.extra + 1} listens in ${PERIOD}, above the ${plan.extra} extra listens the DPO approved (C5)`,
+      );
+      expect(lines).toContain(
+        `FAILED: the listen of recording ${fake(plan.extra)} (${PERIOD}) is not in the listens audit chain: it was added after the fact`,
+      );
+    });
+
+    it('reports regular listens above the maximum, and a plan nobody approved', async () => {
+      const dir = copy();
+      const listens = readListens(dir);
+      const agentId = listens[0]!.agentId;
+      const max = defaultPolicy().listensPerAgentPerMonth.max;
+      const regular = listens.filter((l) => l.agentId === agentId && !l.planId).length;
+      for (let i = regular; i <= max; i++)
+        listens.push({ period: PERIOD, contactId: fake(100 + i), agentId });
+      listens.push({ period: PERIOD, contactId: fake(999), agentId, planId: 'made-up-plan' });
+      writeListens(dir, listens);
+      const { code, lines } = await verify(dir);
+      expect(code).toBe(1);
+      expect(lines).toContain(
+        `FAILED: agent ${agentId} has ${max + 1} regular listens in ${PERIOD}, above the maximum of ${max} (C5)`,
+      );
+      expect(lines).toContain(
+        `FAILED: 1 listen(s) in ${PERIOD} name plan made-up-plan, which no DPO approval in the audit chain shows (C5, C7)`,
+      );
+    });
+
+    it('reports a listen dropped from assignments.jsonl, or moved to another agent', async () => {
+      const dir = copy();
+      const [first, second, ...rest] = readListens(dir);
+      const other = rest.find((l) => l.agentId !== second!.agentId)!.agentId;
+      writeListens(dir, [{ ...second!, agentId: other }, ...rest]);
+      const { lines } = await verify(dir);
+      expect(lines).toContain(
+        `FAILED: the listen of recording ${first!.contactId} (${PERIOD}) is in the audit chain but missing from assignments.jsonl`,
+      );
+      expect(
+        lines.some((l) =>
+          l.startsWith(
+            `FAILED: the listen of recording ${second!.contactId} (${PERIOD}) says agent ${other}`,
+          ),
+        ),
+      ).toBe(true);
+    });
   });
 
   it('exits 2 on a usage error', async () => {
