@@ -112,6 +112,14 @@ describe('draw (step 4)', () => {
     expect(draw(s2, 'k'.repeat(56))).toBe(OPENSSL_VECTORS[2]!.u);
   });
 
+  it('a seed buffer changed in place after a draw is drawn under its new bytes, not the cached ones', () => {
+    const v = OPENSSL_VECTORS[2]!;
+    const buf = seedFromHex(`${'0'.repeat(62)}fe`);
+    expect(draw(buf, v.key)).toBe(independentDraw(`${'0'.repeat(62)}fe`, v.key));
+    buf[31] = 0xff; // the same object now holds the vector's seed
+    expect(draw(buf, v.key)).toBe(v.u);
+  });
+
   it('fast path equals the reference and the independent HMAC for any seed and key (incl. multi-block, unicode)', () => {
     fc.assert(
       fc.property(
