@@ -131,6 +131,8 @@ describe('periods whose first midnight does not exist or occurs twice', () => {
         ['Pacific/Chatham', '2031-01', '2030-12-31T10:15:00.000Z'],
         ['America/New_York', '2031-11', '2031-11-01T04:00:00.000Z'],
         ['Asia/Tokyo', '2031-03', '2031-02-28T15:00:00.000Z'],
+        // An offset with seconds (Monrovia: −0:44:30 until 1972): the guess must read the seconds too.
+        ['Africa/Monrovia', '1971-05', '1971-05-01T00:44:30.000Z'],
       ] as const) {
         spy.mockClear();
         expect(periodBounds(period, tz).start.toISOString(), `${tz} ${period}`).toBe(start);
@@ -168,6 +170,13 @@ describe('period strings', () => {
     ]) {
       expect(isPeriod(bad), String(bad)).toBe(false);
       expect(() => assertPeriod(bad)).toThrow(/is not a period \(YYYY-MM, years 1970–9999\)/);
+    }
+  });
+
+  it('a value that only prints as a period is not one (a String object, an object with toString)', () => {
+    for (const look of [new String('2026-01'), { toString: () => '2026-01' }, ['2026-01']]) {
+      expect(isPeriod(look), String(look)).toBe(false);
+      expect(() => assertPeriod(look)).toThrow(PeriodError);
     }
   });
 
