@@ -284,6 +284,13 @@ describe('decide', () => {
       final: 'record-failed',
     });
     expect(failed.recorded).toBe(false);
+    // The published policy's hash is stored when the handler knows it, and null when it does not.
+    expect(rec.policyHash).toBeNull();
+    const hash = createHash('sha256').update('policy document').digest('hex');
+    expect(
+      toDecisionRecord({ input, decision: d, agentArn: agentArn(AGENT), policy, policyHash: hash })
+        .policyHash,
+    ).toBe(hash);
     const report = verifyDecisions({
       decisionsJsonl: toJsonl([rec, failed]),
       seeds: { '2026-12': { seed: SEED_HEX, commitment: createHash('sha256').update(seed).digest('hex') } },
