@@ -57,6 +57,51 @@ describe('Dinic max flow', () => {
     expect(() => net.maxFlow(1, 1)).toThrow(MaxFlowError);
   });
 
+  it('needs at least two nodes, counted by an integer', () => {
+    expect(new FlowNetwork(2).nodeCount).toBe(2);
+    for (const n of [1, 0, -3, 2.5, Number.NaN]) {
+      expect(() => new FlowNetwork(n), String(n)).toThrow(/nodeCount must be an integer ≥ 2/);
+    }
+  });
+
+  it('names nodes 0 … n − 1 only: a negative or fractional node is out of range on either end', () => {
+    const net = new FlowNetwork(3);
+    for (const [from, to] of [
+      [-1, 1],
+      [1, -1],
+      [0.5, 1],
+      [1, 1.5],
+      [3, 0],
+    ]) {
+      expect(() => net.addEdge(from!, to!, 1), `${from}→${to}`).toThrow(/out of range/);
+    }
+    expect(() => net.maxFlow(-1, 2)).toThrow(/node -1 out of range/);
+    expect(net.edgeCount).toBe(0);
+    expect(net.addEdge(0, 2, 1)).toBe(0);
+  });
+
+  it('numbers edges in insertion order and reports their endpoints, capacity and flow', () => {
+    const net = build(4, [
+      [0, 1, 3],
+      [1, 3, 2],
+      [0, 2, 1],
+      [2, 3, 5],
+    ]);
+    expect(net.edgeCount).toBe(4);
+    expect([0, 1, 2, 3].map((e) => net.endpoints(e))).toEqual([
+      [0, 1],
+      [1, 3],
+      [0, 2],
+      [2, 3],
+    ]);
+    expect([0, 1, 2, 3].map((e) => net.capacity(e))).toEqual([3, 2, 1, 5]);
+    expect(net.maxFlow(0, 3)).toBe(3);
+    expect([0, 1, 2, 3].map((e) => net.flow(e))).toEqual([2, 2, 1, 1]);
+    net.setCapacity(1, 4);
+    expect(net.capacity(1)).toBe(4);
+    expect(net.maxFlow(0, 3)).toBe(4);
+  });
+
   it('equals Edmonds–Karp on random graphs, and flows are conserved and within capacity', () => {
     fc.assert(
       fc.property(graph, ({ n, edges }) => {
