@@ -97,7 +97,7 @@ export function scoresTable(scores: readonly ModuleScore[]): string {
     'timed out',
     'survived',
     'not covered',
-    'ignored (equivalent)',
+    'ignored (static or disabled)',
     'undetected (line, mutator)',
     'report, measured',
   ];
