@@ -244,6 +244,7 @@ export function createPrivacyApi(deps: PrivacyDeps): PrivacyApi {
       status,
       createdAt: at.toISOString(),
       updatedAt: at.toISOString(),
+      arrival: contact.recording ? 'file-first' : 'request-first',
       expiresAt: Math.floor(at.getTime() / 1000) + deps.requestRetentionDays * DAY_SECONDS,
     };
     const written = await putIfAbsent(ddb, {

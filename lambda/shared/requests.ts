@@ -62,6 +62,11 @@ export const requestRecordSchema = z.strictObject({
   completedAt: z.iso.datetime().optional(),
   proof: proofSchema.optional(),
   error: z.string().optional(),
+  /**
+   * Whether the request came before the recording file (applied on arrival) or after it: the
+   * transparency report's request speeds are per arrival order.
+   */
+  arrival: z.enum(['request-first', 'file-first']).optional(),
   /** Epoch seconds (TTL): audit retention. */
   expiresAt: z.number().int(),
 });

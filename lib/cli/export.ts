@@ -8,19 +8,26 @@
  * version and its creation time. The result is the folder `fairlisten verify --month` reads.
  */
 
-import { mkdir, writeFile } from 'node:fs/promises';
+import { cp, mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { isPeriod } from '../../lambda/core/period';
+import { MonthDataError } from '../../lambda/core/transparency/model';
 import { scanAll } from '../../lambda/shared/dynamo';
+import { MonthNotAvailableError } from '../../lambda/shared/month-source';
+import { reportPolicyOf } from '../../lambda/shared/report-config';
 import type { SeedItem } from '../../lambda/shared/seed-item';
 import { readStackOutputs } from '../deploy/outputs';
+import { loadPolicy, PolicyError } from '../policy/load';
 import { decisionsJsonl, jsonFile, seedsFile, sortDecisions, toDecisionRecord } from '../simulation/output';
 import { downloadAudit } from '../verify/publication';
-import { command, required, UsageError } from './_command';
+import { command, required, UsageError, type Values } from './_command';
+import { exportMonthModel, type MonthExportOptions, type MonthExportResult } from './export-month';
 
 const USAGE = `usage: fairlisten export --out DIR (--decisions-table NAME --seeds-table NAME [--audit-bucket NAME] | --outputs cdk-outputs.json [--audit]) [--region R]
+       fairlisten export --month YYYY-MM --outputs cdk-outputs.json --out DIR [--policy recording-policy.json] [--audit-from AUDIT_DIR] [--generated-at ISO] [--simulated] [--region R]
 
 Scans the decisions table and the revealed seeds of a deployment into DIR/decisions.jsonl and
 DIR/seeds.json (never an unrevealed seed) and, with the audit bucket, copies its chain exports and
@@ -29,6 +36,14 @@ its publication (every version, with its creation time) into DIR/audit/: the fol
   --audit-bucket  the audit bucket to copy into DIR/audit/
   --audit         with --outputs: copy the audit bucket named by its AuditBucketName
   --region        the AWS region (default: the SDK's)
+With --month, also the month's transparency model from the deployed tables: DIR/assignments.jsonl
+(the period's listens), then \`verify --month DIR\` and \`audit verify DIR/audit\` run on these
+files, and DIR/month.json, the model \`fairlisten transparency --month-data\` renders (the same
+reader as GET /transparency and the monthly report). The audit bucket is always copied.
+  --policy        the recording policy in force (default: recording-policy.json)
+  --audit-from    copy this audit export folder instead of downloading the audit bucket
+  --generated-at  the instant the model says it was made (default: now)
+  --simulated     the deployment holds simulated data: every page and CSV line says so
 Exit 0 on success, 1 on failure, 2 on usage.`;
 
 export interface ExportOptions {
@@ -64,6 +79,21 @@ export async function exportDeployment(o: ExportOptions): Promise<ExportResult> 
   return { decisions: decisions.length, revealedPeriods: Object.keys(seeds), files };
 }
 
+/** The decisions, seeds and audit export, then the month's model (./export-month.ts). */
+export async function exportMonth(
+  o: MonthExportOptions & { readonly auditFrom?: string },
+): Promise<MonthExportResult> {
+  await exportDeployment({
+    ddb: o.ddb,
+    decisionsTable: o.outputs.DecisionsTableName,
+    seedsTable: o.outputs.SeedsTableName,
+    outDir: o.outDir,
+    ...(o.auditFrom ? {} : { audit: { s3: o.s3, bucket: o.outputs.AuditBucketName } }),
+  });
+  if (o.auditFrom) await cp(o.auditFrom, join(o.outDir, 'audit'), { recursive: true });
+  return exportMonthModel(o);
+}
+
 /** Table names from `cdk deploy --outputs-file` (the stack's outputs, see lib/deploy/outputs.ts). */
 export function tablesFromOutputs(file: string): {
   decisionsTable: string;
@@ -89,9 +119,17 @@ export const cli = command({
     'audit-bucket': { type: 'string' },
     audit: { type: 'boolean', default: false },
     region: { type: 'string' },
+    month: { type: 'string' },
+    policy: { type: 'string' },
+    'audit-from': { type: 'string' },
+    'generated-at': { type: 'string' },
+    simulated: { type: 'boolean', default: false },
   },
   async run(values) {
     const out = required(values, 'out');
+    if (typeof values.month === 'string') return runMonthExport(values, out);
+    for (const flag of ['policy', 'audit-from', 'generated-at'] as const)
+      if (typeof values[flag] === 'string') throw new UsageError(`--${flag} needs --month`);
     const byFlags =
       typeof values['decisions-table'] === 'string' && typeof values['seeds-table'] === 'string';
     if (!byFlags && typeof values.outputs !== 'string') {
@@ -137,4 +175,54 @@ export const cli = command({
     }
   },
 });
+async function runMonthExport(values: Values, out: string): Promise<number> {
+  const period = values.month as string;
+  if (!isPeriod(period)) throw new UsageError(`--month must be YYYY-MM, got ${JSON.stringify(period)}`);
+  if (typeof values.outputs !== 'string') throw new UsageError('--month needs --outputs cdk-outputs.json');
+  const generatedAt = values['generated-at'];
+  if (typeof generatedAt === 'string' && Number.isNaN(Date.parse(generatedAt)))
+    throw new UsageError(`--generated-at must be an ISO instant, got ${JSON.stringify(generatedAt)}`);
+  let policy: ReturnType<typeof loadPolicy>;
+  try {
+    policy = typeof values.policy === 'string' ? loadPolicy(values.policy) : loadPolicy();
+  } catch (err) {
+    if (!(err instanceof PolicyError)) throw err;
+    console.error(`fairlisten export: ${err.message}`);
+    return 1;
+  }
+  const outputs = readStackOutputs(values.outputs);
+  const region = typeof values.region === 'string' ? { region: values.region } : {};
+  const client = new DynamoDBClient(region);
+  const s3 = new S3Client({
+    ...region,
+    ...(process.env.AWS_ENDPOINT_URL_S3 ? { forcePathStyle: true } : {}),
+  });
+  try {
+    const result = await exportMonth({
+      ddb: DynamoDBDocumentClient.from(client),
+      s3,
+      outputs,
+      period,
+      policy: reportPolicyOf(policy),
+      outDir: out,
+      ...(typeof values['audit-from'] === 'string' ? { auditFrom: values['audit-from'] } : {}),
+      ...(typeof generatedAt === 'string' ? { generatedAt: new Date(generatedAt).toISOString() } : {}),
+      simulated: values.simulated === true,
+    });
+    const v = result.model.verification;
+    console.log(result.files.month);
+    console.log(
+      `${period}: ${result.model.calls.total.calls} calls, ${result.model.assignments.length} listens; verify --month ${v?.decisions.ok ? 'OK' : 'FAILED'}, audit verify ${v?.audit.ok ? 'OK' : 'FAILED'}`,
+    );
+    return 0;
+  } catch (err) {
+    if (!(err instanceof MonthNotAvailableError || err instanceof MonthDataError)) throw err;
+    console.error(`fairlisten export: ${err.message}`);
+    return 1;
+  } finally {
+    client.destroy();
+    s3.destroy();
+  }
+}
+
 export const run = cli.run;

@@ -41,6 +41,8 @@ export interface SimulationHooks {
   beforeCalls?(ctx: SimulationContext): Promise<void> | void;
   /** After every call was decided, before the outputs are written and the stand-ins stopped. */
   afterCalls?(ctx: SimulationContext): Promise<void> | void;
+  /** After the output files are written, before the stand-ins stop (their tables still hold the month). */
+  beforeStop?(stack: LocalStack): Promise<void> | void;
   /**
    * Stores the month's seed instead of the direct put (e.g. through the seed function's
    * `rotateSeeds`); the sampler needs the item with a `committedAt` before the month starts.
@@ -387,6 +389,7 @@ export async function runSimulation(options: SimulationOptions): Promise<Simulat
       const { $schema: _schema, ...policyFile } = policy as RecordingPolicy & { $schema?: string };
       await write('policy.json', jsonFile(policyFile));
     }
+    await options.hooks?.beforeStop?.(stack);
     return { decisions, seeds, summary, policy, files, handlerSource: bundle.source };
   } finally {
     clock?.restore();

@@ -18,6 +18,10 @@ import type { MonthResult } from './types';
 export async function writeOutputs(m: MonthRun, simulation: SimulationResult): Promise<MonthResult> {
   const { options, period } = m;
   const dir = options.outDir;
+  // The listens first: `verify --month` checks C5 on them.
+  await mkdir(dir, { recursive: true });
+  const assignmentsFile = join(dir, 'assignments.jsonl');
+  await writeFile(assignmentsFile, m.assignments.map((a) => `${JSON.stringify(a)}\n`).join(''));
   // The council's two checks, on the files the month wrote, against the publication.
   const monthReport = verifyMonth(dir);
   const verification = {
@@ -32,9 +36,6 @@ export async function writeOutputs(m: MonthRun, simulation: SimulationResult): P
   const seed = simulation.seeds[period];
   if (!seed) throw new Error(`the seed of ${period} was not revealed`);
 
-  await mkdir(dir, { recursive: true });
-  const assignmentsFile = join(dir, 'assignments.jsonl');
-  await writeFile(assignmentsFile, m.assignments.map((a) => `${JSON.stringify(a)}\n`).join(''));
   const month = buildMonthModel({
     period,
     generatedAt: m.generatedAt,

@@ -62,6 +62,9 @@ export async function runMonth(options: MonthOptions): Promise<MonthResult> {
         commitSeed: (stack, item) => commitMonthSeed(m, stack, item),
         onDecided: (ctx, leg, answer) => suspendLive(m, ctx, leg, answer),
         afterCalls: (ctx) => runPhases(m, ctx, AFTER_CALLS),
+        ...(options.withLiveTables
+          ? { beforeStop: (stack) => options.withLiveTables!(stack, { generatedAt: m.generatedAt }) }
+          : {}),
       },
     });
     m.lap('total-simulation', m.startedAt);

@@ -1,3 +1,4 @@
+import type { LocalStack } from '../../local';
 import type { SimulationOptions, SimulationResult } from '../run';
 import type { PlanOutcome, RequestOutcome } from './model';
 
@@ -9,6 +10,11 @@ export interface MonthOptions extends Omit<SimulationOptions, 'outDir' | 'hooks'
   readonly reportDir?: string;
   /** Progress of the steps after the calls. */
   readonly log?: (message: string) => void;
+  /**
+   * Runs once the month is over and its files are written, while the local tables, the S3 stand-in
+   * and DIR/audit/ still hold it (e.g. to export the month from the tables as an operator would).
+   */
+  readonly withLiveTables?: (stack: LocalStack, month: { generatedAt: string }) => Promise<void>;
 }
 
 export interface PrivacyTiming {
