@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { MonthDataError } from '../../lambda/core/transparency/model';
+import { LANGS, type Lang } from '../../lambda/core/transparency/render/i18n';
 import { exampleMonthData } from '../transparency-report/example';
-import { LANGS, type Lang } from '../transparency-report/i18n';
 import { writeTransparencyReport } from '../transparency-report/index';
 import { command, UsageError } from './_command';
 

@@ -12,8 +12,8 @@ import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CSV_FORMAT, parseCsv } from '../../lambda/core/transparency/csv';
 import type { MonthData } from '../../lambda/core/transparency/model';
+import type { Lang } from '../../lambda/core/transparency/render/i18n';
 import { exampleMonthData } from '../../lib/transparency-report/example';
-import type { Lang } from '../../lib/transparency-report/i18n';
 import { writeTransparencyReport } from '../../lib/transparency-report/index';
 import { launchChromium } from '../support/chromium';
 

@@ -2,10 +2,13 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { run } from '../../../lib/cli/transparency';
-import { exampleMonthData } from '../../../lib/transparency-report/example';
-import { frenchSpacing } from '../../../lib/transparency-report/i18n';
-import { renderTransparencyHtml, writeTransparencyReport } from '../../../lib/transparency-report/index';
+import { frenchSpacing } from '../../../../../lambda/core/transparency/render/i18n';
+import { run } from '../../../../../lib/cli/transparency';
+import { exampleMonthData } from '../../../../../lib/transparency-report/example';
+import {
+  renderTransparencyHtml,
+  writeTransparencyReport,
+} from '../../../../../lib/transparency-report/index';
 
 const m = exampleMonthData();
 const root = mkdtempSync(join(tmpdir(), 'transparency-html-'));

@@ -19,8 +19,8 @@ import {
   type TeamSummary,
   teamSummaries,
   verdict,
-} from '../../lambda/core/transparency/aggregate';
-import { type MonthData, SIMULATED_LABEL, SMALL_TEAMS_ID } from '../../lambda/core/transparency/model';
+} from '../aggregate';
+import { type MonthData, SIMULATED_LABEL, SMALL_TEAMS_ID } from '../model';
 import { type Formatters, formatters, type Lang, type Strings, strings } from './i18n';
 import {
   COLORS,
