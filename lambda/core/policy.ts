@@ -45,7 +45,8 @@ export interface IdentitySettings {
 export interface ConnectSettings {
   readonly instanceAlias: string;
   readonly existingInstanceArn?: string;
-  readonly contactLens: boolean;
+  /** Always false: enabling Contact Lens needs a flow block that records every call (lib/policy/schema.ts). */
+  readonly contactLens: false;
   readonly teamHierarchyLevel: HierarchyLevel;
 }
 

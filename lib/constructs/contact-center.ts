@@ -22,8 +22,6 @@ export interface ContactCenterProps {
   readonly names: Pick<DeploymentNames, 'instanceAlias' | 'queue' | 'hoursOfOperation'>;
   /** @default - a new instance is created */
   readonly existingInstanceArn?: string;
-  /** Turn on Contact Lens on a created instance; its output then shares the recordings' retention. */
-  readonly contactLens: boolean;
   /** Where Connect writes call recordings. */
   readonly recordings: RecordingsBucket;
   /** IANA time zone of the queue's (24/7) hours of operation. */
@@ -76,7 +74,9 @@ export class ContactCenter extends Construct {
           // Flow logs would copy contact attributes (the objection choice, ids) into a log group
           // Connect creates outside the template, with no retention: off, and no flow enables them.
           contactflowLogs: false,
-          contactLens: props.contactLens,
+          // No flow of fairlisten can enable analytics for drawn calls only (lib/policy/schema.ts):
+          // Contact Lens stays off, so it produces no output.
+          contactLens: false,
         },
       });
       this.instanceArn = this.instance.attrArn;

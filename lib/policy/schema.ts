@@ -101,10 +101,19 @@ export const connectSettingsSchema = z
       })
       .optional()
       .describe('Import this existing instance instead of creating one.'),
+    // Contact Lens analyses a call only when a flow's "Set recording and analytics behavior" block
+    // turns analytics on, and that block records both participants itself and is not allowed in
+    // whisper flows, where the sampler decides: enabling it would record every call, not the drawn
+    // ones. Until Connect offers a per-contact switch fairlisten can call after the draw, it is off.
     contactLens: z
-      .boolean()
+      .literal(false, {
+        error: () =>
+          'connect.contactLens cannot be true: Contact Lens needs a flow block that records every call (the analytics switch is only allowed in the block that also turns recording on, which whisper flows, where the lottery decides, cannot use); fairlisten records drawn calls only',
+      })
       .default(false)
-      .describe('Store Contact Lens output (analysis, redacted audio) in the recordings bucket too.'),
+      .describe(
+        'Contact Lens (analysis, redacted audio): off, and only off — its flow block would record every call, not the drawn ones.',
+      ),
     teamHierarchyLevel: z
       .enum(HIERARCHY_LEVELS)
       .default('LevelOne')

@@ -87,7 +87,6 @@ export class FairlistenStack extends Stack {
     this.contactCenter = new ContactCenter(this, 'ContactCenter', {
       names,
       existingInstanceArn: policy.connect.existingInstanceArn,
-      contactLens: policy.connect.contactLens,
       recordings: this.recordings,
       timezone: policy.timezone,
     });

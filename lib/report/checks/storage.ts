@@ -356,24 +356,33 @@ export const connectStorage: Check = {
 
 export const contactLensRetention: Check = {
   id: 'CONTACT-LENS-RETENTION',
-  title: 'Contact Lens output (analysis, redacted audio) falls under the same bucket-wide retention',
+  title:
+    'Contact Lens is off on the created instance (no flow could turn it on for drawn calls only), and any output it could still write falls under the bucket-wide retention',
   concern: 'C3',
   run: (ctx) => {
     const f = new Findings();
+    const lensOn: string[] = [];
+    let created = 0;
     for (const stack of ctx.stacks) {
-      const lensOn = stack.ofType('AWS::Connect::Instance').filter(([id, r]) => {
+      for (const [id, r] of stack.ofType('AWS::Connect::Instance')) {
+        created++;
         const on = at(r, 'Properties.Attributes.ContactLens');
         f.add(ev(stack, id, 'Properties.Attributes.ContactLens', on ?? false));
-        return on === true;
-      });
-      if (lensOn.length === 0 && stack.ofType('AWS::Connect::Instance').length === 0) {
+        if (on === true) {
+          lensOn.push(id);
+          f.problem(
+            `${id}: Contact Lens is on, but the only flow block that turns its analytics on also records both participants and is not allowed in whisper flows, where the lottery decides: it would analyse every call or none (the policy refuses connect.contactLens: true)`,
+          );
+        }
+      }
+      if (stack.ofType('AWS::Connect::Instance').length === 0) {
         f.add(
           ev(
             stack,
             '(stack)',
             'AWS::Connect::Instance',
             null,
-            'instance imported: Contact Lens output follows its storage configs',
+            'instance imported: its Contact Lens setting is not in the template; analytics needs a flow that records (doctor: FLOW-RECORDS)',
           ),
         );
       }
@@ -383,7 +392,7 @@ export const contactLensRetention: Check = {
         const max = HARD_LIMITS.retentionDays.max;
         if (lc.expirationDays === undefined || lc.expirationDays > max) {
           f.problem(
-            `${b.logicalId}: no bucket-wide expiration ≤ ${max} days, so Contact Lens output ${lensOn.length > 0 ? 'is' : 'would be'} kept beyond the retention`,
+            `${b.logicalId}: no bucket-wide expiration ≤ ${max} days, so Contact Lens output, if any was written, would be kept beyond the retention`,
           );
         }
         for (const x of lc.narrowed) {
@@ -399,10 +408,15 @@ export const contactLensRetention: Check = {
         }
       }
     }
+    const state =
+      created === 0
+        ? 'The instance is imported: whether Contact Lens is on is not in the template.'
+        : lensOn.length > 0
+          ? `Contact Lens is ON on ${lensOn.join(', ')}.`
+          : 'Contact Lens is off on the created instance: it produces no analysis and no redacted audio.';
     return {
       ...f,
-      summary:
-        'Contact Lens writes into the buckets checked by REC-RETENTION; their expiration is bucket-wide.',
+      summary: `${state} Output switched on outside the template (console) would land under Analysis/Voice/, which expires with the bucket-wide rule (REC-RETENTION) and reaches ingest (INGEST-TRIGGERS): the output of a call the lottery did not draw is deleted on arrival, that of a drawn call is indexed with the recording and deleted with it.`,
     };
   },
 };

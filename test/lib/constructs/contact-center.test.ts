@@ -15,6 +15,15 @@ describe('Amazon Connect', () => {
     });
   });
 
+  it('keeps Contact Lens off: no flow could turn its analytics on for drawn calls only', () => {
+    template.hasResourceProperties('AWS::Connect::Instance', {
+      Attributes: Match.objectLike({ ContactLens: false }),
+    });
+    for (const flow of Object.values(template.findResources('AWS::Connect::ContactFlow'))) {
+      expect(JSON.stringify(flow.Properties.Content)).not.toMatch(/AnalyticsBehavior|AnalyticsModes/);
+    }
+  });
+
   it('keeps flow logging off, and no flow turns it on (flow logs would copy contact attributes)', () => {
     const flows = Object.values(template.findResources('AWS::Connect::ContactFlow'));
     expect(flows.length).toBeGreaterThanOrEqual(2);

@@ -26,7 +26,6 @@ function build() {
   });
   const contactCenter = new ContactCenter(stack, 'ContactCenter', {
     names: deploymentNames('fairlisten'),
-    contactLens: false,
     recordings: recordingsBucket,
     timezone: policy.timezone,
   });

@@ -81,6 +81,10 @@ describe('recording policy', () => {
     ],
     [{ samplingRat: 0.2 }, /unknown field samplingRat \(not part of the policy schema\)/],
     [{ connect: { alias: 'x' } }, /unknown field alias in connect/],
+    [
+      { connect: { instanceAlias: 'x', contactLens: true } },
+      /connect\.contactLens cannot be true: Contact Lens needs a flow block that records every call/,
+    ],
   ])('rejects %j', (input, message) => {
     expect(() => parsePolicy(input)).toThrow(PolicyError);
     expect(() => parsePolicy(input)).toThrow(message);

@@ -458,6 +458,23 @@ describe('mutated templates fail the new rows', () => {
     expect(r.summary.status).toBe('fail');
   });
 
+  it('CONTACT-LENS-RETENTION says Contact Lens is off on the real template, and fails when it is on', () => {
+    const off = result(buildReport(base), 'CONTACT-LENS-RETENTION');
+    expect(off.status, off.detail).toBe('pass');
+    expect(off.detail).toMatch(/Contact Lens is off on the created instance: it produces no analysis/);
+    const on = result(
+      reportWith((m) => {
+        m.resources[m.ofType('AWS::Connect::Instance')[0]!].Properties.Attributes.ContactLens = true;
+      }),
+      'CONTACT-LENS-RETENTION',
+    );
+    expect(on.status).toBe('fail');
+    expect(on.detail).toMatch(
+      /Contact Lens is on, but the only flow block that turns its analytics on also records/,
+    );
+    expect(on.detail).toMatch(/Contact Lens is ON on /);
+  });
+
   it('a template with Contact Lens off still needs the Contact Lens triggers (it can be switched on in the console)', () => {
     const r = reportWith((m) => {
       m.resources[m.ofType('AWS::Connect::Instance')[0]!].Properties.Attributes.ContactLens = false;
