@@ -35,7 +35,8 @@ export interface FairlistenFunctionProps {
 }
 
 /** Retention values CloudWatch Logs accepts; the nearest one at or below the policy's. */
-const LOG_RETENTIONS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365];
+/** The retentions CloudWatch Logs accepts, up to a year. */
+export const LOG_RETENTIONS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365];
 
 /**
  * A Node.js function with the settings every fairlisten function shares: pinned runtime, ARM,

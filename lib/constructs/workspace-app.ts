@@ -1,4 +1,4 @@
-import { Duration, RemovalPolicy, Token } from 'aws-cdk-lib';
+import { DockerImage, Duration, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import { CfnApplication } from 'aws-cdk-lib/aws-appintegrations';
 import {
   AllowedMethods,
@@ -12,6 +12,9 @@ import {
 } from 'aws-cdk-lib/aws-cloudfront';
 import { S3BucketOrigin } from 'aws-cdk-lib/aws-cloudfront-origins';
 import { CfnIntegrationAssociation } from 'aws-cdk-lib/aws-connect';
+import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import type { IKey } from 'aws-cdk-lib/aws-kms';
+import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import {
   BlockPublicAccess,
   Bucket,
@@ -19,13 +22,39 @@ import {
   type IBucket,
   ObjectOwnership,
 } from 'aws-cdk-lib/aws-s3';
+import { BucketDeployment, Source } from 'aws-cdk-lib/aws-s3-deployment';
 import { Construct } from 'constructs';
 import { WORKSPACE_APP_BUCKET_ROLE } from '../policy/metadata';
+import { APP_SOURCE, buildApp } from '../workspace-app/build';
+import { LOG_RETENTIONS } from './fairlisten-function';
 import { acknowledge } from './nag';
 import { markRole } from './roles';
 
 const ALIAS_PATTERN = /^[a-z0-9](?:[a-z0-9-]{0,60}[a-z0-9])?$/i;
 const HTTPS_SOURCE = /^https:\/\/[a-z0-9*.-]+(?::\d+)?$/i;
+
+/** What the app reads from `config.json` at start (see app/src/config.ts). */
+export interface WorkspaceAppConfig {
+  /** The HTTP API's endpoint. */
+  readonly apiBaseUrl: string;
+  /** The Cognito hosted sign-in: `https://<prefix>.auth.<region>.amazoncognito.com`. */
+  readonly signInDomain: string;
+  /** The public (PKCE) app client. */
+  readonly clientId: string;
+  /** The token claim holding the groups, and the agent and coach groups. */
+  readonly identity: {
+    readonly groupsClaim: string;
+    readonly groups: { readonly agent: string; readonly coach: string };
+  };
+}
+
+export interface WorkspaceAppContentProps {
+  readonly config: WorkspaceAppConfig;
+  /** Key of the deployment function's log group. */
+  readonly logKey: IKey;
+  /** Days its logs are kept (rounded down to a retention CloudWatch accepts). */
+  readonly logRetentionDays: number;
+}
 
 export interface WorkspaceAppProps {
   /** ARN of the Amazon Connect instance whose agent workspace embeds the app. */
@@ -61,7 +90,7 @@ export interface WorkspaceAppProps {
  * The agent workspace app's hosting and registration: a private EU bucket served only through
  * CloudFront (Origin Access Control, HTTPS), response headers that let only the instance's
  * workspace frame the app, and the AppIntegrations application associated with the instance.
- * The app bundle itself is uploaded by a separate step (the bucket starts empty).
+ * `deployContent` uploads the app itself (built at synth time) and its `config.json`.
  */
 export class WorkspaceApp extends Construct {
   readonly bucket: Bucket;
@@ -73,10 +102,15 @@ export class WorkspaceApp extends Construct {
   readonly origin: string;
   /** Where the app is loaded from (`<origin>/`). */
   readonly url: string;
-  /** Where the hosted sign-in sends the code back (`<origin>/callback`). */
+  /** Where the hosted sign-in sends the code back (`<origin>/callback.html`, which hands it to the app). */
   readonly callbackUrl: string;
   /** The origins allowed to embed the app. */
   readonly frameAncestors: readonly string[];
+
+  /** Uploads the built app and its `config.json` at deployment (see `deployWorkspaceAppContent`). */
+  deployContent(props: WorkspaceAppContentProps): WorkspaceAppContent {
+    return deployWorkspaceAppContent(this, props);
+  }
 
   constructor(scope: Construct, id: string, props: WorkspaceAppProps) {
     super(scope, id);
@@ -148,7 +182,7 @@ export class WorkspaceApp extends Construct {
     });
     this.origin = `https://${this.distribution.distributionDomainName}`;
     this.url = `${this.origin}/`;
-    this.callbackUrl = `${this.origin}/callback`;
+    this.callbackUrl = `${this.origin}/callback.html`;
 
     const applicationName = props.applicationName ?? 'fairlisten';
     this.application = new CfnApplication(this, 'Application', {
@@ -205,6 +239,135 @@ export class WorkspaceApp extends Construct {
       'The default *.cloudfront.net certificate fixes the viewer TLS policy; a custom domain with a TLSv1.2_2021 policy is an operator choice documented in the workspace app guide.',
     );
   }
+}
+
+export interface WorkspaceAppContent {
+  readonly deployment: BucketDeployment;
+  readonly role: Role;
+  readonly logs: LogGroup;
+}
+
+/**
+ * Uploads the app into the bucket at deployment: the bundle built by esbuild at synth time (no
+ * Docker) and `config.json` from the stack's values (API endpoint, sign-in domain, client id),
+ * then invalidates the distribution. Files no longer in the bundle are removed (prune); the
+ * bucket's versioning keeps the replaced ones 30 days.
+ */
+function deployWorkspaceAppContent(app: WorkspaceApp, props: WorkspaceAppContentProps): WorkspaceAppContent {
+  const scope = new Construct(app, 'Content');
+  const logs = new LogGroup(scope, 'Logs', {
+    retention: LOG_RETENTIONS.filter((d) => d <= props.logRetentionDays).at(-1) ?? 1,
+    encryptionKey: props.logKey,
+    removalPolicy: RemovalPolicy.RETAIN,
+  });
+  // Its own role, without AWS managed policies: the deployment grants its S3 and CloudFront
+  // permissions to it, the log group grant below lets it log.
+  const role = new Role(scope, 'Role', {
+    assumedBy: new ServicePrincipal('lambda.amazonaws.com'),
+    description: 'fairlisten: uploads the workspace app into its bucket',
+  });
+  logs.grantWrite(role);
+  const { config } = props;
+  const deployment = new BucketDeployment(scope, 'Deployment', {
+    sources: [
+      Source.asset(APP_SOURCE, {
+        bundling: {
+          // Never used: the app is built locally with esbuild (tryBundle), as the functions are.
+          image: DockerImage.fromRegistry('public.ecr.aws/docker/library/node:20'),
+          local: {
+            tryBundle(outputDir: string) {
+              buildApp(outputDir);
+              return true;
+            },
+          },
+        },
+      }),
+      Source.jsonData('config.json', {
+        apiBaseUrl: config.apiBaseUrl,
+        auth: {
+          type: 'cognito',
+          domain: config.signInDomain,
+          clientId: config.clientId,
+          redirectUri: app.callbackUrl,
+        },
+        identity: config.identity,
+      }),
+    ],
+    destinationBucket: app.bucket,
+    distribution: app.distribution,
+    distributionPaths: ['/*'],
+    prune: true,
+    role,
+    logGroup: logs,
+    memoryLimit: 256,
+  });
+  const stack = Stack.of(app);
+  const bucketArn = `<${stack.getLogicalId(app.bucket.node.defaultChild as never)}.Arn>`;
+  const assets = `arn:${stack.partition}:s3:::cdk-hnb659fds-assets-${stack.account}-${stack.region}/*`;
+  for (const finding of [
+    'IAM5[Action::s3:GetBucket*]',
+    'IAM5[Action::s3:GetObject*]',
+    'IAM5[Action::s3:List*]',
+    'IAM5[Action::s3:Abort*]',
+    'IAM5[Action::s3:DeleteObject*]',
+    `IAM5[Resource::${bucketArn}/*]`,
+    `IAM5[Resource::${assets}]`,
+    'IAM5[Resource::*]',
+  ]) {
+    acknowledge(
+      role,
+      ['solutions'],
+      finding,
+      'Written by CDK BucketDeployment: read the app asset from the CDK asset bucket, write and prune the app bucket objects, and CloudFront CreateInvalidation/GetInvalidation (which have no resource-level permissions); a deployment-time copy of static code.',
+    );
+  }
+  acknowledge(
+    role,
+    ['hipaa', 'nist', 'pci'],
+    'IAMNoInlinePolicy',
+    'The policy is generated by CDK BucketDeployment grants for this one role only; a customer-managed policy would hold the same statements and be no narrower.',
+  );
+  // The provider function is a singleton at stack level: its findings are acknowledged there.
+  const handler = stack.node.children.find((c) => c.node.id.startsWith('Custom::CDKBucketDeployment'));
+  if (handler) {
+    acknowledge(
+      handler,
+      ['solutions'],
+      'L1',
+      'The runtime of the BucketDeployment provider function is chosen and pinned by aws-cdk-lib; it runs only at deployment, on static app files.',
+    );
+    acknowledge(
+      handler,
+      ['hipaa', 'nist', 'pci'],
+      'LambdaConcurrency',
+      'Deployment-time custom resource: CloudFormation invokes it once per deployment of the app; a reserved concurrency limit adds nothing.',
+    );
+    acknowledge(
+      handler,
+      ['hipaa', 'nist', 'pci', 'serverless'],
+      'LambdaDLQ',
+      'Custom resource invoked synchronously by CloudFormation, which reports a failure and rolls the deployment back; there is no asynchronous event to keep.',
+    );
+    acknowledge(
+      handler,
+      ['serverless'],
+      'LambdaLatestVersion',
+      'The runtime of the BucketDeployment provider function is chosen and pinned by aws-cdk-lib (it moves with the aws-cdk-lib upgrade), not by this project.',
+    );
+    acknowledge(
+      handler,
+      ['serverless'],
+      'LambdaTracing',
+      'A deployment-time copy of static files driven by CloudFormation, which records its outcome; there is no request path to trace.',
+    );
+    acknowledge(
+      handler,
+      ['hipaa', 'nist', 'pci'],
+      'LambdaInsideVPC',
+      'The deployment function copies public static app code between two S3 buckets and calls CloudFront; it handles no personal data and needs no private network.',
+    );
+  }
+  return { deployment, role, logs };
 }
 
 function validate(props: WorkspaceAppProps): void {

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
+import { Aws, CfnOutput, Fn, Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import { canonicalize } from '../../lambda/core/canonical-json';
 import { samplerPolicyEnvironment } from '../../lambda/sampler/config';
@@ -169,6 +169,31 @@ export class FairlistenStack extends Stack {
       logKey: dataKey,
       logRetentionDays: policy.auditRetentionDays,
     });
+    // The app itself, with its config.json: only with the Cognito sign-in (an external issuer's
+    // sign-in is not built into the app).
+    if (this.workspaceApp && this.api.userPoolClient) {
+      this.workspaceApp.deployContent({
+        config: {
+          apiBaseUrl: this.api.api.apiEndpoint,
+          // Resolved at deployment (a marker in the asset), so the app bundle's asset does not
+          // depend on the account the template is synthesized for.
+          signInDomain: Fn.join('', [
+            'https://',
+            signInDomainPrefix,
+            '.auth.',
+            Aws.REGION,
+            '.amazoncognito.com',
+          ]),
+          clientId: this.api.userPoolClient.userPoolClientId,
+          identity: {
+            groupsClaim: policy.identity.groupsClaim,
+            groups: { agent: policy.identity.groups.agent, coach: policy.identity.groups.coach },
+          },
+        },
+        logKey: dataKey,
+        logRetentionDays: policy.auditRetentionDays,
+      });
+    }
     // Privacy API (C9): suspend/resume, deletion and redaction requests, proof.
     this.privacy = new PrivacyApi(this, 'Privacy', {
       api: this.api,

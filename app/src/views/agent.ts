@@ -20,7 +20,7 @@ const STATE_TEXT: Record<CallState['recording'], { key: MessageKey; mark: string
   loading: { key: 'call.loading', mark: '…' },
   'not-recorded': { key: 'call.notRecorded', mark: '○' },
   recording: { key: 'call.recording', mark: '●' },
-  suspended: { key: 'call.suspended', mark: '⏸' },
+  suspended: { key: 'call.suspended', mark: '||' },
   unknown: { key: 'call.unknown', mark: '?' },
   error: { key: 'call.unknown', mark: '?' },
 };
@@ -177,7 +177,7 @@ export function agentPanel(root: HTMLElement, api: Api, lang: () => Lang) {
       h(
         'fieldset',
         {},
-        h('legend', {}, t(L, 'call.mask')),
+        h('legend', {}, t(L, 'call.maskKind')),
         ...(['range', 'last'] as const).map((k) =>
           h(
             'label',

@@ -1,4 +1,6 @@
 /** WorkspaceApp: private bucket behind CloudFront (OAC), embedding headers, Connect registration. */
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { App, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
@@ -251,10 +253,67 @@ describe('in the stack', () => {
     stackTemplate.hasResourceProperties('AWS::Cognito::UserPoolClient', {
       CallbackURLs: [
         'http://localhost:8787/callback',
-        { 'Fn::Join': ['', ['https://', { 'Fn::GetAtt': [appDistribution, 'DomainName'] }, '/callback']] },
+        {
+          'Fn::Join': ['', ['https://', { 'Fn::GetAtt': [appDistribution, 'DomainName'] }, '/callback.html']],
+        },
       ],
       AllowedOAuthFlows: ['code'],
     });
+  });
+
+  it('uploads the app and its config.json into the app bucket at deployment, pruning old files and invalidating the cache', () => {
+    const deployments = stackTemplate.findResources('Custom::CDKBucketDeployment');
+    expect(Object.keys(deployments)).toHaveLength(1);
+    const props = Object.values(deployments)[0]!.Properties;
+    expect(props.DestinationBucketName).toEqual({
+      Ref: full.getLogicalId(app.bucket.node.defaultChild as never),
+    });
+    expect(props.DistributionId).toEqual({ Ref: appDistribution });
+    expect(props.DistributionPaths).toEqual(['/*']);
+    expect(props.Prune).toBe(true);
+    // Two sources: the built app, and config.json written from the stack's values.
+    expect(props.SourceObjectKeys).toHaveLength(2);
+    expect(props.SourceMarkersConfig).toHaveLength(2);
+    const markers = JSON.stringify(props.SourceMarkers);
+    expect(markers).toContain(full.getLogicalId(full.api.api.node.defaultChild as never));
+    expect(markers).toContain(full.getLogicalId(full.api.userPoolClient!.node.defaultChild as never));
+  });
+
+  it('writes config.json with the API endpoint, the PKCE client, the app callback and the role groups', () => {
+    // Source.jsonData stages config.json as an asset of its own in the cloud assembly.
+    const outdir = (full.node.root as App).outdir;
+    const files = readdirSync(outdir)
+      .filter((d) => d.startsWith('asset.'))
+      .map((d) => join(outdir, d))
+      .filter((p) => existsSync(join(p, 'config.json')));
+    expect(files).toHaveLength(1);
+    const config = JSON.parse(readFileSync(join(files[0]!, 'config.json'), 'utf8'));
+    expect(config).toMatchObject({
+      auth: {
+        type: 'cognito',
+        domain: expect.stringMatching(/^<<marker:0xbaba:\d+>>$/),
+      },
+      identity: {
+        groupsClaim: 'cognito:groups',
+        groups: { agent: expect.any(String), coach: expect.any(String) },
+      },
+    });
+    expect(config.apiBaseUrl).toMatch(/^<<marker:0xbaba:\d+>>$/);
+    expect(config.auth.clientId).toMatch(/^<<marker:0xbaba:\d+>>$/);
+    expect(config.auth.redirectUri).toMatch(/^https:\/\/<<marker:0xbaba:\d+>>\/callback\.html$/);
+  });
+
+  it('deploys with its own role (no AWS managed policy) that logs to an encrypted, bounded log group', () => {
+    const deployment = Object.values(stackTemplate.findResources('Custom::CDKBucketDeployment'))[0]!;
+    const fnId = (deployment.Properties.ServiceToken as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'][0];
+    const fn = stackTemplate.toJSON().Resources[fnId];
+    const roleId = fn.Properties.Role['Fn::GetAtt'][0];
+    const role = stackTemplate.toJSON().Resources[roleId];
+    expect(role.Properties.ManagedPolicyArns).toBeUndefined();
+    const logGroupId = fn.Properties.LoggingConfig.LogGroup.Ref;
+    const logGroup = stackTemplate.toJSON().Resources[logGroupId];
+    expect(logGroup.Properties.KmsKeyId).toBeDefined();
+    expect(logGroup.Properties.RetentionInDays).toBeLessThanOrEqual(365);
   });
 
   it('outputs the app URL, bucket, distribution and application', () => {
