@@ -19,6 +19,7 @@ import { benchPrivacy } from './privacy';
 import { benchRedact } from './redact';
 import { benchSampler } from './sampler';
 import { benchSamplerCore } from './sampler-core';
+import { benchWorkspaceApp } from './workspace-app';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
 
@@ -71,6 +72,7 @@ const BENCHES: Bench[] = [
   { name: 'privacy', run: () => benchPrivacy() },
   { name: 'listening', run: () => benchListening() },
   { name: 'audit', run: () => benchAudit() },
+  { name: 'workspace-app', run: () => benchWorkspaceApp() },
 ];
 
 async function main(): Promise<number> {

@@ -1,11 +1,11 @@
 /**
- * `npm run app`: the workspace app against the local API and stand-ins, on http://127.0.0.1:8787
+ * `npm run app`: the workspace app against the local API and stand-ins, on http://127.0.0.1:8788
  * (or `--port N`). Open it in a browser: the page is a stand-in for the agent workspace.
  */
 import { startLocalApp } from './local/server';
 
 const i = process.argv.indexOf('--port');
-const port = i > 0 ? Number(process.argv[i + 1]) : 8787;
+const port = i > 0 ? Number(process.argv[i + 1]) : 8788;
 const app = await startLocalApp({ port });
 console.log(`fairlisten workspace app (local run): ${app.url}/
   agent: place a call with the buttons on the left; coach: choose "Coach" at the top left.
