@@ -608,3 +608,202 @@ describe('properties', () => {
     );
   });
 });
+
+/** The check that fired, by its message: several checks share an error code. */
+function message(fn: () => unknown): string {
+  try {
+    fn();
+  } catch (err) {
+    return (err as Error).message;
+  }
+  return 'no error';
+}
+
+describe('each header check on its own (the one that fires is named)', () => {
+  const fmtAt = 12 + 8;
+  const file = (spec: Partial<WavSpec> = {}) =>
+    buildWav({ encoding: 'pcm', bits: 16, channels: 2, sampleRate: 8000, frames: 50, ...spec });
+  /** `bytes` with little-endian 16-bit fields at the given offsets replaced. */
+  const with16 = (bytes: Uint8Array, fields: Record<number, number>) => {
+    const b = Uint8Array.from(bytes);
+    for (const [at, v] of Object.entries(fields)) new DataView(b.buffer).setUint16(Number(at), v, true);
+    return b;
+  };
+  const parse = (b: Uint8Array) => () => parseWavHeader(b, b.length);
+
+  it('PCM: fewer than 8 bits, or more than 4 bytes a sample, each refused though the container fits', () => {
+    // 4 bits in 1-byte containers (blockAlign 2 for stereo): only the 8-bit minimum is broken.
+    expect(message(parse(with16(file(), { [fmtAt + 12]: 2, [fmtAt + 14]: 4 })))).toBe(
+      'PCM: 4 bits in a 1-byte container is not supported',
+    );
+    // 40 bits in 5-byte containers: only the 4-byte maximum is broken.
+    expect(message(parse(with16(file(), { [fmtAt + 12]: 10, [fmtAt + 14]: 40 })))).toBe(
+      'PCM: 40 bits in a 5-byte container is not supported',
+    );
+  });
+
+  it('a blockAlign of 0 is refused (0 is a multiple of any channel count)', () => {
+    expect(message(parse(with16(file(), { [fmtAt + 12]: 0 })))).toBe(
+      'fmt blockAlign 0 is not a multiple of 2 channels',
+    );
+  });
+
+  it('IEEE float: 32 bits in an 8-byte container is refused', () => {
+    const f = file({ encoding: 'float', bits: 32 });
+    expect(parseWavHeader(f, f.length).format.encoding).toBe('float');
+    expect(message(parse(with16(f, { [fmtAt + 12]: 16 })))).toBe(
+      'IEEE float: 32 bits in a 8-byte container is not supported',
+    );
+  });
+
+  it('G.711: 16 bits in a 1-byte container and 8 bits in a 2-byte container are each refused', () => {
+    for (const encoding of ['alaw', 'mulaw'] as const) {
+      const g = file({ encoding, bits: 8 });
+      expect(parseWavHeader(g, g.length).format.encoding).toBe(encoding);
+      expect(message(parse(with16(g, { [fmtAt + 14]: 16 })))).toBe(
+        `${encoding}: 16 bits in a 1-byte container is not supported`,
+      );
+      expect(message(parse(with16(g, { [fmtAt + 12]: 4 })))).toBe(
+        `${encoding}: 8 bits in a 2-byte container is not supported`,
+      );
+    }
+  });
+
+  it('EXTENSIBLE: a cbSize below 22 and a fmt body below 40 bytes are each refused', () => {
+    const ext = file({ extensible: { validBits: 16 } });
+    expect(parseWavHeader(ext, ext.length).format.extensible).toBe(true);
+    expect(message(parse(with16(ext, { [fmtAt + 16]: 21 })))).toBe(
+      'EXTENSIBLE fmt chunk is 40 bytes (cbSize 21), expected 40 (22)',
+    );
+    // The same chunk with its last two bytes cut (and its size saying 38): cbSize still says 22.
+    const short = new Uint8Array(ext.length - 2);
+    short.set(ext.subarray(0, fmtAt + 38));
+    short.set(ext.subarray(fmtAt + 40), fmtAt + 38);
+    new DataView(short.buffer).setUint32(16, 38, true);
+    expect(message(parse(short))).toBe('EXTENSIBLE fmt chunk is 38 bytes (cbSize 22), expected 40 (22)');
+  });
+
+  it('BW64 is refused like RF64', () => {
+    const b = file();
+    b.set([0x42, 0x57, 0x36, 0x34], 0);
+    expect(message(parse(b))).toBe('BW64 (64-bit RIFF) is not supported');
+  });
+
+  it('chunk ids are printable ASCII: "~" (0x7e) passes, DEL (0x7f) does not', () => {
+    const b = file({ before: [{ id: '~~~~', size: 2 }], extrasBeforeFmt: true });
+    expect(parseWavHeader(b, b.length).chunks[0]!.id).toBe('~~~~');
+    b[12] = 0x7f;
+    expect(message(parse(b))).toBe('invalid chunk id at offset 12');
+  });
+
+  it('a file of exactly 12 bytes is a RIFF header without chunks, not too short', () => {
+    const b = file().subarray(0, 12);
+    expect(message(parse(b))).toBe('no fmt chunk and no data chunk');
+  });
+
+  it('the file size must be a non-negative safe integer', () => {
+    const b = file();
+    for (const size of [-1, 1.5, Number.NaN, 2 ** 53]) {
+      expect(() => tryParseWavHeader(b, size), String(size)).toThrow(RangeError);
+    }
+  });
+
+  it('asks for the 12-byte RIFF header first, and parseWavHeader says how many bytes it lacked', () => {
+    const b = file();
+    expect(tryParseWavHeader(b.subarray(0, 8), b.length)).toEqual({ needBytes: 12 });
+    expect(message(() => parseWavHeader(b.subarray(0, 20), b.length))).toBe('header needs 36 bytes, got 20');
+  });
+
+  it('a data chunk header ending exactly at the cap (MAX_HEADER_BYTES + 8) is read; 2 bytes later it is not', () => {
+    // RIFF header (12) + fmt (24) + one pre-data chunk sized to put `data` at the cap.
+    const at = (dataPos: number) => file({ frames: 1, before: [{ id: 'LIST', size: dataPos - 36 - 8 }] });
+    const fits = at(MAX_HEADER_BYTES);
+    const layout = parseWavHeader(fits, fits.length);
+    expect(layout.headerLength).toBe(MAX_HEADER_BYTES + 8);
+    expect(layout.dataOffset).toBe(MAX_HEADER_BYTES + 8);
+    const past = at(MAX_HEADER_BYTES + 2);
+    expect(message(parse(past))).toBe(
+      `no data chunk within the first ${MAX_HEADER_BYTES} bytes (pre-data chunks too large)`,
+    );
+  });
+
+  it('flags both ways: an honest RIFF size matches; a data chunk of even size, or odd with its pad, has no missing pad', () => {
+    const honest = file();
+    const layout = parseWavHeader(honest, honest.length);
+    expect(layout.riffSizeMatchesFile).toBe(true);
+    expect(layout.dataPadMissing).toBe(false);
+    expect(layout.headerLength).toBe(layout.dataOffset);
+    const odd = buildWav({ encoding: 'pcm', bits: 8, channels: 1, sampleRate: 8000, frames: 101 });
+    const oddLayout = parseWavHeader(odd, odd.length);
+    expect(oddLayout.dataLength).toBe(101);
+    expect(oddLayout.dataPadMissing).toBe(false);
+    expect(oddLayout.riffSizeMatchesFile).toBe(true);
+  });
+
+  it('reads 4 KiB, then exactly what the header needs, and names a short read with its offset', async () => {
+    const bytes = buildWav({
+      encoding: 'pcm',
+      bits: 16,
+      channels: 1,
+      sampleRate: 8000,
+      frames: 3,
+      extrasBeforeFmt: true,
+      before: [{ id: 'bext', size: 300_001 }],
+    });
+    const reads: [number, number][] = [];
+    await readWavLayout(async (offset, length) => {
+      reads.push([offset, length]);
+      return bytes.subarray(offset, offset + length);
+    }, bytes.length);
+    // bext ends (with its pad) at 300,022; the fmt header needs 300,030 bytes, then the whole file.
+    expect(reads).toEqual([
+      [0, 4096],
+      [4096, 300_030 - 4096],
+      [300_030, bytes.length - 300_030],
+    ]);
+    await expect(
+      readWavLayout(
+        async (offset, length) => bytes.subarray(offset, offset + (offset === 0 ? length : length - 1)),
+        bytes.length,
+      ),
+    ).rejects.toThrow(`short read: wanted ${300_030 - 4096} bytes at 4096, got ${300_030 - 4096 - 1}`);
+  });
+
+  it('a range past the audio names the audio length in seconds and frames', () => {
+    expect(message(() => frameRange({ from: 10, to: 11 }, 8000, 10_000))).toBe(
+      'range 10-11 starts at or after the end of the audio (1.25 s, 10000 frames)',
+    );
+  });
+});
+
+describe('applySilence and the transform at span edges', () => {
+  const span = (start: number, end: number) => ({ start, end, stride: 4, offset: 2, width: 2, fill: 0 });
+  const spans = [span(8, 16), span(24, 32)];
+
+  it('returns the first span that can still reach later bytes: a span ending exactly at the chunk start is passed', () => {
+    expect(applySilence(new Uint8Array(8).fill(9), 16, spans)).toBe(1);
+    expect(applySilence(new Uint8Array(8).fill(9), 32, spans)).toBe(2);
+    const after = new Uint8Array(8).fill(9);
+    expect(applySilence(after, 40, spans)).toBe(2);
+    expect([...after]).toEqual(new Array(8).fill(9));
+  });
+
+  it('passes chunks that touch no span on as they are (no copy); a span starting at a chunk end does not touch it', async () => {
+    const pieces = [0, 8, 16, 24, 32].map((at) => Buffer.alloc(8, at + 1));
+    const got: Buffer[] = [];
+    await pipeline(
+      Readable.from(pieces),
+      createSilenceTransform(spans),
+      new Writable({
+        write(chunk: Buffer, _enc, cb) {
+          got.push(chunk);
+          cb();
+        },
+      }),
+    );
+    // [0,8) ends where the first span starts, [16,24) lies between the spans, [32,40) after them.
+    expect([0, 2, 4].map((i) => got[i] === pieces[i])).toEqual([true, true, true]);
+    expect([1, 3].map((i) => got[i] === pieces[i])).toEqual([false, false]);
+    expect([...got[1]!]).toEqual([9, 9, 0, 0, 9, 9, 0, 0]);
+  });
+});
