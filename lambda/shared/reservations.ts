@@ -1,6 +1,6 @@
 /**
  * The reservation of a recording: the one contract between the sampler, which writes it, and
- * ingest, which reads it (issue #11, finding 6).
+ * ingest, which reads it.
  *
  * Right before StartContactRecording the sampler stores, keyed by contact id, the drawn decision
  * it is about to act on (the record it will store once Connect answered). If the function dies in
