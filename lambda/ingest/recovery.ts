@@ -1,5 +1,5 @@
 /**
- * Completing a decision the sampler never stored The sampler reserves a
+ * Completing a decision the sampler never stored. The sampler reserves a
  * drawn decision before StartContactRecording (lambda/shared/reservations.ts); when it died after
  * Connect started the recording and before the decision was stored, ingest receives a recording
  * with no decision. If the contact has a reservation holding a drawn decision, that decision is

@@ -1,5 +1,5 @@
 /**
- * Issue #11, finding 6: a drawn recording is not lost when the sampler dies between
+ * A drawn recording is not lost when the sampler dies between
  * StartContactRecording and storing its decision. The sampler and ingest run against one dynalite
  * (and the Connect stand-in); the sampler's death is injected through its DynamoDB client seam.
  */
