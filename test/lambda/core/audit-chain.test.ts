@@ -430,6 +430,21 @@ describe('verifyChain', () => {
     expect(kinds([records[0], records[1], records[1], records[2]])).toEqual(['duplicate-record']);
     // a duplicate further down the file is also out of order
     expect(kinds([...records, records[1]])).toEqual(['out-of-order', 'duplicate-record']);
+    // The issue points at both copies, the original first.
+    const dup = verifyChain([records[0], records[1], records[2], records[1]]).issues.find(
+      (i) => i.kind === 'duplicate-record',
+    );
+    expect(dup).toMatchObject({ seq: 2, locations: [{ index: 1 }, { index: 3 }] });
+  });
+
+  it("names a malformed record's chain only when it is a string", () => {
+    const [named, numbered] = verifyChain([
+      { chain: 'b', seq: 0 },
+      { chain: 42, seq: 1 },
+    ]).issues;
+    expect(named).toMatchObject({ kind: 'malformed', chain: 'b' });
+    expect(numbered!.kind).toBe('malformed');
+    expect(Object.hasOwn(numbered!, 'chain')).toBe(false);
   });
 
   it('detects a wrong genesis', () => {
