@@ -54,6 +54,15 @@ export function agentPanel(root: HTMLElement, api: Api, lang: () => Lang) {
     }
   }
 
+  /** After the call, the stored recording's length arrives with ingest: ask a few times. */
+  async function awaitStoredLength(contactId: string) {
+    for (let i = 0; i < 10 && state.contactId === contactId && state.durationSeconds === undefined; i++) {
+      await new Promise((r) => setTimeout(r, i === 0 ? 300 : 1000));
+      if (state.recording === 'not-recorded') return;
+      await loadStatus(contactId);
+    }
+  }
+
   async function toggle(action: 'suspend' | 'resume') {
     const contactId = state.contactId!;
     dispatch({ type: 'busy', contactId });
@@ -303,14 +312,19 @@ export function agentPanel(root: HTMLElement, api: Api, lang: () => Lang) {
   return {
     draw,
     onWorkspace(e: WorkspaceEvent) {
-      const before = state.contactId;
+      const before = state;
       dispatch({ ...e, at: Date.now() });
-      if (e.type === 'connected' && state.contactId === e.contactId && before !== e.contactId)
-        void loadStatus(e.contactId);
-      if (e.type === 'ended' && state.contactId === e.contactId) {
-        // The stored recording's length arrives after the call: ask again shortly.
-        setTimeout(() => void loadStatus(e.contactId), 1500);
+      if (state.startedAt !== before.startedAt) {
+        // A new call (not a transfer): nothing typed for the last one stays in the form.
+        fields.from = '';
+        fields.to = '';
+        fields.seconds = '';
+        confirmDelete = false;
+        draw();
       }
+      if (e.type === 'connected' && state.contactId === e.contactId && before.contactId !== e.contactId)
+        void loadStatus(e.contactId);
+      if (e.type === 'ended' && state.contactId === e.contactId) void awaitStoredLength(e.contactId);
     },
   };
 }
