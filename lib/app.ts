@@ -9,6 +9,7 @@ import {
   ServerlessChecks,
   WriteNagSuppressionsToCloudFormationAspect,
 } from 'cdk-nag';
+import type { PhoneNumberClaim } from './constructs/contact-center';
 import { deploymentNames } from './deploy/names';
 import type { RecordingPolicy } from './policy/schema';
 import { FairlistenStack } from './stacks/fairlisten-stack';
@@ -53,7 +54,31 @@ export interface BuildOptions {
    * @default - the app's `workspaceAppInstanceAlias` context, else the stack's default
    */
   readonly workspaceAppInstanceAlias?: string;
+  /**
+   * Create the routing profile with the fairlisten queue.
+   * @default - the `routingProfile` context (`-c routingProfile=false`), else the stack's default
+   */
+  readonly routingProfile?: boolean;
+  /**
+   * Claim a phone number and route it to the inbound flow.
+   * @default - the `phoneNumber` context (`-c phoneNumber=FR:DID` or `FR:DID:+331`), else none
+   */
+  readonly phoneNumber?: PhoneNumberClaim;
 }
+
+/** `COUNTRY:TYPE[:PREFIX]` from the command line (`-c phoneNumber=FR:DID:+331`). */
+export function parsePhoneNumberContext(value: string): PhoneNumberClaim {
+  const [countryCode, type, prefix, ...rest] = value.split(':');
+  if (!countryCode || (type !== 'DID' && type !== 'TOLL_FREE') || rest.length > 0) {
+    throw new Error(
+      `-c phoneNumber must be COUNTRY:DID or COUNTRY:TOLL_FREE, optionally :+PREFIX, got ${JSON.stringify(value)}`,
+    );
+  }
+  return { countryCode, type, ...(prefix ? { prefix } : {}) };
+}
+
+const booleanContext = (value: unknown): boolean | undefined =>
+  value === undefined ? undefined : value === true || value === 'true';
 
 /** Builds the app for a validated policy. The stack lives in the policy's region, nowhere else. */
 export function buildApp(
@@ -73,6 +98,12 @@ export function buildApp(
     workspaceAppInstanceAlias:
       options.workspaceAppInstanceAlias ??
       (app.node.tryGetContext('workspaceAppInstanceAlias') as string | undefined),
+    routingProfile: options.routingProfile ?? booleanContext(app.node.tryGetContext('routingProfile')),
+    phoneNumber:
+      options.phoneNumber ??
+      (typeof app.node.tryGetContext('phoneNumber') === 'string'
+        ? parsePhoneNumberContext(app.node.tryGetContext('phoneNumber') as string)
+        : undefined),
     env: { account: options.account ?? PLACEHOLDER_ACCOUNT, region: policy.region },
   });
   // Every acknowledgement, with its reason, lands in the template for the compliance report.

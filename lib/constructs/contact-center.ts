@@ -1,25 +1,41 @@
-import { Arn, ArnFormat, Stack } from 'aws-cdk-lib';
+import { Arn, ArnFormat, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import {
   CfnContactFlow,
   CfnHoursOfOperation,
   CfnInstance,
   CfnInstanceStorageConfig,
   CfnIntegrationAssociation,
+  CfnPhoneNumber,
   CfnQueue,
+  CfnRoutingProfile,
 } from 'aws-cdk-lib/aws-connect';
-import { ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import type { IKey } from 'aws-cdk-lib/aws-kms';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
+import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { AwsCustomResource, PhysicalResourceId } from 'aws-cdk-lib/custom-resources';
 import { Construct } from 'constructs';
 import type { DeploymentNames } from '../deploy/names';
+import { acknowledge } from './nag';
 import type { RecordingsBucket } from './recordings-bucket';
 import { markRole } from './roles';
+
+/** A phone number to claim on the instance (AWS::Connect::PhoneNumber). */
+export interface PhoneNumberClaim {
+  /** ISO 3166-1 alpha-2 country code, e.g. `FR`. */
+  readonly countryCode: string;
+  /** `DID` or `TOLL_FREE` (the types Connect claims by country). */
+  readonly type: 'DID' | 'TOLL_FREE';
+  /** @default - any number of the country and type; else a prefix with its `+`, e.g. `+331` */
+  readonly prefix?: string;
+}
 
 export interface ContactCenterProps {
   /**
    * Physical names: the alias of the instance to create (ignored when `existingInstanceArn` is
    * set), the queue and its hours of operation.
    */
-  readonly names: Pick<DeploymentNames, 'instanceAlias' | 'queue' | 'hoursOfOperation'>;
+  readonly names: Pick<DeploymentNames, 'instanceAlias' | 'queue' | 'hoursOfOperation' | 'routingProfile'>;
   /** @default - a new instance is created */
   readonly existingInstanceArn?: string;
   /** Where Connect writes call recordings. */
@@ -44,10 +60,12 @@ export class ContactCenter extends Construct {
   readonly recordingsPrefix: string;
   readonly imported: boolean;
   private readonly associations: Array<{ fn: IFunction; association: CfnIntegrationAssociation }> = [];
+  private readonly names: ContactCenterProps['names'];
 
   constructor(scope: Construct, id: string, props: ContactCenterProps) {
     super(scope, id);
     const stack = Stack.of(this);
+    this.names = props.names;
 
     if (props.existingInstanceArn) {
       const parts = Arn.split(props.existingInstanceArn, ArnFormat.SLASH_RESOURCE_NAME);
@@ -141,6 +159,139 @@ export class ContactCenter extends Construct {
       sourceArn: this.instanceArn,
     });
     this.associations.push({ fn, association });
+  }
+
+  /**
+   * A routing profile whose agents take the fairlisten queue's voice calls (one at a time), so an
+   * operator only assigns it to agents instead of editing their profiles by hand.
+   */
+  addRoutingProfile(): CfnRoutingProfile {
+    return new CfnRoutingProfile(this, 'RoutingProfile', {
+      instanceArn: this.instanceArn,
+      name: this.names.routingProfile,
+      description: 'Agents who take calls reached through the fairlisten inbound flow',
+      defaultOutboundQueueArn: this.queue.attrQueueArn,
+      mediaConcurrencies: [{ channel: 'VOICE', concurrency: 1 }],
+      queueConfigs: [
+        { delay: 0, priority: 1, queueReference: { channel: 'VOICE', queueArn: this.queue.attrQueueArn } },
+      ],
+    });
+  }
+
+  /**
+   * Claims a phone number on the instance and routes its calls to `flow`. CloudFormation has no
+   * resource for the number-to-flow association, so a custom resource calls
+   * AssociatePhoneNumberContactFlow on create and update and DisassociatePhoneNumberContactFlow on
+   * delete, allowed on this number and this flow only.
+   */
+  claimPhoneNumber(
+    claim: PhoneNumberClaim,
+    flow: CfnContactFlow,
+    /** Key of the custom resource's log group. */
+    logKey: IKey,
+  ): { number: CfnPhoneNumber; association: AwsCustomResource } {
+    if (!/^[A-Z]{2}$/.test(claim.countryCode)) {
+      throw new Error(
+        `phoneNumber.countryCode must be an ISO 3166-1 alpha-2 code such as FR, got ${JSON.stringify(claim.countryCode)}`,
+      );
+    }
+    if (claim.prefix !== undefined && !/^\+[0-9]{1,15}$/.test(claim.prefix)) {
+      throw new Error(`phoneNumber.prefix must be + and 1–15 digits, got ${JSON.stringify(claim.prefix)}`);
+    }
+    const number = new CfnPhoneNumber(this, 'PhoneNumber', {
+      targetArn: this.instanceArn,
+      countryCode: claim.countryCode,
+      type: claim.type,
+      ...(claim.prefix ? { prefix: claim.prefix } : {}),
+      description: 'Calls to this number go through the fairlisten inbound flow (notice, objection, lottery)',
+    });
+    const call = (action: 'associatePhoneNumberContactFlow' | 'disassociatePhoneNumberContactFlow') => ({
+      service: 'Connect',
+      action,
+      parameters: {
+        PhoneNumberId: number.attrPhoneNumberArn,
+        InstanceId: this.instanceId,
+        ...(action === 'associatePhoneNumberContactFlow' ? { ContactFlowId: flow.attrContactFlowArn } : {}),
+      },
+      physicalResourceId: PhysicalResourceId.of(`${number.node.addr}-inbound`),
+    });
+    // Its own role without AWS managed policies and an encrypted, bounded log group, like every
+    // fairlisten function; it only runs while CloudFormation creates, updates or deletes the number.
+    const logs = new LogGroup(this, 'PhoneNumberFlowLogs', {
+      retention: RetentionDays.ONE_WEEK,
+      encryptionKey: logKey,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    const role = new Role(this, 'PhoneNumberFlowRole', {
+      assumedBy: new ServicePrincipal('lambda.amazonaws.com'),
+      description: 'fairlisten: routes the claimed phone number to the inbound flow (deploy time only)',
+    });
+    logs.grantWrite(role);
+    const association = new AwsCustomResource(this, 'PhoneNumberFlow', {
+      onCreate: call('associatePhoneNumberContactFlow'),
+      onUpdate: call('associatePhoneNumberContactFlow'),
+      onDelete: call('disassociatePhoneNumberContactFlow'),
+      installLatestAwsSdk: false,
+      role,
+      logGroup: logs,
+      policy: {
+        statements: [
+          new PolicyStatement({
+            actions: [
+              'connect:AssociatePhoneNumberContactFlow',
+              'connect:DisassociatePhoneNumberContactFlow',
+            ],
+            resources: [number.attrPhoneNumberArn, flow.attrContactFlowArn],
+          }),
+        ],
+      },
+    });
+    // No explicit dependency on the flow: the GetAtt of its ARN already orders it (cfn-lint W3005).
+    for (const scope of [role, association]) {
+      acknowledge(
+        scope,
+        ['hipaa', 'nist', 'pci'],
+        'IAMNoInlinePolicy',
+        'The deploy-time custom resource that routes the claimed number holds one statement of its own (Associate/DisassociatePhoneNumberContactFlow on this number and this flow) and the write grant on its log group, generated for this role only.',
+      );
+    }
+    // aws-cdk-lib's one provider function for every AwsCustomResource of the stack.
+    const provider = Stack.of(this).node.tryFindChild('AWS679f53fac002430cb0da5b7982bd2287');
+    if (provider) {
+      const deployTime =
+        'aws-cdk-lib’s AwsCustomResource provider runs only while CloudFormation creates, updates or deletes the claimed number (one Connect API call), synchronously for CloudFormation, which reports a failure itself';
+      acknowledge(
+        provider,
+        ['hipaa', 'nist', 'serverless'],
+        'LambdaDLQ',
+        `${deployTime}: there is no event to keep.`,
+      );
+      acknowledge(
+        provider,
+        ['hipaa', 'nist'],
+        'LambdaConcurrency',
+        `${deployTime}: at most one invocation per deploy.`,
+      );
+      acknowledge(
+        provider,
+        ['hipaa', 'nist', 'pci'],
+        'LambdaInsideVPC',
+        `${deployTime}: it reaches only the Connect API and holds no data.`,
+      );
+      acknowledge(
+        provider,
+        ['serverless'],
+        'LambdaDefaultMemorySize',
+        `${deployTime}: the default memory is enough for one API call.`,
+      );
+      acknowledge(
+        provider,
+        ['serverless'],
+        'LambdaTracing',
+        `${deployTime}: CloudFormation's events trace it.`,
+      );
+    }
+    return { number, association };
   }
 
   /** Adds a flow after checking it: a broken flow fails the synth, never the deploy. */

@@ -22,6 +22,8 @@ export interface DeploymentNames {
   readonly instanceAlias: string;
   readonly queue: string;
   readonly hoursOfOperation: string;
+  /** The routing profile that routes the queue (when the stack creates one). */
+  readonly routingProfile: string;
   readonly whisperFlow: string;
   readonly inboundFlow: string;
 }
@@ -46,6 +48,7 @@ export function deploymentNames(policyAlias: string, stage?: string): Deployment
     instanceAlias,
     queue: `fairlisten${suffix}`,
     hoursOfOperation: `fairlisten${suffix}-always-open`,
+    routingProfile: `fairlisten${suffix}`,
     whisperFlow: `${label} agent whisper`,
     inboundFlow: `${label} inbound`,
   };

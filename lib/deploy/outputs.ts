@@ -19,6 +19,9 @@ export const STACK_OUTPUTS = {
   QueueArn: 'Queue the fairlisten inbound flow transfers to',
   InboundFlowArn: 'Inbound flow: notice, objection key, agent whisper, queue (route phone numbers here)',
   WhisperFlowArn: 'Agent whisper flow: asks the sampler whether the call is recorded',
+  RoutingProfileArn:
+    'Routing profile with the fairlisten queue (assign it to the agents who take those calls)',
+  PhoneNumber: 'Phone number claimed on the instance and routed to the inbound flow',
   RecordingsBucketName: 'Recordings bucket (EU region, KMS, versioned)',
   AuditBucketName: 'Audit bucket (Object Lock): chain exports, seeds, publications',
   DecisionsTableName: 'Sampling decisions table',
@@ -48,6 +51,8 @@ export type StackOutputName = keyof typeof STACK_OUTPUTS;
  * the workspace app when the instance alias is known).
  */
 const OPTIONAL = [
+  'RoutingProfileArn',
+  'PhoneNumber',
   'UserPoolId',
   'UserPoolClientId',
   'SignInUrl',

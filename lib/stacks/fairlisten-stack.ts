@@ -4,7 +4,7 @@ import type { Construct } from 'constructs';
 import { canonicalize } from '../../lambda/core/canonical-json';
 import { samplerPolicyEnvironment } from '../../lambda/sampler/config';
 import { AuditLog } from '../constructs/audit-log';
-import { ContactCenter } from '../constructs/contact-center';
+import { ContactCenter, type PhoneNumberClaim } from '../constructs/contact-center';
 import { FairlistenApi } from '../constructs/fairlisten-api';
 import { ListeningService } from '../constructs/listening-service';
 import { OperatorAlerts } from '../constructs/operator-alerts';
@@ -34,6 +34,17 @@ export interface FairlistenStackProps extends StackProps {
    * workspace app (the imported instance's alias is not known) unless this is given
    */
   readonly workspaceAppInstanceAlias?: string;
+  /**
+   * Create a routing profile with the fairlisten queue (`ContactCenter.addRoutingProfile`).
+   * @default - true for a created instance; false for an imported one, whose agents keep the
+   * profiles the contact centre manages (add the queue to them, deploy.md step 6)
+   */
+  readonly routingProfile?: boolean;
+  /**
+   * Claim a phone number on the instance and route it to the inbound flow.
+   * @default - none: claiming a number is billed, and an imported instance routes its own numbers
+   */
+  readonly phoneNumber?: PhoneNumberClaim;
 }
 
 /**
@@ -248,6 +259,14 @@ export class FairlistenStack extends Stack {
       },
       validate,
     );
+    // Routing: a profile with the queue, and a claimed number routed to the inbound flow (deploy.md step 6).
+    const routingProfile =
+      (props.routingProfile ?? !this.contactCenter.imported)
+        ? this.contactCenter.addRoutingProfile()
+        : undefined;
+    const phone = props.phoneNumber
+      ? this.contactCenter.claimPhoneNumber(props.phoneNumber, inbound, dataKey)
+      : undefined;
 
     this.addOutputs({
       PolicyVersion: policy.version,
@@ -263,6 +282,8 @@ export class FairlistenStack extends Stack {
       QueueArn: this.contactCenter.queue.attrQueueArn,
       InboundFlowArn: inbound.attrContactFlowArn,
       WhisperFlowArn: whisper.attrContactFlowArn,
+      RoutingProfileArn: routingProfile?.attrRoutingProfileArn,
+      PhoneNumber: phone?.number.attrAddress,
       RecordingsBucketName: this.recordings.bucket.bucketName,
       AuditBucketName: this.audit.bucket.bucketName,
       DecisionsTableName: this.sampling.decisions.table.tableName,

@@ -1,6 +1,6 @@
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { expect } from 'vitest';
-import { buildApp } from '../../lib/app';
+import { type BuildOptions, buildApp } from '../../lib/app';
 import { defaultPolicy } from '../../lib/policy/load';
 import type { RecordingPolicyInput } from '../../lib/policy/schema';
 import type { FairlistenStack } from '../../lib/stacks/fairlisten-stack';
@@ -25,11 +25,12 @@ let defaultStack: SynthesizedStack | undefined;
  */
 export function synthStack(
   overrides: Partial<RecordingPolicyInput> = {},
-  options: { bundle?: boolean } = {},
+  options: { bundle?: boolean; build?: Pick<BuildOptions, 'routingProfile' | 'phoneNumber'> } = {},
 ): SynthesizedStack {
-  const shareable = !options.bundle && Object.keys(overrides).length === 0;
+  const shareable = !options.bundle && !options.build && Object.keys(overrides).length === 0;
   if (shareable && defaultStack) return defaultStack;
   const { app, stack } = buildApp(defaultPolicy(overrides), {
+    ...options.build,
     nag: false,
     appProps: options.bundle ? undefined : { context: { 'aws:cdk:bundling-stacks': [] } },
   });

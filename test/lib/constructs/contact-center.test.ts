@@ -81,4 +81,101 @@ describe('Amazon Connect', () => {
       IntegrationArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^SamplingFunction'), 'Arn'] },
     });
   });
+
+  describe('routing (deploy.md step 6)', () => {
+    const arn = 'arn:aws:connect:eu-central-1:111111111111:instance/0a1b2c3d-1111-2222-3333-444455556666';
+    const inboundId = () =>
+      Object.entries(template.findResources('AWS::Connect::ContactFlow')).find(
+        ([, r]) => r.Properties.Type === 'CONTACT_FLOW',
+      )![0];
+
+    it('gives a created instance a routing profile that takes the fairlisten queue’s calls', () => {
+      const queue = Object.keys(template.findResources('AWS::Connect::Queue'))[0]!;
+      template.resourceCountIs('AWS::Connect::RoutingProfile', 1);
+      template.hasResourceProperties('AWS::Connect::RoutingProfile', {
+        InstanceArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^ContactCenterInstance'), 'Arn'] },
+        Name: 'fairlisten',
+        DefaultOutboundQueueArn: { 'Fn::GetAtt': [queue, 'QueueArn'] },
+        MediaConcurrencies: [{ Channel: 'VOICE', Concurrency: 1 }],
+        QueueConfigs: [
+          {
+            Delay: 0,
+            Priority: 1,
+            QueueReference: { Channel: 'VOICE', QueueArn: { 'Fn::GetAtt': [queue, 'QueueArn'] } },
+          },
+        ],
+      });
+      template.hasOutput('RoutingProfileArn', Match.anyValue());
+    });
+
+    it('claims no phone number by default (a claimed number is billed)', () => {
+      template.resourceCountIs('AWS::Connect::PhoneNumber', 0);
+      template.resourceCountIs('Custom::AWS', 0);
+    });
+
+    it('leaves an imported instance’s routing profiles alone unless asked', () => {
+      const imported = synthStack({ connect: { existingInstanceArn: arn } }).template;
+      imported.resourceCountIs('AWS::Connect::RoutingProfile', 0);
+      expect(Object.keys(imported.toJSON().Outputs)).not.toContain('RoutingProfileArn');
+      const asked = synthStack(
+        { connect: { existingInstanceArn: arn } },
+        { build: { routingProfile: true } },
+      );
+      asked.template.hasResourceProperties('AWS::Connect::RoutingProfile', { InstanceArn: arn });
+      synthStack({}, { build: { routingProfile: false } }).template.resourceCountIs(
+        'AWS::Connect::RoutingProfile',
+        0,
+      );
+    });
+
+    it('claims a number and routes it to the inbound flow, allowed on that number and that flow only', () => {
+      const { template: t } = synthStack(
+        {},
+        { build: { phoneNumber: { countryCode: 'FR', type: 'DID', prefix: '+331' } } },
+      );
+      const numbers = t.findResources('AWS::Connect::PhoneNumber');
+      const [numberId, number] = Object.entries(numbers)[0]!;
+      expect(Object.keys(numbers)).toHaveLength(1);
+      expect(number.Properties).toMatchObject({
+        TargetArn: { 'Fn::GetAtt': [expect.stringMatching(/^ContactCenterInstance/), 'Arn'] },
+        CountryCode: 'FR',
+        Type: 'DID',
+        Prefix: '+331',
+      });
+      const flowArn = { 'Fn::GetAtt': [inboundId(), 'ContactFlowArn'] };
+      const numberArn = { 'Fn::GetAtt': [numberId, 'PhoneNumberArn'] };
+      const [, association] = Object.entries(t.findResources('Custom::AWS'))[0]!;
+      const create = JSON.stringify(association.Properties.Create);
+      expect(create).toContain('associatePhoneNumberContactFlow');
+      expect(create).toContain(JSON.stringify(flowArn).slice(1, -1));
+      expect(create).toContain(JSON.stringify(numberArn).slice(1, -1));
+      expect(JSON.stringify(association.Properties.Delete)).toContain('disassociatePhoneNumberContactFlow');
+      const statements = Object.values(t.findResources('AWS::IAM::Policy')).flatMap(
+        (p) => p.Properties.PolicyDocument.Statement as { Action: unknown; Resource: unknown }[],
+      );
+      const connect = statements.filter((s) => JSON.stringify(s.Action).includes('PhoneNumberContactFlow'));
+      expect(connect).toEqual([
+        {
+          Action: ['connect:AssociatePhoneNumberContactFlow', 'connect:DisassociatePhoneNumberContactFlow'],
+          Effect: 'Allow',
+          Resource: expect.arrayContaining([numberArn, flowArn]),
+        },
+      ]);
+      expect((connect[0]!.Resource as unknown[]).length).toBe(2);
+      t.hasOutput('PhoneNumber', { Value: { 'Fn::GetAtt': [numberId, 'Address'] } });
+    });
+
+    it.each([
+      [
+        { countryCode: 'France', type: 'DID' as const },
+        /countryCode must be an ISO 3166-1 alpha-2 code such as FR, got "France"/,
+      ],
+      [
+        { countryCode: 'FR', type: 'DID' as const, prefix: '331' },
+        /prefix must be \+ and 1–15 digits, got "331"/,
+      ],
+    ])('refuses a malformed phone number claim %j', (phoneNumber, message) => {
+      expect(() => synthStack({}, { build: { phoneNumber } })).toThrow(message);
+    });
+  });
 });

@@ -22,12 +22,22 @@ function writeTemplate(name: string, template: unknown): string {
 
 const template = synthStack().template.toJSON();
 const file = writeTemplate('Fairlisten', template);
-// One lint run of the real template, shared by the assertions below (cfn-lint takes seconds).
-const findings: LintFinding[] = runCfnLint([file], ['eu-central-1']);
+// With the optional routing too: a claimed phone number and its custom resource routing it to the flow.
+const routed = synthStack({}, { build: { phoneNumber: { countryCode: 'FR', type: 'DID', prefix: '+331' } } });
+const routedFile = writeTemplate('Routed', routed.template.toJSON());
+// One lint run of both, shared by the assertions below (cfn-lint takes seconds, more under load).
+const findings: LintFinding[] = runCfnLint([file, routedFile], ['eu-central-1']);
 
 describe('cfn-lint on the synthesized template (eu-central-1)', () => {
-  it('reports no error and no warning without a listed reason', () => {
+  it('reports no error and no warning without a listed reason (both templates)', () => {
     expect(unacceptedFindings(findings)).toEqual([]);
+  });
+
+  it('linted the optional routing too (phone number, its flow association)', () => {
+    const types = Object.values(routed.template.toJSON().Resources).map((r) => (r as { Type: string }).Type);
+    expect(types).toEqual(
+      expect.arrayContaining(['AWS::Connect::PhoneNumber', 'Custom::AWS', 'AWS::Connect::RoutingProfile']),
+    );
   });
 
   it('lists every accepted warning with a reason, and each still occurs (no stale acceptance)', () => {

@@ -102,6 +102,20 @@ describe('cdk-nag', () => {
   );
 });
 
+describe('cdk-nag with the optional routing (a claimed phone number routed to the inbound flow)', () => {
+  const { stack: checked } = synthStack({}, { build: { phoneNumber: { countryCode: 'FR', type: 'DID' } } });
+  it.each(nagPacks().map((p) => [p.readPackName, p] as const))(
+    '%s has no unacknowledged finding',
+    (_name, pack) => {
+      const report = pack.validateScope(checked);
+      const findings = report.violations.map(
+        (v) => `${v.ruleName} ${v.violatingResources.map((r) => r.locations.join(',')).join(' ')}`,
+      );
+      expect(findings).toEqual([]);
+    },
+  );
+});
+
 describe('snapshot', () => {
   it('changes only when the template does', () => {
     expect(template.toJSON()).toMatchSnapshot();
