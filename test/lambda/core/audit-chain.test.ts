@@ -553,10 +553,14 @@ describe('verifyChain', () => {
     expect(verifyChain(far).issues.find((i) => i.kind === 'hash-mismatch')!.message).toMatch(
       /the record was changed$/,
     );
-    // seq 1 renumbered to 2 is found; nothing is looked for below seq 1.
+    // seq 2 renumbered to 1 is found, and so is seq 1 renumbered to 2 (seq 1 is a candidate).
     const first = records.map((r) => (r.seq === 2 ? { ...r, seq: 1 } : r));
     expect(verifyChain(first).issues.find((i) => i.kind === 'hash-mismatch')!.message).toMatch(
       'changed from 2',
+    );
+    const second = records.map((r) => (r.seq === 1 ? { ...r, seq: 2 } : r));
+    expect(verifyChain(second).issues.find((i) => i.kind === 'hash-mismatch')!.message).toMatch(
+      'its seq was changed from 1 ',
     );
   });
 
