@@ -437,6 +437,15 @@ describe('verifyChain', () => {
     expect(dup).toMatchObject({ seq: 2, locations: [{ index: 1 }, { index: 3 }] });
   });
 
+  it('a valid seq-1 record that does not start from the genesis hash, beside the genuine one, is inserted, not a fork', () => {
+    const records = buildChain(3);
+    const { hash: _old, ...body } = { ...records[0]!, actor: 'forger', prevHash: records[2]!.hash };
+    const forged = { ...body, hash: computeRecordHash(body) };
+    expect(
+      verifyChain([forged, ...records]).issues.map((i) => [i.kind, i.seq, i.locations.map((l) => l.index)]),
+    ).toEqual([['inserted-record', 1, [0, 1]]]);
+  });
+
   it("names a malformed record's chain only when it is a string", () => {
     const [named, numbered] = verifyChain([
       { chain: 'b', seq: 0 },
