@@ -106,6 +106,12 @@ export const API_ROUTES = {
       roles: ['staffRepresentative', 'dpo'],
       scope: 'aggregates per team only; teams under 3 agents merged',
     },
+    report: {
+      method: 'GET',
+      path: '/transparency/{period}',
+      roles: ['staffRepresentative', 'dpo'],
+      scope: 'the monthly report as stored (HTML or CSV, French or English); every read audited',
+    },
   },
 } as const satisfies Record<string, Record<string, RouteSpec>>;
 

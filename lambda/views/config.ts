@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import type { IdentitySettings } from '../core/policy';
+import { type AuditTarget, auditEnvShape, auditTargetOf } from '../shared/audit-config';
 import { envVars, json, optionalText, parseEnvironment } from '../shared/config';
 import { identityEnvironment, identityEnvShape, identityOf } from '../shared/identity-config';
 import {
@@ -40,13 +41,25 @@ export function viewsEnvironment(r: ViewsResources, identity: IdentitySettings):
   return { ...listeningEnvironment(r), ...viewsVars.write(r), ...identityEnvironment(identity) };
 }
 
-export const viewsEnvSchema = z.object({ ...listeningEnvShape, ...viewsVars.shape, ...identityEnvShape });
+export const viewsEnvSchema = z.object({
+  ...listeningEnvShape,
+  ...viewsVars.shape,
+  ...identityEnvShape,
+  // Reads of the stored monthly report are audited (AuditLog.bindWriter sets these).
+  ...auditEnvShape,
+});
 
 export interface ViewsConfig extends ViewsResources {
   readonly identity: IdentityConfig;
+  readonly audit: AuditTarget;
 }
 
 export function viewsConfigFromEnv(env: NodeJS.ProcessEnv = process.env): ViewsConfig {
   const e = parseEnvironment(viewsEnvSchema, env);
-  return { ...listeningResourcesOf(e), ...viewsVars.read(e), identity: identityOf(e) };
+  return {
+    ...listeningResourcesOf(e),
+    ...viewsVars.read(e),
+    identity: identityOf(e),
+    audit: auditTargetOf(e),
+  };
 }

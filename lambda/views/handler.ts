@@ -6,6 +6,7 @@ import { ConnectClient } from '@aws-sdk/client-connect';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { createAuditLog } from '../shared/audit-log';
 import type { ApiEvent } from '../shared/http';
 import { createLogger } from '../shared/logger';
 import { loadRoster } from '../shared/roster';
@@ -31,6 +32,11 @@ const views = createViews({
   policy: config.reportPolicy,
   now: () => new Date(),
   logger,
+  audit: createAuditLog({
+    client: ddb,
+    tableName: config.audit.table,
+    retentionDays: config.audit.retentionDays,
+  }),
 });
 
 export const handler = (event: ApiEvent) => views(event);

@@ -10,17 +10,21 @@
  *    lambda/shared/month-source.ts) as aggregates per team (JSON), or the staff representatives'
  *    CSV (French by default: `;`, decimal comma, BOM, CRLF; English with `lang=en` or
  *    `Accept-Language: en`). `Accept: text/csv` asks for the CSV too.
+ *  - `GET /transparency/{period}[?format=html|csv][&lang=fr|en]` (same roles): the monthly report
+ *    as the monthly-report function stored it in the audit bucket; every read audited first.
  */
 
 import type { Logger } from '@aws-lambda-powertools/logger';
-import type { S3Client } from '@aws-sdk/client-s3';
+import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { type DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { isPeriod, periodOf, previousPeriod } from '../core/period';
 import { effectiveStatus, type Plan } from '../core/plans';
 import { renderTransparencyCsv } from '../core/transparency/csv';
 import { MonthDataError } from '../core/transparency/model';
 import { NegotiationError, negotiateReport } from '../core/transparency/negotiate';
+import { REPORT_CONTENT_TYPES, reportKey } from '../core/transparency/render/files';
 import { transparencySummary } from '../core/transparency/summary';
+import type { AuditSink } from '../shared/audit-sink';
 import { queryAll } from '../shared/dynamo';
 import {
   type ApiEvent,
@@ -68,6 +72,11 @@ export interface ViewsDeps {
   readonly policy: ReportPolicy;
   readonly now: () => Date;
   readonly logger: Pick<Logger, 'info' | 'warn' | 'error'>;
+  /**
+   * Every read of a stored monthly report is appended here before it is served.
+   * @default - none: stored reports are not served (503), since their reads could not be audited
+   */
+  readonly audit?: AuditSink;
 }
 
 function periodParam(event: ApiEvent, fallback?: string): string {
@@ -273,11 +282,61 @@ export function createViews(deps: ViewsDeps): (event: unknown) => Promise<ApiRes
     return json(200, transparencySummary(model));
   }
 
+  /** `GET /transparency/{period}`: the monthly report as the function stored it, read audited. */
+  async function storedReport(event: ApiEvent, principal: Principal): Promise<ApiResult> {
+    const period = event.pathParameters?.period ?? '';
+    if (!isPeriod(period)) throw new HttpError(400, 'invalid-period', 'the period must be YYYY-MM');
+    let asked: ReturnType<typeof negotiateReport>;
+    try {
+      asked = negotiateReport(event.queryStringParameters, event.headers, ['html', 'csv']);
+    } catch (err) {
+      if (err instanceof NegotiationError) throw new HttpError(400, 'invalid-query', err.message);
+      throw err;
+    }
+    const format = asked.format as 'html' | 'csv';
+    if (!deps.transparencyBucket)
+      throw serviceUnavailable('transparency-unavailable', 'the transparency report is not configured');
+    const key = reportKey(period, asked.lang, format);
+    let body: string | undefined;
+    try {
+      const out = await deps.s3.send(new GetObjectCommand({ Bucket: deps.transparencyBucket, Key: key }));
+      body = await out.Body?.transformToString('utf8');
+    } catch (err) {
+      const name = (err as Error).name;
+      if (name !== 'NoSuchKey' && name !== 'NotFound') throw err;
+    }
+    if (body === undefined)
+      throw notFound('report-not-found', `no monthly report is stored for ${period} yet`);
+    // Audited before it is served: no audit record, no report.
+    if (!deps.audit)
+      throw serviceUnavailable('audit-unavailable', 'reads of the report cannot be audited here');
+    try {
+      await deps.audit.append({
+        chain: `transparency/${period}`,
+        kind: 'report-read',
+        actor: `${principal.roles.has('dpo') ? 'dpo' : 'staffRepresentative'}:${principal.subject}`,
+        subject: period,
+        at: deps.now(),
+        data: { key },
+      });
+    } catch (err) {
+      deps.logger.error('audit append failed: report not served', { period, error: (err as Error).name });
+      throw serviceUnavailable('audit-unavailable', 'the read could not be recorded in the audit log; retry');
+    }
+    if (format === 'csv') return text(200, REPORT_CONTENT_TYPES.csv, body, key.split('/').at(-1));
+    const page = text(200, REPORT_CONTENT_TYPES.html, body);
+    // The page is self-contained: inline styles and SVG only, nothing loaded.
+    page.headers['content-security-policy'] =
+      "default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'none'";
+    return page;
+  }
+
   return createRouter(
     [
       [API_ROUTES.views.me, me],
       [API_ROUTES.views.assignments, assignments],
       [API_ROUTES.views.transparency, transparency],
+      [API_ROUTES.views.report, storedReport],
     ],
     { identity: deps.identity, logger: deps.logger },
   );

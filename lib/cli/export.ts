@@ -24,7 +24,7 @@ import { loadPolicy, PolicyError } from '../policy/load';
 import { decisionsJsonl, jsonFile, seedsFile, sortDecisions, toDecisionRecord } from '../simulation/output';
 import { downloadAudit } from '../verify/publication';
 import { command, required, UsageError, type Values } from './_command';
-import { exportMonthModel, type MonthExportOptions, type MonthExportResult } from './export-month';
+import { exportMonthModel, type MonthExportOptions, type MonthExportResult } from './_export-month';
 
 const USAGE = `usage: fairlisten export --out DIR (--decisions-table NAME --seeds-table NAME [--audit-bucket NAME] | --outputs cdk-outputs.json [--audit]) [--region R]
        fairlisten export --month YYYY-MM --outputs cdk-outputs.json --out DIR [--policy recording-policy.json] [--audit-from AUDIT_DIR] [--generated-at ISO] [--simulated] [--region R]
@@ -79,7 +79,7 @@ export async function exportDeployment(o: ExportOptions): Promise<ExportResult> 
   return { decisions: decisions.length, revealedPeriods: Object.keys(seeds), files };
 }
 
-/** The decisions, seeds and audit export, then the month's model (./export-month.ts). */
+/** The decisions, seeds and audit export, then the month's model (./_export-month.ts). */
 export async function exportMonth(
   o: MonthExportOptions & { readonly auditFrom?: string },
 ): Promise<MonthExportResult> {

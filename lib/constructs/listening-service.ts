@@ -9,6 +9,8 @@ import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { assignmentEnvironment } from '../../lambda/assignment/config';
 import { HARD_LIMITS, type RecordingPolicy } from '../../lambda/core/policy';
+import { REPORTS_PREFIX } from '../../lambda/core/transparency/render/files';
+import { monthlyReportEnvironment } from '../../lambda/monthly-report/config';
 import { coachingEnvironment } from '../../lambda/plans/config';
 import { playbackEnvironment } from '../../lambda/playback/config';
 import { DEFAULT_COACH_GROUP_NAME, listeningPolicyOf } from '../../lambda/shared/listening-config';
@@ -70,6 +72,12 @@ export interface ListeningServiceProps {
    * @default Schedule.cron({ minute: '0', hour: '2' }) — after the seed function's 00:15 run
    */
   readonly assignmentSchedule?: Schedule;
+  /**
+   * When the monthly report function runs (UTC); daily, it stores the previous period's report
+   * once that period's listens are assigned (needs `decisions` and `auditBucket`).
+   * @default Schedule.cron({ minute: '0', hour: '4' }) — after the seed reveal (00:15) and the assignment (02:00)
+   */
+  readonly reportSchedule?: Schedule;
 }
 
 /** The routes this construct adds to the API, by function (lambda/shared/routes.ts). */
@@ -95,6 +103,9 @@ export class ListeningService extends Construct {
   readonly coaching: FairlistenFunction;
   readonly views: FairlistenFunction;
   readonly schedule: Rule;
+  /** The monthly report (only with `decisions` and `auditBucket`). */
+  readonly monthlyReport?: FairlistenFunction;
+  readonly reportSchedule?: Rule;
 
   constructor(scope: Construct, id: string, props: ListeningServiceProps) {
     super(scope, id);
@@ -204,7 +215,8 @@ export class ListeningService extends Construct {
         },
         identity,
       ),
-      { timeout: 30 },
+      // Reads of the stored monthly report are audited.
+      { timeout: 30, writesAudit: true },
     );
 
     // Data grants: each function what it uses, no more.
@@ -297,7 +309,90 @@ export class ListeningService extends Construct {
       'Connect names each recording object at run time; the function signs a short GET URL only for the one recording assigned to the calling coach, after the assignment and audit checks. Read actions only, no delete.',
     );
 
-    for (const f of [this.assignment, this.playback, this.coaching]) props.audit.bindWriter(f);
+    for (const f of [this.assignment, this.playback, this.coaching, this.views]) props.audit.bindWriter(f);
+
+    // The monthly report: rendered from the tables, stored once in the audit bucket (EU, its key,
+    // its lifecycle and Object Lock retention of auditRetentionDays), served by GET /transparency/{period}.
+    if (props.decisions && props.auditBucket) {
+      const bucket = props.auditBucket;
+      const reports = bucket.arnForObjects(`${REPORTS_PREFIX}*`);
+      const report = fn(
+        'MonthlyReport',
+        'monthly-report',
+        'fairlisten monthly report: the previous period’s transparency report (fr, en; HTML, CSV) from the tables, stored once in the audit bucket (C1–C10)',
+        monthlyReportEnvironment({
+          decisionsTable: props.decisions.tableName,
+          listeningTable: listening.tableName,
+          plansTable: plans.tableName,
+          requestsTable: props.requests?.tableName,
+          auditBucket: bucket.bucketName,
+          reportPolicy: reportPolicyOf(policy),
+        }),
+        { timeout: 300, writesAudit: true },
+      );
+      props.decisions.grantReadData(report);
+      listening.grantReadData(report);
+      plans.grantReadData(report);
+      props.requests?.grantReadData(report);
+      props.audit.bindWriter(report);
+      report.addToRolePolicy(
+        new PolicyStatement({
+          actions: ['s3:GetObject'],
+          resources: [bucket.arnForObjects('transparency/seeds/*')],
+        }),
+      );
+      // Write and read its own reports (HeadObject needs ListBucket to see a missing key as 404).
+      report.addToRolePolicy(
+        new PolicyStatement({ actions: ['s3:GetObject', 's3:PutObject'], resources: [reports] }),
+      );
+      report.addToRolePolicy(
+        new PolicyStatement({
+          actions: ['s3:ListBucket'],
+          resources: [bucket.bucketArn],
+          conditions: { StringLike: { 's3:prefix': [`${REPORTS_PREFIX}*`] } },
+        }),
+      );
+      bucket.encryptionKey?.grantEncryptDecrypt(report);
+      this.views.addToRolePolicy(new PolicyStatement({ actions: ['s3:GetObject'], resources: [reports] }));
+      for (const [role, what] of [
+        [report.role!, 'writes'],
+        [this.views.role!, 'reads'],
+      ] as const) {
+        acknowledge(
+          role,
+          ['solutions'],
+          `IAM5[Resource::<${stack.getLogicalId(bucket.node.defaultChild as never)}.Arn>/${REPORTS_PREFIX}*]`,
+          `The monthly reports are named per period and language at run time; the function ${what} objects under the transparency/reports/ prefix of the audit bucket only (no delete; Object Lock keeps every version).`,
+        );
+      }
+      acknowledge(
+        report.role!,
+        ['solutions'],
+        `IAM5[Resource::<${stack.getLogicalId(bucket.node.defaultChild as never)}.Arn>/transparency/seeds/*]`,
+        'The public seed commitment and reveal objects are named per period at run time; GetObject only, limited to the transparency/seeds/ prefix of the audit bucket.',
+      );
+      for (const table of indexesOf([props.decisions, listening, plans, props.requests])) {
+        acknowledge(
+          report.role!,
+          ['solutions'],
+          `IAM5[Resource::<${stack.getLogicalId(table.node.defaultChild as never)}.Arn>/index/*]`,
+          indexReason,
+        );
+      }
+      this.monthlyReport = report;
+      this.reportSchedule = new Rule(this, 'MonthlyReportSchedule', {
+        description:
+          'fairlisten: store the previous period’s transparency report once its listens are assigned',
+        schedule: props.reportSchedule ?? Schedule.cron({ minute: '0', hour: '4' }),
+        targets: [new LambdaFunction(report, { retryAttempts: 2, maxEventAge: Duration.hours(6) })],
+      });
+      acknowledge(
+        this.reportSchedule,
+        ['serverless'],
+        'EventBusDLQ',
+        'The scheduled event carries no data and every run is idempotent: a run lost after its retries is redone by the next daily run; a stored report is never written again.',
+      );
+    }
 
     for (const [method, path] of LISTENING_ROUTES.playback)
       props.api.addRoute(`Playback${routeId(path)}`, method, path, this.playback);

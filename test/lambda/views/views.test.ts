@@ -1,9 +1,14 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseCsv } from '../../../lambda/core/transparency/csv';
+import { publishMonthlyReport } from '../../../lambda/monthly-report/monthly-report';
 import { createCoaching } from '../../../lambda/plans/coaching';
 import { createPlayback } from '../../../lambda/playback/playback';
+import { type MonthSource, readMonthModel } from '../../../lambda/shared/month-source';
 import type { ReportPolicy } from '../../../lambda/shared/report-config';
 import { createViews, type ViewsDeps } from '../../../lambda/views/views';
 import {
@@ -13,6 +18,7 @@ import {
   startLocalDynamo,
   startLocalS3,
 } from '../../../lib/local';
+import { writeTransparencyReport } from '../../../lib/transparency-report';
 import {
   apiEvent,
   IDENTITY,
@@ -363,6 +369,124 @@ describe('GET /transparency', () => {
   });
 });
 
+describe('the monthly report: stored by the monthly-report function, served by GET /transparency/{period}', () => {
+  const audit = new MemoryAudit();
+  const source = (): MonthSource => ({
+    ddb,
+    tables: {
+      decisions: tables.decisions!,
+      listening: tables.listening!,
+      plans: tables.plans!,
+      requests: tables.requests!,
+    },
+    s3: s3.client,
+    auditBucket: AUDIT_BUCKET,
+    policy: REPORT_POLICY,
+  });
+  const publish = (period?: string) =>
+    publishMonthlyReport(
+      { source: source(), s3: s3.client, audit, now: () => NOW, logger: silentLogger },
+      period,
+    );
+  const read = (
+    persona: Persona,
+    query: Record<string, string> = {},
+    headers?: Record<string, string>,
+    deps2 = {},
+  ) =>
+    createViews(deps({ audit, ...deps2 }))(
+      apiEvent('GET /transparency/{period}', persona, {
+        path: { period: P },
+        query,
+        ...(headers ? { headers } : {}),
+      }),
+    );
+
+  beforeAll(async () => {
+    // The period's assignment ran: the report may be made.
+    await ddb.send(
+      new PutCommand({
+        TableName: tables.listening!,
+        Item: {
+          period: P,
+          sk: '#run',
+          status: 'complete',
+          startedAt: '2026-12-02T02:00:00.000Z',
+          expiresAt: 2_000_000_000,
+        },
+      }),
+    );
+  });
+
+  it('waits for the period’s assignment, then stores the four files once, audited', async () => {
+    expect(await publish('2026-10')).toEqual({ period: '2026-10', outcome: 'not-ready' });
+    const first = await publish();
+    expect(first).toMatchObject({ period: P, outcome: 'stored' });
+    expect(first.outcome === 'stored' && first.keys.sort()).toEqual([
+      `transparency/reports/${P}/transparency-${P}.csv`,
+      `transparency/reports/${P}/transparency-${P}.en.csv`,
+      `transparency/reports/${P}/transparency-${P}.en.html`,
+      `transparency/reports/${P}/transparency-${P}.html`,
+    ]);
+    expect(audit.entries.filter((e) => e.kind === 'report-published')).toHaveLength(1);
+    expect(await publish()).toEqual({ period: P, outcome: 'already-stored' });
+  });
+
+  it('serves the bytes the CLI renders from the same data, every read audited', async () => {
+    const model = await readMonthModel(source(), P, { generatedAt: NOW.toISOString() });
+    const dir = mkdtempSync(join(tmpdir(), 'views-report-'));
+    try {
+      const cli = {
+        fr: writeTransparencyReport(model, dir, 'fr'),
+        en: writeTransparencyReport(model, dir, 'en'),
+      };
+      const before = audit.entries.filter((e) => e.kind === 'report-read').length;
+      const html = await read('staffRepresentative');
+      expect(html.statusCode).toBe(200);
+      expect(html.headers['content-type']).toBe('text/html; charset=utf-8');
+      expect(html.body).toBe(readFileSync(cli.fr.html, 'utf8'));
+      const csvEn = await read('dpo', { format: 'csv', lang: 'en' });
+      expect(csvEn.headers['content-type']).toBe('text/csv; charset=utf-8');
+      expect(csvEn.body).toBe(readFileSync(cli.en.csv, 'utf8'));
+      const byHeaders = await read(
+        'staffRepresentative',
+        {},
+        { accept: 'text/csv', 'accept-language': 'fr' },
+      );
+      expect(byHeaders.body).toBe(readFileSync(cli.fr.csv, 'utf8'));
+      const reads = audit.entries.filter((e) => e.kind === 'report-read').slice(before);
+      expect(reads.map((e) => [e.chain, e.data])).toEqual([
+        [`transparency/${P}`, { key: `transparency/reports/${P}/transparency-${P}.html` }],
+        [`transparency/${P}`, { key: `transparency/reports/${P}/transparency-${P}.en.csv` }],
+        [`transparency/${P}`, { key: `transparency/reports/${P}/transparency-${P}.csv` }],
+      ]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('serves nothing when the read cannot be audited', async () => {
+    audit.failNext = true;
+    const res = await read('staffRepresentative');
+    expect(res.statusCode).toBe(503);
+    expect(res.body).not.toContain('<html');
+    expect((await read('staffRepresentative', {}, undefined, { audit: undefined })).statusCode).toBe(503);
+  });
+
+  it('answers 404 for a period without a stored report and 400 for a bad period or format', async () => {
+    const missing = await createViews(deps({ audit }))(
+      apiEvent('GET /transparency/{period}', 'dpo', { path: { period: '2026-09' } }),
+    );
+    expect(missing.statusCode).toBe(404);
+    expect(JSON.parse(missing.body)).toMatchObject({ error: { code: 'report-not-found' } });
+    const bad = await createViews(deps({ audit }))(
+      apiEvent('GET /transparency/{period}', 'dpo', { path: { period: '2026-13' } }),
+    );
+    expect(bad.statusCode).toBe(400);
+    expect((await read('dpo', { format: 'json' })).statusCode).toBe(400);
+  });
+});
+
 /**
  * Every route × every role. `ok` = the role passes authorization (the status then depends on the
  * data: 2xx or a business refusal such as 404/409/422, never 401/403).
@@ -520,6 +644,16 @@ describe('authorization matrix', () => {
         route: 'GET /transparency',
         allowed: ['staffRepresentative', 'dpo'],
         run: async (p) => (await view('GET /transparency', p, { period: P })).statusCode,
+      },
+      report: {
+        route: 'GET /transparency/{period}',
+        allowed: ['staffRepresentative', 'dpo'],
+        run: async (p) =>
+          (
+            await createViews(deps({ audit: new MemoryAudit() }))(
+              apiEvent('GET /transparency/{period}', p, { path: { period: P } }),
+            )
+          ).statusCode,
       },
     };
   const coaching = () =>

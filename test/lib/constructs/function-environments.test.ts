@@ -10,6 +10,7 @@ import { assignmentConfigFromEnv, assignmentEnvSchema } from '../../../lambda/as
 import { auditExportConfigFromEnv, auditExportEnvSchema } from '../../../lambda/audit-export/config';
 import { sentinelConfigFromEnv, sentinelEnvSchema } from '../../../lambda/audit-sentinel/config';
 import * as ingest from '../../../lambda/ingest/config';
+import { monthlyReportConfigFromEnv, monthlyReportEnvSchema } from '../../../lambda/monthly-report/config';
 import { coachingConfigFromEnv, coachingEnvSchema } from '../../../lambda/plans/config';
 import { playbackConfigFromEnv, playbackEnvSchema } from '../../../lambda/playback/config';
 import { privacyConfigFromEnv, privacyEnvSchema } from '../../../lambda/privacy/config';
@@ -48,6 +49,7 @@ const CONFIGS: Record<string, FunctionConfig> = {
   playback: { names: keysOf(playbackEnvSchema), parse: playbackConfigFromEnv },
   plans: { names: keysOf(coachingEnvSchema), parse: coachingConfigFromEnv },
   views: { names: keysOf(viewsEnvSchema), parse: viewsConfigFromEnv },
+  'monthly-report': { names: keysOf(monthlyReportEnvSchema), parse: monthlyReportConfigFromEnv },
 };
 
 /** Set by FairlistenFunction for every function (logging), not part of a config. */
@@ -101,11 +103,14 @@ describe('function environments', () => {
         'audit-export',
         'audit-sentinel',
         'ingest',
+        'monthly-report',
         'plans',
         'playback',
         'privacy',
         'recording-actions',
         'seeds',
+        // Reads of the stored monthly report are audited.
+        'views',
       ].sort(),
     );
     for (const [dir, config] of auditing) {

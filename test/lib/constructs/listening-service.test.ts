@@ -44,7 +44,7 @@ function build(over: Partial<ListeningServiceProps> = {}, withOptional = true) {
     recordings,
     contactCenter: { instanceId: INSTANCE_ID },
     audit,
-    ...(withOptional ? { recordingsIndex: index.table, auditBucket } : {}),
+    ...(withOptional ? { recordingsIndex: index.table, auditBucket, decisions: decisions.table } : {}),
     ...over,
   });
   return { stack, service, template: Template.fromStack(stack), recordings };
@@ -58,13 +58,14 @@ const envOf = (logicalPrefix: string) => {
 };
 
 describe('ListeningService', () => {
-  it('adds the seven routes behind the JWT authorizer', () => {
+  it('adds the eight routes behind the JWT authorizer', () => {
     const routes = Object.values(template.findResources('AWS::ApiGatewayV2::Route')).map((r) => r.Properties);
     expect(routes.map((r) => r.RouteKey).sort()).toEqual(
       [
         'GET /assignments',
         'GET /me',
         'GET /transparency',
+        'GET /transparency/{period}',
         'POST /assignments/{contactId}/evaluation',
         'POST /plans',
         'POST /plans/{planId}/approval',
@@ -120,6 +121,68 @@ describe('ListeningService', () => {
       maxPerAgent: 4,
       maxPerCoach: 40,
       playsPerListen: 2,
+    });
+  });
+
+  describe('the monthly report', () => {
+    const policiesOf = (prefix: string) =>
+      Object.entries(template.findResources('AWS::IAM::Policy'))
+        .filter(([id]) => id.startsWith(prefix))
+        .flatMap(
+          ([, p]) =>
+            p.Properties.PolicyDocument.Statement as { Action: string | string[]; Resource: unknown }[],
+        )
+        .map((st) => ({
+          actions: ([] as string[]).concat(st.Action),
+          resource: JSON.stringify(st.Resource),
+        }));
+
+    it('runs daily at 04:00 UTC, after the seed reveal (00:15) and the assignment (02:00), with retries', () => {
+      template.hasResourceProperties('AWS::Events::Rule', {
+        ScheduleExpression: 'cron(0 4 * * ? *)',
+        Targets: [
+          Match.objectLike({
+            Arn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^ListeningMonthlyReport'), 'Arn'] },
+            RetryPolicy: { MaximumRetryAttempts: 2, MaximumEventAgeInSeconds: 21600 },
+          }),
+        ],
+      });
+    });
+
+    it('writes and reads only its reports in the audit bucket, reads the seed objects, deletes nothing', () => {
+      const st = policiesOf('ListeningMonthlyReport');
+      const put = st.filter((s) => s.actions.includes('s3:PutObject'));
+      expect(put).toHaveLength(1);
+      expect(put[0]!.resource).toContain('/transparency/reports/*');
+      expect(
+        st.some((s) => s.actions.includes('s3:GetObject') && s.resource.includes('/transparency/seeds/*')),
+      ).toBe(true);
+      expect(st.flatMap((s) => s.actions).filter((a) => /Delete|\*$/.test(a) && a.startsWith('s3:'))).toEqual(
+        [],
+      );
+      // Reads the month's tables; writes none of them.
+      const ddbWrites = st
+        .flatMap((s) => s.actions)
+        .filter((a) => a.startsWith('dynamodb:') && /Put|Update|Delete|Write/.test(a));
+      // The audit append (bindWriter) is its one DynamoDB write.
+      expect(new Set(ddbWrites)).toEqual(new Set(['dynamodb:PutItem']));
+    });
+
+    it('is an audit writer, and so are the views: every read of a stored report is audited', () => {
+      for (const prefix of ['ListeningMonthlyReport', 'ListeningViews']) {
+        expect(envOf(prefix)).toHaveProperty('AUDIT_TABLE');
+        expect(envOf(prefix)).toHaveProperty('AUDIT_RETENTION_DAYS');
+      }
+      expect(envOf('ListeningMonthlyReport')).toMatchObject({ REPORT_POLICY: expect.any(String) });
+    });
+
+    it('lets the views read the stored reports, read only', () => {
+      const st = policiesOf('ListeningViews').filter((s) => s.resource.includes('/transparency/reports/*'));
+      expect(st.map((s) => s.actions)).toEqual([['s3:GetObject']]);
+    });
+
+    it('is not created without the decisions table and the audit bucket', () => {
+      expect(build({}, false).service.monthlyReport).toBeUndefined();
     });
   });
 

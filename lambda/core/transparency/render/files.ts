@@ -28,3 +28,9 @@ export function renderReportFiles(
     csv: { name: `${base}.csv`, body: renderTransparencyCsv(model, { lang }) },
   };
 }
+
+/** Where the monthly report function stores a period's report in the audit bucket. */
+export const REPORTS_PREFIX = 'transparency/reports/';
+
+export const reportKey = (period: string, lang: Lang, format: keyof typeof REPORT_CONTENT_TYPES): string =>
+  `${REPORTS_PREFIX}${period}/${reportBaseName(period, lang)}.${format}`;
