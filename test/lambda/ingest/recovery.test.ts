@@ -6,8 +6,9 @@
 import { randomUUID } from 'node:crypto';
 import { type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ALGORITHM_V2 } from '../../../lambda/core/fair-lottery';
+import { ALGORITHM_V2, fairProbability } from '../../../lambda/core/fair-lottery';
 import { commitment, draw } from '../../../lambda/core/lottery';
+import { elapsedFraction } from '../../../lambda/core/period';
 import { type IngestDeps, ingestObject } from '../../../lambda/ingest/ingest';
 import { createDecisionRecovery } from '../../../lambda/ingest/recovery';
 import type { SamplerPolicy } from '../../../lambda/sampler/config';
@@ -35,10 +36,23 @@ afterAll(async () => {
 });
 
 const AT = '2026-12-03T10:15:00.000Z';
-const contactsDrawn = (drawn: boolean): string => {
+/**
+ * A contact the lottery records (u below the probability of an agent's first call: the rate in
+ * version 1, the fair probability in version 2) or one it skips whatever the version (u ≥ rate).
+ */
+const contactsDrawn = (drawn: boolean, policy: SamplerPolicy = POLICY): string => {
+  const recordedBelow =
+    policy.algorithmVersion === ALGORITHM_V2
+      ? fairProbability(
+          policy,
+          { callIndex: 1, recordedBefore: 0 },
+          elapsedFraction(new Date(AT), policy.timezone),
+        )
+      : policy.samplingRate;
   for (;;) {
     const id = randomUUID();
-    if (draw(SEED, id) < POLICY.samplingRate === drawn) return id;
+    const u = draw(SEED, id);
+    if (drawn ? u < recordedBelow : u >= policy.samplingRate) return id;
   }
 };
 const get = async (table: string, contactId: string) =>
@@ -112,7 +126,7 @@ describe.each([
   ['version 2', { ...POLICY, algorithmVersion: ALGORITHM_V2 }],
 ] as const)('a sampler killed after StartContactRecording (%s)', (_, policy) => {
   it('reserved the drawn decision, so ingest keeps the recording, completes the decision and audits it', async () => {
-    const contactId = contactsDrawn(true);
+    const contactId = contactsDrawn(true, policy);
     const agentId = randomUUID();
     expect(await runUntilKilled(contactId, agentId, policy)).toBe('killed');
     // The interleaving: Connect records, the decision was never stored, the reservation was.
