@@ -82,7 +82,7 @@ describe('sign-in for people (Cognito user pool created by the stack)', () => {
             [
               'https://',
               { 'Fn::GetAtt': [Match.stringLikeRegexp('^WorkspaceAppDistribution'), 'DomainName'] },
-              '/callback',
+              '/callback.html',
             ],
           ],
         },
