@@ -1212,7 +1212,8 @@ function timeSection(ctx: Ctx): string {
   const hi = rates.length ? Math.max(...rates) : 0;
   return section(ctx, 9, t.s9.h, ['C2', 'C6'], true, t.s9.lead(f.pct(lo), f.pct(hi)), [
     row(chart, weeks),
-    hours,
+    // In a scroll container like every other table: six columns do not fit a 390-px phone.
+    `<div class="aside">${hours}</div>`,
   ]);
 }
 
