@@ -254,7 +254,8 @@ export async function runAssignment(deps: AssignmentRunDeps, requested?: string)
     planGrants(approved, now, policy.maxExtraListens),
   );
   const validUntil = periodBounds(nextPeriod(period), policy.timezone).end;
-  const expiresAt = Math.floor(validUntil.getTime() / 1000) + policy.auditRetentionDays * DAY_SECONDS;
+  // Counted from the run (the items' creation): auditRetentionDays at most, the listening window included.
+  const expiresAt = Math.floor(now.getTime() / 1000) + policy.auditRetentionDays * DAY_SECONDS;
   const startedAt = now.toISOString();
 
   // Claim the run (a retry of an interrupted run continues it).

@@ -31,6 +31,7 @@ export const KNOWN_AUDIT_KINDS = [
   'redaction',
   'unauthorized-recording',
   'decision-recovered',
+  'retention-expired',
   'seed-commitment',
   'seed-reveal',
   'evaluation',

@@ -136,9 +136,12 @@ export function extraListensByAgent(
     .sort((a, b) => (a.agentId < b.agentId ? -1 : a.agentId > b.agentId ? 1 : 0));
 }
 
-/** TTL of a plan item: the audit retention after its end. */
-export function planExpiresAt(endsAt: string, retentionDays: number): number {
-  return Math.floor(Date.parse(endsAt) / 1000) + retentionDays * 86_400;
+/**
+ * TTL of a plan item: the audit retention after its creation (a plan ends within
+ * coachingPlanMaxDays of it, so it is never removed while it runs).
+ */
+export function planExpiresAt(createdAt: string, retentionDays: number): number {
+  return Math.floor(Date.parse(createdAt) / 1000) + retentionDays * 86_400;
 }
 
 /** Whether a plan was running at some time within [from, to). */

@@ -163,7 +163,7 @@ export function createCoaching(deps: CoachingDeps): (event: unknown) => Promise<
       createdAt: now.toISOString(),
       endsAt,
       status: 'proposed',
-      expiresAt: planExpiresAt(endsAt, deps.auditRetentionDays),
+      expiresAt: planExpiresAt(now.toISOString(), deps.auditRetentionDays),
     };
     await auditFirst({
       chain: `governance/${periodOf(now, deps.timezone)}`,

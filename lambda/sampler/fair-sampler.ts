@@ -33,7 +33,6 @@ import {
   screen,
   toFairDecisionRecord,
 } from '../core/fair-lottery';
-import { periodBounds } from '../core/period';
 import type { SamplerInput } from './event';
 import { type SamplerAnswer, type SamplerDeps, startRecording } from './sampler';
 
@@ -67,9 +66,9 @@ export function createFairDecider(deps: SamplerDeps, step: FairStep) {
   const { policy } = config;
   const minBudget = deps.minConnectBudgetMs ?? 600;
 
-  const expiresAtOf = (period: string): number =>
-    Math.floor(periodBounds(period, policy.timezone).end.getTime() / 1000) +
-    policy.auditRetentionDays * DAY_SECONDS;
+  // Counted from the quota item's creation (if_not_exists keeps the first value): auditRetentionDays at most.
+  const expiresAtOf = (): number =>
+    Math.floor(deps.now().getTime() / 1000) + policy.auditRetentionDays * DAY_SECONDS;
 
   const readQuota = async (agentId: string, period: string): Promise<FairQuota> => {
     const { Item } = await ddb.send(
@@ -88,7 +87,7 @@ export function createFairDecider(deps: SamplerDeps, step: FairStep) {
           Item: {
             agentId: input.agentId,
             period: claimKey(period, input.contactId),
-            expiresAt: expiresAtOf(period),
+            expiresAt: expiresAtOf(),
           },
           ConditionExpression: 'attribute_not_exists(agentId)',
         }),
@@ -107,7 +106,7 @@ export function createFairDecider(deps: SamplerDeps, step: FairStep) {
     seen: FairQuota,
     d: FairDecision,
   ): Promise<boolean> => {
-    const expiresAt = expiresAtOf(period);
+    const expiresAt = expiresAtOf();
     try {
       await ddb.send(
         new UpdateCommand({
@@ -139,7 +138,7 @@ export function createFairDecider(deps: SamplerDeps, step: FairStep) {
         TableName: config.quotasTable,
         Key: { agentId: input.agentId, period },
         UpdateExpression: 'SET expiresAt = if_not_exists(expiresAt, :exp) ADD calls :one',
-        ExpressionAttributeValues: { ':one': 1, ':exp': expiresAtOf(period) },
+        ExpressionAttributeValues: { ':one': 1, ':exp': expiresAtOf() },
         ReturnValues: 'ALL_NEW',
       }),
     );

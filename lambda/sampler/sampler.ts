@@ -31,7 +31,7 @@ import {
 } from '../core/decision';
 import { ALGORITHM_V2 } from '../core/fair-lottery';
 import { pacedLimit } from '../core/pacing';
-import { elapsedFraction, periodBounds, periodOf } from '../core/period';
+import { elapsedFraction, periodOf } from '../core/period';
 import { policyDocument } from '../core/policy-document';
 import { isConditionFailure } from '../shared/dynamo';
 import { reservationItem } from '../shared/reservations';
@@ -187,9 +187,9 @@ export function createSampler(deps: SamplerDeps): Sampler {
   };
 
   const reserve = async (input: SamplerInput, period: string, limit: number): Promise<SlotOutcome> => {
-    const expiresAt =
-      Math.floor(periodBounds(period, policy.timezone).end.getTime() / 1000) +
-      policy.auditRetentionDays * DAY_SECONDS;
+    // Counted from the item's creation (if_not_exists below keeps the first value): never beyond
+    // auditRetentionDays of it, whenever in the period the first reservation falls.
+    const expiresAt = Math.floor(deps.now().getTime() / 1000) + policy.auditRetentionDays * DAY_SECONDS;
     try {
       await ddb.send(
         new UpdateCommand({

@@ -164,8 +164,8 @@ export async function rotateSeeds(deps: SeedRotationDeps): Promise<SeedRotationR
         seed: seedToHex(seed),
         commitment: commitmentOf(seed),
         createdAt: now.toISOString(),
-        expiresAt:
-          Math.floor(periodBounds(next, deps.timezone).end.getTime() / 1000) + deps.retentionDays * 86_400,
+        // Counted from creation: auditRetentionDays at most (the reveal, a month later, is inside it).
+        expiresAt: Math.floor(now.getTime() / 1000) + deps.retentionDays * 86_400,
       };
       try {
         await deps.ddb.send(

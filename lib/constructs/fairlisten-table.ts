@@ -11,6 +11,7 @@ import {
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import { Construct, type IConstruct } from 'constructs';
 import { TABLES, type TableKeys, type TableName } from '../../lambda/shared/tables';
+import { acknowledge } from './nag';
 import { markRole } from './roles';
 
 export interface FairlistenTableProps {
@@ -34,8 +35,8 @@ export const ITEM_CHANGE_ACTIONS = [
 ] as const;
 
 /**
- * A DynamoDB table as every fairlisten table must be: customer-managed KMS key, point-in-time
- * recovery, deletion protection, retained on stack deletion, and TTL on the layout's expiry
+ * A DynamoDB table as every fairlisten table must be: customer-managed KMS key, no point-in-time
+ * recovery (its copies would outlive the retention), deletion protection, retained on stack deletion, and TTL on the layout's expiry
  * attribute so nothing outlives its retention.
  *
  * An append-only layout (`appendOnly`: the audit chains, the sampler's decisions) also gets
@@ -70,13 +71,23 @@ export class FairlistenTable extends Construct {
       })),
       billing: Billing.onDemand(),
       encryption: TableEncryptionV2.customerManagedKey(props.encryptionKey),
-      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+      // Off on purpose: point-in-time recovery keeps restorable copies of every item for up to 35
+      // days after TTL deleted it, so nothing would be gone within auditRetentionDays of its
+      // creation (docs/compliance/retention.md). The audit chains and decisions are exported hourly
+      // to the Object Lock bucket; deletion protection and RETAIN guard the tables themselves.
+      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: false },
       deletionProtection: true,
       timeToLiveAttribute: this.keys.ttlAttribute,
       removalPolicy: RemovalPolicy.RETAIN,
       ...(this.appendOnly ? { dynamoStream: StreamViewType.NEW_AND_OLD_IMAGES } : {}),
     });
     markRole(this.table, `table:${props.name}`);
+    acknowledge(
+      this.table,
+      ['hipaa', 'nist', 'pci'],
+      'DynamoDBPITREnabled',
+      'Point-in-time recovery would keep restorable copies of items up to 35 days after their TTL: the retention limits (auditRetentionDays, counted from creation) would no longer hold. The audit chains and decisions are exported hourly to the Object Lock audit bucket; deletion protection and RETAIN keep the tables.',
+    );
     if (this.appendOnly) Aspects.of(this).add(new SealAppendOnly(this));
   }
 

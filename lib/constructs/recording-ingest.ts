@@ -80,6 +80,8 @@ export class RecordingIngest extends Construct {
     if (new Set(prefixes).size !== prefixes.length)
       throw new Error(`duplicate notification prefix in ${prefixes.join(', ')}`);
     this.prefixes = prefixes;
+    // The retention sweeper must cover each of them (the bucket checks it at synthesis).
+    for (const prefix of prefixes) props.recordings.addRecordingPrefix(prefix);
 
     this.function = new FairlistenFunction(this, 'Function', {
       handlerDir: 'ingest',

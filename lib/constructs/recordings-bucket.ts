@@ -1,9 +1,10 @@
-import { Aspects, Duration, type IAspect, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Aspects, type CfnResource, Duration, type IAspect, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { AnyPrincipal, Effect, type IRole, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { Key } from 'aws-cdk-lib/aws-kms';
 import { BlockPublicAccess, Bucket, BucketEncryption, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
 import { Construct, type IConstruct } from 'constructs';
 import { HARD_LIMITS } from '../../lambda/core/policy';
+import { RECORDING_NONCURRENT_DAYS, recordingExpirationDays } from '../policy/retention';
 import { AccessLogsBucket } from './access-logs-bucket';
 import { acknowledge } from './nag';
 import { markRole } from './roles';
@@ -54,6 +55,9 @@ export class RecordingsBucket extends Construct {
   readonly retentionDays: number;
   private readonly readers: IRole[] = [];
   private readonly rewriters: IRole[] = [];
+  private readonly expirers: IRole[] = [];
+  private readonly prefixes: string[] = [];
+  private readonly swept = new Set<string>();
   private connectWrites = false;
 
   constructor(scope: Construct, id: string, props: RecordingsBucketProps) {
@@ -102,10 +106,13 @@ export class RecordingsBucket extends Construct {
       removalPolicy: RemovalPolicy.RETAIN,
       lifecycleRules: [
         {
-          // No prefix filter: Connect's call recordings and Contact Lens output alike.
+          // No prefix filter: Connect's call recordings and Contact Lens output alike. The days
+          // leave room for S3's rounding (lib/policy/retention.ts): a version written at the call
+          // is gone within retentionDays by the lifecycle alone. A version written later (a
+          // redaction) restarts S3's count: the retention sweeper deletes it, counted from the call.
           id: 'expire-recordings',
-          expiration: Duration.days(props.retentionDays),
-          noncurrentVersionExpiration: Duration.days(1),
+          expiration: Duration.days(recordingExpirationDays(props.retentionDays)),
+          noncurrentVersionExpiration: Duration.days(RECORDING_NONCURRENT_DAYS),
           abortIncompleteMultipartUploadAfter: Duration.days(1),
         },
         // S3 refuses ExpiredObjectDeleteMarker beside Days in one rule, hence a second rule.
@@ -114,6 +121,17 @@ export class RecordingsBucket extends Construct {
     });
 
     Aspects.of(this).add(new SealRecordingAccess(this));
+    // Every prefix recordings arrive under must be swept (retention counted from the call).
+    this.node.addValidation({
+      validate: () => {
+        const missing = this.prefixes.filter((p) => !this.swept.has(p));
+        return missing.length > 0
+          ? [
+              `recording prefixes ${missing.join(', ')} are not covered by a retention sweeper (RetentionSweeper): a version written after the call would outlive retentionDays`,
+            ]
+          : [];
+      },
+    });
     markRole(this.bucket, 'bucket:recordings');
     markRole(this.accessLogs, 'bucket:access-logs');
     markRole(this.key, 'key:recordings');
@@ -180,6 +198,56 @@ export class RecordingsBucket extends Construct {
     this.key.grantEncryptDecrypt(role);
   }
 
+  /**
+   * Declares a key prefix recordings arrive under (ingest's notification prefixes, Contact Lens
+   * output). Synthesis fails unless a retention sweeper covers every declared prefix.
+   */
+  addRecordingPrefix(prefix: string): void {
+    if (!/^[^/].*\/$/.test(prefix))
+      throw new Error(`a recording prefix is relative and ends in "/", got "${prefix}"`);
+    if (!this.prefixes.includes(prefix)) this.prefixes.push(prefix);
+  }
+
+  /** The prefixes declared so far, in order. */
+  get recordingPrefixes(): readonly string[] {
+    return [...this.prefixes];
+  }
+
+  /**
+   * Lets `role` list and delete every version under `prefixes` — nothing else: no read, no write,
+   * no key use. The role joins the bucket policy's exception for deletes; the prefixes count as swept.
+   */
+  grantRetentionSweep(role: IRole, prefixes: readonly string[]): void {
+    if (prefixes.length === 0) throw new Error('grantRetentionSweep needs at least one prefix, got none');
+    for (const p of prefixes) {
+      if (!/^[^/].*\/$/.test(p)) throw new Error(`a swept prefix is relative and ends in "/", got "${p}"`);
+      this.swept.add(p);
+    }
+    this.expirers.push(role);
+    role.addToPrincipalPolicy(
+      new PolicyStatement({
+        actions: ['s3:DeleteObject', 's3:DeleteObjectVersion'],
+        resources: prefixes.map((p) => this.bucket.arnForObjects(`${p}*`)),
+      }),
+    );
+    role.addToPrincipalPolicy(
+      new PolicyStatement({
+        actions: ['s3:ListBucketVersions'],
+        resources: [this.bucket.bucketArn],
+        conditions: { StringLike: { 's3:prefix': prefixes.map((p) => `${p}*`) } },
+      }),
+    );
+    const bucketId = Stack.of(this).getLogicalId(this.bucket.node.defaultChild as CfnResource);
+    for (const p of prefixes) {
+      acknowledge(
+        role,
+        ['solutions'],
+        `IAM5[Resource::<${bucketId}.Arn>/${p}*]`,
+        'Recordings under this prefix are keyed by date and contact id, unknown at deploy time; the sweeper may only list and delete versions there, and decides which from the call date in the key.',
+      );
+    }
+  }
+
   /** Roles named as readers so far (the compliance report recomputes this from the template). */
   get recordingReaders(): readonly IRole[] {
     return this.readers;
@@ -189,7 +257,10 @@ export class RecordingsBucket extends Construct {
   _seal(): void {
     this.bucket.addToResourcePolicy(denyUnless('OnlyNamedRolesReadRecordings', RECORDING_READ_ACTIONS, this));
     this.bucket.addToResourcePolicy(
-      denyUnless('OnlyNamedRolesRewriteRecordings', RECORDING_REWRITE_ACTIONS, this, this.rewriters),
+      denyUnless('OnlyNamedRolesRewriteRecordings', RECORDING_REWRITE_ACTIONS, this, [
+        ...this.rewriters,
+        ...this.expirers,
+      ]),
     );
     // s3:PutObject also authorizes CopyObject, CreateMultipartUpload, UploadPart(Copy) and
     // CompleteMultipartUpload: one action name closes every way of writing a version.

@@ -13,6 +13,7 @@ import { ProjectKey } from '../constructs/project-key';
 import { RecordingActions } from '../constructs/recording-actions';
 import { RecordingIngest } from '../constructs/recording-ingest';
 import { RecordingsBucket } from '../constructs/recordings-bucket';
+import { RetentionSweeper } from '../constructs/retention-sweeper';
 import { SamplingService } from '../constructs/sampling-service';
 import { SeedVault } from '../constructs/seed-vault';
 import { WorkspaceApp } from '../constructs/workspace-app';
@@ -66,6 +67,8 @@ export class FairlistenStack extends Stack {
   /** Recording actions and ingest: requests and recordings index tables, executor. */
   readonly recordingActions: RecordingActions;
   readonly recordingIngest: RecordingIngest;
+  /** Deletes every version of the recordings past their retention counted from the call. */
+  readonly retention: RetentionSweeper;
   readonly privacy: PrivacyApi;
   /** Listening governance: assignment, playback, plans, evaluations, views. */
   readonly listening: ListeningService;
@@ -139,6 +142,14 @@ export class FairlistenStack extends Stack {
       actions: this.recordingActions,
       sampling: this.sampling,
       recordingsPrefix: this.contactCenter.recordingsPrefix,
+      dataKey,
+      logRetentionDays: policy.auditRetentionDays,
+      alerts: this.alerts,
+    });
+    // Created after ingest, which declares the prefixes recordings arrive under.
+    this.retention = new RetentionSweeper(this, 'RetentionSweeper', {
+      recordings: this.recordings,
+      audit: this.audit,
       dataKey,
       logRetentionDays: policy.auditRetentionDays,
       alerts: this.alerts,

@@ -113,8 +113,11 @@ export function bucketAccessCheck(props: BucketAccessCheckProps): Check {
  * playback (the 5-minute URL of an assigned listen). Nobody else — not privacy, not assignment, not views.
  */
 export const RECORDING_READER_ROLES = ['role:ingest', 'role:recording-actions', 'role:playback'];
-/** Roles that may delete recordings or pin them: ingest (unauthorized objects) and the executor. */
-export const RECORDING_REWRITER_ROLES = ['role:ingest', 'role:recording-actions'];
+/**
+ * Roles that may delete recordings or pin them: ingest (unauthorized objects), the executor, and the
+ * retention sweeper (delete only, under the recording prefixes).
+ */
+export const RECORDING_REWRITER_ROLES = ['role:ingest', 'role:recording-actions', 'role:retention-sweeper'];
 
 export const recordingReaders = bucketAccessCheck({
   id: 'RECORDING-READERS',
@@ -130,7 +133,7 @@ export const recordingReaders = bucketAccessCheck({
 export const recordingRewriters = bucketAccessCheck({
   id: 'RECORDING-REWRITERS',
   title:
-    'Exactly the ingest and recording-actions roles can delete recordings or pin them (versions, retention, legal hold)',
+    'Exactly the ingest, recording-actions and retention-sweeper roles can delete recordings or pin them (versions, retention, legal hold)',
   concern: 'C9',
   denySid: 'OnlyNamedRolesRewriteRecordings',
   actions: ['s3:DeleteObject', 's3:DeleteObjectVersion', 's3:PutObjectRetention', 's3:PutObjectLegalHold'],

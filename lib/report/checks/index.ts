@@ -11,6 +11,7 @@ import { LISTENING_CHECKS } from './listening';
 import { nagAcknowledgements } from './nag';
 import { PRIVACY_CHECKS } from './privacy';
 import { regionEu } from './region';
+import { retentionWorstCase } from './retention';
 import { SAMPLER_CHECKS } from './sampler';
 import { STORAGE_CHECKS } from './storage';
 
@@ -23,6 +24,7 @@ export const CHECKS: readonly Check[] = [
   ...PRIVACY_CHECKS, // ingest triggers and privacy API (C9)
   ...LISTENING_CHECKS, // playback URL and assignment (C3, C5, C8, C10)
   ...AUDIT_CHECKS, // audit trail and one-year retention (C2, CNIL)
+  retentionWorstCase, // worst-case lifetime of every kind of data (C3, CNIL)
   nagAcknowledgements,
 ];
 

@@ -1,4 +1,5 @@
 /** Where recordings are stored and for how long (C3), and how the storage is protected. */
+import { lifecycleWorstCaseDays, SHORTEST_LIFECYCLE_WORST_CASE } from '../../policy/retention';
 import { globCovers } from '../glob';
 import { asArray, at, isRecord, NEVER, type StackView } from '../template';
 import type { Check, CheckContext } from '../types';
@@ -83,7 +84,7 @@ export function lifecycleOf(bucket: RecordingBucket) {
 export const recordingRetention: Check = {
   id: 'REC-RETENTION',
   title:
-    'Every bucket receiving recordings expires them within the retention (≤ 90 days), every version included',
+    'Every bucket receiving recordings expires them within the retention (≤ 90 days), every version included, S3’s rounding to midnight counted',
   concern: 'C3',
   run: (ctx) =>
     perRecordingBucket(ctx, (stack, b, f) => {
@@ -117,9 +118,14 @@ export const recordingRetention: Check = {
         f.problem(
           `${id}: recordings expire after ${lc.expirationDays} days, above the hard limit ${max} (C3)`,
         );
-      } else if (policyDays !== undefined && lc.expirationDays !== policyDays) {
+      } else if (
+        policyDays !== undefined &&
+        lc.noncurrentDays !== undefined &&
+        lifecycleWorstCaseDays(lc.expirationDays, lc.noncurrentDays) >
+          Math.max(policyDays, SHORTEST_LIFECYCLE_WORST_CASE)
+      ) {
         f.problem(
-          `${id}: recordings expire after ${lc.expirationDays} days but the policy says retentionDays ${policyDays}`,
+          `${id}: recordings expire after ${lc.expirationDays} days (+ ${lc.noncurrentDays} noncurrent, + S3's rounding to midnight twice = ${lifecycleWorstCaseDays(lc.expirationDays, lc.noncurrentDays)} days), above the policy's retentionDays ${policyDays}`,
         );
       }
       if (lc.noncurrentDays === undefined)
@@ -157,9 +163,10 @@ export const recordingRetention: Check = {
             {
               expirationDays: lc.expirationDays,
               noncurrentDays: lc.noncurrentDays,
+              worstCaseDays: lifecycleWorstCaseDays(lc.expirationDays, lc.noncurrentDays),
               policyRetentionDays: policyDays ?? null,
             },
-            `a recording's bytes exist at most ${lc.expirationDays} + ${lc.noncurrentDays} days (current, then noncurrent)`,
+            `a version's bytes exist at most ${lc.expirationDays} + 1 + ${lc.noncurrentDays} + 1 days after its creation (current, then noncurrent, each rounded to the next midnight UTC)`,
           ),
         );
       }

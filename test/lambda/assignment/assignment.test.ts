@@ -265,6 +265,8 @@ describe('assignment run', () => {
       expect(a.agentTeam).not.toBe(a.coachTeam); // C10
       expect(a.playsLeft).toBe(2);
       expect(a.validUntil).toBe('2026-12-31T23:00:00.000Z'); // end of P+1 in Paris
+      // Expires auditRetentionDays after the run that created it, not after the listening window.
+      expect(a.expiresAt).toBe(NOW.getTime() / 1000 + 365 * 86_400);
       perAgent.set(a.agentId, (perAgent.get(a.agentId) ?? 0) + 1);
     }
     expect(perAgent.get(planned)).toBe(5);

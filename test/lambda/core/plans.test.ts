@@ -106,7 +106,10 @@ describe('status and extra listens', () => {
     expect(extras).toEqual([{ agentId: AGENT, extra: 4, plans: 2 }]);
   });
 
-  it('keeps a plan item for the audit retention after its end', () => {
+  it('keeps a plan item for the audit retention after its creation', () => {
     expect(planExpiresAt('2026-12-20T00:00:00.000Z', 365)).toBe(Date.UTC(2026, 11, 20) / 1000 + 365 * 86_400);
+    expect(planExpiresAt('2026-12-20T10:30:00.000Z', 30)).toBe(
+      Date.UTC(2026, 11, 20, 10, 30) / 1000 + 30 * 86_400,
+    );
   });
 });

@@ -60,6 +60,10 @@ describe('sampler, version 2, against dynalite and the Connect stand-in', () => 
     }
     const q = await quota(agent);
     expect(q?.calls).toBe(36); // the 4 objecting calls have no position
+    // The quota item expires auditRetentionDays after its creation (the first call), not the period's end.
+    expect((q as { expiresAt?: number } | undefined)?.expiresAt).toBe(
+      Date.UTC(2026, 11, 2, 9, 0) / 1000 + 365 * 86_400,
+    );
     const stored = await decisionsOf(agent);
     expect(stored).toHaveLength(40);
     const positioned = stored.filter((d) => (d as { callIndex?: number | null }).callIndex != null);

@@ -77,6 +77,10 @@ describe('sampler against dynalite and the Connect stand-in', () => {
     const q = await quota(agent, '2026-11');
     expect(q?.reserved).toBe(1);
     expect([...(q?.contacts ?? [])]).toEqual([cid]);
+    // The quota item expires auditRetentionDays after its creation, not after the period's end.
+    expect((q as { expiresAt?: number } | undefined)?.expiresAt).toBe(
+      Date.parse('2026-11-20T10:00:00.000Z') / 1000 + 365 * 86_400,
+    );
     const item = await stored(cid!);
     expect(item).toMatchObject({
       contactId: cid,

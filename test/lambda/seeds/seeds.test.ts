@@ -61,6 +61,14 @@ afterAll(async () => {
 });
 
 describe('seed commit / reveal', () => {
+  it('keeps a seed item auditRetentionDays after its creation, never counted from the period end', async () => {
+    const { deps, table } = await setup();
+    await rotateSeeds(deps);
+    const stored = await item(table, '2026-12');
+    expect(stored?.createdAt).toBe('2026-11-10T00:15:00.000Z');
+    expect(stored?.expiresAt).toBe(Date.parse('2026-11-10T00:15:00.000Z') / 1000 + 365 * 86_400);
+  });
+
   it('publishes the commitment once before the period, the seed at reveal and the policy, never twice', async () => {
     const { deps, setNow } = await setup();
     let now = new Date('2026-11-10T00:15:00.000Z');

@@ -115,7 +115,7 @@ describe('audit bucket', () => {
 });
 
 describe('audit table', () => {
-  it('has the chain/seq layout, PITR, the data key and TTL on expiresAt', () => {
+  it('has the chain/seq layout, no point-in-time copies, the data key and TTL on expiresAt', () => {
     expect(table.Properties.KeySchema).toEqual([
       { AttributeName: 'chain', KeyType: 'HASH' },
       { AttributeName: 'seq', KeyType: 'RANGE' },
@@ -127,7 +127,7 @@ describe('audit table', () => {
     expect(table.Properties.TimeToLiveSpecification).toEqual({ AttributeName: 'expiresAt', Enabled: true });
     expect(table.Properties.SSESpecification).toMatchObject({ SSEEnabled: true, SSEType: 'KMS' });
     expect(table.Properties.Replicas[0]).toMatchObject({
-      PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+      PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: false },
       SSESpecification: { KMSMasterKeyId: { 'Fn::GetAtt': [expect.stringMatching(/^DataKey/), 'Arn'] } },
     });
     expect(table.DeletionPolicy).toBe('Retain');

@@ -39,12 +39,12 @@ describe.each(Object.keys(TABLES) as TableName[])('FairlistenTable %s', (name) =
     }
   });
 
-  it('is encrypted with the given key, recoverable, protected, retained and marked', () => {
+  it('is encrypted with the given key, protected, retained and marked, without point-in-time copies', () => {
     expect(table.DeletionPolicy).toBe('Retain');
     expect(table.UpdateReplacePolicy).toBe('Retain');
     expect(table.Properties.SSESpecification).toMatchObject({ SSEEnabled: true, SSEType: 'KMS' });
     expect(table.Properties.Replicas[0]).toMatchObject({
-      PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+      PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: false },
       DeletionProtectionEnabled: true,
       SSESpecification: { KMSMasterKeyId: { 'Fn::GetAtt': [expect.stringMatching(/^K/), 'Arn'] } },
     });

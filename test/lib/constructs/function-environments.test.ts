@@ -16,6 +16,10 @@ import { playbackConfigFromEnv, playbackEnvSchema } from '../../../lambda/playba
 import { privacyConfigFromEnv, privacyEnvSchema } from '../../../lambda/privacy/config';
 import * as recordingActions from '../../../lambda/recording-actions/config';
 import { sweeperConfigFromEnv, sweeperEnvSchema } from '../../../lambda/request-sweeper/config';
+import {
+  retentionSweeperConfigFromEnv,
+  retentionSweeperEnvSchema,
+} from '../../../lambda/retention-sweeper/config';
 import { SAMPLER_ENV, samplerConfigFromEnv } from '../../../lambda/sampler/config';
 import { seedsConfigFromEnv, seedsEnvSchema } from '../../../lambda/seeds/config';
 import { AUDIT_ENV } from '../../../lambda/shared/audit-config';
@@ -44,6 +48,7 @@ const CONFIGS: Record<string, FunctionConfig> = {
     parse: recordingActions.recordingConfigFromEnv,
   },
   'request-sweeper': { names: keysOf(sweeperEnvSchema), parse: sweeperConfigFromEnv },
+  'retention-sweeper': { names: keysOf(retentionSweeperEnvSchema), parse: retentionSweeperConfigFromEnv },
   privacy: { names: keysOf(privacyEnvSchema), parse: privacyConfigFromEnv },
   assignment: { names: keysOf(assignmentEnvSchema), parse: assignmentConfigFromEnv },
   playback: { names: keysOf(playbackEnvSchema), parse: playbackConfigFromEnv },
@@ -108,6 +113,7 @@ describe('function environments', () => {
         'playback',
         'privacy',
         'recording-actions',
+        'retention-sweeper',
         'seeds',
         // Reads of the stored monthly report are audited.
         'views',

@@ -31,7 +31,7 @@ describe('RecordingActions', () => {
     }
   });
 
-  it('names only the ingest and executor roles as those who may delete recordings', () => {
+  it('names only the ingest, executor and retention sweeper roles as those who may delete recordings', () => {
     const policy = Object.values(resources('AWS::S3::BucketPolicy')).find((p) =>
       (p.Properties.PolicyDocument.Statement as { Sid?: string }[]).some(
         (s) => s.Sid === 'OnlyNamedRolesRewriteRecordings',
@@ -46,13 +46,12 @@ describe('RecordingActions', () => {
     const roles = (
       deny.Condition.ArnNotEquals['aws:PrincipalArn'] as { 'Fn::GetAtt': [string, string] }[]
     ).map((r) => r['Fn::GetAtt'][0]);
-    expect(roles).toHaveLength(2);
-    expect(roles.sort()).toEqual(
-      [
-        expect.stringMatching(/^RecordingActionsFunctionRole/),
-        expect.stringMatching(/^RecordingIngestFunctionRole/),
-      ].sort(),
-    );
+    expect(roles).toHaveLength(3);
+    expect(roles.sort()).toEqual([
+      expect.stringMatching(/^RecordingActionsFunctionRole/),
+      expect.stringMatching(/^RecordingIngestFunctionRole/),
+      expect.stringMatching(/^RetentionSweeperFunctionRole/),
+    ]);
   });
 
   it('lets the executor run multipart uploads on the recordings bucket only', () => {

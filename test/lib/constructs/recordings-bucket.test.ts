@@ -1,6 +1,11 @@
 /** The recordings bucket as the default stack builds it (C3): encryption, lifecycle, access. */
 import { Match } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
+import {
+  lifecycleWorstCaseDays,
+  RECORDING_NONCURRENT_DAYS,
+  recordingExpirationDays,
+} from '../../../lib/policy/retention';
 import { bucketPolicySources } from '../../../lib/report/checks/helpers';
 import { globMatch } from '../../../lib/report/glob';
 import { principalLabel, whoCan } from '../../../lib/report/iam';
@@ -32,7 +37,7 @@ describe('recordings bucket (C3)', () => {
     });
   });
 
-  it('expires every object, every old version, delete markers and partial uploads within the retention', () => {
+  it('expires every object, every old version, delete markers and partial uploads within the retention, S3 rounding included', () => {
     const bucket = resources('AWS::S3::Bucket')[recordingsBucketId]!;
     expect(bucket.Properties.VersioningConfiguration).toEqual({ Status: 'Enabled' });
     const rules = bucket.Properties.LifecycleConfiguration.Rules as Record<string, unknown>[];
@@ -40,7 +45,9 @@ describe('recordings bucket (C3)', () => {
       {
         Id: 'expire-recordings',
         Status: 'Enabled',
-        ExpirationInDays: 90,
+        // 87 + 1 (rounding) + 1 noncurrent + 1 (rounding) = 90: the lifecycle alone holds the limit
+        // for every version written at the call (lib/policy/retention.ts).
+        ExpirationInDays: 87,
         NoncurrentVersionExpiration: { NoncurrentDays: 1 },
         AbortIncompleteMultipartUpload: { DaysAfterInitiation: 1 },
       },
@@ -51,11 +58,21 @@ describe('recordings bucket (C3)', () => {
     for (const rule of rules) expect(rule).not.toHaveProperty('Filter');
   });
 
-  it('follows a shorter policy retention', () => {
+  it('follows a shorter policy retention, with the same margin for rounding', () => {
     const { template: t } = synthStack({ retentionDays: 30 });
     t.hasResourceProperties('AWS::S3::Bucket', {
-      LifecycleConfiguration: { Rules: Match.arrayWith([Match.objectLike({ ExpirationInDays: 30 })]) },
+      LifecycleConfiguration: { Rules: Match.arrayWith([Match.objectLike({ ExpirationInDays: 27 })]) },
     });
+  });
+
+  it.each([
+    [90, 87, 90],
+    [4, 1, 4],
+    [3, 1, 4], // below 4 days the lifecycle cannot hold the limit alone: the sweeper does
+    [1, 1, 4],
+  ])('retentionDays %i → ExpirationInDays %i, worst case %i days', (days, expiration, worst) => {
+    expect(recordingExpirationDays(days)).toBe(expiration);
+    expect(lifecycleWorstCaseDays(expiration, RECORDING_NONCURRENT_DAYS)).toBe(worst);
   });
 
   it('blocks public access, enforces ownership, logs access, and is retained', () => {

@@ -74,8 +74,9 @@ describe('the real synthesized template', () => {
     const r = report(base);
     const values = (id: string) => result(r, id).evidence.map((e) => e.value);
     expect(values('REC-RETENTION')).toContainEqual({
-      expirationDays: 90,
+      expirationDays: 87,
       noncurrentDays: 1,
+      worstCaseDays: 90,
       policyRetentionDays: 90,
     });
     expect(values('SAMPLING-RATE')).toEqual([0.2]);
@@ -268,6 +269,116 @@ describe('mutated templates fail the right check', () => {
     const r = reportAfter(mutate);
     expect(failing(r)).toContain(id);
     expect(r.summary.status).toBe('fail');
+  });
+
+  describe('the careless admin: RETENTION-WORST-CASE fails, saying why', () => {
+    const worstCase = (mutate: (m: Mutable) => void) => {
+      const r = reportAfter(mutate);
+      expect(failing(r)).toContain('RETENTION-WORST-CASE');
+      return result(r, 'RETENTION-WORST-CASE').detail;
+    };
+
+    it('passes on the real template and says what it counted', () => {
+      const r = report(mutated(base, withLeadChanges));
+      expect(result(r, 'RETENTION-WORST-CASE').status).toBe('pass');
+      expect(result(r, 'RETENTION-WORST-CASE').detail).toMatch(
+        /≤ 90 d from the call \(daily sweeper\); lifecycle alone ≤ 90 d.*table items: ≤ 365 d from creation/,
+      );
+    });
+
+    it('raises the lifecycle to 120 days', () => {
+      expect(
+        worstCase((m) => {
+          m.props('bucket:recordings').LifecycleConfiguration.Rules[0].ExpirationInDays = 120;
+        }),
+      ).toMatch(
+        /a version written at the call may live 120 \+ 1 \+ 1 \+ 1 = 123 days .* above retentionDays 90/,
+      );
+    });
+
+    it('keeps the lifecycle at 90 days, forgetting S3 rounds to midnight', () => {
+      expect(
+        worstCase((m) => {
+          m.props('bucket:recordings').LifecycleConfiguration.Rules[0].ExpirationInDays = 90;
+        }),
+      ).toMatch(/= 93 days/);
+    });
+
+    it('turns point-in-time recovery on for one table', () => {
+      expect(
+        worstCase((m) => {
+          m.props('table:requests').Replicas[0].PointInTimeRecoverySpecification = {
+            PointInTimeRecoveryEnabled: true,
+          };
+        }),
+      ).toMatch(
+        /\(table:requests\): point-in-time recovery keeps restorable copies 35 days .* = 400 days, above auditRetentionDays 365/,
+      );
+    });
+
+    it('removes the sweeper schedule', () => {
+      expect(
+        worstCase((m) => {
+          for (const id of m.ofType('AWS::Events::Rule'))
+            if (JSON.stringify(m.resources[id]).includes('RetentionSweeperFunction')) delete m.resources[id];
+        }),
+      ).toMatch(
+        /no enabled schedule invokes it.*no working retention sweeper — a version written after the call/s,
+      );
+    });
+
+    it('disables the sweeper schedule', () => {
+      expect(
+        worstCase((m) => {
+          for (const id of m.ofType('AWS::Events::Rule'))
+            if (JSON.stringify(m.resources[id]).includes('RetentionSweeperFunction'))
+              m.resources[id].Properties.State = 'DISABLED';
+        }),
+      ).toMatch(/no working retention sweeper/);
+    });
+
+    it('removes the sweeper function', () => {
+      expect(
+        worstCase((m) => {
+          delete m.resources[m.byRole('function:retention-sweeper')];
+        }),
+      ).toMatch(/no working retention sweeper/);
+    });
+
+    it('lets the sweeper wait 120 days', () => {
+      expect(
+        worstCase((m) => {
+          m.props('function:retention-sweeper').Environment.Variables.RECORDING_RETENTION_DAYS = '120';
+        }),
+      ).toMatch(/sweeps at 120 days, not within retentionDays 90/);
+    });
+
+    it('moves Contact Lens output to a prefix the sweeper does not cover', () => {
+      expect(
+        worstCase((m) => {
+          const vars = m.props('function:retention-sweeper').Environment.Variables;
+          vars.SWEEP_PREFIXES = JSON.stringify(
+            (JSON.parse(vars.SWEEP_PREFIXES) as string[]).filter((p) => !p.includes('Analysis')),
+          );
+        }),
+      ).toMatch(/does not sweep Analysis\/Voice\//);
+    });
+
+    it('lets a table writer keep items 400 days', () => {
+      expect(
+        worstCase((m) => {
+          m.props('function:privacy').Environment.Variables.AUDIT_RETENTION_DAYS = '400';
+        }),
+      ).toMatch(/items live up to 400 days \(the writers' retention\), above auditRetentionDays 365/);
+    });
+
+    it('turns Connect flow logs on', () => {
+      expect(
+        worstCase((m) => {
+          m.resources[m.ofType('AWS::Connect::Instance')[0]!].Properties.Attributes.ContactflowLogs = true;
+        }),
+      ).toMatch(/contact flow logs are on/);
+    });
   });
 
   it('a second bucket receiving recordings without a lifecycle fails REC-RETENTION and names it', () => {

@@ -109,7 +109,7 @@ describe('the sampler, privacy and listening rows on the real template', () => {
       /holders: .*\(expected exactly role:ingest, role:recording-actions, role:playback\)/,
     );
     expect(result(r, 'RECORDING-REWRITERS').detail).toMatch(
-      /expected exactly role:ingest, role:recording-actions\)/,
+      /expected exactly role:ingest, role:recording-actions, role:retention-sweeper\)/,
     );
     expect(result(r, 'AUDIT-APPEND-ONLY').detail).toMatch(/appenders: .*role:playback/);
     expect(result(r, 'ASSIGNMENT-RULE').evidence).toContainEqual(

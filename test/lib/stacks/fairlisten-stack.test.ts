@@ -62,14 +62,14 @@ describe('functions', () => {
 });
 
 describe('tables', () => {
-  it('are encrypted with the project key, recoverable, protected and retained', () => {
+  it('are encrypted with the project key, protected and retained, without point-in-time copies', () => {
     const tables = Object.values(resources('AWS::DynamoDB::GlobalTable'));
     expect(tables.length).toBeGreaterThan(0);
     for (const t of tables) {
       expect(t.DeletionPolicy).toBe('Retain');
       expect(t.Properties.SSESpecification).toMatchObject({ SSEEnabled: true, SSEType: 'KMS' });
       expect(t.Properties.Replicas[0]).toMatchObject({
-        PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+        PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: false },
         DeletionProtectionEnabled: true,
       });
     }

@@ -1,0 +1,155 @@
+import { DeleteObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
+import { describe, expect, it } from 'vitest';
+import { DAY_MS } from '../../../lambda/core/retention';
+import {
+  retentionSweeperConfigFromEnv,
+  retentionSweeperEnvironment,
+} from '../../../lambda/retention-sweeper/config';
+import { sweepRetention, sweepRule } from '../../../lambda/retention-sweeper/sweep';
+import { VersionedS3 } from '../../../lib/local/versioned-s3';
+import { MemoryAudit } from '../../support/memory-audit';
+
+const BUCKET = 'recordings-test';
+const PREFIXES = ['connect/fairlisten/CallRecordings/', 'Analysis/Voice/'];
+const OLD = '0b6f8a52-3a0e-4c36-9d39-3c1f5a1d2e4f';
+const YOUNG = '1c7f8a52-3a0e-4c36-9d39-3c1f5a1d2e40';
+const oldKey = `connect/fairlisten/CallRecordings/2026/09/01/${OLD}_20260901T10:15_UTC.wav`;
+const oldLens = `Analysis/Voice/Redacted/2026/09/01/${OLD}_call_recording_redacted_2026-09-01T10:20:00Z.wav`;
+const youngKey = `connect/fairlisten/CallRecordings/2026/11/20/${YOUNG}_20261120T09:00_UTC.wav`;
+const undated = `connect/fairlisten/CallRecordings/${OLD}.wav`;
+const outside = `elsewhere/2026/01/01/${OLD}_20260101T10:00_UTC.wav`;
+const CALL = Date.parse('2026-09-01T10:15:00Z');
+
+/** A versioned bucket whose clock the test moves: the call on day 0, a redaction on day 89. */
+function bucketWithHistory() {
+  let now = CALL;
+  const s3 = new VersionedS3(BUCKET, { clock: () => new Date(now) });
+  const put = (Key: string, body: string) =>
+    s3.client.send(new PutObjectCommand({ Bucket: BUCKET, Key, Body: Buffer.from(body) }));
+  return {
+    s3,
+    put,
+    at: (ms: number) => {
+      now = ms;
+    },
+  };
+}
+
+const env = (over: Record<string, string> = {}) => ({
+  ...retentionSweeperEnvironment({
+    bucket: BUCKET,
+    prefixes: PREFIXES,
+    retentionDays: 90,
+    intervalHours: 24,
+  }),
+  AUDIT_TABLE: 'audit',
+  AUDIT_RETENTION_DAYS: '365',
+  ...over,
+});
+
+describe('sweepRetention against the versioned S3 stand-in', () => {
+  it('redacted on day 89: every version of the key (the redaction included) is gone by day 90, audited', async () => {
+    const b = bucketWithHistory();
+    await b.put(oldKey, 'original audio');
+    await b.put(oldLens, 'lens audio');
+    await b.put(undated, 'no date in the key');
+    await b.put(outside, 'not under a recording prefix');
+    b.at(CALL + 89 * DAY_MS);
+    await b.put(oldKey, 'redacted audio'); // S3's lifecycle would keep this one until day 178
+    await b.put(youngKey, 'a recent call');
+    expect(b.s3.versions(oldKey)).toHaveLength(2);
+
+    const audit = new MemoryAudit();
+    const warnings: string[] = [];
+    const report = await sweepRetention({
+      s3: b.s3.client,
+      bucket: BUCKET,
+      prefixes: PREFIXES,
+      rule: sweepRule(90, 24),
+      audit,
+      now: () => new Date(CALL + 89 * DAY_MS),
+      logger: { info: () => {}, warn: (m) => warnings.push(m) },
+    });
+
+    expect(b.s3.versions(oldKey)).toEqual([]);
+    expect(b.s3.versions(oldLens)).toEqual([]);
+    expect(b.s3.versions(youngKey)).toHaveLength(1);
+    expect(b.s3.versions(undated)).toHaveLength(1); // kept, reported
+    expect(b.s3.versions(outside)).toHaveLength(1); // not a recording prefix: not the sweeper's
+    expect(report).toMatchObject({
+      expiredKeys: 2,
+      deletedVersions: 3,
+      kept: 1,
+      unreadable: [undated],
+      failed: [],
+    });
+    expect(warnings).toContain('retention sweep kept keys it cannot date');
+    const records = audit.of('retention-expired', OLD);
+    expect(records.map((r) => r.chain)).toEqual(['privacy/2026-09', 'privacy/2026-09']);
+    expect(records.map((r) => r.data?.key).sort()).toEqual([oldKey, oldLens].sort());
+    expect(records.find((r) => r.data?.key === oldKey)!.data).toMatchObject({
+      deletedVersionIds: [expect.any(String), expect.any(String)],
+      deletedMarkerIds: [],
+      retentionDays: 90,
+    });
+  });
+
+  it('removes the delete markers left behind by a deletion', async () => {
+    const b = bucketWithHistory();
+    await b.put(oldKey, 'audio');
+    await b.s3.client.send(new DeleteObjectCommand({ Bucket: BUCKET, Key: oldKey }));
+    expect(b.s3.versions(oldKey).map((v) => v.isDeleteMarker)).toEqual([false, true]);
+    const audit = new MemoryAudit();
+    await sweepRetention({
+      s3: b.s3.client,
+      bucket: BUCKET,
+      prefixes: PREFIXES,
+      rule: sweepRule(90, 24),
+      audit,
+      now: () => new Date(CALL + 90 * DAY_MS),
+    });
+    expect(b.s3.versions(oldKey)).toEqual([]);
+    expect(audit.of('retention-expired')[0]!.data).toMatchObject({ deletedMarkerIds: [expect.any(String)] });
+  });
+
+  it('a failed delete leaves the key to the next run and says so; the next run finishes it', async () => {
+    const b = bucketWithHistory();
+    await b.put(oldKey, 'audio');
+    const audit = new MemoryAudit();
+    const deps = {
+      s3: b.s3.client,
+      bucket: BUCKET,
+      prefixes: PREFIXES,
+      rule: sweepRule(90, 24),
+      audit,
+      now: () => new Date(CALL + 90 * DAY_MS),
+    };
+    b.s3.failOn('DeleteObjectCommand');
+    expect((await sweepRetention(deps)).failed).toEqual([oldKey]);
+    expect(audit.entries).toEqual([]);
+    expect((await sweepRetention(deps)).failed).toEqual([]);
+    expect(b.s3.versions(oldKey)).toEqual([]);
+    expect(audit.of('retention-expired')).toHaveLength(1);
+  });
+});
+
+describe('the retention sweeper environment (config.ts)', () => {
+  it('round-trips what the construct writes', () => {
+    expect(retentionSweeperConfigFromEnv(env())).toMatchObject({
+      bucket: BUCKET,
+      prefixes: PREFIXES,
+      retentionDays: 90,
+      intervalHours: 24,
+      audit: { table: 'audit', retentionDays: 365 },
+    });
+  });
+
+  it.each([
+    [{ SWEEP_PREFIXES: '[]' }, /SWEEP_PREFIXES/],
+    [{ SWEEP_PREFIXES: '["/abs/"]' }, /SWEEP_PREFIXES/],
+    [{ RECORDING_RETENTION_DAYS: '120' }, /RECORDING_RETENTION_DAYS/],
+    [{ AUDIT_TABLE: '' }, /AUDIT_TABLE is not set/],
+  ])('refuses %j', (over, message) => {
+    expect(() => retentionSweeperConfigFromEnv(env(over))).toThrow(message);
+  });
+});
