@@ -9,9 +9,15 @@
  *    (another flow, a manual start, a key layout we cannot tie to a decision): every version is
  *    deleted at once, then the deletion is audited (`unauthorized-recording`). Deleting first is
  *    deliberate: audio that should not exist is not kept waiting for the audit log.
- * 2. Otherwise the object is indexed (contact → key, version, kind, size); a call recording's
+ * 2. A new version of a key already indexed is genuine only if fairlisten wrote it: a redaction's
+ *    new version, named by the request's progress. While a request of the contact is in progress
+ *    and names no version yet, ingest throws (S3 re-delivers the event once the executor saved it).
+ *    Any other version is an overwrite fairlisten did not make: it is deleted (every such version),
+ *    so the indexed version is current again and the only one playback signs, then audited
+ *    (`recording-overwrite-refused`). Deleting first, as for unauthorized recordings.
+ * 3. Otherwise the object is indexed (contact → key, version, kind, size); a call recording's
  *    duration is read from its WAV header (ranged GET of the first 64 KiB).
- * 3. Requests about the contact are applied: those waiting for the recording, and done ones again
+ * 4. Requests about the contact are applied: those waiting for the recording, and done ones again
  *    for this newly arrived object (a Contact Lens file arriving after a deletion is deleted).
  *
  * Idempotent: a duplicate event finds the version indexed, or nothing left to delete.
@@ -40,11 +46,29 @@ export interface IngestInput {
 
 export type UnauthorizedReason = 'no-contact-id' | 'no-decision' | 'not-recorded';
 
+/** Audit kind of a refused overwrite of an indexed recording. */
+export const OVERWRITE_REFUSED = 'recording-overwrite-refused';
+
+/** Thrown while a request of the contact may still be writing the version of the event (retried). */
+export class RewriteInProgressError extends Error {
+  override readonly name = 'RewriteInProgressError';
+  constructor(readonly key: string) {
+    super(`a request is rewriting ${key} and has not named its new version yet; retry later`);
+  }
+}
+
 export type IngestOutcome =
   | {
       readonly outcome: 'indexed';
       readonly contactId: string;
       readonly applied: readonly { readonly requestId: string; readonly result: ApplyOutcome }[];
+    }
+  | {
+      readonly outcome: 'overwrite-refused';
+      readonly contactId: string;
+      /** The indexed version, current again. */
+      readonly genuineVersionIds: readonly string[];
+      readonly deletedVersionIds: readonly string[];
     }
   | {
       readonly outcome: 'unauthorized-deleted';
@@ -69,6 +93,14 @@ export async function ingestObject(deps: IngestDeps, input: IngestInput): Promis
     period: decision.period,
     state: 'kept',
   });
+  if (input.versionId) {
+    const indexed = (await store.listObjects(contactId)).find((o) => o.key === input.key);
+    if (indexed && indexed.versionIds.length > 0 && !indexed.versionIds.includes(input.versionId)) {
+      if (!(await writtenByFairlisten(deps, contactId, input.key, input.versionId))) {
+        return refuseOverwrite(deps, input, contactId, decision.period, indexed.versionIds);
+      }
+    }
+  }
   const versionIds = input.versionId
     ? [input.versionId]
     : (await objects.listVersions(input.key)).filter((v) => !v.isDeleteMarker).map((v) => v.versionId);
@@ -124,6 +156,67 @@ async function recoverDecision(
   return stored
     ? { recorded: true, agentId: reserved.agentId, period: reserved.period }
     : deps.store.getDecision(contactId);
+}
+
+/**
+ * True when a request of the contact wrote `versionId` of `key` (its progress names it as the new
+ * version). Throws {@link RewriteInProgressError} while a request is in progress without naming
+ * it: the executor saves the version right after S3 returns it.
+ */
+async function writtenByFairlisten(
+  deps: IngestDeps,
+  contactId: string,
+  key: string,
+  versionId: string,
+): Promise<boolean> {
+  let inProgress = false;
+  for (const request of await deps.store.requestsForContact(contactId)) {
+    const progress = await deps.store.getProgress(contactId, request.requestId);
+    if (progress.keys[key]?.newVersionId === versionId) return true;
+    if (request.status === 'in-progress') inProgress = true;
+  }
+  if (inProgress) throw new RewriteInProgressError(key);
+  return false;
+}
+
+/** Deletes every version of `key` that is not indexed, then audits the refusal. */
+async function refuseOverwrite(
+  deps: IngestDeps,
+  input: IngestInput,
+  contactId: string,
+  period: string,
+  genuine: readonly string[],
+): Promise<IngestOutcome> {
+  const intruders = (await deps.objects.listVersions(input.key))
+    .filter((v) => !v.isDeleteMarker && !genuine.includes(v.versionId))
+    .map((v) => v.versionId);
+  for (const versionId of intruders) await deps.objects.deleteVersion(input.key, versionId);
+  if (intruders.length > 0) {
+    await deps.audit.append({
+      chain: `privacy/${/^\d{4}-\d{2}$/.test(period) ? period : input.eventTime.slice(0, 7)}`,
+      kind: OVERWRITE_REFUSED,
+      actor: deps.actor ?? 'function:ingest',
+      subject: contactId,
+      data: {
+        key: input.key,
+        contactId,
+        eventVersionId: input.versionId ?? null,
+        deletedVersionIds: intruders,
+        genuineVersionIds: [...genuine],
+      },
+    });
+  }
+  deps.logger?.warn('overwrite of a recording refused', {
+    contactId,
+    key: input.key,
+    deleted: intruders.length,
+  });
+  return {
+    outcome: 'overwrite-refused',
+    contactId,
+    genuineVersionIds: [...genuine],
+    deletedVersionIds: intruders,
+  };
 }
 
 async function deleteUnauthorized(

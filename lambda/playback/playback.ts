@@ -10,7 +10,9 @@
  *  4. the play is consumed by a conditional update (`playsLeft >= 1`, same coach, window open), so
  *     concurrent requests can never issue more URLs than assigned; a request that loses the race
  *     gets 409 and a `listen-cancelled` record points at its `listen` record;
- *  5. a presigned GET URL of the call recording, valid `urlTtlSeconds` (≤ 300), inline.
+ *  5. a presigned GET URL of the call recording's **indexed version** (the one ingest checked, or
+ *     the redaction's), valid `urlTtlSeconds` (≤ 300), inline: a version written at the key by
+ *     anyone else is never what the URL serves.
  *
  * Every refusal is 403 when the caller has no business with the contact (not assigned to them,
  * unknown contact, window over), so a coach cannot probe which contacts exist.
@@ -128,7 +130,10 @@ export function createPlayback(deps: PlaybackDeps): (event: unknown) => Promise<
       )
     ).Items as ObjectItem[] | undefined;
     const recording = objects?.find((o) => o.kind === 'call-recording');
-    if (!recording) throw new HttpError(404, 'recording-not-found', 'the recording file is not indexed yet');
+    // The version ingest indexed (or the redaction's): never whatever happens to be current.
+    const versionId = recording?.versionIds.at(-1);
+    if (!recording || !versionId)
+      throw new HttpError(404, 'recording-not-found', 'the recording file is not indexed yet');
 
     // 3. Audit first: no record, no URL.
     const chain = `listens/${period}`;
@@ -201,6 +206,8 @@ export function createPlayback(deps: PlaybackDeps): (event: unknown) => Promise<
       new GetObjectCommand({
         Bucket: deps.bucket,
         Key: recording.key,
+        // "null" is S3's id of a version written while versioning was off: the plain key names it.
+        ...(versionId !== 'null' ? { VersionId: versionId } : {}),
         ResponseContentDisposition: 'inline',
         ResponseContentType: 'audio/wav',
       }),

@@ -90,7 +90,7 @@ export const scheduleArrivals: MonthPhase = async (m, ctx) => {
       eventTime: new Date(when).toISOString(),
     });
     if (outcome.outcome === 'indexed') m.stats.ingested++;
-    else if (outcome.audited) m.stats.unauthorizedDeleted++;
+    else if (outcome.outcome === 'unauthorized-deleted' && outcome.audited) m.stats.unauthorizedDeleted++;
     return { outcome, realMs: performance.now() - t1 };
   };
 
