@@ -8,20 +8,24 @@
  *
  *   n  = the call's position among the agent's eligible calls of the period (1, 2, …)
  *   k  = the calls among positions 1..n−1 that took a recording slot (reason drawn or record-failed)
- *   f  = elapsed fraction of the period at the decision instant (as in version 1)
- *   N0 = 3 × max / rate          prior volume of an agent's month, in eligible calls
- *   λ  = ((n − 1) + W × N0) / (f + W)    with W = 0.05: the agent's expected calls in a whole period
- *   E  = 1 + λ × (1 − f)         expected eligible calls from this one to the end of the period
+ *   g  = the working-time fraction of the period at the decision instant: the period's local days
+ *        weigh 10 (Monday–Friday) or 1 (Saturday, Sunday), and g is the weighted time elapsed over
+ *        the period's weighted length (`workingFraction`)
+ *   N0 = 3 × max / rate          prior volume of an agent's period, in eligible calls
+ *   λ  = ((n − 1) + W × N0) / (g + W)    with W = 0.04: the agent's expected calls in a whole period
+ *   E  = 1 + 1.1 × λ × (1 − g)  the expected eligible calls from this one to the end of the period,
+ *                               with a 10 % margin
  *   p  = 0 if k ≥ max, else min(rate, (max − k) / E)
  *   the call takes a slot (is recorded) iff u < p.
  *
  * p spreads the agent's remaining slots evenly over its expected remaining calls (sequential
- * sampling, Knuth's algorithm S, with the unknown total estimated from the agent's own pace), so a
- * call early or late, in the morning or the evening, right after a recording or long after one, has
- * about the same chance. Every operation is one IEEE-754 double operation in the order written, so
- * p is bit-for-bit the same in any language; p ≤ rate always, and k < max is required, so the rate
- * and the cap hold by construction. n and k are public (the agent's earlier decisions of the
- * period), so anyone can replay them from decisions.jsonl.
+ * sampling, Knuth's algorithm S, with the unknown total estimated from the agent's own pace). The
+ * working-time clock keeps weekends from reading as a slowdown of the agent; the margin keeps agents
+ * who drew well early from using up their slots before the month ends, which the rate limit
+ * (p ≤ rate) could not make up for at the end. Every operation is one IEEE-754 double operation in
+ * the order written, so p is bit-for-bit the same in any language; p ≤ rate always, and k < max is
+ * required, so the rate and the cap hold by construction. n and k are public (the agent's earlier
+ * decisions of the period), so anyone can replay them from decisions.jsonl.
  */
 import {
   type DecideReason,
@@ -34,14 +38,68 @@ import {
   type Reason,
 } from './decision';
 import { draw } from './lottery';
-import { elapsedFraction, periodOf } from './period';
+import { localDays, periodBounds, periodOf } from './period';
 import { HARD_LIMITS, type RecordingPolicy } from './policy';
 
 export const ALGORITHM_V2 = 'fairlisten-lottery-v2';
 /** The prior volume is PRIOR_FACTOR × max / rate eligible calls a period. */
 export const PRIOR_FACTOR = 3;
-/** Weight of the prior, as a fraction of the period (0.05 ≈ a day and a half). */
-export const PRIOR_WEIGHT = 0.05;
+/** Weight of the prior, as a fraction of the period's working time (0.04 ≈ a working day). */
+export const PRIOR_WEIGHT = 0.04;
+/** The expected remaining calls are inflated by this factor (a 10 % margin). */
+export const REMAINING_MARGIN = 1.1;
+/** Weights of a local day in the working-time clock: Monday–Friday, and Saturday or Sunday. */
+export const WEEKDAY_WEIGHT = 10;
+export const WEEKEND_WEIGHT = 1;
+
+interface WorkingClock {
+  /** Σ weight × length (ms) of the days before day i; the last entry is the period's total. */
+  before: number[];
+  days: readonly { start: number; weekday: number }[];
+}
+const clocks = new Map<string, WorkingClock>();
+
+function workingClock(period: string, tz: string): WorkingClock {
+  const key = `${tz}\u0000${period}`;
+  let clock = clocks.get(key);
+  if (!clock) {
+    const days = localDays(period, tz);
+    const end = periodBounds(period, tz).end.getTime();
+    const before = [0];
+    days.forEach((d, i) => {
+      const length = (days[i + 1]?.start ?? end) - d.start;
+      before.push(before[i]! + dayWeight(d.weekday) * length);
+    });
+    clock = { before, days };
+    clocks.set(key, clock);
+  }
+  return clock;
+}
+
+const dayWeight = (weekday: number): number =>
+  weekday === 0 || weekday === 6 ? WEEKEND_WEIGHT : WEEKDAY_WEIGHT;
+
+/**
+ * The working-time fraction of the period at t, in [0, 1): with w(d) the weight of local day d
+ * (WEEKDAY_WEIGHT Monday–Friday, WEEKEND_WEIGHT Saturday and Sunday) and len(d) its length in ms,
+ * g = (Σ over the days before t's day of w·len + w(t's day) × (t − its start)) / Σ over all the
+ * period's days of w·len. Numerator and denominator are whole numbers below 2^53 (exact), then one
+ * division. Exactly 0 only at the first millisecond of the period.
+ */
+export function workingFraction(t: Date, tz: string): number {
+  const ms = t instanceof Date ? t.getTime() : Number.NaN;
+  if (!Number.isFinite(ms)) throw new DecisionError('invalid instant (not a valid Date)');
+  const { before, days } = workingClock(periodOf(t, tz), tz);
+  let lo = 0;
+  let hi = days.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (days[mid]!.start <= ms) lo = mid;
+    else hi = mid - 1;
+  }
+  const day = days[lo]!;
+  return (before[lo]! + dayWeight(day.weekday) * (ms - day.start)) / before[days.length]!;
+}
 
 export interface FairState {
   /** Position of this call among the agent's eligible calls of the period, from 1. */
@@ -63,20 +121,20 @@ function checkState(s: FairState, max: number): void {
     throw new DecisionError(`max must be a whole number ≥ 0, got ${max}`);
 }
 
-/** p of the published formula (see the header). `f` is the elapsed fraction in [0, 1). */
+/** p of the published formula (see the header). `g` is the working-time fraction in [0, 1). */
 export function fairProbability(
   policy: Pick<RecordingPolicy, 'samplingRate' | 'maxRecordingsPerAgentPerMonth'>,
   state: FairState,
-  f: number,
+  g: number,
 ): number {
   const rate = policy.samplingRate;
   const max = policy.maxRecordingsPerAgentPerMonth;
   checkState(state, max);
-  if (!(typeof f === 'number' && f >= 0 && f < 1)) throw new DecisionError(`f must be in [0, 1), got ${f}`);
+  if (!(typeof g === 'number' && g >= 0 && g < 1)) throw new DecisionError(`g must be in [0, 1), got ${g}`);
   if (state.recordedBefore >= max) return 0;
   const n0 = (PRIOR_FACTOR * max) / rate;
-  const lambda = (state.callIndex - 1 + PRIOR_WEIGHT * n0) / (f + PRIOR_WEIGHT);
-  const expected = 1 + lambda * (1 - f);
+  const lambda = (state.callIndex - 1 + PRIOR_WEIGHT * n0) / (g + PRIOR_WEIGHT);
+  const expected = 1 + REMAINING_MARGIN * lambda * (1 - g);
   return Math.min(rate, (max - state.recordedBefore) / expected);
 }
 
@@ -96,8 +154,8 @@ export interface Screened {
   u: number;
   /** null when the call is eligible; else the reason it is not recorded. */
   ineligible: 'excluded-line' | 'caller-objected' | null;
-  /** Elapsed fraction of the period at the decision instant. */
-  f: number;
+  /** Working-time fraction of the period at the decision instant (`workingFraction`). */
+  g: number;
 }
 
 export function screen(input: FairInput, policy: DecisionPolicy, seed: Uint8Array): Screened {
@@ -114,7 +172,7 @@ export function screen(input: FairInput, policy: DecisionPolicy, seed: Uint8Arra
     : input.callerObjected
       ? 'caller-objected'
       : null;
-  return { period, drawKey, u, ineligible, f: elapsedFraction(input.at, policy.timezone) };
+  return { period, drawKey, u, ineligible, g: workingFraction(input.at, policy.timezone) };
 }
 
 export interface FairDecision {
@@ -153,7 +211,7 @@ export function decideFair(
     };
   }
   if (!state) throw new DecisionError('an eligible call needs its callIndex and recordedBefore');
-  const probability = fairProbability(policy, state, screened.f);
+  const probability = fairProbability(policy, state, screened.g);
   const selected = u < probability;
   const reason: DecideReason =
     state.recordedBefore >= policy.maxRecordingsPerAgentPerMonth

@@ -126,22 +126,25 @@ function validInstant(t: Date): number {
 
 const startCache = new Map<string, number>();
 
-/** First instant (ms) whose local month in `tz` is `period` or later. */
-function periodStartMs(period: string, tz: string): number {
-  const key = `${tz}\u0000${period}`;
+/** First instant (ms) whose local date in `tz` is (year, month, day) or later. */
+function localDateStartMs(year: number, month: number, day: number, tz: string): number {
+  const key = `${tz}\u0000${year}-${month}-${day}`;
   const cached = startCache.get(key);
   if (cached !== undefined) return cached;
-  const { year, month } = splitPeriod(period);
-  const wallMidnight = Date.UTC(year, month - 1, 1);
-  // Two-pass offset correction: exact whenever local midnight on the 1st exists.
+  const wallMidnight = Date.UTC(year, month - 1, day);
+  const target = wallMidnight; // local dates compare as their wall-clock midnights
+  // Two-pass offset correction: exact whenever local midnight exists.
   let candidate = wallMidnight - offsetAt(wallMidnight, tz);
   candidate = wallMidnight - offsetAt(candidate, tz);
-  const atOrAfter = (ms: number): boolean => localPeriod(ms, tz) >= period;
+  const atOrAfter = (ms: number): boolean => {
+    const l = localTime(ms, tz);
+    return Date.UTC(l.year, l.month - 1, l.day) >= target;
+  };
   if (!(atOrAfter(candidate) && !atOrAfter(candidate - 1))) {
-    // Midnight fell in a DST gap (or a zone change): binary-search the first instant at or after P
-    // within ±2 days of the naive guess, at millisecond resolution.
-    let lo = wallMidnight - 2 * 86_400_000; // not yet P
-    let hi = wallMidnight + 2 * 86_400_000; // already P
+    // Midnight fell in a DST gap (or a zone change): binary-search the first instant at or after the
+    // date within ±2 days of the naive guess, at millisecond resolution.
+    let lo = wallMidnight - 2 * 86_400_000; // not yet that date
+    let hi = wallMidnight + 2 * 86_400_000; // already that date
     while (hi - lo > 1) {
       const mid = Math.floor((lo + hi) / 2);
       if (atOrAfter(mid)) hi = mid;
@@ -151,6 +154,39 @@ function periodStartMs(period: string, tz: string): number {
   }
   startCache.set(key, candidate);
   return candidate;
+}
+
+/** First instant (ms) whose local month in `tz` is `period` or later. */
+function periodStartMs(period: string, tz: string): number {
+  const { year, month } = splitPeriod(period);
+  return localDateStartMs(year, month, 1, tz);
+}
+
+/** One local calendar day of a period: its first instant (ms) and its day of the week (0 = Sunday). */
+export interface LocalDay {
+  start: number;
+  weekday: number;
+}
+
+const dayCache = new Map<string, readonly LocalDay[]>();
+
+/**
+ * The local calendar days of a period in `tz`, in order: day d starts at the first instant whose
+ * local date is d or later (local midnight, or the end of a DST gap) and ends where day d + 1 starts
+ * (the last one where the period ends), so a day lasts 23, 24 or 25 hours.
+ */
+export function localDays(period: string, tz: string): readonly LocalDay[] {
+  const key = `${tz}\u0000${period}`;
+  const cached = dayCache.get(key);
+  if (cached) return cached;
+  const { year, month } = splitPeriod(period);
+  const count = new Date(Date.UTC(year, month, 0)).getUTCDate();
+  const days = Array.from({ length: count }, (_, i) => ({
+    start: localDateStartMs(year, month, i + 1, tz),
+    weekday: new Date(Date.UTC(year, month - 1, i + 1)).getUTCDay(),
+  }));
+  dayCache.set(key, days);
+  return days;
 }
 
 export interface PeriodBounds {

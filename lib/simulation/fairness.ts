@@ -10,7 +10,7 @@
  */
 import { createHash } from 'node:crypto';
 import { decide } from '../../lambda/core/decision';
-import { decideFair, screen, tookSlot } from '../../lambda/core/fair-lottery';
+import { decideFair, screen, tookSlot, workingFraction } from '../../lambda/core/fair-lottery';
 import { draw } from '../../lambda/core/lottery';
 import { periodBounds } from '../../lambda/core/period';
 import { SimRandom } from './random';
@@ -112,11 +112,14 @@ export function runMonth(plan: MonthPlan, policy: MonthPolicy, v: 1 | 2): CallOu
   });
 }
 
-/** What a design sees of a call: its position, the slots before it, f, and the agent's true volume. */
+/** What a design sees of a call: its position, the slots before it, f, g, and the agent's true volume. */
 export interface DesignState {
   n: number;
   k: number;
+  /** Elapsed (calendar) fraction of the period. */
   f: number;
+  /** Working-time fraction of the period (version 2's clock). */
+  g: number;
   /** The agent's eligible calls in the whole month (known only to an oracle). */
   total: number;
   /** The agent's eligible calls of the previous month (simulated: the true volume ± 20 %). */
@@ -136,7 +139,15 @@ export function runDesign(plan: MonthPlan, probability: (s: DesignState) => numb
     const s = state[c.agent]!;
     s.since++;
     const f = (c.at.getTime() - start.getTime()) / span;
-    const p = probability({ n: s.n + 1, k: s.k, f, total: totals[c.agent]!, previous: previous[c.agent]! });
+    const g = workingFraction(c.at, TZ);
+    const p = probability({
+      n: s.n + 1,
+      k: s.k,
+      f,
+      g,
+      total: totals[c.agent]!,
+      previous: previous[c.agent]!,
+    });
     const recorded = draw(plan.seed, c.contactId) < p;
     s.n++;
     const out: CallOutcome = {
@@ -194,6 +205,63 @@ export function homogeneity(
     expected[b]! += a.r / a.n;
     if (o.recorded) observed[b]!++;
   }
+  let chiSquare = 0;
+  let used = 0;
+  for (let b = 0; b < bins; b++) {
+    if (expected[b]! <= 0) continue;
+    used++;
+    chiSquare += (observed[b]! - expected[b]!) ** 2 / expected[b]!;
+  }
+  return {
+    chiSquare,
+    df: used - 1,
+    ratios: observed.map((o, b) => (expected[b]! > 0 ? o / expected[b]! : Number.NaN)),
+    observed,
+    expected,
+  };
+}
+
+/** ln(i!) for i ≤ n, grown on demand. */
+const logFactorials: number[] = [0];
+function logFactorial(i: number): number {
+  for (let j = logFactorials.length; j <= i; j++) logFactorials.push(logFactorials[j - 1]! + Math.log(j));
+  return logFactorials[i]!;
+}
+/** ln C(a, b), −∞ outside 0 ≤ b ≤ a. */
+const logChoose = (a: number, b: number): number =>
+  b < 0 || b > a ? Number.NEGATIVE_INFINITY : logFactorial(a) - logFactorial(b) - logFactorial(a - b);
+
+/**
+ * Homogeneity of the recorded share across positions since the agent's last recording, within
+ * agents. The bin of a call depends on where the recordings fell, so the expected count is not
+ * "calls in the bin × the agent's share" (that expectation rejects even an independent coin flip per
+ * call: given how many calls an agent had recorded, the gaps between them are the spacings of a
+ * random subset, and a long gap is then more likely to end than a short one). Instead, under
+ * "the agent's r recorded calls are a uniformly random subset of its n eligible calls" (true of a
+ * coin flip of any fixed probability, and of an ideal fixed-size sample), the expected number of
+ * recorded calls that come exactly j calls after the previous recording (or the period start) is
+ * ((n − j)·C(n − j − 1, r − 2) + C(n − j, r − 1)) / C(n, r), summed over agents and bins.
+ */
+export function positionHomogeneity(outcomes: readonly CallOutcome[], bins = 6): Homogeneity {
+  const perAgent = new Map<number, { r: number; n: number }>();
+  for (const o of outcomes) {
+    const a = perAgent.get(o.agent) ?? { r: 0, n: 0 };
+    a.n++;
+    if (o.recorded) a.r++;
+    perAgent.set(o.agent, a);
+  }
+  const observed = new Array<number>(bins).fill(0);
+  const expected = new Array<number>(bins).fill(0);
+  for (const { n, r } of perAgent.values()) {
+    if (r === 0) continue;
+    const all = logChoose(n, r);
+    for (let j = 1; j <= n - r + 1; j++) {
+      const e =
+        (n - j) * Math.exp(logChoose(n - j - 1, r - 2) - all) + Math.exp(logChoose(n - j, r - 1) - all);
+      expected[Math.min(bins - 1, positionBin(j))]! += e;
+    }
+  }
+  for (const o of outcomes) if (o.recorded) observed[Math.min(bins - 1, positionBin(o.sinceLast))]!++;
   let chiSquare = 0;
   let used = 0;
   for (let b = 0; b < bins; b++) {

@@ -6,11 +6,10 @@
  * - per agent and period, in callIndex order: positions are exactly 1, 2, …, N (a dropped or
  *   duplicated decision shows as a hole or a repeat); recordedBefore equals the slots (reasons drawn
  *   and record-failed) of the earlier positions; the probability equals the published formula
- *   recomputed from (callIndex, recordedBefore, f(decidedAt)); no slot beyond the cap.
+ *   recomputed from (callIndex, recordedBefore, g(decidedAt)); no slot beyond the cap.
  */
 import type { DecisionRecord } from '../../lambda/core/decision';
-import { fairProbability, tookSlot } from '../../lambda/core/fair-lottery';
-import { elapsedFraction } from '../../lambda/core/period';
+import { fairProbability, tookSlot, workingFraction } from '../../lambda/core/fair-lottery';
 import type { RecordingPolicy } from '../../lambda/core/policy';
 
 export type FairViolationCode =
@@ -126,7 +125,7 @@ export function checkFairSequence(
       expected = fairProbability(
         { samplingRate: r.rate, maxRecordingsPerAgentPerMonth: max },
         { callIndex: n, recordedBefore: slots },
-        elapsedFraction(new Date(r.decidedAt), policy.timezone),
+        workingFraction(new Date(r.decidedAt), policy.timezone),
       );
     } catch (err) {
       expected = `no value (${err instanceof Error ? err.message : String(err)})`;

@@ -1,7 +1,13 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { ALGORITHM_V2, type FairDecisionRecord, tookSlot } from '../../../lambda/core/fair-lottery';
+import {
+  ALGORITHM_V2,
+  type FairDecisionRecord,
+  fairProbability,
+  tookSlot,
+} from '../../../lambda/core/fair-lottery';
 import { ALGORITHM_VERSION } from '../../../lambda/core/lottery';
+import { elapsedFraction } from '../../../lambda/core/period';
 import { verifyDecisions } from '../../../lib/verify/verify';
 import { generateFairDataset } from '../../support/fair-dataset';
 import { generateDataset, toJsonl } from '../../support/verify-dataset';
@@ -33,6 +39,34 @@ describe('verify, version 2', () => {
     });
     expect(report.violations).toEqual([]);
     expect(report.decisions).toBe(700);
+    // A forged recording in either version's months is caught in the same file.
+    const forge = (records: typeof v1.records | typeof v2.records) => {
+      const i = records.findIndex((r) => r.reason === 'not-drawn');
+      return records.map((r, j) => (j === i ? { ...r, recorded: true, reason: 'drawn' } : r));
+    };
+    for (const [a, b] of [
+      [forge(v1.records), v2.records],
+      [v1.records, forge(v2.records)],
+    ] as const) {
+      const forged = verifyDecisions({
+        decisionsJsonl: toJsonl([...a, ...b]),
+        seeds: { ...v1.seeds, ...v2.seeds },
+        policy: v1.policy,
+      });
+      expect(forged.ok).toBe(false);
+    }
+  });
+
+  it('recomputes the probability on the working-time clock: one computed on the calendar clock is caught', () => {
+    const { i, r } = positioned.find(({ r }) => r.probability! > 0 && r.probability! < r.rate)!;
+    const calendar = fairProbability(
+      { samplingRate: r.rate, maxRecordingsPerAgentPerMonth: fair.policy.maxRecordingsPerAgentPerMonth },
+      { callIndex: r.callIndex!, recordedBefore: r.recordedBefore! },
+      elapsedFraction(new Date(r.decidedAt), fair.policy.timezone),
+    );
+    expect(calendar).not.toBe(r.probability);
+    const forged = fair.records.map((x, j) => (j === i ? { ...x, probability: calendar } : x));
+    expect(codes(forged)).toContain('probability-mismatch');
   });
 
   it('catches a call recorded although u ≥ p (the reason and the lottery disagree)', () => {
