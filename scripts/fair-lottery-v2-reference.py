@@ -1,10 +1,10 @@
 #!/usr/bin/env python3
 """An independent implementation of fairlisten-lottery-v2 (docs/compliance/algorithm-v2.md), written
 from the published text only, in another language: it prints the known-answer vectors that
-test/fixtures/fair-lottery-v2-vectors.json holds and test/lambda/core/fair-lottery.test.ts checks
+test/support/fair-lottery-v2-vectors.json holds and test/lambda/core/fair-lottery.test.ts checks
 the TypeScript core against. Python floats are IEEE-754 doubles, so the values must agree bit for bit.
 
-Run: python3 scripts/fair-lottery-v2-reference.py > test/fixtures/fair-lottery-v2-vectors.json
+Run: python3 scripts/fair-lottery-v2-reference.py > test/support/fair-lottery-v2-vectors.json
 """
 import calendar
 import hashlib

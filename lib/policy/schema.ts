@@ -207,7 +207,7 @@ export const policySchema = z
     samplingRate: rate.default(0.2).describe('Share of eligible calls drawn for recording, (0, 0.30] (C4).'),
     algorithmVersion: z
       .enum(ALGORITHM_VERSIONS)
-      .default(ALGORITHM_VERSION)
+      .default(ALGORITHM_V2)
       .describe(
         'Published algorithm the sampler decides with (docs/compliance/algorithm-v1.md, algorithm-v2.md); change it only for a new period (C2, C6).',
       ),

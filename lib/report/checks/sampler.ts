@@ -95,7 +95,12 @@ const capField = numericField('RECORDING-CAPS', '', 'C5', 'maxRecordingsPerAgent
  * A step that spreads an agent's recordings over the period: one that names pacing, or that decides with the
  * elapsed fraction of the period (a fixed cap alone could be spent in the month's first days).
  */
-const PACING_STEP = /pacing|elapsed fraction/i;
+const PACING_STEP = /pacing|paces|elapsed fraction|working-time fraction/i;
+/** Where each version's pacing rule is implemented. */
+const PACING_CODE: Readonly<Record<string, string>> = {
+  'fairlisten-lottery-v1': 'lambda/core/pacing.ts',
+  'fairlisten-lottery-v2': 'lambda/core/fair-lottery.ts',
+};
 
 /** A published algorithm file, as evidence: its heading, text and SHA-256. */
 const publishedEvidence = (p: PublishedAlgorithm, property: string, value: unknown): Evidence => ({
@@ -135,7 +140,8 @@ const versionsOf = (published: readonly PublishedAlgorithm[]) =>
 /**
  * Cap and pacing (C5, C7): the cap is a number of the deployed environment; the pacing rule is code, which a
  * template cannot show, so it is stated through the algorithm version the sampler runs — the published
- * algorithm whose step "Pacing and cap" spreads an agent's recordings over the month.
+ * algorithm whose pacing step spreads an agent's recordings over the month (version 1: "Pacing and
+ * cap", the elapsed fraction; version 2: the probability that paces the slots on the working-time clock).
  */
 export function recordingCapsCheck(read: () => PublishedAlgorithms = readPublishedAlgorithms): Check {
   return {
@@ -170,7 +176,7 @@ export function recordingCapsCheck(read: () => PublishedAlgorithms = readPublish
       const capValue = cap.evidence.map((e) => e.value).join(', ');
       return {
         ...f,
-        summary: `cap ${capValue || '?'} per agent per month, paced by ${versions.join(', ') || '?'} step "Pacing and cap" (code: lambda/core/pacing.ts; the template shows the version, not the code)`,
+        summary: `cap ${capValue || '?'} per agent per month, paced by the pacing step of ${versions.join(', ') || '?'} (code: ${versions.map((v) => PACING_CODE[v] ?? '?').join(', ') || '?'}; the template shows the version, not the code)`,
       };
     },
   };

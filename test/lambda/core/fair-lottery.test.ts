@@ -25,7 +25,7 @@ import {
   runDesign,
   runMonth,
 } from '../../../lib/simulation/fairness';
-import vectors from '../../fixtures/fair-lottery-v2-vectors.json';
+import vectors from '../../support/fair-lottery-v2-vectors.json';
 
 const seed = seedFromHex('000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f');
 const AGENT = '11111111-1111-4111-8111-111111111111';

@@ -28,6 +28,7 @@ describe('sampling service', () => {
       version: expect.any(String),
       timezone: 'Europe/Paris',
       samplingRate: 0.2,
+      algorithmVersion: 'fairlisten-lottery-v2', // the default since policy 2027-01
       maxRecordingsPerAgentPerMonth: 8,
       excludedAgents: [],
       excludedQueues: [],
