@@ -63,6 +63,8 @@ export function s3ExportTarget(s3: S3Client, bucket: string, prefix = EXPORT_PRE
           Key: `${prefix}${key}`,
           Body: body,
           ContentType: 'application/jsonl; charset=utf-8',
+          // Written once: the bucket policy refuses a put that could replace an export file.
+          IfNoneMatch: '*',
           // Object Lock (default retention) requires an integrity checksum on every upload.
           ChecksumAlgorithm: 'SHA256',
         }),

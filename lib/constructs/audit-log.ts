@@ -2,7 +2,7 @@ import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
-import { Grant, type IGrantable, PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import { AnyPrincipal, Effect, Grant, type IGrantable, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import {
   BlockPublicAccess,
@@ -20,7 +20,7 @@ import { AccessLogsBucket } from './access-logs-bucket';
 import { FairlistenFunction } from './fairlisten-function';
 import { FairlistenTable } from './fairlisten-table';
 import { acknowledge } from './nag';
-import { Publication } from './publication';
+import { PART_OPERATIONS, Publication, WRITE_ACTIONS } from './publication';
 import { markRole } from './roles';
 
 export interface AuditLogProps {
@@ -145,6 +145,22 @@ export class AuditLog extends Construct {
       }),
     );
     props.dataKey.grant(this.exporter, ...KEY_READ, ...KEY_WRITE);
+    // Export files are written once (each names the seq range it holds, and the exporter resumes
+    // after the last one): a put that does not require the key to be new is refused, so no new
+    // version of an export file can become current. Object Lock keeps the old versions anyway.
+    this.bucket.addToResourcePolicy(
+      new PolicyStatement({
+        sid: 'ExportsOnlyOnce',
+        effect: Effect.DENY,
+        principals: [new AnyPrincipal()],
+        actions: WRITE_ACTIONS,
+        resources: [this.bucket.arnForObjects(`${EXPORT_PREFIX}*`)],
+        conditions: {
+          Null: { 's3:if-none-match': 'true' },
+          StringNotEquals: { 's3:ObjectCreationOperation': PART_OPERATIONS },
+        },
+      }),
+    );
     this.publication = new Publication(this, 'Publication', { bucket: this.bucket, exporter: this.exporter });
 
     this.schedule = new Rule(this, 'ExportSchedule', {

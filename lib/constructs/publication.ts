@@ -22,8 +22,8 @@ export interface PublicationProps {
 }
 
 /** Operations that create part of an object without completing it: exempt from If-None-Match. */
-const PART_OPERATIONS = ['CreateMultipartUpload', 'UploadPart', 'UploadPartCopy'];
-const WRITE_ACTIONS = ['s3:PutObject'];
+export const PART_OPERATIONS = ['CreateMultipartUpload', 'UploadPart', 'UploadPartCopy'];
+export const WRITE_ACTIONS = ['s3:PutObject'];
 const DELETE_ACTIONS = ['s3:DeleteObject', 's3:DeleteObjectVersion'];
 
 /**

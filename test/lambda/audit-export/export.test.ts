@@ -372,3 +372,16 @@ describe('exportAudit against dynalite and s3rver', () => {
     expect([a.ran, b.ran].sort()).toEqual([false, true]);
   });
 });
+
+describe('s3ExportTarget writes each export file once', () => {
+  it('a second put of an existing export key is refused by S3 (If-None-Match), the first version stays', async () => {
+    const versioned = new VersionedS3('audit');
+    const target = s3ExportTarget(versioned.client, 'audit');
+    await target.put('chain/000000000001-000000000002.jsonl', 'genuine\n');
+    await expect(target.put('chain/000000000001-000000000002.jsonl', 'rewritten\n')).rejects.toMatchObject({
+      name: 'PreconditionFailed',
+    });
+    const versions = versioned.versions('exports/chain/000000000001-000000000002.jsonl');
+    expect(versions.map((v) => v.body.toString())).toEqual(['genuine\n']);
+  });
+});

@@ -114,6 +114,28 @@ describe('audit bucket', () => {
   });
 });
 
+describe('audit exports', () => {
+  it('are written once: the bucket policy refuses a put under exports/ that does not require a new key', () => {
+    const policy = Object.values(template.findResources('AWS::S3::BucketPolicy')).find(
+      (p) => p.Properties.Bucket.Ref === bucketId,
+    )!;
+    const statements = policy.Properties.PolicyDocument.Statement as Record<string, unknown>[];
+    expect(statements.find((s) => s.Sid === 'ExportsOnlyOnce')).toEqual({
+      Sid: 'ExportsOnlyOnce',
+      Effect: 'Deny',
+      Principal: { AWS: '*' },
+      Action: 's3:PutObject',
+      Resource: { 'Fn::Join': ['', [{ 'Fn::GetAtt': [bucketId, 'Arn'] }, '/exports/*']] },
+      Condition: {
+        Null: { 's3:if-none-match': 'true' },
+        StringNotEquals: {
+          's3:ObjectCreationOperation': ['CreateMultipartUpload', 'UploadPart', 'UploadPartCopy'],
+        },
+      },
+    });
+  });
+});
+
 describe('audit table', () => {
   it('has the chain/seq layout, no point-in-time copies, the data key and TTL on expiresAt', () => {
     expect(table.Properties.KeySchema).toEqual([
