@@ -4,6 +4,7 @@ import {
   assertPeriod,
   elapsedFraction,
   isPeriod,
+  localDays,
   nextPeriod,
   PeriodError,
   periodBounds,
@@ -151,6 +152,21 @@ describe('periods whose first midnight does not exist or occurs twice', () => {
     expect(periodOf(new Date(end.getTime() - 1), PARIS)).toBe('2027-02');
     expect(periodOf(new Date(end.getTime() - 1), 'UTC')).toBe('2027-02');
     expect(periodOf(end, 'UTC')).toBe('2027-02');
+  });
+});
+
+describe('local days of a period', () => {
+  it('March 2026 in Paris: 31 days from Sunday the 1st, the 29th lasting 23 h (spring forward), cached', () => {
+    const days = localDays('2026-03', PARIS);
+    expect(days).toHaveLength(31);
+    expect(days[0]).toEqual({ start: Date.parse('2026-02-28T23:00:00.000Z'), weekday: 0 });
+    expect(days[1]).toEqual({ start: Date.parse('2026-03-01T23:00:00.000Z'), weekday: 1 });
+    expect(days[28]!.start).toBe(Date.parse('2026-03-28T23:00:00.000Z'));
+    expect(days[29]).toEqual({ start: Date.parse('2026-03-29T22:00:00.000Z'), weekday: 1 });
+    expect(days[30]!.weekday).toBe(2);
+    expect(days[0]!.start).toBe(periodBounds('2026-03', PARIS).start.getTime());
+    expect(localDays('2026-03', PARIS)).toBe(days);
+    expect(localDays('2024-02', 'UTC')).toHaveLength(29);
   });
 });
 
