@@ -151,22 +151,7 @@ export async function readMonthInput(
     ...(typeof d.policyVersion === 'string' ? { policyVersion: d.policyVersion } : {}),
   }));
 
-  const assignments: AssignmentLine[] = (
-    await queryAll(ddb, {
-      TableName: tables.listening,
-      KeyConditionExpression: 'period = :p AND begins_with(sk, :a)',
-      ExpressionAttributeValues: { ':p': period, ':a': ASSIGN_PREFIX },
-      ConsistentRead: true,
-    })
-  ).map((i) => ({
-    period,
-    contactId: str(i.contactId),
-    agentId: str(i.agentId),
-    agentTeam: str(i.agentTeam),
-    coachId: str(i.coachId),
-    coachTeam: str(i.coachTeam),
-    ...(typeof i.planId === 'string' ? { planId: i.planId } : {}),
-  }));
+  const assignments = await readAssignmentLines(ddb, tables.listening, period);
 
   // Teams and people: the roster, plus anyone the month's data names that it no longer lists.
   const teamNames: Record<string, string> = { ...roster.teamNames };
@@ -249,4 +234,32 @@ export async function readMonthModel(
   options: MonthReadOptions,
 ): Promise<MonthData> {
   return buildMonthModel(await readMonthInput(source, period, options));
+}
+
+/**
+ * The period's listens as `assignments.jsonl` lists them, sorted by contact id: who may listen to
+ * whose recording, and under which coaching plan when beyond the regular maximum.
+ */
+export async function readAssignmentLines(
+  ddb: DynamoDBDocumentClient,
+  listeningTable: string,
+  period: string,
+): Promise<AssignmentLine[]> {
+  const items = await queryAll(ddb, {
+    TableName: listeningTable,
+    KeyConditionExpression: 'period = :p AND begins_with(sk, :a)',
+    ExpressionAttributeValues: { ':p': period, ':a': ASSIGN_PREFIX },
+    ConsistentRead: true,
+  });
+  return items
+    .map((i) => ({
+      period,
+      contactId: str(i.contactId),
+      agentId: str(i.agentId),
+      agentTeam: str(i.agentTeam),
+      coachId: str(i.coachId),
+      coachTeam: str(i.coachTeam),
+      ...(typeof i.planId === 'string' ? { planId: i.planId } : {}),
+    }))
+    .sort((a, b) => (a.contactId < b.contactId ? -1 : a.contactId > b.contactId ? 1 : 0));
 }

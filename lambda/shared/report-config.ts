@@ -6,6 +6,7 @@
  */
 import { z } from 'zod';
 import type { RecordingPolicy } from '../core/policy';
+import type { MonthPolicy } from '../core/transparency/build';
 import { policySummarySchema } from '../core/transparency/model';
 
 export const REPORT_POLICY_ENV = 'REPORT_POLICY';
@@ -16,20 +17,7 @@ export const reportPolicySchema = policySummarySchema.extend({
 });
 export type ReportPolicy = z.output<typeof reportPolicySchema>;
 
-export function reportPolicyOf(
-  policy: Pick<
-    RecordingPolicy,
-    | 'version'
-    | 'samplingRate'
-    | 'maxRecordingsPerAgentPerMonth'
-    | 'listensPerAgentPerMonth'
-    | 'maxListensPerCoachPerMonth'
-    | 'retentionDays'
-    | 'playbackUrlTtlSeconds'
-    | 'timezone'
-    | 'excludedAgents'
-  >,
-): ReportPolicy {
+export function reportPolicyOf(policy: MonthPolicy & Pick<RecordingPolicy, 'excludedAgents'>): ReportPolicy {
   return {
     version: policy.version,
     samplingRate: policy.samplingRate,

@@ -16,9 +16,7 @@ import { join } from 'node:path';
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { MonthData } from '../../lambda/core/transparency/model';
-import { queryAll } from '../../lambda/shared/dynamo';
-import { ASSIGN_PREFIX } from '../../lambda/shared/listening-items';
-import { readMonthModel } from '../../lambda/shared/month-source';
+import { readAssignmentLines, readMonthModel } from '../../lambda/shared/month-source';
 import type { ReportPolicy } from '../../lambda/shared/report-config';
 import type { StackOutputs } from '../deploy/outputs';
 import { jsonFile } from '../simulation/output';
@@ -57,24 +55,7 @@ export async function exportMonthModel(o: MonthExportOptions): Promise<MonthExpo
   const audit = join(outDir, 'audit');
 
   // The listens of the period, as the simulation writes them (sorted by contact id).
-  const listens = (
-    await queryAll(o.ddb, {
-      TableName: outputs.ListeningTableName,
-      KeyConditionExpression: 'period = :p AND begins_with(sk, :a)',
-      ExpressionAttributeValues: { ':p': period, ':a': ASSIGN_PREFIX },
-      ConsistentRead: true,
-    })
-  )
-    .map((i) => ({
-      period: String(i.period),
-      contactId: String(i.contactId),
-      agentId: String(i.agentId),
-      agentTeam: String(i.agentTeam),
-      coachId: String(i.coachId),
-      coachTeam: String(i.coachTeam),
-      ...(typeof i.planId === 'string' ? { planId: i.planId } : {}),
-    }))
-    .sort((a, b) => (a.contactId < b.contactId ? -1 : a.contactId > b.contactId ? 1 : 0));
+  const listens = await readAssignmentLines(o.ddb, outputs.ListeningTableName, period);
   const assignments = join(outDir, 'assignments.jsonl');
   await writeFile(assignments, listens.map((l) => `${JSON.stringify(l)}\n`).join(''));
 

@@ -86,22 +86,25 @@ export interface RequestOutcome {
   proved: boolean;
 }
 
+/** The policy fields a month's report states (and checks the month against). */
+export type MonthPolicy = Pick<
+  RecordingPolicy,
+  | 'version'
+  | 'samplingRate'
+  | 'maxRecordingsPerAgentPerMonth'
+  | 'listensPerAgentPerMonth'
+  | 'maxListensPerCoachPerMonth'
+  | 'retentionDays'
+  | 'playbackUrlTtlSeconds'
+  | 'timezone'
+>;
+
 export interface MonthModelInput {
   period: string;
   generatedAt: string;
   /** The data come from a simulation or an example, not from a contact centre's staff. */
   simulated: boolean;
-  policy: Pick<
-    RecordingPolicy,
-    | 'version'
-    | 'samplingRate'
-    | 'maxRecordingsPerAgentPerMonth'
-    | 'listensPerAgentPerMonth'
-    | 'maxListensPerCoachPerMonth'
-    | 'retentionDays'
-    | 'playbackUrlTtlSeconds'
-    | 'timezone'
-  >;
+  policy: MonthPolicy;
   teams: readonly MonthTeam[];
   agents: readonly MonthAgent[];
   coaches: readonly MonthCoach[];

@@ -7,8 +7,8 @@ import { assignmentEnvironment } from '../../../lambda/assignment/config';
 import { periodBounds } from '../../../lambda/core/period';
 import { playbackEnvironment } from '../../../lambda/playback/config';
 import { auditEnvironment } from '../../../lambda/shared/audit-config';
-import { queryAll } from '../../../lambda/shared/dynamo';
 import { DEFAULT_COACH_GROUP_NAME, listeningPolicyOf } from '../../../lambda/shared/listening-config';
+import { readAssignmentLines } from '../../../lambda/shared/month-source';
 import { loadHandler } from '../env';
 import { SimRandom } from '../random';
 import { RECORDINGS_BUCKET } from './arrivals';
@@ -46,23 +46,7 @@ export const assignListens: MonthPhase = async (m, ctx) => {
     missingListens: report.missingListens ?? 0,
   };
   if (report.outcome !== 'assigned') throw new Error(`assignment of ${m.period}: ${report.outcome}`);
-  const items = await queryAll(m.services!.ddb, {
-    TableName: stack.tables.listening!,
-    KeyConditionExpression: 'period = :p AND begins_with(sk, :a)',
-    ExpressionAttributeValues: { ':p': m.period, ':a': 'assign#' },
-    ConsistentRead: true,
-  });
-  const lines = items
-    .map((i) => ({
-      period: String(i.period),
-      contactId: String(i.contactId),
-      agentId: String(i.agentId),
-      agentTeam: String(i.agentTeam),
-      coachId: String(i.coachId),
-      coachTeam: String(i.coachTeam),
-      ...(typeof i.planId === 'string' ? { planId: i.planId } : {}),
-    }))
-    .sort((a, b) => (a.contactId < b.contactId ? -1 : a.contactId > b.contactId ? 1 : 0));
+  const lines = await readAssignmentLines(m.services!.ddb, stack.tables.listening!, m.period);
   m.assignments.push(...lines);
   m.log(`  ${m.assignments.length} listens assigned; coaches play them in ${m.next}`);
 };
