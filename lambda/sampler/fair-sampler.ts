@@ -183,18 +183,21 @@ export function createFairDecider(deps: SamplerDeps, step: FairStep) {
       at,
     };
     const screened = screen(fairInput, policy, seed);
+    /** The record of `decision` for this call (with the outcome of acting on it, when it differs). */
+    type RecordArgs = Parameters<typeof toFairDecisionRecord>[0];
+    const recordOf = (decision: RecordArgs['decision'], final?: RecordArgs['final']) =>
+      toFairDecisionRecord({
+        input: fairInput,
+        decision,
+        agentArn: input.agentArn,
+        policy,
+        policyHash: step.policyHash,
+        ...(final ? { final } : {}),
+      });
     const store = (record: FairDecisionRecord) => step.store(record);
     if (screened.ineligible) {
       const decision = decideFair(screened, policy, null);
-      return store(
-        toFairDecisionRecord({
-          input: fairInput,
-          decision,
-          agentArn: input.agentArn,
-          policy,
-          policyHash: step.policyHash,
-        }),
-      );
+      return store(recordOf(decision));
     }
     const stored = await step.getStored(input.contactId);
     if (stored) {
@@ -239,15 +242,7 @@ export function createFairDecider(deps: SamplerDeps, step: FairStep) {
         logger.warn('too little time left to record: slot kept', { ...ids, remainingMs: remaining() });
       } else {
         try {
-          await step.reserve(
-            toFairDecisionRecord({
-              input: fairInput,
-              decision,
-              agentArn: input.agentArn,
-              policy,
-              policyHash: step.policyHash,
-            }),
-          );
+          await step.reserve(recordOf(decision));
           await startRecording(connect, config.instanceId, input, remaining());
         } catch (err) {
           final = 'record-failed';
@@ -258,14 +253,7 @@ export function createFairDecider(deps: SamplerDeps, step: FairStep) {
         }
       }
     }
-    const record = toFairDecisionRecord({
-      input: fairInput,
-      decision,
-      agentArn: input.agentArn,
-      policy,
-      policyHash: step.policyHash,
-      ...(final ? { final } : {}),
-    });
+    const record = recordOf(decision, final);
     const answer = await store(record);
     logger.info('decision', { ...ids, period, reason: answer.reason, recorded: answer.record === 'true' });
     return answer;
