@@ -33,7 +33,11 @@ afterAll(async () => {
 const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
 const at = '2026-12-03T10:15:00.000Z';
 
-/** A recorded contact whose call recording has two versions in the bucket (both indexed). */
+/**
+ * A recorded contact whose call recording has two versions in the bucket: an older one that was
+ * never indexed (ingest refuses a second version of an indexed recording, so a stale version can
+ * only be one that arrived unseen) and the indexed one.
+ */
 async function recordedContact(w: World, seconds = 30) {
   const contactId = randomUUID();
   await putDecision(h, contactId, true);
@@ -41,7 +45,6 @@ async function recordedContact(w: World, seconds = 30) {
   const older = connectWav(seconds, 7);
   const original = connectWav(seconds, 11);
   const v1 = w.s3.addVersion(key, older);
-  await ingestObject(w.deps(), { key, versionId: v1, size: older.length, eventTime: at });
   const v2 = w.s3.addVersion(key, original);
   await ingestObject(w.deps(), { key, versionId: v2, size: original.length, eventTime: at });
   return { contactId, key, original, versionIds: [v1, v2] };
