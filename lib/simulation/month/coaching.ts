@@ -1,18 +1,23 @@
 /**
  * Coaching phase: a coach proposes a plan for an agent of another team (extra listens), the DPO
- * approves it a few hours later. The plans function runs as its deployed bundle.
+ * approves it a few hours later. The plans core runs in process with seeded plan ids.
  */
-import { coachingEnvironment } from '../../../lambda/plans/config';
+import { type CoachingDeps, createCoaching } from '../../../lambda/plans/coaching';
+import { coachingConfigFromEnv, coachingEnvironment } from '../../../lambda/plans/config';
 import { auditEnvironment } from '../../../lambda/shared/audit-config';
+import { createAuditLog } from '../../../lambda/shared/audit-log';
 import { DEFAULT_COACH_GROUP_NAME } from '../../../lambda/shared/listening-config';
-import { loadHandler } from '../env';
-import { type ApiHandler, DAY, HOUR, type MonthPhase } from './month-run';
+import { loadRoster } from '../../../lambda/shared/roster';
+import { SimRandom } from '../random';
+import { type ApiHandler, DAY, HOUR, type MonthPhase, servicesOf, silent } from './month-run';
 import { apiEvent } from './people';
 
 export const scheduleCoaching: MonthPhase = async (m, ctx) => {
   const { stack, policy } = ctx;
   const identity = m.options.policy.identity;
-  const plans = await loadHandler<ApiHandler>(m.env, m.bundles.plans, {
+  // The plans core in process, as privacy runs: the plan ids come from the month's seed, so the
+  // same seed gives the same assignments.jsonl (the deployed function draws random UUIDs).
+  const config = coachingConfigFromEnv({
     ...coachingEnvironment(
       {
         plansTable: stack.tables.plans!,
@@ -27,6 +32,26 @@ export const scheduleCoaching: MonthPhase = async (m, ctx) => {
     ),
     ...auditEnvironment({ table: stack.tables.audit!, retentionDays: policy.auditRetentionDays }),
   });
+  const { ddb, connect } = servicesOf(m, stack);
+  const ids = new SimRandom(m.options.seed, 'plan-ids');
+  const plans: ApiHandler = createCoaching({
+    ddb,
+    plansTable: config.plansTable,
+    listeningTable: config.listeningTable,
+    audit: createAuditLog({
+      client: ddb,
+      tableName: config.audit.table,
+      retentionDays: config.audit.retentionDays,
+    }),
+    identity: config.identity,
+    loadRoster: () => loadRoster({ connect, ...config.roster }),
+    limits: config.limits,
+    timezone: config.timezone,
+    auditRetentionDays: config.audit.retentionDays,
+    now: () => new Date(),
+    newId: () => ids.uuid(),
+    logger: silent as unknown as CoachingDeps['logger'],
+  }) as ApiHandler;
   m.handlers.plans = plans;
   const coach = m.coaches[0];
   const planAgent = coach

@@ -38,7 +38,7 @@ export const silent = { info() {}, warn() {}, error() {}, debug() {} };
 export type ApiHandler = (event: unknown) => Promise<{ statusCode: number; body: string }>;
 
 /** The listening functions the month runs as their deployed bundles (the sampler: runSimulation). */
-export const BUNDLED = ['assignment', 'playback', 'plans'] as const;
+export const BUNDLED = ['assignment', 'playback'] as const;
 
 export interface MonthServices {
   readonly ddb: DynamoDBDocumentClient;

@@ -77,7 +77,14 @@ describe('a whole month, locally', () => {
     const perCoach = new Map<string, number>();
     const perAgent = new Map<string, number>();
     for (const l of lines) {
-      expect(Object.keys(l)).toEqual(['period', 'contactId', 'agentId', 'agentTeam', 'coachId', 'coachTeam']);
+      const keys = ['period', 'contactId', 'agentId', 'agentTeam', 'coachId', 'coachTeam'];
+      // A listen beyond the agent's regular maximum names the coaching plan that granted it.
+      if (l.planId !== undefined) {
+        keys.push('planId');
+        expect(l.planId).toBe(first.stats.plan?.planId);
+        expect(l.agentId).toBe(first.stats.plan?.agentId);
+      }
+      expect(Object.keys(l)).toEqual(keys);
       expect(l.agentTeam).not.toBe(l.coachTeam);
       perCoach.set(l.coachId, (perCoach.get(l.coachId) ?? 0) + 1);
       perAgent.set(l.agentId, (perAgent.get(l.agentId) ?? 0) + 1);
