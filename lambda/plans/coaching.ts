@@ -15,6 +15,7 @@
  * evaluations); without a record nothing is stored (503).
  */
 import type { Logger } from '@aws-lambda-powertools/logger';
+import type { ConnectClient } from '@aws-sdk/client-connect';
 import {
   type DynamoDBDocumentClient,
   GetCommand,
@@ -36,6 +37,7 @@ import {
   proposalSchema,
   runningPlanOf,
 } from '../core/plans';
+import { createAuditLog } from '../shared/audit-log';
 import type { AuditEntry, AuditSink } from '../shared/audit-sink';
 import { isConditionFailure, putIfAbsent } from '../shared/dynamo';
 import {
@@ -60,8 +62,9 @@ import {
   evalSk,
 } from '../shared/listening-items';
 import type { IdentityConfig, Principal } from '../shared/principal';
-import { type Roster, teamsOf } from '../shared/roster';
+import { loadRoster, type Roster, teamsOf } from '../shared/roster';
 import { API_ROUTES } from '../shared/routes';
+import type { CoachingConfig } from './config';
 
 const DAY_SECONDS = 86_400;
 /** Partition of the listening table holding one running-plan marker per agent (never a period). */
@@ -93,6 +96,34 @@ export interface CoachingDeps {
   readonly now: () => Date;
   readonly newId: () => string;
   readonly logger: Pick<Logger, 'info' | 'warn' | 'error'>;
+}
+
+/**
+ * The dependencies from the parsed environment and the clients: the handler and the simulation
+ * build the function the same way and differ only in the clock, the ids and the logger.
+ */
+export function coachingDepsOf(
+  config: CoachingConfig,
+  clients: { readonly ddb: DynamoDBDocumentClient; readonly connect: ConnectClient },
+  runtime: Pick<CoachingDeps, 'now' | 'newId' | 'logger'>,
+): CoachingDeps {
+  const { ddb, connect } = clients;
+  return {
+    ddb,
+    plansTable: config.plansTable,
+    listeningTable: config.listeningTable,
+    audit: createAuditLog({
+      client: ddb,
+      tableName: config.audit.table,
+      retentionDays: config.audit.retentionDays,
+    }),
+    identity: config.identity,
+    loadRoster: () => loadRoster({ connect, ...config.roster }),
+    limits: config.limits,
+    timezone: config.timezone,
+    auditRetentionDays: config.audit.retentionDays,
+    ...runtime,
+  };
 }
 
 function parse<T>(schema: z.ZodType<T>, value: unknown): T {

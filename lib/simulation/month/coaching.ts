@@ -2,12 +2,10 @@
  * Coaching phase: a coach proposes a plan for an agent of another team (extra listens), the DPO
  * approves it a few hours later. The plans core runs in process with seeded plan ids.
  */
-import { type CoachingDeps, createCoaching } from '../../../lambda/plans/coaching';
+import { type CoachingDeps, coachingDepsOf, createCoaching } from '../../../lambda/plans/coaching';
 import { coachingConfigFromEnv, coachingEnvironment } from '../../../lambda/plans/config';
 import { auditEnvironment } from '../../../lambda/shared/audit-config';
-import { createAuditLog } from '../../../lambda/shared/audit-log';
 import { DEFAULT_COACH_GROUP_NAME } from '../../../lambda/shared/listening-config';
-import { loadRoster } from '../../../lambda/shared/roster';
 import { SimRandom } from '../random';
 import { type ApiHandler, DAY, HOUR, type MonthPhase, servicesOf, silent } from './month-run';
 import { apiEvent } from './people';
@@ -34,24 +32,13 @@ export const scheduleCoaching: MonthPhase = async (m, ctx) => {
   });
   const { ddb, connect } = servicesOf(m, stack);
   const ids = new SimRandom(m.options.seed, 'plan-ids');
-  const plans: ApiHandler = createCoaching({
-    ddb,
-    plansTable: config.plansTable,
-    listeningTable: config.listeningTable,
-    audit: createAuditLog({
-      client: ddb,
-      tableName: config.audit.table,
-      retentionDays: config.audit.retentionDays,
-    }),
-    identity: config.identity,
-    loadRoster: () => loadRoster({ connect, ...config.roster }),
-    limits: config.limits,
-    timezone: config.timezone,
-    auditRetentionDays: config.audit.retentionDays,
-    now: () => new Date(),
-    newId: () => ids.uuid(),
-    logger: silent as unknown as CoachingDeps['logger'],
-  }) as ApiHandler;
+  const plans = createCoaching(
+    coachingDepsOf(
+      config,
+      { ddb, connect },
+      { now: () => new Date(), newId: () => ids.uuid(), logger: silent as unknown as CoachingDeps['logger'] },
+    ),
+  ) as ApiHandler;
   m.handlers.plans = plans;
   const coach = m.coaches[0];
   const planAgent = coach
