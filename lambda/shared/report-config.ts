@@ -6,7 +6,7 @@
  */
 import { z } from 'zod';
 import type { RecordingPolicy } from '../core/policy';
-import type { MonthPolicy } from '../core/transparency/build';
+import { type MonthPolicy, monthPolicyOf } from '../core/transparency/build';
 import { policySummarySchema } from '../core/transparency/model';
 
 export const REPORT_POLICY_ENV = 'REPORT_POLICY';
@@ -19,17 +19,7 @@ export type ReportPolicy = z.output<typeof reportPolicySchema>;
 
 export function reportPolicyOf(policy: MonthPolicy & Pick<RecordingPolicy, 'excludedAgents'>): ReportPolicy {
   return {
-    version: policy.version,
-    samplingRate: policy.samplingRate,
-    maxRecordingsPerAgentPerMonth: policy.maxRecordingsPerAgentPerMonth,
-    listensPerAgentPerMonth: {
-      min: policy.listensPerAgentPerMonth.min,
-      max: policy.listensPerAgentPerMonth.max,
-    },
-    maxListensPerCoachPerMonth: policy.maxListensPerCoachPerMonth,
-    retentionDays: policy.retentionDays,
-    playbackUrlTtlSeconds: policy.playbackUrlTtlSeconds,
-    timezone: policy.timezone,
+    ...monthPolicyOf(policy),
     excludedAgents: [...policy.excludedAgents].sort(),
   };
 }

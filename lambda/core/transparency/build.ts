@@ -99,6 +99,23 @@ export type MonthPolicy = Pick<
   | 'timezone'
 >;
 
+/** Exactly the month-policy fields of `policy`, in the order the model writes them. */
+export function monthPolicyOf(policy: MonthPolicy): MonthPolicy {
+  return {
+    version: policy.version,
+    samplingRate: policy.samplingRate,
+    maxRecordingsPerAgentPerMonth: policy.maxRecordingsPerAgentPerMonth,
+    listensPerAgentPerMonth: {
+      min: policy.listensPerAgentPerMonth.min,
+      max: policy.listensPerAgentPerMonth.max,
+    },
+    maxListensPerCoachPerMonth: policy.maxListensPerCoachPerMonth,
+    retentionDays: policy.retentionDays,
+    playbackUrlTtlSeconds: policy.playbackUrlTtlSeconds,
+    timezone: policy.timezone,
+  };
+}
+
 export interface MonthModelInput {
   period: string;
   generatedAt: string;
@@ -236,19 +253,7 @@ export function buildMonthModel(raw: MonthModelInput): MonthData {
     period: input.period,
     generatedAt: input.generatedAt,
     simulated: input.simulated,
-    policy: {
-      version,
-      samplingRate: policy.samplingRate,
-      maxRecordingsPerAgentPerMonth: policy.maxRecordingsPerAgentPerMonth,
-      listensPerAgentPerMonth: {
-        min: policy.listensPerAgentPerMonth.min,
-        max: policy.listensPerAgentPerMonth.max,
-      },
-      maxListensPerCoachPerMonth: policy.maxListensPerCoachPerMonth,
-      retentionDays: policy.retentionDays,
-      playbackUrlTtlSeconds: policy.playbackUrlTtlSeconds,
-      timezone: policy.timezone,
-    },
+    policy: { ...monthPolicyOf(policy), version },
     teams: input.teams.map((t) => ({ id: team(t.id), name: t.name })),
     agents,
     coaches,
