@@ -234,14 +234,18 @@ export class ContactCenter extends Construct {
       installLatestAwsSdk: false,
       role,
       logGroup: logs,
+      // The Service Authorization Reference lists the resource types each action is authorized
+      // on: AssociatePhoneNumberContactFlow on the phone number and the flow (both required),
+      // DisassociatePhoneNumberContactFlow on the phone number only.
       policy: {
         statements: [
           new PolicyStatement({
-            actions: [
-              'connect:AssociatePhoneNumberContactFlow',
-              'connect:DisassociatePhoneNumberContactFlow',
-            ],
+            actions: ['connect:AssociatePhoneNumberContactFlow'],
             resources: [number.attrPhoneNumberArn, flow.attrContactFlowArn],
+          }),
+          new PolicyStatement({
+            actions: ['connect:DisassociatePhoneNumberContactFlow'],
+            resources: [number.attrPhoneNumberArn],
           }),
         ],
       },
@@ -252,7 +256,7 @@ export class ContactCenter extends Construct {
         scope,
         ['hipaa', 'nist', 'pci'],
         'IAMNoInlinePolicy',
-        'The deploy-time custom resource that routes the claimed number holds one statement of its own (Associate/DisassociatePhoneNumberContactFlow on this number and this flow) and the write grant on its log group, generated for this role only.',
+        'The deploy-time custom resource that routes the claimed number holds two statements of its own (AssociatePhoneNumberContactFlow on this number and this flow, DisassociatePhoneNumberContactFlow on this number) and the write grant on its log group, generated for this role only.',
       );
     }
     // aws-cdk-lib's one provider function for every AwsCustomResource of the stack.

@@ -154,14 +154,31 @@ describe('Amazon Connect', () => {
         (p) => p.Properties.PolicyDocument.Statement as { Action: unknown; Resource: unknown }[],
       );
       const connect = statements.filter((s) => JSON.stringify(s.Action).includes('PhoneNumberContactFlow'));
+      // Exactly the resource types the Service Authorization Reference lists per action: the
+      // association on the number and the flow, the disassociation on the number alone.
       expect(connect).toEqual([
         {
-          Action: ['connect:AssociatePhoneNumberContactFlow', 'connect:DisassociatePhoneNumberContactFlow'],
+          Action: 'connect:AssociatePhoneNumberContactFlow',
           Effect: 'Allow',
           Resource: expect.arrayContaining([numberArn, flowArn]),
         },
+        { Action: 'connect:DisassociatePhoneNumberContactFlow', Effect: 'Allow', Resource: numberArn },
       ]);
-      expect((connect[0]!.Resource as unknown[]).length).toBe(2);
+      expect(connect[0]!.Resource).toHaveLength(2);
+      // Nothing else on the custom resource's role reaches Connect.
+      const role = Object.entries(t.findResources('AWS::IAM::Role')).find(([id]) =>
+        id.includes('PhoneNumberFlowRole'),
+      )![0];
+      const ofRole = Object.values(t.findResources('AWS::IAM::Policy')).filter((p) =>
+        JSON.stringify(p.Properties.Roles).includes(role),
+      );
+      const actions = ofRole.flatMap((p) =>
+        (p.Properties.PolicyDocument.Statement as { Action: string | string[] }[]).flatMap((s) => s.Action),
+      );
+      expect(actions.filter((a) => a.startsWith('connect:')).sort()).toEqual([
+        'connect:AssociatePhoneNumberContactFlow',
+        'connect:DisassociatePhoneNumberContactFlow',
+      ]);
       t.hasOutput('PhoneNumber', { Value: { 'Fn::GetAtt': [numberId, 'Address'] } });
     });
 
