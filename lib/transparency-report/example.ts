@@ -10,8 +10,8 @@
 import { createHash } from 'node:crypto';
 import { mayRecord } from '../../lambda/core/pacing';
 import { elapsedFraction, periodBounds } from '../../lambda/core/period';
-import { callCounts } from '../../lambda/core/transparency/build';
-import type { MonthData } from '../../lambda/core/transparency/model';
+import { callCounts, callReasons, callsOf } from '../../lambda/core/transparency/build';
+import type { MonthData, ReasonKey } from '../../lambda/core/transparency/model';
 import { monthDataSchema } from '../../lambda/core/transparency/model';
 import { recordingTimeProfile } from '../../lambda/core/transparency/time-profile';
 
@@ -79,22 +79,19 @@ export function exampleMonthData(options: ExampleOptions = {}): MonthData {
     }
   };
 
-  const reasons = {
-    drawn: 0,
-    'not-drawn': 0,
-    'agent-cap-reached': 0,
-    'excluded-line': 0,
-    'caller-objected': 0,
-    'record-failed': 0,
-    error: 0,
-  };
   const cap = POLICY.maxRecordingsPerAgentPerMonth;
   const excludedIds = new Set(['A005', 'A027']);
   const agents: MonthData['agents'] = [];
   const decided: { decidedAt: string; recorded: boolean }[] = [];
   // Legs for the call counts: about 4 % of legs continue a call another agent answered first
   // (a transfer), chosen by a hash so the lottery's random stream stays as it was.
-  const legs: { contactId: string; initialContactId?: string; agentId: string; reason: string }[] = [];
+  const legs: {
+    contactId: string;
+    initialContactId?: string;
+    agentId: string;
+    decidedAt: string;
+    reason: string;
+  }[] = [];
   const teamOfAgent = new Map<string, string>();
   const openCalls: { key: string; agentId: string }[] = [];
   let n = 0;
@@ -108,7 +105,7 @@ export function exampleMonthData(options: ExampleOptions = {}): MonthData {
       const recordings: { contactId: string; decidedAt: string }[] = [];
       for (const t of calls) {
         const f = elapsedFraction(new Date(t), tz);
-        let reason: keyof typeof reasons;
+        let reason: ReasonKey;
         if (excluded || rnd() < 0.025) reason = 'excluded-line';
         else if (rnd() < 0.015) reason = 'caller-objected';
         else if (rnd() >= POLICY.samplingRate) reason = 'not-drawn';
@@ -116,14 +113,19 @@ export function exampleMonthData(options: ExampleOptions = {}): MonthData {
         else if (rnd() < 0.01) reason = 'record-failed';
         else reason = 'drawn';
         if (n === 17 && reason === 'not-drawn' && rnd() < 0.01) reason = 'error';
-        reasons[reason]++;
         const contactId = reason === 'drawn' ? uuid() : `${id}-${decided.length}`;
         if (reason === 'drawn') recordings.push({ contactId, decidedAt: new Date(t).toISOString() });
         decided.push({ decidedAt: new Date(t).toISOString(), recorded: reason === 'drawn' });
         const h = createHash('sha256').update(contactId).digest();
         const from = openCalls[h.readUInt32BE(1) % Math.max(1, openCalls.length)];
         const transfer = from !== undefined && from.agentId !== id && h[0]! < 10;
-        legs.push({ contactId, ...(transfer ? { initialContactId: from.key } : {}), agentId: id, reason });
+        legs.push({
+          contactId,
+          ...(transfer ? { initialContactId: from.key } : {}),
+          agentId: id,
+          decidedAt: new Date(t).toISOString(),
+          reason,
+        });
         if (!transfer) openCalls.push({ key: contactId, agentId: id });
       }
       teamOfAgent.set(id, team.id);
@@ -222,6 +224,7 @@ export function exampleMonthData(options: ExampleOptions = {}): MonthData {
     .update(`example seed ${period} ${options.seed ?? 20270301}`)
     .digest();
   const decisions = agents.reduce((sum, a) => sum + a.decisions, 0);
+  const calls = callsOf(legs, (agentId) => teamOfAgent.get(agentId)!);
   const model: MonthData = {
     period,
     generatedAt: new Date(e + 6 * 3600_000).toISOString(),
@@ -233,7 +236,8 @@ export function exampleMonthData(options: ExampleOptions = {}): MonthData {
     assignments,
     plans,
     requests,
-    reasons,
+    // Calls, not legs, as the builder counts them: a transferred call is one call.
+    reasons: callReasons(calls),
     seeds: {
       commitment: createHash('sha256').update(seed).digest('hex'),
       committedAt: new Date(s - 7 * 86_400_000 + 9 * 3600_000).toISOString(),
@@ -250,11 +254,13 @@ export function exampleMonthData(options: ExampleOptions = {}): MonthData {
     },
     capBreaches: 0,
     calls: callCounts(
-      legs.map((l) => ({ ...l, decidedAt: '' })),
-      (agentId) => teamOfAgent.get(agentId)!,
+      calls,
       TEAMS.map((t) => t.id),
     ),
-    timeProfile: recordingTimeProfile(decided, tz),
+    timeProfile: recordingTimeProfile(
+      calls.map((c) => ({ decidedAt: c.decidedAt, recorded: c.reason === 'drawn' })),
+      tz,
+    ),
   };
   return monthDataSchema.parse(model);
 }

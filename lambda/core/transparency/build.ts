@@ -185,7 +185,6 @@ export function buildMonthModel(raw: MonthModelInput): MonthData {
 
   // Listens granted under a plan name the plan by its label (the stored id is random).
   const labelOf = new Map(input.plans.flatMap((p) => (p.planId ? [[p.planId, p.label] as const] : [])));
-  const reasons = Object.fromEntries(REASON_KEYS.map((k) => [k, 0])) as Record<ReasonKey, number>;
   const perAgent = new Map(
     input.agents.map((a) => [
       a.id,
@@ -193,8 +192,8 @@ export function buildMonthModel(raw: MonthModelInput): MonthData {
     ]),
   );
   for (const d of input.decisions) {
-    if (!(d.reason in reasons)) throw new MonthDataError(`unknown reason ${d.reason}`);
-    reasons[d.reason as ReasonKey]++;
+    if (!(REASON_KEYS as readonly string[]).includes(d.reason))
+      throw new MonthDataError(`unknown reason ${d.reason}`);
     const a = perAgent.get(d.agentId);
     if (!a) throw new MonthDataError(`decision for unknown agent ${d.agentId}`);
     a.decisions++;
@@ -235,6 +234,8 @@ export function buildMonthModel(raw: MonthModelInput): MonthData {
     return { id: alias(coachAlias, c.id, 'coach'), team: team(c.teamId), listens };
   });
   const agentTeam = new Map(input.agents.map((a) => [a.id, a.teamId]));
+  // Reasons and the time profile count calls, as the call counts do: a transferred call is one call.
+  const calls = callsOf(input.decisions, (agentId) => agentTeam.get(agentId) ?? '');
 
   let commitmentMatches = false;
   try {
@@ -279,7 +280,7 @@ export function buildMonthModel(raw: MonthModelInput): MonthData {
       ...(r.completedAt ? { completedAt: r.completedAt } : {}),
       arrival: r.arrival,
     })),
-    reasons,
+    reasons: callReasons(calls),
     seeds: {
       commitment: input.seed.commitment,
       committedAt: input.seed.committedAt,
@@ -290,7 +291,7 @@ export function buildMonthModel(raw: MonthModelInput): MonthData {
     capBreaches,
     calls: { byTeam: [], total: { calls: 0, recorded: 0, transferred: 0 } },
     timeProfile: recordingTimeProfile(
-      input.decisions.map((d) => ({ decidedAt: d.decidedAt, recorded: d.reason === 'drawn' })),
+      calls.map((c) => ({ decidedAt: c.decidedAt, recorded: c.reason === 'drawn' })),
       input.policy.timezone,
     ),
   });
@@ -301,8 +302,7 @@ export function buildMonthModel(raw: MonthModelInput): MonthData {
     {
       ...merged,
       calls: callCounts(
-        input.decisions,
-        teamOf,
+        callsOf(input.decisions, teamOf),
         merged.teams.map((t) => t.id),
       ),
     },
@@ -314,31 +314,75 @@ export function buildMonthModel(raw: MonthModelInput): MonthData {
 export const callKeyOf = (d: Pick<MonthDecision, 'contactId' | 'initialContactId'>): string =>
   d.initialContactId ? d.initialContactId : d.contactId;
 
-/** Calls (legs grouped by `callKeyOf`) per team and in total; see `calls` in model.ts. */
-export function callCounts(
-  decisions: readonly MonthDecision[],
+/**
+ * Which reason a call with several legs counts under: `drawn` when any leg was recorded, else the
+ * first reason of this list one of its legs has (an error or a failed recording shows even when
+ * another leg was simply not drawn).
+ */
+export const CALL_REASON_PRECEDENCE: readonly ReasonKey[] = [
+  'drawn',
+  'record-failed',
+  'error',
+  'caller-objected',
+  'agent-cap-reached',
+  'excluded-line',
+  'not-drawn',
+];
+
+/** One call: the legs of one `callKeyOf`, what they decided and which teams answered them. */
+export interface MonthCall {
+  /** The first leg's decision instant (when the call reached the first agent). */
+  decidedAt: string;
+  reason: ReasonKey;
+  legs: number;
+  /** Team → a leg of this team's agents was recorded. */
+  teams: Map<string, boolean>;
+}
+
+/** The month's calls from its decisions (legs), each once whatever the number of transfers. */
+export function callsOf(
+  decisions: readonly Pick<
+    MonthDecision,
+    'contactId' | 'initialContactId' | 'agentId' | 'decidedAt' | 'reason'
+  >[],
   teamOf: (agentId: string) => string,
-  teams: readonly string[],
-): MonthData['calls'] {
-  const calls = new Map<string, { legs: number; recorded: boolean; teams: Map<string, boolean> }>();
+): MonthCall[] {
+  const rank = (r: ReasonKey) => CALL_REASON_PRECEDENCE.indexOf(r);
+  const calls = new Map<string, MonthCall>();
   for (const d of decisions) {
+    if (!(REASON_KEYS as readonly string[]).includes(d.reason))
+      throw new MonthDataError(`unknown reason ${d.reason}`);
+    const reason = d.reason as ReasonKey;
     const key = callKeyOf(d);
-    let c = calls.get(key);
-    if (!c) {
-      c = { legs: 0, recorded: false, teams: new Map() };
-      calls.set(key, c);
-    }
-    const drawn = d.reason === 'drawn';
+    const drawn = reason === 'drawn';
     const team = teamOf(d.agentId);
+    const c = calls.get(key);
+    if (!c) {
+      calls.set(key, { decidedAt: d.decidedAt, reason, legs: 1, teams: new Map([[team, drawn]]) });
+      continue;
+    }
     c.legs++;
-    c.recorded ||= drawn;
+    if (d.decidedAt < c.decidedAt) c.decidedAt = d.decidedAt;
+    if (rank(reason) < rank(c.reason)) c.reason = reason;
     c.teams.set(team, (c.teams.get(team) ?? false) || drawn);
   }
+  return [...calls.values()];
+}
+
+/** Calls per reason (see `CALL_REASON_PRECEDENCE`): they add up to the month's calls. */
+export function callReasons(calls: readonly MonthCall[]): Record<ReasonKey, number> {
+  const reasons = Object.fromEntries(REASON_KEYS.map((k) => [k, 0])) as Record<ReasonKey, number>;
+  for (const c of calls) reasons[c.reason]++;
+  return reasons;
+}
+
+/** Calls per team and in total; see `calls` in model.ts. */
+export function callCounts(calls: readonly MonthCall[], teams: readonly string[]): MonthData['calls'] {
   const rows = new Map(teams.map((t) => [t, { team: t, calls: 0, recorded: 0, transferred: 0 }]));
   const total = { calls: 0, recorded: 0, transferred: 0 };
-  for (const c of calls.values()) {
+  for (const c of calls) {
     total.calls++;
-    if (c.recorded) total.recorded++;
+    if (c.reason === 'drawn') total.recorded++;
     if (c.legs > 1) total.transferred++;
     for (const [team, recorded] of c.teams) {
       const row = rows.get(team)!;

@@ -10,7 +10,7 @@
  * Consistency is checked too (`superRefine`): the page shows each number once, and the tests compare
  * the page with this model, so the model itself must not contradict itself (an agent's `listens` is
  * the number of its assignments, `recorded` the number of its recordings, the reasons add up to the
- * decisions …). A violation names the path and both numbers.
+ * calls …). A violation names the path and both numbers.
  */
 import { z } from 'zod';
 import { isPeriod, periodOf } from '../period';
@@ -159,6 +159,7 @@ export const monthDataSchema = z
     assignments: z.array(assignmentSchema),
     plans: z.array(planSchema),
     requests: z.array(requestSchema),
+    /** Calls per reason (a transferred call once, see `CALL_REASON_PRECEDENCE` in build.ts). */
     reasons: z.strictObject(
       Object.fromEntries(REASON_KEYS.map((k) => [k, count])) as Record<ReasonKey, typeof count>,
     ),
@@ -199,7 +200,7 @@ export const monthDataSchema = z
      */
     smallTeams: z.strictObject({ merged: count, sameTeamListens: count }).optional(),
     /**
-     * All decided calls and the recorded ones by week of the period (5 bins: days 1–7 … 22–28, 29+)
+     * All calls (a transferred call once, at its first leg's instant) and the recorded ones by week of the period (5 bins: days 1–7 … 22–28, 29+)
      * and by local hour (24 bins), from `recordingTimeProfile` (./time-profile.ts).
      */
     timeProfile: z
@@ -314,9 +315,11 @@ export const monthDataSchema = z
     });
     const decisions = m.agents.reduce((s, a) => s + a.decisions, 0);
     const recorded = m.agents.reduce((s, a) => s + a.recorded, 0);
+    // Reasons and the time profile count calls (a transferred call is one call), as `calls` does.
+    const ct = m.calls.total;
     const reasons = REASON_KEYS.reduce((s, k) => s + m.reasons[k], 0);
-    if (reasons !== decisions)
-      issue(['reasons'], `reasons add up to ${reasons} but agents have ${decisions} decisions`);
+    if (reasons !== ct.calls)
+      issue(['reasons'], `reasons add up to ${reasons} but the month has ${ct.calls} calls`);
     if (m.timeProfile) {
       for (const key of ['weeks', 'hours'] as const) {
         const bins = m.timeProfile[key];
@@ -326,10 +329,10 @@ export const monthDataSchema = z
         });
         const calls = bins.reduce((s, b) => s + b.calls, 0);
         const rec = bins.reduce((s, b) => s + b.recorded, 0);
-        if (calls !== decisions || rec !== recorded)
+        if (calls !== ct.calls || rec !== ct.recorded)
           issue(
             ['timeProfile', key],
-            `${key} count ${calls} calls and ${rec} recorded but agents have ${decisions} and ${recorded}`,
+            `${key} count ${calls} calls and ${rec} recorded but the month has ${ct.calls} and ${ct.recorded}`,
           );
       }
     }
@@ -353,7 +356,6 @@ export const monthDataSchema = z
     m.teams.forEach((t, i) => {
       if (!callRows.has(t.id)) issue(['teams', i, 'id'], `team ${t.id} has no calls row`);
     });
-    const ct = m.calls.total;
     if (ct.calls > decisions) issue(['calls', 'total', 'calls'], `${ct.calls} calls but ${decisions} legs`);
     if (ct.recorded > Math.min(ct.calls, recorded))
       issue(
@@ -368,8 +370,8 @@ export const monthDataSchema = z
         ['calls', 'total', 'transferred'],
         `${ct.transferred} transferred calls need more than ${decisions - ct.calls} extra legs`,
       );
-    if (m.reasons.drawn !== recorded)
-      issue(['reasons', 'drawn'], `drawn ${m.reasons.drawn} but agents have ${recorded} recordings`);
+    if (m.reasons.drawn !== ct.recorded)
+      issue(['reasons', 'drawn'], `drawn ${m.reasons.drawn} but the month has ${ct.recorded} recorded calls`);
   });
 
 export type MonthData = z.output<typeof monthDataSchema>;

@@ -1,14 +1,14 @@
 /**
  * The time profile of the month's decisions (report §9), pure.
  */
-/** One bin of the time profile: all decided calls in it, and those recorded. */
+/** One bin of the time profile: the calls in it (a transferred call once), and those recorded. */
 export interface TimeBin {
   calls: number;
   recorded: number;
 }
 
 /**
- * When recording happens against when calls happen (C2, C6): the period's decisions by week of the
+ * When recording happens against when calls happen (C2, C6): the period's calls by week of the
  * period (days 1–7, 8–14, 15–21, 22–28, 29 to the end, local days in the policy time zone) and by
  * local hour of the day. With a fair sample, each bin's share of the recordings follows its share of
  * the calls, and the recorded share is the same in every bin.

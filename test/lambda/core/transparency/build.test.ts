@@ -3,6 +3,7 @@ import { commitment, seedFromHex } from '../../../../lambda/core/lottery';
 import { teamSummaries } from '../../../../lambda/core/transparency/aggregate';
 import { buildMonthModel, type MonthModelInput } from '../../../../lambda/core/transparency/build';
 import { parseMonthData } from '../../../../lambda/core/transparency/model';
+import { renderTransparencyHtml } from '../../../../lambda/core/transparency/render/html';
 
 const SEED = 'ab'.repeat(32);
 const at = (day: number) => `2026-11-${String(day).padStart(2, '0')}T10:00:00.000Z`;
@@ -71,6 +72,79 @@ describe('buildMonthModel', () => {
       ['team-a', 2, 2, 1],
       ['team-b', 2, 1, 0.5],
     ]);
+  });
+
+  it('counts reasons and the time profile in calls too: a transferred call is one call', () => {
+    const month = input();
+    month.decisions = [
+      ...month.decisions,
+      // Call 4: not drawn for b3 at 09:00 Paris, transferred to a1, excluded line: one call, not drawn.
+      { contactId: uuid(6), agentId: 'b3', decidedAt: '2026-11-12T08:00:00.000Z', reason: 'not-drawn' },
+      {
+        contactId: uuid(7),
+        initialContactId: uuid(6),
+        agentId: 'a1',
+        decidedAt: '2026-11-12T08:20:00.000Z',
+        reason: 'excluded-line',
+      },
+      // Call 5: transferred twice (three legs), the last leg failed to record.
+      { contactId: uuid(8), agentId: 'a2', decidedAt: '2026-11-12T16:00:00.000Z', reason: 'not-drawn' },
+      {
+        contactId: uuid(9),
+        initialContactId: uuid(8),
+        agentId: 'b2',
+        decidedAt: '2026-11-12T16:05:00.000Z',
+        reason: 'not-drawn',
+      },
+      {
+        contactId: uuid(10),
+        initialContactId: uuid(8),
+        agentId: 'b3',
+        decidedAt: '2026-11-12T17:10:00.000Z',
+        reason: 'record-failed',
+      },
+    ];
+    const m = buildMonthModel(month);
+    expect(m.agents.reduce((s, a) => s + a.decisions, 0)).toBe(10);
+    expect(m.calls.total).toEqual({ calls: 5, recorded: 3, transferred: 4 });
+    // Calls 1–3 recorded (a leg of each was drawn); call 4 as an excluded line (it comes before
+    // not-drawn in the precedence); call 5 as a failed recording, whatever its first legs said.
+    expect(m.reasons).toEqual({
+      drawn: 3,
+      'not-drawn': 0,
+      'agent-cap-reached': 0,
+      'excluded-line': 1,
+      'caller-objected': 0,
+      'record-failed': 1,
+      error: 0,
+    });
+    const sum = (bins: { calls: number; recorded: number }[]) =>
+      bins.reduce((s, b) => ({ calls: s.calls + b.calls, recorded: s.recorded + b.recorded }), {
+        calls: 0,
+        recorded: 0,
+      });
+    expect(sum(m.timeProfile!.weeks)).toEqual({ calls: 5, recorded: 3 });
+    expect(sum(m.timeProfile!.hours)).toEqual({ calls: 5, recorded: 3 });
+    // Each call at its first leg's hour (Paris): 11:00 (calls 1–3), 09:00 (call 4), 17:00 (call 5);
+    // the legs at 09:20 and 18:10 add no call.
+    expect(m.timeProfile!.hours[11]).toEqual({ calls: 3, recorded: 3 });
+    expect(m.timeProfile!.hours[9]).toEqual({ calls: 1, recorded: 0 });
+    expect(m.timeProfile!.hours[17]).toEqual({ calls: 1, recorded: 0 });
+    expect(m.timeProfile!.hours[18]).toEqual({ calls: 0, recorded: 0 });
+    // The page's §8 table shows the same call counts, and their shares are of the 5 calls.
+    const html = renderTransparencyHtml(m);
+    expect(html).toMatch(/data-testid="s8:count:drawn" data-value="3"/);
+    expect(html).toMatch(/data-testid="s8:count:record-failed" data-value="1"/);
+    // A model that counts legs again is refused.
+    const legs = structuredClone(m);
+    legs.reasons['not-drawn'] += 3;
+    expect(() => parseMonthData(legs)).toThrow(/reasons add up to 8 but the month has 5 calls/);
+    const hours = structuredClone(m);
+    hours.timeProfile!.hours[18]!.calls = 1;
+    hours.timeProfile!.weeks[1]!.calls += 1;
+    expect(() => parseMonthData(hours)).toThrow(
+      /hours count 6 calls and 3 recorded but the month has 5 and 3/,
+    );
   });
 
   it('gives the same model whatever order the producer lists things in', () => {
