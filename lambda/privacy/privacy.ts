@@ -103,7 +103,7 @@ export const ROUTE_KEYS = {
   request: routeKey(ROUTES.request),
 } as const;
 const DAY_SECONDS = 86_400;
-const DELETED_STATES: ReadonlySet<string> = new Set(['deleted', 'unauthorized-deleted']);
+const DELETED_STATES: ReadonlySet<string> = new Set(['deleted', 'unauthorized-deleted', 'expired']);
 
 /** Namespace of deletion request ids (UUID v5 of the contact id). Never change it. */
 export const DELETION_NAMESPACE = '5d3c1b9e-7f0a-4c39-9a51-2b8f4e6d0c17';

@@ -9,6 +9,8 @@ import { jsonOf, parseEnvironment, requiredName, wholeNumber } from '../shared/c
 
 export const RETENTION_SWEEPER_ENV = {
   bucket: 'RECORDINGS_BUCKET',
+  /** The recordings index: each key removed is marked there (lambda/shared/retention-index.ts). */
+  recordingsTable: 'RECORDINGS_TABLE',
   /** JSON array of the key prefixes swept (each ending in `/`): the bucket's recording prefixes. */
   prefixes: 'SWEEP_PREFIXES',
   retentionDays: 'RECORDING_RETENTION_DAYS',
@@ -21,6 +23,7 @@ export const SWEEP_INTERVAL_HOURS = 24;
 
 export interface RetentionSweeperResources {
   readonly bucket: string;
+  readonly recordingsTable: string;
   readonly prefixes: readonly string[];
   readonly retentionDays: number;
   readonly intervalHours: number;
@@ -30,6 +33,7 @@ export interface RetentionSweeperResources {
 export function retentionSweeperEnvironment(r: RetentionSweeperResources): Record<string, string> {
   return {
     [RETENTION_SWEEPER_ENV.bucket]: r.bucket,
+    [RETENTION_SWEEPER_ENV.recordingsTable]: r.recordingsTable,
     [RETENTION_SWEEPER_ENV.prefixes]: JSON.stringify(r.prefixes),
     [RETENTION_SWEEPER_ENV.retentionDays]: String(r.retentionDays),
     [RETENTION_SWEEPER_ENV.intervalHours]: String(r.intervalHours),
@@ -42,6 +46,7 @@ const prefixList = z
 
 export const retentionSweeperEnvSchema = z.object({
   [RETENTION_SWEEPER_ENV.bucket]: requiredName,
+  [RETENTION_SWEEPER_ENV.recordingsTable]: requiredName,
   [RETENTION_SWEEPER_ENV.prefixes]: jsonOf(prefixList),
   [RETENTION_SWEEPER_ENV.retentionDays]: wholeNumber(
     HARD_LIMITS.retentionDays.min,
@@ -59,6 +64,7 @@ export function retentionSweeperConfigFromEnv(env: NodeJS.ProcessEnv = process.e
   const e = parseEnvironment(retentionSweeperEnvSchema, env);
   return {
     bucket: e.RECORDINGS_BUCKET,
+    recordingsTable: e.RECORDINGS_TABLE,
     prefixes: e.SWEEP_PREFIXES,
     retentionDays: e.RECORDING_RETENTION_DAYS,
     intervalHours: e.SWEEP_INTERVAL_HOURS,

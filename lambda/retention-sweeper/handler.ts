@@ -9,6 +9,7 @@ import { S3Client } from '@aws-sdk/client-s3';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { createAuditLog } from '../shared/audit-log';
 import { createLogger } from '../shared/logger';
+import { createRetentionIndex } from '../shared/retention-index';
 import { retentionSweeperConfigFromEnv } from './config';
 import { type RetentionSweepReport, sweepRetention, sweepRule } from './sweep';
 
@@ -31,6 +32,7 @@ export async function handler(): Promise<RetentionSweepReport> {
     prefixes: config.prefixes,
     rule: sweepRule(config.retentionDays, config.intervalHours),
     audit,
+    index: createRetentionIndex(ddb, config.recordingsTable),
     now: () => new Date(),
     logger: {
       info: (message, extra) => logger.info(message, extra ?? {}),

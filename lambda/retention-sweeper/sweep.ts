@@ -1,10 +1,16 @@
 /**
  * The daily retention sweep (C3): lists every version and delete marker under the recording
  * prefixes, asks the core which keys are past their limit counted from the call
- * (lambda/core/retention.ts), deletes every version of those keys, then records each deletion in
- * the audit log (`retention-expired`, chain `privacy/<month of the call>`).
+ * (lambda/core/retention.ts), takes each of those keys out of the recordings index (the contact
+ * `expired`, the object without versions: lambda/shared/retention-index.ts), deletes every version,
+ * then records the deletion in the audit log (`retention-expired`, chain `privacy/<month of the call>`).
  *
- * Deleting comes first, as in ingest: audio past its limit is not kept waiting for the audit log.
+ * The index goes first: while a version may still exist the index never offers a recording the
+ * next moment may remove, and a run that fails after it is retried from the start (the key is still
+ * listed). An index that cannot be written does not hold the audio back: the versions are deleted
+ * anyway and the key counts as failed (the alarm fires; the index then still names versions that
+ * no longer exist, which playback cannot sign into audio). Deleting comes before the audit record,
+ * as in ingest: audio past its limit is not kept waiting for the audit log.
  * A key that failed (delete or audit) is retried by the next run; the run then fails, so the
  * function's error alarm tells the operator. A key deleted whose record then failed cannot be
  * recorded again by the next run (nothing is left to find): its log line names the deleted version
@@ -15,6 +21,7 @@ import { DeleteObjectCommand, ListObjectVersionsCommand, type S3Client } from '@
 import { DAY_MS, decideRetention, type RetentionRule, type StoredVersion } from '../core/retention';
 import type { AuditSink } from '../shared/audit-sink';
 import { parseRecordingKey } from '../shared/recording-keys';
+import type { RetentionIndex } from '../shared/retention-index';
 
 export interface SweepLogger {
   info(message: string, extra?: Record<string, unknown>): void;
@@ -27,6 +34,8 @@ export interface RetentionSweepDeps {
   readonly prefixes: readonly string[];
   readonly rule: RetentionRule;
   readonly audit: AuditSink;
+  /** The recordings index, told about every key removed. */
+  readonly index: RetentionIndex;
   readonly now: () => Date;
   /** @default 'function:retention-sweeper' */
   readonly actor?: string;
@@ -85,7 +94,16 @@ export async function sweepRetention(deps: RetentionSweepDeps): Promise<Retentio
   let deletedVersions = 0;
   for (const key of decision.expired) {
     const deleted: string[] = [];
+    const contactId = parseRecordingKey(key.key).contactId;
     try {
+      let indexError: unknown;
+      if (contactId) {
+        try {
+          await deps.index.markExpired(contactId, key.key, now);
+        } catch (err) {
+          indexError = err;
+        }
+      }
       for (const v of key.versions) {
         await deps.s3.send(
           new DeleteObjectCommand({ Bucket: deps.bucket, Key: key.key, VersionId: v.versionId }),
@@ -93,7 +111,6 @@ export async function sweepRetention(deps: RetentionSweepDeps): Promise<Retentio
         deleted.push(v.versionId);
         deletedVersions++;
       }
-      const contactId = parseRecordingKey(key.key).contactId;
       await deps.audit.append({
         chain: `privacy/${key.callAt.toISOString().slice(0, 7)}`,
         kind: 'retention-expired',
@@ -109,9 +126,10 @@ export async function sweepRetention(deps: RetentionSweepDeps): Promise<Retentio
           deletedMarkerIds: key.versions.filter((v) => v.isDeleteMarker).map((v) => v.versionId),
         },
       });
+      if (indexError !== undefined) throw indexError;
     } catch (err) {
       failed.push(key.key);
-      // Deleted but not audited: the log line keeps what the record would have said (ids only).
+      // Deleted but not audited (or not unindexed): the log line keeps what the record would have said (ids only).
       deps.logger?.warn('retention sweep could not finish a key', {
         key: key.key,
         deletedVersionIds: deleted,

@@ -80,7 +80,12 @@ export type RequestRecord = z.infer<typeof requestRecordSchema>;
 export const CONTACT_SK = '#contact';
 export const objectSk = (key: string): string => `object#${key}`;
 
-export const RECORDING_STATES = ['kept', 'redacted', 'deleted', 'unauthorized-deleted'] as const;
+/**
+ * `deleted`: on request (agent or DPO); `unauthorized-deleted`: made outside the policy, deleted by
+ * ingest; `expired`: every version removed by the retention sweeper at the end of the retention.
+ * Only `kept` and `redacted` recordings are assigned or played.
+ */
+export const RECORDING_STATES = ['kept', 'redacted', 'deleted', 'unauthorized-deleted', 'expired'] as const;
 export type RecordingState = (typeof RECORDING_STATES)[number];
 
 export const contactItemSchema = z.strictObject({

@@ -1,7 +1,9 @@
 import { Duration } from 'aws-cdk-lib';
 import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
+import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
+import { Grant } from 'aws-cdk-lib/aws-iam';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import { FilterPattern, MetricFilter } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
@@ -14,6 +16,11 @@ import type { RecordingsBucket } from './recordings-bucket';
 
 export interface RetentionSweeperProps {
   readonly recordings: RecordingsBucket;
+  /**
+   * The recordings index (`RecordingActions.recordingsIndex.table`): each key removed is marked
+   * there, so playback and the assignment no longer offer it. The sweeper may only update its items.
+   */
+  readonly index: ITableV2;
   /** Where each deletion is recorded (`retention-expired`). */
   readonly audit: AuditLog;
   /** Key of the log group (the project data key). */
@@ -36,7 +43,8 @@ export const UNREADABLE_KEYS_MESSAGE = 'retention sweep kept keys it cannot date
  * Retention counted from the call (C3): once a day, deletes every version and delete marker of the
  * recordings whose call is past `retentionDays` — the case S3's lifecycle cannot hold, since it
  * counts each version from its own creation (a redaction on day 89 would live to day 178). Each
- * deletion is audited. The role may list and delete under the swept prefixes and nothing else.
+ * deletion is audited, and the recordings index stops offering what it removed. The role may list
+ * and delete under the swept prefixes, and update items of the index; nothing else.
  *
  * Alarms: a failed run (error), two days without a run, and keys the sweeper cannot date.
  */
@@ -68,12 +76,20 @@ export class RetentionSweeper extends Construct {
       writesAudit: true,
       environment: retentionSweeperEnvironment({
         bucket: props.recordings.bucket.bucketName,
+        recordingsTable: props.index.tableName,
         prefixes,
         retentionDays: props.recordings.retentionDays,
         intervalHours: SWEEP_INTERVAL_HOURS,
       }),
     });
     props.recordings.grantRetentionSweep(this.function.role!, prefixes);
+    // Marks index items gone (conditional updates of items that exist): no read, put or delete.
+    Grant.addToPrincipal({
+      grantee: this.function,
+      actions: ['dynamodb:UpdateItem'],
+      resourceArns: [props.index.tableArn],
+    });
+    props.index.encryptionKey?.grant(this.function, 'kms:Decrypt', 'kms:GenerateDataKey*');
     props.audit.bindWriter(this.function);
     this.schedule = new Rule(this, 'Daily', {
       description: 'fairlisten: delete recordings past their retention, counted from the call',

@@ -149,6 +149,7 @@ export class FairlistenStack extends Stack {
     // Created after ingest, which declares the prefixes recordings arrive under.
     this.retention = new RetentionSweeper(this, 'RetentionSweeper', {
       recordings: this.recordings,
+      index: this.recordingActions.recordingsIndex.table,
       audit: this.audit,
       dataKey,
       logRetentionDays: policy.auditRetentionDays,

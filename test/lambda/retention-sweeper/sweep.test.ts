@@ -1,13 +1,18 @@
 import { DeleteObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
-import { describe, expect, it } from 'vitest';
+import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DAY_MS } from '../../../lambda/core/retention';
 import {
   retentionSweeperConfigFromEnv,
   retentionSweeperEnvironment,
 } from '../../../lambda/retention-sweeper/config';
 import { sweepRetention, sweepRule } from '../../../lambda/retention-sweeper/sweep';
+import { createRecordingStore } from '../../../lambda/shared/recording-store';
+import { CONTACT_SK, objectSk } from '../../../lambda/shared/requests';
+import { createRetentionIndex, type RetentionIndex } from '../../../lambda/shared/retention-index';
 import { VersionedS3 } from '../../../lib/local/versioned-s3';
 import { MemoryAudit } from '../../support/memory-audit';
+import { type Harness, startHarness } from '../../support/recording-harness';
 
 const BUCKET = 'recordings-test';
 const PREFIXES = ['connect/fairlisten/CallRecordings/', 'Analysis/Voice/'];
@@ -35,9 +40,75 @@ function bucketWithHistory() {
   };
 }
 
+let h: Harness;
+let index: RetentionIndex;
+beforeAll(async () => {
+  h = await startHarness();
+  index = createRetentionIndex(h.ddb, h.tables.recordings);
+}, 60_000);
+afterAll(() => h?.stop());
+
+/** Indexes `key` of `contactId` the way ingest does (a kept contact, the version seen). */
+async function indexAsIngest(
+  contactId: string,
+  key: string,
+  versionId: string,
+  state: 'kept' | 'redacted' = 'kept',
+) {
+  const store = createRecordingStore({ client: h.ddb, tables: h.tables, retentionDays: 90 });
+  await store.ensureContact(contactId, { agentId: 'agent-1', period: '2026-09', state });
+  await store.addObjectVersion(contactId, key, 'call-recording', versionId, 100);
+}
+
+async function indexed(contactId: string) {
+  const contact = (
+    await h.ddb.send(
+      new GetCommand({
+        TableName: h.tables.recordings,
+        Key: { contactId, sk: CONTACT_SK },
+        ConsistentRead: true,
+      }),
+    )
+  ).Item;
+  const objects =
+    (
+      await h.ddb.send(
+        new QueryCommand({
+          TableName: h.tables.recordings,
+          KeyConditionExpression: 'contactId = :c AND begins_with(sk, :o)',
+          ExpressionAttributeValues: { ':c': contactId, ':o': 'object#' },
+          ConsistentRead: true,
+        }),
+      )
+    ).Items ?? [];
+  return { contact, objects };
+}
+
+/** What the assignment draws from: the agent's kept or redacted contacts of the period (GSI byAgent). */
+async function assignable(agentId: string, period: string): Promise<string[]> {
+  const out = await h.ddb.send(
+    new QueryCommand({
+      TableName: h.tables.recordings,
+      IndexName: 'byAgent',
+      KeyConditionExpression: 'agentId = :a AND period = :p',
+      FilterExpression: 'sk = :c AND (#s = :kept OR #s = :redacted)',
+      ExpressionAttributeNames: { '#s': 'state' },
+      ExpressionAttributeValues: {
+        ':a': agentId,
+        ':p': period,
+        ':c': CONTACT_SK,
+        ':kept': 'kept',
+        ':redacted': 'redacted',
+      },
+    }),
+  );
+  return (out.Items ?? []).map((i) => String(i.contactId));
+}
+
 const env = (over: Record<string, string> = {}) => ({
   ...retentionSweeperEnvironment({
     bucket: BUCKET,
+    recordingsTable: 'recordings',
     prefixes: PREFIXES,
     retentionDays: 90,
     intervalHours: 24,
@@ -58,6 +129,11 @@ describe('sweepRetention against the versioned S3 stand-in', () => {
     await b.put(oldKey, 'redacted audio'); // S3's lifecycle would keep this one until day 178
     await b.put(youngKey, 'a recent call');
     expect(b.s3.versions(oldKey)).toHaveLength(2);
+    const current = b.s3.versions(oldKey).at(-1)!.versionId;
+    await indexAsIngest(OLD, oldKey, current, 'redacted');
+    await indexAsIngest(YOUNG, youngKey, b.s3.versions(youngKey)[0]!.versionId);
+    const before = await indexed(OLD);
+    expect(await assignable('agent-1', '2026-09')).toEqual(expect.arrayContaining([OLD, YOUNG]));
 
     const audit = new MemoryAudit();
     const warnings: string[] = [];
@@ -67,6 +143,7 @@ describe('sweepRetention against the versioned S3 stand-in', () => {
       prefixes: PREFIXES,
       rule: sweepRule(90, 24),
       audit,
+      index,
       now: () => new Date(CALL + 89 * DAY_MS),
       logger: { info: () => {}, warn: (m) => warnings.push(m) },
     });
@@ -92,6 +169,77 @@ describe('sweepRetention against the versioned S3 stand-in', () => {
       deletedMarkerIds: [],
       retentionDays: 90,
     });
+
+    // The index no longer offers the recording: the contact is expired, its object has no
+    // version for playback to sign, the assignment's query leaves it out; the young one stays.
+    const after = await indexed(OLD);
+    expect(after.contact).toMatchObject({ state: 'expired', expiresAt: before.contact!.expiresAt });
+    expect(after.objects).toEqual([
+      expect.objectContaining({
+        sk: objectSk(oldKey),
+        versionIds: [],
+        size: 0,
+        expiresAt: before.objects[0]!.expiresAt,
+      }),
+    ]);
+    expect(await assignable('agent-1', '2026-09')).toEqual([YOUNG]);
+    expect((await indexed(YOUNG)).contact).toMatchObject({ state: 'kept' });
+    // The analysis file was never indexed: the sweeper creates no item for it.
+    expect(after.objects.map((o) => o.sk)).not.toContain(objectSk(oldLens));
+  });
+
+  it('leaves a deletion state alone and creates nothing for a contact nobody indexed', async () => {
+    const deleted = '2d7f8a52-3a0e-4c36-9d39-3c1f5a1d2e41';
+    const unknown = '3e7f8a52-3a0e-4c36-9d39-3c1f5a1d2e42';
+    const key = (id: string) => `connect/fairlisten/CallRecordings/2026/09/01/${id}_20260901T10:15_UTC.wav`;
+    const b = bucketWithHistory();
+    await b.put(key(deleted), 'a late Contact Lens copy');
+    await b.put(key(unknown), 'never indexed');
+    await indexAsIngest(deleted, key(deleted), 'v-gone');
+    await createRecordingStore({ client: h.ddb, tables: h.tables, retentionDays: 90 }).updateContact(
+      deleted,
+      {
+        state: 'deleted',
+      },
+    );
+    const report = await sweepRetention({
+      s3: b.s3.client,
+      bucket: BUCKET,
+      prefixes: PREFIXES,
+      rule: sweepRule(90, 24),
+      audit: new MemoryAudit(),
+      index,
+      now: () => new Date(CALL + 90 * DAY_MS),
+    });
+    expect(report.failed).toEqual([]);
+    expect((await indexed(deleted)).contact).toMatchObject({ state: 'deleted' });
+    expect(await indexed(unknown)).toEqual({ contact: undefined, objects: [] });
+  });
+
+  it('an index that cannot be written does not hold the audio back: deleted, audited, the key reported failed', async () => {
+    const b = bucketWithHistory();
+    await b.put(oldKey, 'audio');
+    const audit = new MemoryAudit();
+    const broken: RetentionIndex = {
+      markExpired: () => Promise.reject(new Error('index unavailable')),
+    };
+    const warnings: Record<string, unknown>[] = [];
+    const report = await sweepRetention({
+      s3: b.s3.client,
+      bucket: BUCKET,
+      prefixes: PREFIXES,
+      rule: sweepRule(90, 24),
+      audit,
+      index: broken,
+      now: () => new Date(CALL + 90 * DAY_MS),
+      logger: { info: () => {}, warn: (_m, extra) => warnings.push(extra ?? {}) },
+    });
+    expect(b.s3.versions(oldKey)).toEqual([]);
+    expect(audit.of('retention-expired', OLD)).toHaveLength(1);
+    expect(report.failed).toEqual([oldKey]);
+    expect(warnings).toContainEqual(
+      expect.objectContaining({ key: oldKey, allDeleted: true, error: 'index unavailable' }),
+    );
   });
 
   it('removes the delete markers left behind by a deletion', async () => {
@@ -106,6 +254,7 @@ describe('sweepRetention against the versioned S3 stand-in', () => {
       prefixes: PREFIXES,
       rule: sweepRule(90, 24),
       audit,
+      index,
       now: () => new Date(CALL + 90 * DAY_MS),
     });
     expect(b.s3.versions(oldKey)).toEqual([]);
@@ -122,6 +271,7 @@ describe('sweepRetention against the versioned S3 stand-in', () => {
       prefixes: PREFIXES,
       rule: sweepRule(90, 24),
       audit,
+      index,
       now: () => new Date(CALL + 90 * DAY_MS),
     };
     b.s3.failOn('DeleteObjectCommand');
@@ -137,6 +287,7 @@ describe('the retention sweeper environment (config.ts)', () => {
   it('round-trips what the construct writes', () => {
     expect(retentionSweeperConfigFromEnv(env())).toMatchObject({
       bucket: BUCKET,
+      recordingsTable: 'recordings',
       prefixes: PREFIXES,
       retentionDays: 90,
       intervalHours: 24,
@@ -149,6 +300,7 @@ describe('the retention sweeper environment (config.ts)', () => {
     [{ SWEEP_PREFIXES: '["/abs/"]' }, /SWEEP_PREFIXES/],
     [{ RECORDING_RETENTION_DAYS: '120' }, /RECORDING_RETENTION_DAYS/],
     [{ AUDIT_TABLE: '' }, /AUDIT_TABLE is not set/],
+    [{ RECORDINGS_TABLE: '' }, /RECORDINGS_TABLE/],
   ])('refuses %j', (over, message) => {
     expect(() => retentionSweeperConfigFromEnv(env(over))).toThrow(message);
   });

@@ -1,5 +1,5 @@
 /** The retention sweeper as the default stack builds it (C3): schedule, scoped grants, logs, alarms, audit. */
-import { App, Stack } from 'aws-cdk-lib';
+import { App, type CfnResource, Stack } from 'aws-cdk-lib';
 import { Match } from 'aws-cdk-lib/assertions';
 import { Key } from 'aws-cdk-lib/aws-kms';
 import { describe, expect, it } from 'vitest';
@@ -64,6 +64,26 @@ describe('RetentionSweeper', () => {
     expect(JSON.stringify(statements)).not.toContain(keyId);
   });
 
+  it('may update items of the recordings index, and nothing else of any table', () => {
+    const indexId = stack.getLogicalId(
+      stack.recordingActions.recordingsIndex.table.node.defaultChild as CfnResource,
+    );
+    const dynamo = statements.filter((s) => [s.Action].flat().some((a) => String(a).startsWith('dynamodb:')));
+    const onIndex = dynamo.filter((s) => JSON.stringify(s.Resource).includes(indexId));
+    expect(onIndex).toEqual([
+      expect.objectContaining({
+        Effect: 'Allow',
+        Action: 'dynamodb:UpdateItem',
+        Resource: { 'Fn::GetAtt': [indexId, 'Arn'] },
+      }),
+    ]);
+    // The only other table it touches is the audit table, through the audit log's append grant.
+    const auditId = stack.getLogicalId(stack.audit.table.table.node.defaultChild as CfnResource);
+    for (const other of dynamo.filter((s) => !onIndex.includes(s)))
+      expect(JSON.stringify(other.Resource)).toContain(auditId);
+    expect(fn.Properties.Environment.Variables.RECORDINGS_TABLE).toEqual({ Ref: indexId });
+  });
+
   it('logs to its own encrypted group kept no longer than the audit retention', () => {
     const logGroupId = fn.Properties.LoggingConfig.LogGroup.Ref as string;
     expect(resources('AWS::Logs::LogGroup')[logGroupId]!.Properties).toMatchObject({
@@ -102,6 +122,7 @@ describe('RetentionSweeper', () => {
       () =>
         new RetentionSweeper(s, 'Sweeper', {
           recordings: bucket,
+          index: stack.recordingActions.recordingsIndex.table,
           audit: stack.audit,
           dataKey: new Key(s, 'K'),
           logRetentionDays: 30,
