@@ -16,6 +16,13 @@
  *    exported one (hash and link); a break is reported (and exported: the export is the evidence).
  *
  * A lease item (`_lease`) keeps two runs from exporting overlapping ranges at the same time.
+ *
+ * A backlog (a month of a big centre: a million decisions) is worked through in bounded pieces:
+ * step 1 takes at most `maxDecisionsPerScan` decisions per table scan (the earliest ones, in
+ * order) and saves the watermark after each piece; step 2 reads a chain one Query page at a time
+ * and writes each file as it fills. With `timeLeftMs` (the Lambda context's remaining time), a run
+ * stops before `reserveMs` is left — between two appends or two files — and reports itself
+ * incomplete; the next run resumes where it stopped. Nothing is lost or written twice either way.
  */
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
@@ -30,6 +37,7 @@ import {
   createAuditLog,
   isReservedChain,
   readChain,
+  readChainPages,
   UNKNOWN_HEAD,
 } from '../shared/audit-log';
 import { type HeadSigner, type Publisher, publishHeads } from '../shared/publication';
@@ -64,6 +72,15 @@ export interface ExportDeps {
   /** @default - silent */
   readonly logger?: ExportLogger;
   /**
+   * Milliseconds the run may still take (the Lambda context's `getRemainingTimeInMillis`).
+   * @default - no limit: the run goes on until everything is exported
+   */
+  readonly timeLeftMs?: () => number;
+  /** Stop starting new work when less than this is left (finish a file, release the lease). @default 60 s */
+  readonly reserveMs?: number;
+  /** Decisions held in memory per table scan of step 1 (the earliest above the watermark). @default 20000 */
+  readonly maxDecisionsPerScan?: number;
+  /**
    * Where the signed heads of each run are published, and the key that signs them.
    * @default - no heads are published (an export nobody can check for truncation)
    */
@@ -80,11 +97,12 @@ export interface ExportedFile {
 export interface ExportResult {
   /** false when another run held the lease: nothing was done. */
   readonly ran: boolean;
-  readonly decisions: {
-    readonly appended: number;
-    readonly alreadyRecorded: number;
-    readonly invalid: number;
-  };
+  /**
+   * false when the run stopped for time (`timeLeftMs`) with work left: the next run resumes it.
+   * An incomplete run publishes no heads (the previous ones stay the latest).
+   */
+  readonly complete: boolean;
+  readonly decisions: DecisionsStep;
   readonly files: readonly ExportedFile[];
   /** Chains whose new records do not verify against what was exported before (reported, exported). */
   readonly integrityIssues: readonly string[];
@@ -96,7 +114,20 @@ export interface ExportResult {
   readonly headsKey?: string;
 }
 
+export interface DecisionsStep {
+  readonly appended: number;
+  readonly alreadyRecorded: number;
+  readonly invalid: number;
+  /** false when the step stopped for time with settled decisions left to append. */
+  readonly complete: boolean;
+}
+
 const silent: ExportLogger = { info() {}, warn() {}, error() {} };
+
+/** Whether the run must stop starting new work (less than `reserveMs` left). */
+function outOfTime(deps: ExportDeps): boolean {
+  return deps.timeLeftMs !== undefined && deps.timeLeftMs() < (deps.reserveMs ?? 60_000);
+}
 
 const isoUtc = z.string().regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/);
 
@@ -144,7 +175,8 @@ export async function exportAudit(deps: ExportDeps): Promise<ExportResult> {
     logger.warn('another audit export holds the lease; nothing done');
     return {
       ran: false,
-      decisions: { appended: 0, alreadyRecorded: 0, invalid: 0 },
+      complete: false,
+      decisions: { appended: 0, alreadyRecorded: 0, invalid: 0, complete: false },
       files: [],
       integrityIssues: [],
       errors: [],
@@ -155,10 +187,17 @@ export async function exportAudit(deps: ExportDeps): Promise<ExportResult> {
     const errors: string[] = [];
     const decisions = deps.decisionsTable
       ? await appendNewDecisions(deps, errors)
-      : { appended: 0, alreadyRecorded: 0, invalid: 0 };
-    const { files, integrityIssues, anomalies, headsKey } = await exportChains(deps, errors);
+      : { appended: 0, alreadyRecorded: 0, invalid: 0, complete: true };
+    // Out of time in step 1: the chains are exported by the next run, after its own step 1.
+    const chains = decisions.complete
+      ? await exportChains(deps, errors)
+      : { files: [], integrityIssues: [], anomalies: [], complete: false };
+    const { files, integrityIssues, anomalies } = chains;
+    const headsKey = 'headsKey' in chains ? chains.headsKey : undefined;
+    const complete = decisions.complete && chains.complete;
     const result = {
       ran: true,
+      complete,
       decisions,
       files,
       integrityIssues,
@@ -166,7 +205,7 @@ export async function exportAudit(deps: ExportDeps): Promise<ExportResult> {
       anomalies,
       ...(headsKey ? { headsKey } : {}),
     };
-    logger.info('audit export done', {
+    logger.info(complete ? 'audit export done' : 'audit export stopped for time; the next run resumes', {
       target: deps.target.location,
       decisions,
       files: files.length,
@@ -185,18 +224,68 @@ export async function exportAudit(deps: ExportDeps): Promise<ExportResult> {
 // Step 1: decisions
 // ---------------------------------------------------------------------------------------------
 
-/** Appends settled decisions newer than the watermark; failures are pushed to `errors`. */
-export async function appendNewDecisions(
-  deps: ExportDeps,
-  errors: string[] = [],
-): Promise<ExportResult['decisions']> {
-  const logger = deps.logger ?? silent;
+/**
+ * Appends settled decisions newer than the watermark, in order, at most `maxDecisionsPerScan` per
+ * table scan (then the watermark is saved and the table scanned again from it); failures are
+ * pushed to `errors`. Stops between two appends when the run is out of time.
+ */
+export async function appendNewDecisions(deps: ExportDeps, errors: string[] = []): Promise<DecisionsStep> {
   const now = (deps.clock ?? (() => new Date()))();
   const until = new Date(now.getTime() - (deps.settleMs ?? 5 * 60_000)).toISOString();
-  const watermark = await readWatermark(deps);
+  const limit = deps.maxDecisionsPerScan ?? 20_000;
+  if (!Number.isInteger(limit) || limit < 1) {
+    throw new Error(`maxDecisionsPerScan must be a whole number ≥ 1, got ${limit}`);
+  }
+  const log = createAuditLog({
+    client: deps.dynamo,
+    tableName: deps.auditTable,
+    retentionDays: deps.retentionDays,
+    ...(deps.clock ? { clock: deps.clock } : {}),
+  });
+  // One head read per chain for the whole run: the exporter holds the lease, so its view stays current.
+  const heads = new Map<string, AuditRecord | undefined>();
+  const total = { appended: 0, alreadyRecorded: 0, invalid: 0 };
+  let watermark = await readWatermark(deps);
+  for (;;) {
+    const scan = await scanSettled(deps, watermark, until, limit);
+    total.invalid += scan.invalid;
+    const piece = await appendInOrder(deps, log, heads, scan.found, errors);
+    total.appended += piece.appended;
+    total.alreadyRecorded += piece.alreadyRecorded;
+    if (piece.done) {
+      await writeWatermark(deps, piece.done);
+      watermark = piece.done;
+    }
+    // Stopped by an error (the next run resumes there) or for time; else the next piece, if any.
+    if (piece.stopped === 'error') return { ...total, complete: true };
+    if (piece.stopped === 'time') return { ...total, complete: false };
+    if (!scan.more) return { ...total, complete: true };
+    if (outOfTime(deps)) return { ...total, complete: false };
+  }
+}
 
-  const found: DecisionRecord[] = [];
+/**
+ * The settled decisions after `watermark`, the earliest `limit` of them in (decidedAt, contactId)
+ * order; `more` when the table holds later ones too. Invalid items are logged and counted.
+ */
+async function scanSettled(
+  deps: ExportDeps,
+  watermark: DecisionKey | undefined,
+  until: string,
+  limit: number,
+): Promise<{ found: DecisionRecord[]; invalid: number; more: boolean }> {
+  const logger = deps.logger ?? silent;
+  let found: DecisionRecord[] = [];
   let invalid = 0;
+  let more = false;
+  // The earliest `limit` keys are kept: past 2 × limit, sort and cut (amortized n log limit).
+  const cut = () => {
+    found.sort(compareKeys);
+    if (found.length > limit) {
+      found = found.slice(0, limit);
+      more = true;
+    }
+  };
   let ExclusiveStartKey: Record<string, unknown> | undefined;
   do {
     const out = await deps.dynamo.send(
@@ -222,22 +311,27 @@ export async function appendNewDecisions(
       }
       if (!watermark || compareKeys(parsed.data, watermark) > 0) found.push(parsed.data);
     }
+    if (found.length >= 2 * limit) cut();
     ExclusiveStartKey = out.LastEvaluatedKey;
   } while (ExclusiveStartKey);
-  found.sort(compareKeys);
+  cut();
+  return { found, invalid, more };
+}
 
-  const log = createAuditLog({
-    client: deps.dynamo,
-    tableName: deps.auditTable,
-    retentionDays: deps.retentionDays,
-    ...(deps.clock ? { clock: deps.clock } : {}),
-  });
+/** Appends `found` (sorted) to their chains; stops at the first failure or when out of time. */
+async function appendInOrder(
+  deps: ExportDeps,
+  log: ReturnType<typeof createAuditLog>,
+  heads: Map<string, AuditRecord | undefined>,
+  found: readonly DecisionRecord[],
+  errors: string[],
+): Promise<{ appended: number; alreadyRecorded: number; done?: DecisionKey; stopped?: 'error' | 'time' }> {
+  const logger = deps.logger ?? silent;
   let appended = 0;
   let alreadyRecorded = 0;
   let done: DecisionKey | undefined;
-  // One head read per chain for the whole run: the exporter holds the lease, so its view stays current.
-  const heads = new Map<string, AuditRecord | undefined>();
   for (const decision of found) {
+    if (outOfTime(deps)) return { appended, alreadyRecorded, ...(done ? { done } : {}), stopped: 'time' };
     const chain = decisionChain(decision.period);
     try {
       const known = heads.has(chain) ? heads.get(chain) : UNKNOWN_HEAD;
@@ -264,11 +358,10 @@ export async function appendNewDecisions(
         contactId: decision.contactId,
         message,
       });
-      break;
+      return { appended, alreadyRecorded, ...(done ? { done } : {}), stopped: 'error' };
     }
   }
-  if (done) await writeWatermark(deps, done);
-  return { appended, alreadyRecorded, invalid };
+  return { appended, alreadyRecorded, ...(done ? { done } : {}) };
 }
 
 async function readWatermark(deps: ExportDeps): Promise<DecisionKey | undefined> {
@@ -352,7 +445,11 @@ export interface ExportAnomaly {
 export const EXPORT_ANOMALY_CHAIN = 'audit-export';
 export const EXPORT_ACTOR = 'function:audit-export';
 
-/** Writes every chain's records after the last verified export; failures are pushed to `errors`. */
+/**
+ * Writes every chain's records after the last verified export, a file as soon as it is full
+ * (a chain is read one Query page at a time); failures are pushed to `errors`. Out of time, it
+ * stops before the next file and publishes no heads (`complete: false`).
+ */
 export async function exportChains(
   deps: ExportDeps,
   errors: string[] = [],
@@ -362,6 +459,7 @@ export async function exportChains(
   anomalies: ExportAnomaly[];
   heads: PublishedHead[];
   headsKey?: string;
+  complete: boolean;
 }> {
   const logger = deps.logger ?? silent;
   const perFile = deps.maxRecordsPerFile ?? 1000;
@@ -373,6 +471,7 @@ export async function exportChains(
   const heads: PublishedHead[] = [];
   let chains = await listChains(deps.dynamo, deps.auditTable);
   const done = new Set<string>();
+  let complete = true;
 
   // Two passes at most: a foreign file reported in the first pass adds a record to the anomaly
   // chain, which the second pass exports, so the heads of this run cover the report too.
@@ -380,34 +479,46 @@ export async function exportChains(
     const before = anomalies.length;
     for (const chain of [...chains.keys()].sort(compareUtf16)) {
       if (done.has(chain)) continue;
+      if (outOfTime(deps)) {
+        complete = false;
+        break;
+      }
       done.add(chain);
       const dir = escapeChain(chain);
+      const problems: string[] = [];
       try {
         const state = await lastVerifiedExport(deps.target, dir, chain);
         anomalies.push(...state.anomalies);
         let last = state.last;
         const lastSeq = last?.seq ?? 0;
         if (chains.get(chain)! > lastSeq) {
-          const records = await readChain(deps.dynamo, deps.auditTable, chain, {
+          const check = continuationChecker(last, lastSeq, problems);
+          let slice: AuditRecord[] = [];
+          const write = async () => {
+            const fromSeq = slice[0]!.seq;
+            const toSeq = slice.at(-1)!.seq;
+            const key = `${dir}/${exportFileName(fromSeq, toSeq)}`;
+            await deps.target.put(key, toJsonLines(slice));
+            files.push({ chain, fromSeq, toSeq, key });
+            last = slice.at(-1);
+            slice = [];
+          };
+          pages: for await (const page of readChainPages(deps.dynamo, deps.auditTable, chain, {
             afterSeq: lastSeq,
             notExpiredAt: nowSeconds,
-          });
-          if (records.length > 0) {
-            const issue = checkContinuation(chain, last, lastSeq, records);
-            if (issue) {
-              integrityIssues.push(issue);
-              logger.error('audit chain does not verify against its last export', { chain, issue });
-            }
-            for (let i = 0; i < records.length; i += perFile) {
-              const slice = records.slice(i, i + perFile);
-              const fromSeq = slice[0]!.seq;
-              const toSeq = slice.at(-1)!.seq;
-              const key = `${dir}/${exportFileName(fromSeq, toSeq)}`;
-              await deps.target.put(key, toJsonLines(slice));
-              files.push({ chain, fromSeq, toSeq, key });
-              last = slice.at(-1);
+          })) {
+            for (const record of page) {
+              check(record);
+              slice.push(record);
+              if (slice.length < perFile) continue;
+              if (outOfTime(deps)) {
+                complete = false;
+                break pages;
+              }
+              await write();
             }
           }
+          if (complete && slice.length > 0) await write();
         }
         if (last) heads.push({ chain, seq: last.seq, hash: last.hash, at: last.at });
       } catch (err) {
@@ -416,8 +527,16 @@ export async function exportChains(
           chain,
           message: (err as Error).message,
         });
+      } finally {
+        if (problems.length > 0) {
+          const issue = `chain ${chain}: ${problems.join('; ')}`;
+          integrityIssues.push(issue);
+          logger.error('audit chain does not verify against its last export', { chain, issue });
+        }
       }
+      if (!complete) break;
     }
+    if (!complete) break;
     const fresh = anomalies.slice(before);
     if (fresh.length === 0 || !(await reportAnomalies(deps, fresh, now, errors))) break;
     chains = await listChains(deps.dynamo, deps.auditTable);
@@ -428,7 +547,7 @@ export async function exportChains(
   }
 
   let headsKey: string | undefined;
-  if (deps.publication && heads.length > 0) {
+  if (complete && deps.publication && heads.length > 0) {
     try {
       headsKey = (await publishHeads(deps.publication.publisher, deps.publication.signer, now, heads)).key;
     } catch (err) {
@@ -438,7 +557,7 @@ export async function exportChains(
       });
     }
   }
-  return { files, integrityIssues, anomalies, heads, ...(headsKey ? { headsKey } : {}) };
+  return { files, integrityIssues, anomalies, heads, complete, ...(headsKey ? { headsKey } : {}) };
 }
 
 /**
@@ -592,19 +711,35 @@ export function checkContinuation(
   records: readonly AuditRecord[],
 ): string | undefined {
   const problems: string[] = [];
-  if (lastSeq > 0 && records[0]!.seq !== lastSeq + 1) {
-    problems.push(`first new record is seq ${records[0]!.seq}, expected ${lastSeq + 1}`);
-  } else if (previous && previous.seq === lastSeq && records[0]!.prevHash !== previous.hash) {
-    problems.push(`seq ${records[0]!.seq} does not link to the exported seq ${lastSeq}`);
-  }
-  records.forEach((r, i) => {
+  const check = continuationChecker(previous, lastSeq, problems);
+  for (const r of records) check(r);
+  return problems.length > 0 ? `chain ${chain}: ${problems.join('; ')}` : undefined;
+}
+
+/**
+ * `checkContinuation` one record at a time (the records after `lastSeq`, in order): pushes to
+ * `problems` what does not continue the export, so a chain can be checked while it is paged.
+ */
+function continuationChecker(
+  previous: AuditRecord | undefined,
+  lastSeq: number,
+  problems: string[],
+): (record: AuditRecord) => void {
+  let before: AuditRecord | undefined;
+  return (r) => {
+    if (before === undefined) {
+      if (lastSeq > 0 && r.seq !== lastSeq + 1) {
+        problems.push(`first new record is seq ${r.seq}, expected ${lastSeq + 1}`);
+      } else if (previous && previous.seq === lastSeq && r.prevHash !== previous.hash) {
+        problems.push(`seq ${r.seq} does not link to the exported seq ${lastSeq}`);
+      }
+    }
     if (computeRecordHash(r) !== r.hash) problems.push(`seq ${r.seq} does not match its hash`);
-    const before = records[i - 1];
     if (before && (r.seq !== before.seq + 1 || r.prevHash !== before.hash)) {
       problems.push(`seq ${r.seq} does not link to seq ${before.seq}`);
     }
-  });
-  return problems.length > 0 ? `chain ${chain}: ${problems.join('; ')}` : undefined;
+    before = r;
+  };
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -38,7 +38,12 @@ export class AuditExportError extends Error {
   override readonly name = 'AuditExportError';
 }
 
-export const handler = async (event: unknown): Promise<ExportResult> => {
+/** What the handler uses of the Lambda context: the time left before the function times out. */
+export interface ExportContext {
+  getRemainingTimeInMillis(): number;
+}
+
+export const handler = async (event: unknown, context?: ExportContext): Promise<ExportResult> => {
   const parsed = eventSchema.safeParse(event);
   if (!parsed.success) throw new AuditExportError('not a scheduled event (or {} for a manual run)');
   const result = await exportAudit({
@@ -48,6 +53,8 @@ export const handler = async (event: unknown): Promise<ExportResult> => {
     target: s3ExportTarget(s3, config.bucket),
     retentionDays: config.audit.retentionDays,
     logger,
+    // A backlog larger than one run stops a minute before the timeout; the next run resumes it.
+    ...(context ? { timeLeftMs: () => context.getRemainingTimeInMillis() } : {}),
     ...(publication ? { publication } : {}),
   });
   if (result.errors.length > 0) {

@@ -142,14 +142,16 @@ export interface ReadChainOptions {
   readonly notExpiredAt?: number;
 }
 
-/** Every record of `chain` in seq order (paged, consistent Query). */
-export async function readChain(
+/**
+ * The records of `chain` in seq order, one Query page at a time (consistent reads): a reader of a
+ * long chain holds one page, not the chain.
+ */
+export async function* readChainPages(
   client: DynamoDBDocumentClient,
   tableName: string,
   chain: string,
   options: ReadChainOptions = {},
-): Promise<AuditRecord[]> {
-  const records: AuditRecord[] = [];
+): AsyncGenerator<AuditRecord[]> {
   let ExclusiveStartKey: Record<string, unknown> | undefined;
   const values: Record<string, unknown> = { ':c': chain, ':after': options.afterSeq ?? 0 };
   if (options.notExpiredAt !== undefined) values[':now'] = options.notExpiredAt;
@@ -167,9 +169,20 @@ export async function readChain(
         ExclusiveStartKey,
       }),
     );
-    for (const item of out.Items ?? []) records.push(toAuditRecord(item));
+    yield (out.Items ?? []).map(toAuditRecord);
     ExclusiveStartKey = out.LastEvaluatedKey;
   } while (ExclusiveStartKey);
+}
+
+/** Every record of `chain` in seq order (paged, consistent Query). */
+export async function readChain(
+  client: DynamoDBDocumentClient,
+  tableName: string,
+  chain: string,
+  options: ReadChainOptions = {},
+): Promise<AuditRecord[]> {
+  const records: AuditRecord[] = [];
+  for await (const page of readChainPages(client, tableName, chain, options)) records.push(...page);
   return records;
 }
 
