@@ -154,3 +154,33 @@ export function decideRetention(
   unreadable.sort((a, b) => a.key.localeCompare(b.key));
   return { expired, unreadable, kept };
 }
+
+/**
+ * The earliest the call behind a stored object can have started: the earliest of what the key
+ * names (callTimeOfKey), the sampler's decision time, and the time the object was created (a call
+ * starts before its recording exists). Invalid inputs are skipped; the creation time always counts.
+ */
+export function callStartOf(key: string, decidedAt: string | undefined, createdAt: Date): Date {
+  const candidates = [createdAt.getTime()];
+  const fromKey = callTimeOfKey(key);
+  if (fromKey) candidates.push(fromKey.getTime());
+  const decided = decidedAt === undefined ? Number.NaN : Date.parse(decidedAt);
+  if (Number.isFinite(decided)) candidates.push(decided);
+  const finite = candidates.filter(Number.isFinite);
+  if (finite.length === 0) throw new Error(`no valid time for the call of ${key}`);
+  return new Date(Math.min(...finite));
+}
+
+/**
+ * Epoch seconds (DynamoDB TTL) at which every recordings index item of a call expires: the call's
+ * start plus `retentionDays`. Counted from the call, never from a write: a later write (a
+ * redaction, a late Contact Lens file, an executor's progress) keeps the call's expiry, so the
+ * index never outlives the recording it describes.
+ */
+export function indexExpiresAt(callAt: Date, retentionDays: number): number {
+  const ms = callAt.getTime();
+  if (!Number.isFinite(ms)) throw new Error('indexExpiresAt needs a valid call time');
+  if (!Number.isInteger(retentionDays) || retentionDays < 1)
+    throw new Error(`retentionDays must be a whole number ≥ 1, got ${retentionDays}`);
+  return Math.floor(ms / 1000) + retentionDays * (DAY_MS / 1000);
+}

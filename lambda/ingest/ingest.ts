@@ -22,6 +22,7 @@
  *
  * Idempotent: a duplicate event finds the version indexed, or nothing left to delete.
  */
+import { callStartOf } from '../core/retention';
 import { type ActionDeps, type ApplyOutcome, applyRequest } from '../shared/apply-request';
 import { parseRecordingKey } from '../shared/recording-keys';
 import { readRecordingLayout } from '../shared/recording-objects';
@@ -92,6 +93,7 @@ export async function ingestObject(deps: IngestDeps, input: IngestInput): Promis
     agentId: decision.agentId,
     period: decision.period,
     state: 'kept',
+    callAt: callStartOf(input.key, decision.decidedAt, eventDate(deps, input)),
   });
   if (input.versionId) {
     const indexed = (await store.listObjects(contactId)).find((o) => o.key === input.key);
@@ -105,7 +107,7 @@ export async function ingestObject(deps: IngestDeps, input: IngestInput): Promis
     ? [input.versionId]
     : (await objects.listVersions(input.key)).filter((v) => !v.isDeleteMarker).map((v) => v.versionId);
   for (const versionId of versionIds) {
-    await store.addObjectVersion(contactId, input.key, parsed.kind, versionId, input.size);
+    await store.addObjectVersion(contactId, input.key, parsed.kind, versionId, input.size, contact.expiresAt);
   }
   if (parsed.kind === 'call-recording' && contact.durationSeconds === undefined && contact.state === 'kept') {
     try {
@@ -128,6 +130,12 @@ export async function ingestObject(deps: IngestDeps, input: IngestInput): Promis
     applied.push({ requestId: request.requestId, result });
   }
   return { outcome: 'indexed', contactId, applied };
+}
+
+/** The event's time; an unreadable one counts as now (the object exists, so its call began before). */
+function eventDate(deps: IngestDeps, input: IngestInput): Date {
+  const at = new Date(input.eventTime);
+  return Number.isFinite(at.getTime()) ? at : (deps.clock ?? (() => new Date()))();
 }
 
 /**
@@ -154,7 +162,7 @@ async function recoverDecision(
   deps.logger?.warn('decision completed from its reservation', { contactId, key: input.key, stored });
   // Stored meanwhile by someone else (a concurrent event of the same contact): that one counts.
   return stored
-    ? { recorded: true, agentId: reserved.agentId, period: reserved.period }
+    ? { recorded: true, agentId: reserved.agentId, period: reserved.period, decidedAt: reserved.decidedAt }
     : deps.store.getDecision(contactId);
 }
 
@@ -252,15 +260,16 @@ async function deleteUnauthorized(
     });
   }
   if (contactId) {
-    await store.ensureContact(contactId, {
+    const stored = await store.ensureContact(contactId, {
       agentId: decision?.agentId ?? 'unknown',
       period,
       state: 'unauthorized-deleted',
+      callAt: callStartOf(input.key, decision?.decidedAt, eventDate(deps, input)),
     });
     if (contact && contact.state !== 'unauthorized-deleted') {
       await store.updateContact(contactId, { state: 'unauthorized-deleted' });
     }
-    await store.setObjectVersions(contactId, input.key, parsed.kind, [], 0);
+    await store.setObjectVersions(contactId, input.key, parsed.kind, [], 0, stored.expiresAt);
   }
   deps.logger?.warn('recording outside the policy deleted', {
     reason,

@@ -126,7 +126,9 @@ export async function applyRequest(
   }
 
   const owner = deps.owner ?? randomUUID();
-  await store.acquire(req.contactId, requestId, owner, deps.leaseMs ?? DEFAULT_LEASE_MS);
+  // Every item this writes expires with the contact's, counted from the call.
+  const expiresAt = contact.expiresAt;
+  await store.acquire(req.contactId, requestId, owner, deps.leaseMs ?? DEFAULT_LEASE_MS, expiresAt);
   try {
     const progress = await store.getProgress(req.contactId, requestId);
     const ctx: Ctx = {
@@ -134,7 +136,7 @@ export async function applyRequest(
       req,
       progress,
       now: () => clock().toISOString(),
-      save: () => store.saveProgress(req.contactId, requestId, progress),
+      save: () => store.saveProgress(req.contactId, requestId, progress, expiresAt),
       step: async (name, detail) => {
         await deps.checkpoint?.(name, detail);
       },
@@ -196,10 +198,11 @@ export async function applyRequest(
           kind,
           kp.newVersionId ? [kp.newVersionId] : [],
           kp.newSize ?? 0,
+          expiresAt,
         );
       } else {
         await deleteKey(ctx, key, kp);
-        await store.setObjectVersions(req.contactId, key, kind, [], 0);
+        await store.setObjectVersions(req.contactId, key, kind, [], 0, expiresAt);
       }
       await ctx.step('indexed', { key });
     }

@@ -18,6 +18,7 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import type { ProofPart } from '../core/part-proof';
+import { indexExpiresAt } from '../core/retention';
 import { isConditionFailure, putIfAbsent, queryAll, writeIf } from './dynamo';
 import type { ObjectKind } from './recording-keys';
 import {
@@ -41,6 +42,8 @@ export interface DecisionSummary {
   readonly recorded: boolean;
   readonly agentId: string;
   readonly period: string;
+  /** When the sampler decided (ISO), if the decision says. */
+  readonly decidedAt?: string;
 }
 
 /** Progress of one object key within one request. */
@@ -90,7 +93,11 @@ export class RequestNotFoundError extends Error {
 export interface RecordingStoreOptions {
   readonly client: DynamoDBDocumentClient;
   readonly tables: { readonly recordings: string; readonly requests: string; readonly decisions: string };
-  /** Days index items are kept (the recording retention, C3): their `expiresAt`. */
+  /**
+   * Days index items are kept (the recording retention, C3), counted from the call: the contact
+   * item's `expiresAt` is the call's start + retentionDays, and every other item of the contact
+   * (objects, progress, lease) is written with that same expiry, whatever the time of the write.
+   */
   readonly retentionDays: number;
   /** @default () => new Date() */
   readonly clock?: () => Date;
@@ -102,7 +109,6 @@ export function createRecordingStore(options: RecordingStoreOptions) {
   const { client, tables } = options;
   const clock = options.clock ?? (() => new Date());
   const now = () => clock().toISOString();
-  const expiresAt = () => Math.floor(clock().getTime() / 1000) + options.retentionDays * 86_400;
 
   return {
     async getDecision(contactId: string): Promise<DecisionSummary | undefined> {
@@ -115,6 +121,7 @@ export function createRecordingStore(options: RecordingStoreOptions) {
         recorded: item.recorded === true,
         agentId: typeof item.agentId === 'string' ? item.agentId : 'unknown',
         period: typeof item.period === 'string' ? item.period : '',
+        ...(typeof item.decidedAt === 'string' ? { decidedAt: item.decidedAt } : {}),
       };
     },
 
@@ -129,10 +136,14 @@ export function createRecordingStore(options: RecordingStoreOptions) {
       return out.Item as ContactItem | undefined;
     },
 
-    /** Creates the `#contact` item if absent; returns the stored one. */
+    /**
+     * Creates the `#contact` item if absent, expiring `retentionDays` after `callAt` (the earliest
+     * the call can have started: core/retention.ts `callStartOf`); returns the stored one, whose
+     * `expiresAt` every later write of the contact reuses.
+     */
     async ensureContact(
       contactId: string,
-      init: { agentId: string; period: string; state: RecordingState },
+      init: { agentId: string; period: string; state: RecordingState; callAt: Date },
     ): Promise<ContactItem> {
       const item: ContactItem = {
         contactId,
@@ -141,7 +152,7 @@ export function createRecordingStore(options: RecordingStoreOptions) {
         period: init.period,
         state: init.state,
         updatedAt: now(),
-        expiresAt: expiresAt(),
+        expiresAt: indexExpiresAt(init.callAt, options.retentionDays),
       };
       const written = await putIfAbsent(client, {
         TableName: tables.recordings,
@@ -179,13 +190,17 @@ export function createRecordingStore(options: RecordingStoreOptions) {
       );
     },
 
-    /** Adds a version to the object's item (created if absent); a version already there is left alone. */
+    /**
+     * Adds a version to the object's item (created if absent); a version already there is left
+     * alone. `expiresAt` is the contact item's (counted from the call).
+     */
     async addObjectVersion(
       contactId: string,
       key: string,
       kind: ObjectKind,
       versionId: string,
       size: number,
+      expiresAt: number,
     ): Promise<void> {
       try {
         await client.send(
@@ -201,7 +216,7 @@ export function createRecordingStore(options: RecordingStoreOptions) {
               ':kind': kind,
               ':size': size,
               ':u': now(),
-              ':e': expiresAt(),
+              ':e': expiresAt,
               ':empty': [],
               ':v': [versionId],
               ':vid': versionId,
@@ -213,13 +228,14 @@ export function createRecordingStore(options: RecordingStoreOptions) {
       }
     },
 
-    /** Replaces the object's versions (after a deletion or a redaction). */
+    /** Replaces the object's versions (after a deletion or a redaction); `expiresAt`: the contact item's. */
     async setObjectVersions(
       contactId: string,
       key: string,
       kind: ObjectKind,
       versionIds: readonly string[],
       size: number,
+      expiresAt: number,
     ): Promise<void> {
       const item: ObjectItem = {
         contactId,
@@ -229,7 +245,7 @@ export function createRecordingStore(options: RecordingStoreOptions) {
         versionIds: [...versionIds],
         size,
         updatedAt: now(),
-        expiresAt: expiresAt(),
+        expiresAt,
       };
       await client.send(new PutCommand({ TableName: tables.recordings, Item: item }));
     },
@@ -300,9 +316,15 @@ export function createRecordingStore(options: RecordingStoreOptions) {
     /**
      * Takes the contact's lease (free, expired, or already ours). One lease per contact, not per
      * request: two requests about one contact would otherwise rewrite the same objects at once.
-     * Throws {@link LeaseHeldError} when another invocation holds it.
+     * Throws {@link LeaseHeldError} when another invocation holds it. `expiresAt`: the contact item's.
      */
-    async acquire(contactId: string, requestId: string, owner: string, leaseMs: number): Promise<void> {
+    async acquire(
+      contactId: string,
+      requestId: string,
+      owner: string,
+      leaseMs: number,
+      expiresAt: number,
+    ): Promise<void> {
       const at = clock().getTime();
       const taken = await writeIf(
         client,
@@ -316,7 +338,7 @@ export function createRecordingStore(options: RecordingStoreOptions) {
             ':until': at + leaseMs,
             ':now': at,
             ':r': requestId,
-            ':e': expiresAt(),
+            ':e': expiresAt,
           },
         }),
       );
@@ -348,8 +370,16 @@ export function createRecordingStore(options: RecordingStoreOptions) {
       return (out.Item?.progress as ProgressState | undefined) ?? { keys: {} };
     },
 
-    /** Stores progress. Only the lease holder calls it (the lease outlives the function timeout). */
-    async saveProgress(contactId: string, requestId: string, progress: ProgressState): Promise<void> {
+    /**
+     * Stores progress. Only the lease holder calls it (the lease outlives the function timeout).
+     * `expiresAt`: the contact item's.
+     */
+    async saveProgress(
+      contactId: string,
+      requestId: string,
+      progress: ProgressState,
+      expiresAt: number,
+    ): Promise<void> {
       await client.send(
         new PutCommand({
           TableName: tables.recordings,
@@ -360,7 +390,7 @@ export function createRecordingStore(options: RecordingStoreOptions) {
             // DynamoDB refuses undefined values: store the JSON shape.
             progress: JSON.parse(JSON.stringify(progress)),
             updatedAt: now(),
-            expiresAt: expiresAt(),
+            expiresAt,
           },
         }),
       );

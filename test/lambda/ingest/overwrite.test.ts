@@ -124,10 +124,12 @@ describe('an overwrite of an indexed recording by someone other than fairlisten'
     ).rejects.toBeInstanceOf(RewriteInProgressError);
     expect(w.s3.versions(key)).toHaveLength(2);
 
-    await w.store.saveProgress(contactId, requestId, {
-      started: true,
-      keys: { [key]: { newVersionId: v2 } },
-    });
+    await w.store.saveProgress(
+      contactId,
+      requestId,
+      { started: true, keys: { [key]: { newVersionId: v2 } } },
+      (await w.store.getContact(contactId))!.expiresAt,
+    );
     const out = await ingestObject(w.deps(), { key, versionId: v2, size: redacted.length, eventTime: at });
     // Indexed (the executor then carries on with its request), never refused.
     expect(out.outcome).toBe('indexed');

@@ -56,8 +56,13 @@ async function indexAsIngest(
   state: 'kept' | 'redacted' = 'kept',
 ) {
   const store = createRecordingStore({ client: h.ddb, tables: h.tables, retentionDays: 90 });
-  await store.ensureContact(contactId, { agentId: 'agent-1', period: '2026-09', state });
-  await store.addObjectVersion(contactId, key, 'call-recording', versionId, 100);
+  const contact = await store.ensureContact(contactId, {
+    agentId: 'agent-1',
+    period: '2026-09',
+    state,
+    callAt: new Date(CALL),
+  });
+  await store.addObjectVersion(contactId, key, 'call-recording', versionId, 100, contact.expiresAt);
 }
 
 async function indexed(contactId: string) {

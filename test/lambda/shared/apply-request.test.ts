@@ -271,7 +271,7 @@ describe('redaction', () => {
     const w = world(h);
     const { contactId } = await recordedContact(w);
     const requestId = await putRequest(h, { kind: 'redaction', contactId, ranges });
-    await w.store.acquire(contactId, 'other', 'someone-else', 60_000);
+    await w.store.acquire(contactId, 'other', 'someone-else', 60_000, 2_000_000_000);
     await expect(applyRequest(w.deps(), requestId)).rejects.toBeInstanceOf(LeaseHeldError);
     await w.store.release(contactId, 'someone-else');
     expect((await applyRequest(w.deps(), requestId)).status).toBe('done');
