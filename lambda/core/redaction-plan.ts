@@ -86,7 +86,7 @@ function mergeSpans(spans: readonly ByteRange[], objectSize: number): ByteRange[
 /** Splits an untouched range into copy parts no bigger than the limit (each ≥ max/2 ≥ min). */
 function copyParts(start: number, end: number, limits: PartLimits): PlannedPart[] {
   const len = end - start;
-  if (len === 0) return [];
+  // An empty range gives n = 0 parts.
   const n = Math.ceil(len / limits.maxPartSize);
   const parts: PlannedPart[] = [];
   for (let i = 0; i < n; i++) {
@@ -154,7 +154,9 @@ export function planRedactionParts(
   for (const c of clusters) {
     const last = regions[regions.length - 1];
     const gapFrom = last ? requiredEnd(last) : 0;
-    if (c.start - gapFrom >= min || c.start === gapFrom) {
+    // A copy part between two regions must be at least min bytes: a smaller (or empty) gap is
+    // rewritten through, which never rewrites more than starting a new region there would.
+    if (c.start - gapFrom >= min) {
       regions.push({ start: c.start, coverEnd: c.end, clusters: [c] });
     } else if (last) {
       // The copy part in between would be too small: rewrite through it.

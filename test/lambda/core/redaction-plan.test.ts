@@ -271,6 +271,86 @@ describe('planRedactionParts', () => {
     ]);
   });
 
+  it('never cuts a rewrite through the union of overlapping or touching spans', () => {
+    const limits = { minPartSize: 10, maxPartSize: 20, maxParts: 100 };
+    const kinds = (spans: ByteRange[]) =>
+      planRedactionParts(100, [{ start: 0, end: 1 }, ...spans], limits)
+        .parts.filter((p) => p.kind === 'rewrite')
+        .map((p) => [p.start, p.end]);
+    // The cut wants to fall at 19, inside the second span; cutting at that span's start (15) would
+    // split the first span, so the cut goes to the start of their union.
+    expect(
+      kinds([
+        { start: 10, end: 18 },
+        { start: 15, end: 29 },
+      ]),
+    ).toEqual([
+      [0, 10],
+      [10, 29],
+    ]);
+    // Touching spans are one span too: 19 is their common edge, not a legal cut.
+    expect(
+      kinds([
+        { start: 10, end: 19 },
+        { start: 19, end: 29 },
+      ]),
+    ).toEqual([
+      [0, 10],
+      [10, 29],
+    ]);
+    // A span that starts near byte 0 and is wider than maxPartSize cannot be placed either.
+    expect(() => planRedactionParts(100, [{ start: 1, end: 25 }], limits)).toThrow(
+      expect.objectContaining({ code: 'PART_TOO_LARGE' }),
+    );
+  });
+
+  it('cuts a long rewrite at a span end, and at a span start exactly minPartSize on', () => {
+    const limits = { minPartSize: 5, maxPartSize: 10, maxParts: 100 };
+    const spans = [
+      { start: 0, end: 4 },
+      { start: 6, end: 10 },
+      { start: 12, end: 14 },
+      { start: 15, end: 22 },
+    ];
+    const plan = planRedactionParts(100, spans, limits);
+    checkPlan(plan, 100, spans, limits);
+    // 10 is where the first span group ends: a legal cut. The next cut would be 20, moved back to
+    // 17 so that the rest is ≥ 5 bytes, then to 15 (the start of the span around 17): exactly 5 on.
+    expect(plan.parts.filter((p) => p.kind === 'rewrite').map((p) => [p.start, p.end])).toEqual([
+      [0, 10],
+      [10, 15],
+      [15, 22],
+    ]);
+  });
+
+  it('rewrites through a gap that a padded region leaves empty instead of starting a new region', () => {
+    const limits = { minPartSize: 10, maxPartSize: 20, maxParts: 100 };
+    // The first region is padded to 10 bytes; the next span starts exactly there. One 12-byte
+    // rewrite, not two parts of 10.
+    const spans = [
+      { start: 0, end: 2 },
+      { start: 10, end: 12 },
+    ];
+    const plan = planRedactionParts(40, spans, limits);
+    checkPlan(plan, 40, spans, limits);
+    expect(plan.parts.map((p) => [p.kind, p.start, p.end])).toEqual([
+      ['rewrite', 0, 12],
+      ['copy', 12, 26],
+      ['copy', 26, 40],
+    ]);
+    expect(plan.rewriteBytes).toBe(12);
+  });
+
+  it('accepts maxParts 1: a one-part plan passes, a two-part plan is too many parts', () => {
+    const limits = { minPartSize: 1, maxPartSize: 4, maxParts: 1 };
+    expect(planRedactionParts(4, [{ start: 0, end: 4 }], limits).parts).toEqual([
+      { kind: 'rewrite', start: 0, end: 4 },
+    ]);
+    expect(() => planRedactionParts(8, [{ start: 1, end: 2 }], limits)).toThrow(
+      expect.objectContaining({ code: 'TOO_MANY_PARTS' }),
+    );
+  });
+
   it('property: overlapping spans, no splitting needed: tiles exactly, legal sizes, spans inside rewrites', () => {
     fc.assert(
       fc.property(
