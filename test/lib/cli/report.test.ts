@@ -43,7 +43,7 @@ describe('fairlisten report', () => {
     expect(html).toContain('<h2>By concern</h2>');
     // Each concern says what the council asked, so the page reads without the opinion beside it.
     expect(html).toMatch(
-      /<tr><td>C4<\/td><td>a 50 % recording rate[^<]*<\/td><td><code class="pass">SAMPLING-RATE<\/code>/,
+      /<tr><td data-label="Concern">C4<\/td><td data-label="Asked">a 50 % recording rate[^<]*<\/td><td data-label="Checks"><code class="pass">SAMPLING-RATE<\/code>/,
     );
     expect(readFileSync(join(dir, 'compliance-report.md'), 'utf8')).toMatch(
       /^\| C10 \| cross-listening: a coach evaluates another team’s agents \| .*`ASSIGNMENT-RULE`/m,
