@@ -385,43 +385,4 @@ describe.each(['fr', 'en'] as const)('transparency report in Chromium (%s)', (la
   });
 });
 
-describe('transparency report layout in Chromium', () => {
-  /** Elements past the right edge of the page, unless a horizontal scroll container holds them. */
-  const overflowing = (page: Page) =>
-    // A string (the test's TypeScript has no DOM library): runs in the page.
-    page.evaluate(`(() => {
-      const vw = document.documentElement.clientWidth;
-      const scrolls = (el) => {
-        for (let p = el.parentElement; p; p = p.parentElement) {
-          const x = getComputedStyle(p).overflowX;
-          if (x === 'auto' || x === 'scroll') return true;
-        }
-        return false;
-      };
-      const out = [...document.querySelectorAll('body *')]
-        .filter((el) => el.getBoundingClientRect().right > vw + 1 && !scrolls(el))
-        .map((el) => el.tagName.toLowerCase() + ' in ' + (el.closest('section')?.id ?? 'page'));
-      return { scrollWidth: document.documentElement.scrollWidth, vw, out: out.slice(0, 10) };
-    })()`) as Promise<{ scrollWidth: number; vw: number; out: string[] }>;
-
-  it.each([
-    ['1280 px', 1280, 'screen'],
-    ['390 px (a phone)', 390, 'screen'],
-    ['printed A4 (794 px)', 794, 'print'],
-  ] as const)(
-    'fits %s: nothing wider than the page outside a scroll container',
-    async (_name, width, media) => {
-      const page = await context.newPage();
-      try {
-        await page.setViewportSize({ width, height: 900 });
-        await page.emulateMedia({ media });
-        await page.goto(pathToFileURL(files.fr.html).href);
-        const r = await overflowing(page);
-        expect(r.out).toEqual([]);
-        expect(r.scrollWidth).toBe(r.vw);
-      } finally {
-        await page.close();
-      }
-    },
-  );
-});
+// Layout (1280 px, 390 px, A4; no overflow, no cut text, a legend under every chart): layout.test.ts.

@@ -70,14 +70,32 @@ function th(content: string, scope: 'col' | 'row', numeric = false): string {
   return el('th', { scope, class: numeric ? 'n' : undefined }, content);
 }
 
+/**
+ * Each body cell names its column (`data-label`): below 600 px a table of five columns or more turns
+ * each row into a card whose cells carry that name, so no table is wider than a phone.
+ */
+function labelled(head: readonly string[], rows: readonly string[]): string[] {
+  return rows.map((r) => {
+    let i = 0;
+    return r.replace(/<(td|th)\b/g, (m) => `${m} data-label="${esc(head[i++] ?? '')}"`);
+  });
+}
+
 function table(caption: string, head: string[], rows: string[], testid: string, numericFrom = 1): string {
   return el(
     'table',
-    { 'data-testid': testid },
+    { 'data-testid': testid, class: head.length >= 4 ? 'wide' : undefined },
     `${el('caption', {}, esc(caption))}<thead><tr>${head
       .map((h, i) => th(esc(h), 'col', i >= numericFrom))
-      .join('')}</tr></thead><tbody>${rows.join('')}</tbody>`,
+      .join('')}</tr></thead><tbody>${labelled(head, rows).join('')}</tbody>`,
   );
+}
+
+/** A chart's key, under it: a swatch (a CSS class of `.sw`) and its meaning per item, then a note. */
+function legend(items: ReadonlyArray<readonly [swatch: string, label: string]>, note?: string): string {
+  return `<figcaption class="legend">${items
+    .map(([sw, label]) => `<span class="key"><span class="sw ${sw}"></span>${esc(label)}</span>`)
+    .join('')}${note ? `<span class="key-note">${esc(note)}</span>` : ''}</figcaption>`;
 }
 
 const rowLabel = (ctx: Ctx, r: TeamSummary) => (r.team === ALL_TEAMS ? ctx.t.allTeams : r.name);
@@ -197,7 +215,18 @@ function shareSection(ctx: Ctx): string {
     ['C1', 'C4'],
     ok,
     ok ? t.s1.lead(f.pct(maxRate), f.pct(ceiling, 0)) : t.s1.leadKo,
-    [row(chart, tbl), `<p class="note">${esc(t.s1.transferNote)}</p>`],
+    [
+      row(
+        chart,
+        legend([
+          ['sw-team', t.legend.teamBar],
+          ['sw-ceiling', `${t.legend.ceiling} (${f.pct(ceiling, 0)})`],
+          ['sw-rate', `${t.legend.drawRate} (${f.pct(m.policy.samplingRate, 0)})`],
+        ]),
+        tbl,
+      ),
+      `<p class="note">${esc(t.s1.transferNote)}</p>`,
+    ],
   );
 }
 
@@ -424,11 +453,12 @@ function recordingsSection(ctx: Ctx): string {
       }),
     );
   }
-  const legend = `<p class="legend" aria-hidden="true"><span class="sw sw-limit"></span>${esc(
-    t.s2.legendLimit,
-  )}<span class="sw sw-max"></span>${esc(t.s2.legendMax)}<span class="sw sw-median"></span>${esc(
-    t.s2.legendMedian,
-  )}<span class="sw sw-agent"></span>${esc(t.s2.legendAgent)}</p>`;
+  const pacingKey = legend([
+    ['sw-limit', t.s2.legendLimit],
+    ['sw-max', t.s2.legendMax],
+    ['sw-median', t.s2.legendMedian],
+    ['sw-agent', t.s2.legendAgent],
+  ]);
   const checkpoints = [7, 14, 21, 28].filter((d) => d < grid.days);
   const pacingRows = [
     ...m.teams.map((tm) => ({ id: tm.id, name: tm.name })),
@@ -458,12 +488,19 @@ function recordingsSection(ctx: Ctx): string {
     within && ctx.total.capBreaches.recordings === 0,
     t.s2.lead(f.int(cap)),
     [
-      row(unit, tbl),
+      row(
+        unit,
+        legend([
+          ['sw-dot', t.legend.agentDot],
+          ['sw-ceiling', `${t.legend.ceiling} (${f.int(cap)})`],
+        ]),
+        tbl,
+      ),
       `<h3>${esc(t.s2.pacingH)}</h3><p class="note">${esc(t.s2.pacingLead)} <strong data-testid="s2:within-pace" data-value="${
         within ? 1 : 0
-      }">${esc(within ? t.s2.withinPace : t.s2.abovePace)}</strong></p>${legend}<div class="multiples">${panels.join(
+      }">${esc(within ? t.s2.withinPace : t.s2.abovePace)}</strong></p><figure class="pacing">${pacingKey}<div class="multiples">${panels.join(
         '',
-      )}</div>${pacingTable}`,
+      )}</div></figure><div class="aside">${pacingTable}</div>`,
     ],
   );
 }
@@ -601,7 +638,19 @@ function listensSection(ctx: Ctx): string {
     ['C5', 'C7'],
     ok,
     t.s3.lead(f.int(min), f.int(max), f.int(ctx.total.planExtraListens)),
-    [row(chart, tbl)],
+    [
+      row(
+        chart,
+        legend([
+          ['sw-minmax', t.legend.minMax],
+          ['sw-median-mark', t.legend.median],
+          ['sw-band', `${t.legend.band} (${f.int(min)}–${f.int(max)})`],
+          ...(maxExtra > 0 ? ([['sw-hatch', t.legend.plan]] as const) : []),
+        ]),
+        tbl,
+        true,
+      ),
+    ],
   );
 }
 
@@ -666,7 +715,7 @@ function coachSection(ctx: Ctx): string {
   });
   const rows = [...ctx.teams, ctx.total];
   const tbl = table(
-    t.s4.chartTitle,
+    t.s4.byTeamCaption,
     [t.team, t.coaches, t.s4.loadMax],
     rows.map(
       (r) =>
@@ -679,7 +728,7 @@ function coachSection(ctx: Ctx): string {
     'table-coaches',
   );
   const detail = table(
-    t.s4.chartTitle,
+    t.s4.byCoachCaption,
     [t.coach, t.team, t.s4.listens],
     coaches.map(
       (c) =>
@@ -700,7 +749,16 @@ function coachSection(ctx: Ctx): string {
     ['C8'],
     ctx.total.capBreaches.coaches === 0,
     t.s4.lead(f.int(maxLoad), f.int(cap)),
-    [row(chart, `${tbl}${detail}`)],
+    [
+      row(
+        chart,
+        legend([
+          ['sw-team', t.legend.coachBar],
+          ['sw-ceiling', `${t.legend.ceiling} (${f.int(cap)})`],
+        ]),
+        `${tbl}${detail}`,
+      ),
+    ],
   );
 }
 
@@ -784,12 +842,13 @@ function matrixSection(ctx: Ctx): string {
   });
   const tbl = el(
     'table',
-    { 'data-testid': 'table-matrix' },
+    { 'data-testid': 'table-matrix', class: 'wide' },
     `${el('caption', {}, esc(`${t.s5.chartTitle} (${t.s5.rows} × ${t.s5.cols})`))}<thead><tr>${th(
       esc(t.s5.corner),
       'col',
-    )}${mx.teams.map((id) => th(esc(ctx.teamName(id)), 'col', true)).join('')}</tr></thead><tbody>${mx.teams
-      .map(
+    )}${mx.teams.map((id) => th(esc(ctx.teamName(id)), 'col', true)).join('')}</tr></thead><tbody>${labelled(
+      [t.s5.corner, ...mx.teams.map((id) => ctx.teamName(id))],
+      mx.teams.map(
         (rowTeam, i) =>
           `<tr>${th(esc(ctx.teamName(rowTeam)), 'row')}${mx.teams
             .map((colTeam, j) =>
@@ -800,8 +859,8 @@ function matrixSection(ctx: Ctx): string {
               ).replace('<td', i === j ? '<td data-diagonal="true"' : '<td'),
             )
             .join('')}</tr>`,
-      )
-      .join('')}</tbody>`,
+      ),
+    ).join('')}</tbody>`,
   );
   const ok = mx.diagonal === 0;
   return section(
@@ -811,7 +870,17 @@ function matrixSection(ctx: Ctx): string {
     ['C2', 'C10'],
     ok,
     ok ? t.s5.lead(f.int(m.assignments.length)) : t.s5.leadKo(f.int(mx.diagonal)),
-    [row(chart, tbl)],
+    [
+      row(
+        chart,
+        legend([
+          ['sw-shade', t.legend.shade],
+          ['sw-diagonal', t.legend.diagonal],
+        ]),
+        tbl,
+        true,
+      ),
+    ],
   );
 }
 
@@ -931,7 +1000,21 @@ function requestsSection(ctx: Ctx): string {
     ['C9'],
     allDone ? true : 'warn',
     t.s6.lead(f.int(m.requests.length), med === null ? '—' : f.seconds(med)),
-    [row(chart, tbl, true), `<p class="note">${esc(t.s6.arrivalNote)}</p>`],
+    [
+      row(
+        chart,
+        legend(
+          [
+            ['sw-median-time', t.legend.medianTime],
+            ['sw-max-time', t.legend.maxTime],
+          ],
+          t.legend.logNote,
+        ),
+        tbl,
+        true,
+      ),
+      `<p class="note">${esc(t.s6.arrivalNote)}</p>`,
+    ],
   );
 }
 
@@ -1054,7 +1137,9 @@ function seedSection(ctx: Ctx): string {
     m.seeds.commitment,
   )}</code></p>`;
   const ok = checks.every((c) => c.ok);
-  return section(ctx, 7, t.s7.h, ['C2', 'C6'], ok, t.s7.lead, [row(chart, list)]);
+  return section(ctx, 7, t.s7.h, ['C2', 'C6'], ok, t.s7.lead, [
+    row(chart, legend([], t.legend.seedNote), list),
+  ]);
 }
 
 // 8. Reasons --------------------------------------------------------------------------------------
@@ -1130,7 +1215,7 @@ function reasonsSection(ctx: Ctx): string {
     ['C1', 'C6'],
     true,
     t.s8.lead(f.pct(share('drawn')), f.pct(share('not-drawn'))),
-    [row(chart, tbl)],
+    [row(chart, legend([['sw-reason', t.legend.reasonBar]], t.legend.reasonsNote), tbl)],
   );
 }
 
@@ -1211,17 +1296,25 @@ function timeSection(ctx: Ctx): string {
   const lo = rates.length ? Math.min(...rates) : 0;
   const hi = rates.length ? Math.max(...rates) : 0;
   return section(ctx, 9, t.s9.h, ['C2', 'C6'], true, t.s9.lead(f.pct(lo), f.pct(hi)), [
-    row(chart, weeks),
-    // In a scroll container like every other table: six columns do not fit a 390-px phone.
+    row(
+      chart,
+      legend([
+        ['sw-calls', t.legend.callShare],
+        ['sw-recordings', t.legend.recordingShare],
+      ]),
+      weeks,
+      true,
+    ),
+    // Below the chart at full width; on a phone its rows become cards (see `table`).
     `<div class="aside">${hours}</div>`,
   ]);
 }
 
 // Page --------------------------------------------------------------------------------------------
 
-/** A chart with its table beside it (`stack`: below it, for a wide table). */
-function row(chart: string, aside: string, stack = false): string {
-  return `<div class="row${stack ? ' stack' : ''}"><figure>${chart}</figure><div class="aside">${aside}</div></div>`;
+/** A chart with its key under it and its table beside it (`stack`: below it, for a wide table). */
+function row(chart: string, key: string, aside: string, stack = false): string {
+  return `<div class="row${stack ? ' stack' : ''}"><figure>${chart}${key}</figure><div class="aside">${aside}</div></div>`;
 }
 
 function section(
@@ -1363,9 +1456,24 @@ svg .panel-title{font-size:13px;font-weight:700}
 svg .diag-label{font-size:11px;fill:var(--muted);font-style:italic}
 .multiples{display:grid;grid-template-columns:repeat(auto-fill,minmax(300px,1fr));gap:12px 16px;margin:8px 0 12px}
 .legend{display:flex;flex-wrap:wrap;gap:4px 14px;align-items:center;font-size:12px;color:var(--muted);margin:6px 0}
-.sw{display:inline-block;width:22px;height:0;border-top:2px solid;margin-right:5px;vertical-align:middle}
+.key{display:inline-flex;align-items:center}
+.key-note{flex-basis:100%}
+.sw{display:inline-block;flex:none;width:22px;height:0;border-top:2px solid;margin-right:5px;vertical-align:middle}
 .sw-limit{border-color:#eba6ab;border-top-width:6px}.sw-max{border-color:var(--ink);border-top-width:3px}
 .sw-median{border-color:#0072B2;border-top-style:dashed}.sw-agent{border-color:#9ab7d3;border-top-width:1px}
+.sw-ceiling,.sw-rate{width:0;height:14px;border-top:0;border-left:2px solid #cf222e;margin:0 8px 0 4px}.sw-rate{border-left:2px dashed #57606a}
+.sw-team,.sw-band,.sw-hatch,.sw-shade,.sw-diagonal,.sw-median-time,.sw-max-time,.sw-reason,.sw-calls,.sw-recordings{height:10px;border-top:0;width:18px;border-radius:2px}
+.sw-team{width:30px;background:linear-gradient(90deg,#0072B2 0 25%,#E69F00 25% 50%,#009E73 50% 75%,#32383f 75%)}
+.sw-dot{width:8px;height:8px;border:0;border-radius:50%;background:#0072B2}
+.sw-minmax{width:10px;height:10px;border:2px solid #57606a;border-radius:50%;background:#fff}
+.sw-median-mark{width:4px;height:14px;border:0;background:var(--ink);margin:0 7px 0 4px}
+.sw-band{background:#dafbe1}
+.sw-hatch{background:repeating-linear-gradient(45deg,#f3f4f6 0 3px,#c9ced4 3px 5px)}
+.sw-shade{width:30px;background:linear-gradient(90deg,rgb(238,244,251),rgb(17,94,160))}
+.sw-diagonal{background:repeating-linear-gradient(45deg,#f6f8fa 0 4px,#e1e4e8 4px 7px);outline:1px solid var(--line)}
+.sw-median-time{background:#0072B2}.sw-max-time{background:#b3d4ea}
+.sw-reason{width:30px;background:linear-gradient(90deg,#0072B2 0 33%,#8c959f 33% 66%,#E69F00 66%)}
+.sw-calls{background:#57606a}.sw-recordings{background:#0072B2}
 table{border-collapse:collapse;width:100%;font-size:12.5px;font-variant-numeric:tabular-nums;margin:0 0 12px}
 caption{caption-side:top;text-align:left;font-weight:600;color:var(--muted);font-size:12px;padding:0 0 4px}
 th,td{padding:4px 6px;border-bottom:1px solid #eaeef2;text-align:left;vertical-align:top}
@@ -1382,6 +1490,18 @@ footer{color:var(--muted);font-size:12px;margin-top:20px}
 footer h2{font-size:14px;color:var(--ink)}
 footer ul{padding-left:18px;margin:4px 0 10px}
 @media (max-width:960px){.row{grid-template-columns:minmax(0,1fr)}}
+/* A phone: a table of four columns or more becomes one card per row, each value named by its column. */
+@media (max-width:600px){
+  main{padding:12px 10px 28px}
+  section{padding:12px 12px 14px}
+  table.wide,table.wide tbody,table.wide tr,table.wide th,table.wide td{display:block}
+  table.wide thead{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0)}
+  table.wide caption{display:block}
+  table.wide tr{border:1px solid var(--line);border-radius:6px;margin:0 0 8px;padding:4px 8px}
+  table.wide tbody th{border:0;font-weight:700;padding:2px 0}
+  table.wide td{display:flex;justify-content:space-between;gap:12px;border:0;padding:2px 0;white-space:normal;text-align:right}
+  table.wide td::before{content:attr(data-label);color:var(--muted);text-align:left}
+}
 @media print{
   @page{size:A4;margin:12mm}
   body{background:#fff;font-size:11pt}

@@ -168,6 +168,8 @@ export interface Strings {
     cap: Fn1;
     listens: string;
     loadMax: string;
+    byTeamCaption: string;
+    byCoachCaption: string;
   };
   s5: {
     h: string;
@@ -247,6 +249,28 @@ export interface Strings {
     recorded: string;
     recordingShare: string;
     rate: string;
+  };
+  /** The key under each chart: what each mark, line and colour means. */
+  legend: {
+    teamBar: string;
+    ceiling: string;
+    drawRate: string;
+    agentDot: string;
+    minMax: string;
+    median: string;
+    band: string;
+    plan: string;
+    coachBar: string;
+    shade: string;
+    diagonal: string;
+    medianTime: string;
+    maxTime: string;
+    logNote: string;
+    seedNote: string;
+    reasonBar: string;
+    reasonsNote: string;
+    callShare: string;
+    recordingShare: string;
   };
   footer: {
     definitions: string;
@@ -379,6 +403,8 @@ const en: Strings = {
     cap: (c) => `cap ${c}`,
     listens: 'Listens',
     loadMax: 'Busiest coach',
+    byTeamCaption: 'Coaches and the busiest coach, per team',
+    byCoachCaption: 'Listens per coach',
   },
   s5: {
     h: 'Who listened to whom',
@@ -473,6 +499,30 @@ const en: Strings = {
     recorded: 'Recorded',
     recordingShare: 'Share of recordings',
     rate: 'Recorded share',
+  },
+  legend: {
+    teamBar: 'one bar per team, in the team’s colour; dark grey: all teams',
+    ceiling: 'the binding ceiling',
+    drawRate: 'the lottery rate',
+    agentDot: 'one agent',
+    minMax: 'fewest and most listens of an agent',
+    median: 'median',
+    band: 'policy range',
+    plan: 'extra listens of an approved plan',
+    coachBar: 'one bar per coach, in the colour of the coach’s team',
+    shade: 'darker: more listens',
+    diagonal: 'same team: must stay empty',
+    medianTime: 'median time',
+    maxTime: 'longest time',
+    logNote:
+      'Logarithmic scale: each gridline is several times the previous one (1 s, 10 s, 1 min, 10 min, 1 h), so a bar twice as long is far more than twice as slow.',
+    seedNote:
+      'Timeline: the fingerprint is published before the month (left), the seed revealed after it (right).',
+    reasonBar: 'calls with this reason · share of all calls',
+    reasonsNote:
+      'A transferred call counts once: as recorded if one of its legs was, otherwise under the first of: recording failed, error, caller objected, agent at the pacing limit, excluded line, not drawn.',
+    callShare: 'share of the month’s calls',
+    recordingShare: 'share of the month’s recordings',
   },
   footer: {
     definitions: 'Definitions',
@@ -612,6 +662,8 @@ const frRaw: Strings = {
     cap: (c) => `plafond ${c}`,
     listens: 'Écoutes',
     loadMax: 'Coach le plus chargé',
+    byTeamCaption: 'Coachs et coach le plus chargé, par équipe',
+    byCoachCaption: 'Écoutes par coach',
   },
   s5: {
     h: 'Qui a écouté qui',
@@ -708,6 +760,29 @@ const frRaw: Strings = {
     recorded: 'Enregistrés',
     recordingShare: 'Part des enregistrements',
     rate: 'Part enregistrée',
+  },
+  legend: {
+    teamBar: 'une barre par équipe, à sa couleur ; gris foncé : toutes équipes',
+    ceiling: 'le plafond impératif',
+    drawRate: 'le taux du tirage',
+    agentDot: 'un agent',
+    minMax: 'le moins et le plus d’écoutes d’un agent',
+    median: 'médiane',
+    band: 'fourchette de la politique',
+    plan: 'écoutes en plus d’un plan approuvé',
+    coachBar: 'une barre par coach, à la couleur de son équipe',
+    shade: 'plus foncé : plus d’écoutes',
+    diagonal: 'même équipe : doit rester vide',
+    medianTime: 'délai médian',
+    maxTime: 'délai le plus long',
+    logNote:
+      'Échelle logarithmique : chaque graduation vaut plusieurs fois la précédente (1 s, 10 s, 1 min, 10 min, 1 h) ; une barre deux fois plus longue correspond à un délai bien plus de deux fois plus long.',
+    seedNote: 'Frise : l’empreinte est publiée avant le mois (à gauche), la graine révélée après (à droite).',
+    reasonBar: 'appels ayant ce motif · part de tous les appels',
+    reasonsNote:
+      'Un appel transféré compte une fois : « enregistré » si l’un de ses segments l’a été, sinon sous le premier de ces motifs qu’a l’un de ses segments : échec de l’enregistrement, erreur, opposition de l’appelant, agent au plafond de rythme, ligne ou agent exclu, non tiré.',
+    callShare: 'part des appels du mois',
+    recordingShare: 'part des enregistrements du mois',
   },
   footer: {
     definitions: 'Définitions',

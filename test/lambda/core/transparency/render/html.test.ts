@@ -23,6 +23,31 @@ describe('transparency HTML (no browser)', () => {
     expect(html.replaceAll('http://www.w3.org/2000/svg', '')).not.toMatch(/https?:\/\//);
   });
 
+  it('gives each table its own caption and each chart a key: §3 names its markers, §6 its log scale', () => {
+    const html = renderTransparencyHtml(m);
+    const captions = [...html.matchAll(/<caption>([^<]+)<\/caption>/g)].map((c) => c[1]);
+    expect(new Set(captions).size).toBe(captions.length);
+    const s4 = /<section id="s4"[\s\S]*?<\/section>/.exec(html)![0];
+    expect([...s4.matchAll(/<caption>([^<]+)<\/caption>/g)].map((c) => c[1])).toEqual([
+      'Coachs et coach le plus chargé, par équipe',
+      'Écoutes par coach',
+    ]);
+    const key = (n: number) =>
+      new RegExp(`<section id="s${n}"[\\s\\S]*?<figcaption class="legend">([\\s\\S]*?)</figcaption>`)
+        .exec(html)![1]!
+        .replace(/<[^>]+>/g, ' ');
+    expect(key(3)).toMatch(
+      /le moins et le plus d’écoutes d’un agent[\s\S]*médiane[\s\S]*fourchette de la politique/,
+    );
+    expect(key(6)).toMatch(/Échelle logarithmique/);
+    expect(key(8)).toMatch(/Un appel transféré compte une fois/);
+    // Every chart's figure has its key (the pacing panels share one).
+    const figures = [...html.matchAll(/<figure[^>]*>([\s\S]*?)<\/figure>/g)].map((f) => f[1]!);
+    expect(figures.length).toBeGreaterThanOrEqual(10);
+    for (const f of figures) expect(f).toMatch(/<figcaption class="legend">/);
+    expect(renderTransparencyHtml(m, { lang: 'en' })).toMatch(/Logarithmic scale/);
+  });
+
   it('labels every chart with a title and a description', () => {
     const html = renderTransparencyHtml(m, { lang: 'en' });
     expect(html).toMatch(/^<!doctype html>\n<html lang="en">/);
