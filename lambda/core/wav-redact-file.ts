@@ -1,14 +1,38 @@
 /**
  * Local-file redaction: the fast path behind `fairlisten redact`.
  *
- * Validate first (header + ranges), then let the kernel copy the file (copy_file_range or a
- * reflink) to a temporary file next to the output, write the silence in place with positional
- * writes in bounded buffers, fsync, and rename atomically. Memory stays constant whatever the
- * file size, and a failure never leaves a partial output behind.
+ * Validate first (header + ranges), then write a temporary file next to the output in one pass
+ * over the file, fsync it and rename it atomically. A failure never leaves a partial output.
+ *
+ * What the pass does, cheapest first:
+ * - a whole-frame span whose silence is zero bytes (PCM from 16 bits, float) is never read nor
+ *   written: the temporary file is sized up front, so the span is a hole that reads as zeros,
+ *   and fsync has fewer pages to write;
+ * - other whole-frame spans (8-bit PCM, A-law, mu-law) are written from one constant buffer;
+ * - one-channel spans are read in large frame-aligned blocks, silenced by `applySilence` (a typed
+ *   view over the block) and written back;
+ * - the untouched bytes are copied in `IO_BUFFER_BYTES` blocks.
+ * I/O is synchronous and positioned: the caller (a command line) has nothing else to run, and a
+ * block costs one system call instead of a thread-pool round trip. Memory stays constant whatever
+ * the file size.
+ *
+ * The SHA-256 of the output is computed only when asked for, from the very blocks being written
+ * (holes from a zero buffer), so it never reads the file a second time.
  */
-import { createHash, randomBytes } from 'node:crypto';
-import { constants, type Stats } from 'node:fs';
-import { copyFile, type FileHandle, open, rename, stat, unlink } from 'node:fs/promises';
+import { createHash, type Hash, randomBytes } from 'node:crypto';
+import {
+  closeSync,
+  fchmodSync,
+  fstatSync,
+  fsyncSync,
+  ftruncateSync,
+  openSync,
+  readSync,
+  type Stats,
+  statSync,
+  writeSync,
+} from 'node:fs';
+import { open, rename, stat, unlink } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import {
   applySilence,
@@ -33,12 +57,11 @@ export class RedactFileError extends Error {
   }
 }
 
-/** Largest buffer used for writes and read-modify-write windows. */
+/** Size of the copy and read-modify-write blocks (small enough to stay in a core's cache). */
 export const IO_BUFFER_BYTES = 1024 * 1024;
-const WRITES_IN_FLIGHT = 4;
 
 export interface RedactFileOptions {
-  /** Compute the SHA-256 of the output (read alongside the kernel copy). @default false */
+  /** Compute the SHA-256 of the output from the blocks as they are written. @default false */
   readonly sha256?: boolean;
   /** fsync the output and its directory before returning. @default true */
   readonly fsync?: boolean;
@@ -49,17 +72,18 @@ export interface RedactFileResult extends SilencePlan {
   readonly sha256?: string;
 }
 
-function fileReader(fh: FileHandle) {
-  return async (offset: number, length: number) => {
-    const buf = Buffer.alloc(length);
-    let got = 0;
-    while (got < length) {
-      const { bytesRead } = await fh.read(buf, got, length - got, offset + got);
-      if (bytesRead === 0) break;
-      got += bytesRead;
-    }
-    return buf.subarray(0, got);
-  };
+function readFully(fd: number, buf: Uint8Array, position: number, what: string): void {
+  for (let got = 0; got < buf.length; ) {
+    const n = readSync(fd, buf, got, buf.length - got, position + got);
+    if (n === 0) throw new RedactFileError('INPUT_CHANGED', `${what} ended early at ${position + got}`);
+    got += n;
+  }
+}
+
+function writeFully(fd: number, buf: Uint8Array, position: number): void {
+  for (let done = 0; done < buf.length; ) {
+    done += writeSync(fd, buf, done, buf.length - done, position + done);
+  }
 }
 
 async function sameFile(inPath: string, outPath: string): Promise<boolean> {
@@ -68,110 +92,64 @@ async function sameFile(inPath: string, outPath: string): Promise<boolean> {
   return b !== undefined && a.dev === b.dev && a.ino === b.ino;
 }
 
-async function writeSilence(fh: FileHandle, plan: SilencePlan): Promise<void> {
-  for (const span of plan.spans) {
-    if (span.width === span.stride) {
-      // Whole frames: one shared constant buffer, a few positional writes in flight at once.
-      const fill = Buffer.alloc(Math.min(IO_BUFFER_BYTES, span.end - span.start), span.fill);
-      let next = span.start;
-      const writer = async () => {
-        while (next < span.end) {
-          const pos = next;
-          const n = Math.min(fill.length, span.end - pos);
-          next += n;
-          await writeFully(fh, fill, n, pos);
+/** The one pass: copies `input` to `out` (already sized) with `spans` silenced. */
+function writeRedacted(
+  input: number,
+  out: number,
+  layout: WavLayout,
+  head: Uint8Array,
+  spans: readonly SilenceSpan[],
+  hash: Hash | undefined,
+  inPath: string,
+): void {
+  const buf = Buffer.allocUnsafeSlow(IO_BUFFER_BYTES);
+  // Every span of a plan has the format's silence byte: one constant buffer serves them all.
+  let fill: Buffer | undefined;
+  const copy = (from: number, to: number) => {
+    for (let pos = from; pos < to; ) {
+      const view = buf.subarray(0, Math.min(IO_BUFFER_BYTES, to - pos));
+      readFully(input, view, pos, inPath);
+      if (pos < layout.headerLength) {
+        // The header that was validated must be the one written: the input must not have changed.
+        const n = Math.min(view.length, layout.headerLength - pos);
+        if (Buffer.compare(view.subarray(0, n), head.subarray(pos, pos + n)) !== 0) {
+          throw new RedactFileError('INPUT_CHANGED', `${inPath} changed while it was being redacted`);
         }
-      };
-      await Promise.all(Array.from({ length: WRITES_IN_FLIGHT }, writer));
-      continue;
-    }
-    // One channel: read whole frames, silence the channel's bytes, write them back.
-    const window = Math.max(span.stride, Math.floor(IO_BUFFER_BYTES / span.stride) * span.stride);
-    const buf = Buffer.alloc(Math.min(window, span.end - span.start));
-    for (let pos = span.start; pos < span.end; ) {
-      const n = Math.min(buf.length, span.end - pos);
-      const view = buf.subarray(0, n);
-      const { bytesRead } = await fh.read(view, 0, n, pos);
-      if (bytesRead !== n) throw new RedactFileError('INPUT_CHANGED', `short read at ${pos} in the copy`);
-      applySilence(view, pos, [span]);
-      await writeFully(fh, view, n, pos);
-      pos += n;
-    }
-  }
-}
-
-async function writeFully(fh: FileHandle, buf: Buffer, length: number, position: number): Promise<void> {
-  let done = 0;
-  while (done < length) {
-    const { bytesWritten } = await fh.write(buf, done, length - done, position + done);
-    done += bytesWritten;
-  }
-}
-
-const HASH_CHUNK = 4 * IO_BUFFER_BYTES;
-
-/**
- * SHA-256 of the output computed from the input with the silence applied in memory. It runs on
- * the main thread while the kernel copies the file, so hashing costs no extra pass over the copy;
- * the caller proves the input did not change meanwhile. Whole-frame spans are hashed from a fill
- * buffer without reading them. Reads are double-buffered so I/O overlaps hashing.
- */
-async function hashRedacted(path: string, size: number, spans: readonly SilenceSpan[]): Promise<string> {
-  const segments: { start: number; end: number; fill?: number }[] = [];
-  let pos = 0;
-  const pushRead = (end: number) => {
-    for (; pos < end; pos = Math.min(end, pos + HASH_CHUNK)) {
-      segments.push({ start: pos, end: Math.min(end, pos + HASH_CHUNK) });
+      }
+      writeFully(out, view, pos);
+      hash?.update(view);
+      pos += view.length;
     }
   };
+  let pos = 0;
   for (const span of spans) {
-    if (span.width !== span.stride) continue;
-    pushRead(span.start);
-    for (; pos < span.end; pos = Math.min(span.end, pos + HASH_CHUNK)) {
-      segments.push({ start: pos, end: Math.min(span.end, pos + HASH_CHUNK), fill: span.fill });
-    }
-  }
-  pushRead(size);
-  const fh = await open(path, 'r');
-  try {
-    const hash = createHash('sha256');
-    const buffers = [Buffer.allocUnsafe(HASH_CHUNK), Buffer.allocUnsafe(HASH_CHUNK)];
-    const fills = new Map<number, Buffer>();
-    const load = (i: number): Promise<Buffer> | undefined => {
-      const seg = segments[i];
-      if (!seg) return undefined;
-      const n = seg.end - seg.start;
-      if (seg.fill !== undefined) {
-        const fill = fills.get(seg.fill) ?? Buffer.alloc(HASH_CHUNK, seg.fill);
-        fills.set(seg.fill, fill);
-        return Promise.resolve(fill.subarray(0, n));
+    copy(pos, span.start);
+    if (span.width === span.stride) {
+      // Zero silence over whole frames: leave the hole (the file was sized up front).
+      const write = span.fill !== 0;
+      if (write || hash) {
+        fill ??= Buffer.alloc(Math.min(IO_BUFFER_BYTES, layout.fileSize), span.fill);
+        for (let p = span.start; p < span.end; p += fill.length) {
+          const view = fill.subarray(0, Math.min(fill.length, span.end - p));
+          if (write) writeFully(out, view, p);
+          hash?.update(view);
+        }
       }
-      const buf = buffers[i % 2]!.subarray(0, n);
-      return readFully(fh, buf, seg.start).then(() => {
-        applySilence(buf, seg.start, spans);
-        return buf;
-      });
-    };
-    let next = load(0);
-    for (let i = 0; next; i++) {
-      const cur = await next;
-      next = load(i + 1);
-      hash.update(cur);
-      // Let the copy/write chain's completions run between chunks (fill chunks never wait on I/O).
-      await new Promise(setImmediate);
+    } else {
+      // Whole frames per block (a frame, at most 65,535 bytes, always fits in the buffer).
+      const window = Math.floor(IO_BUFFER_BYTES / span.stride) * span.stride;
+      for (let p = span.start; p < span.end; ) {
+        const view = buf.subarray(0, Math.min(window, span.end - p));
+        readFully(input, view, p, inPath);
+        applySilence(view, p, [span]);
+        writeFully(out, view, p);
+        hash?.update(view);
+        p += view.length;
+      }
     }
-    return hash.digest('hex');
-  } finally {
-    await fh.close();
+    pos = span.end;
   }
-}
-
-async function readFully(fh: FileHandle, buf: Buffer, position: number): Promise<void> {
-  for (let got = 0; got < buf.length; ) {
-    const { bytesRead } = await fh.read(buf, got, buf.length - got, position + got);
-    if (bytesRead === 0) throw new RedactFileError('INPUT_CHANGED', `input ended early at ${position + got}`);
-    got += bytesRead;
-  }
+  copy(pos, layout.fileSize);
 }
 
 async function fsyncDir(dir: string): Promise<void> {
@@ -180,6 +158,16 @@ async function fsyncDir(dir: string): Promise<void> {
   if (!fh) return;
   await fh.sync().catch(() => undefined);
   await fh.close();
+}
+
+function unchanged(before: Stats, after: Stats): boolean {
+  return (
+    after.ino === before.ino &&
+    after.dev === before.dev &&
+    after.size === before.size &&
+    after.mtimeMs === before.mtimeMs &&
+    after.ctimeMs === before.ctimeMs
+  );
 }
 
 /**
@@ -194,67 +182,60 @@ export async function redactFile(
   channel: Channel,
   options: RedactFileOptions = {},
 ): Promise<RedactFileResult> {
-  const input = await open(inPath, 'r');
-  let layout: WavLayout;
-  let head: Uint8Array;
-  let plan: SilencePlan;
-  let before: Stats;
+  const input = openSync(inPath, 'r');
+  let out: number | undefined;
+  let tmp: string | undefined;
   try {
-    before = await input.stat();
-    ({ layout, head } = await readWavLayout(fileReader(input), before.size));
-    plan = planSilence(layout, ranges, channel);
-  } finally {
-    await input.close();
-  }
-  if (await sameFile(inPath, outPath)) {
-    throw new RedactFileError(
-      'SAME_FILE',
-      `input and output are the same file (${outPath}); write to a new file`,
-    );
-  }
-
-  const dir = dirname(resolve(outPath));
-  const tmp = join(dir, `.${basename(outPath)}.${process.pid}.${randomBytes(6).toString('hex')}.redact-tmp`);
-  let out: FileHandle | undefined;
-  const sync = options.fsync ?? true;
-  // Copy, silence and fsync in the thread pool while the main thread hashes: neither waits for the other.
-  const writing = async () => {
-    await copyFile(inPath, tmp, constants.COPYFILE_EXCL);
-    out = await open(tmp, 'r+');
-    const copiedHead = await fileReader(out)(0, head.length);
-    if ((await out.stat()).size !== layout.fileSize || Buffer.compare(copiedHead, Buffer.from(head)) !== 0) {
-      throw new RedactFileError('INPUT_CHANGED', `${inPath} changed while it was being copied`);
+    const before = fstatSync(input);
+    const { layout, head } = await readWavLayout(async (offset, length) => {
+      const b = Buffer.alloc(length);
+      let got = 0;
+      for (let n = 1; got < length && n > 0; got += n)
+        n = readSync(input, b, got, length - got, offset + got);
+      return b.subarray(0, got);
+    }, before.size);
+    const plan = planSilence(layout, ranges, channel);
+    if (await sameFile(inPath, outPath)) {
+      throw new RedactFileError(
+        'SAME_FILE',
+        `input and output are the same file (${outPath}); write to a new file`,
+      );
     }
-    await writeSilence(out, plan);
-    if (sync) await out.sync();
-    await out.close();
+    const dir = dirname(resolve(outPath));
+    const name = join(
+      dir,
+      `.${basename(outPath)}.${process.pid}.${randomBytes(6).toString('hex')}.redact-tmp`,
+    );
+    // Created new (never someone else's file), with the input's permission bits, as a copy would be.
+    out = openSync(name, 'wx', before.mode & 0o777);
+    tmp = name;
+    fchmodSync(out, before.mode & 0o7777);
+    ftruncateSync(out, layout.fileSize);
+    const hash = options.sha256 ? createHash('sha256') : undefined;
+    writeRedacted(input, out, layout, head, plan.spans, hash, inPath);
+    const sync = options.fsync ?? true;
+    if (sync) fsyncSync(out);
+    closeSync(out);
     out = undefined;
-  };
-  try {
-    const [written, hashed] = await Promise.allSettled([
-      writing(),
-      options.sha256 ? hashRedacted(inPath, layout.fileSize, plan.spans) : Promise.resolve(undefined),
-    ]);
-    if (written.status === 'rejected') throw written.reason;
-    if (hashed.status === 'rejected') throw hashed.reason;
-    const sha256 = hashed.value;
-    // What was validated, copied and hashed must be the same bytes: the input must not have changed.
-    const after = await stat(inPath);
-    if (
-      after.ino !== before.ino ||
-      after.dev !== before.dev ||
-      after.size !== before.size ||
-      after.mtimeMs !== before.mtimeMs ||
-      after.ctimeMs !== before.ctimeMs
-    ) {
+    // What was validated and copied must be the same bytes: the input must not have changed.
+    if (!unchanged(before, fstatSync(input)) || !unchanged(before, statSync(inPath))) {
       throw new RedactFileError('INPUT_CHANGED', `${inPath} changed while it was being redacted`);
     }
     await rename(tmp, outPath);
+    tmp = undefined;
     if (sync) await fsyncDir(dir);
-    return { ...plan, layout, ...(sha256 ? { sha256 } : {}) };
+    return { ...plan, layout, ...(hash ? { sha256: hash.digest('hex') } : {}) };
   } catch (err) {
-    await (out as FileHandle | undefined)?.close().catch(() => undefined);
-    await unlink(tmp).catch(() => undefined);
+    if (out !== undefined) {
+      try {
+        closeSync(out);
+      } catch {
+        // The error being thrown is the one to report.
+      }
+    }
+    if (tmp !== undefined) await unlink(tmp).catch(() => undefined);
     throw err;
+  } finally {
+    closeSync(input);
   }
 }

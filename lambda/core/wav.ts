@@ -454,7 +454,19 @@ export function applySilence(
     };
     for (; f < hiR && !(f + offset >= loR && f + offset + width <= hiR); f += stride) partial(f);
     const last = hiR - offset - width;
-    if (width === 1) {
+    const at = chunk.byteOffset + f + offset;
+    if ((width === 2 || width === 4) && stride % width === 0 && at % width === 0 && f <= last) {
+      // A 2- or 4-byte sample per frame: one store per frame through a typed view (every byte of
+      // the word is `fill`, so byte order does not matter), e.g. one channel of 16-bit stereo.
+      const step = stride / width;
+      const count = Math.floor((last - f) / stride) + 1;
+      const length = (count - 1) * step + 1;
+      const word = width === 2 ? fill * 0x101 : fill * 0x1010101;
+      const view =
+        width === 2 ? new Uint16Array(chunk.buffer, at, length) : new Uint32Array(chunk.buffer, at, length);
+      for (let i = 0; i < length; i += step) view[i] = word;
+      f += count * stride;
+    } else if (width === 1) {
       for (let k = f + offset; f <= last; f += stride, k += stride) chunk[k] = fill;
     } else if (width === 2) {
       for (let k = f + offset; f <= last; f += stride, k += stride) {

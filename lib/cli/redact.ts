@@ -1,5 +1,5 @@
 /**
- * `fairlisten redact <in.wav> <out.wav> --range <from>-<to> [--range …] [--channel both|agent|customer]`
+ * `fairlisten redact <in.wav> <out.wav> --range <from>-<to> [--range …] [--channel both|agent|customer] [--sha256]`
  *
  * Silences time ranges of a local recording (concern C9). The import graph stays tiny (node
  * built-ins and lambda/core/wav*, no zod, no AWS SDK) so a bundled copy starts in milliseconds.
@@ -9,9 +9,10 @@ import { RedactFileError, redactFile } from '../../lambda/core/wav-redact-file';
 import { type Command, command, UsageError } from './_command';
 
 const USAGE = `usage: fairlisten redact <in.wav> <out.wav> --range <from>-<to> [--range <from>-<to> …]
-                        [--channel both|agent|customer]
+                        [--channel both|agent|customer] [--sha256]
   Silences each range (seconds, decimals allowed, end exclusive) and writes a new file.
   agent = right channel, customer = left channel (Amazon Connect layout); default both.
+  --sha256 also prints the output's SHA-256 (hashed from the bytes as they are written).
   Exit 0 written, 1 the file or a range is refused (nothing written), 2 usage.
        fairlisten redact verify-proof --file <downloaded.wav> --proof <proof.json> [--key <key>]
   Checks a downloaded redacted recording against its redaction proof, offline (see --help there).`;
@@ -47,7 +48,11 @@ const redactFileCommand = command({
   name: 'redact',
   usage: USAGE,
   positionals: 2,
-  options: { range: { type: 'string', multiple: true }, channel: { type: 'string' } },
+  options: {
+    range: { type: 'string', multiple: true },
+    channel: { type: 'string' },
+    sha256: { type: 'boolean' },
+  },
   async run(values, positionals) {
     if (positionals.length !== 2) throw new UsageError('expected exactly two files: <in.wav> <out.wav>');
     const [inPath, outPath] = positionals as [string, string];
@@ -56,11 +61,12 @@ const redactFileCommand = command({
     const ranges = rangeTexts.map(parseRange);
     const channel = parseChannel(values.channel as string | undefined);
     try {
-      const r = await redactFile(inPath, outPath, ranges, channel, { sha256: true });
+      const sha256 = values.sha256 === true;
+      const r = await redactFile(inPath, outPath, ranges, channel, { sha256 });
       const seconds = formatSeconds(r.framesSilenced / r.layout.format.sampleRate);
       console.log(
         `redacted ${outPath}: ${r.framesSilenced} frames (${seconds} s) silenced on ${channel} in ` +
-          `${ranges.length} range(s); sha256 ${r.sha256}`,
+          `${ranges.length} range(s)${sha256 ? `; sha256 ${r.sha256}` : ''}`,
       );
       return 0;
     } catch (err) {

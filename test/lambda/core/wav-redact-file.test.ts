@@ -1,10 +1,29 @@
 import { createHash } from 'node:crypto';
-import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  createReadStream,
+  createWriteStream,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pipeline } from 'node:stream/promises';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
-import { type Channel, WavError } from '../../../lambda/core/wav';
+import {
+  type Channel,
+  createSilenceTransform,
+  parseWavHeader,
+  planSilence,
+  type TimeRange,
+  WavError,
+} from '../../../lambda/core/wav';
 import { RedactFileError, redactFile } from '../../../lambda/core/wav-redact-file';
 import {
   buildWav,
@@ -365,5 +384,177 @@ describe('redactFile', () => {
       ),
       { numRuns: 60 },
     );
+  });
+});
+
+/**
+ * The file path skips zero silence (a hole in the new file), writes other silence from a constant
+ * buffer and reads only the frames of a one-channel span. Its reference: the whole file streamed
+ * through the silence transform, the definition the S3 rewrite uses.
+ */
+async function streamed(src: string, out: string, ranges: readonly TimeRange[], channel: Channel) {
+  const bytes = readFileSync(src);
+  const { spans } = planSilence(parseWavHeader(bytes, bytes.length), ranges, channel);
+  await pipeline(createReadStream(src), createSilenceTransform(spans), createWriteStream(out));
+  return readFileSync(out);
+}
+
+describe('redactFile: the one-pass file path against the streaming path', () => {
+  const sha = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
+
+  it('property: same bytes as the whole file streamed through the transform; the hash is of those bytes', async () => {
+    const d = fresh();
+    await fc.assert(
+      fc.asyncProperty(
+        fc.constantFrom(...FORMAT_CASES),
+        fc.integer({ min: 1, max: 2 }),
+        fc.integer({ min: 1, max: 3000 }),
+        fc.array(fc.tuple(fc.nat(), fc.nat()), { minLength: 1, maxLength: 3 }),
+        fc.constantFrom<Channel>('both', 'agent', 'customer'),
+        fc.array(fc.record({ id: fc.constantFrom('LIST', 'junk', 'id3 '), size: fc.nat(21) }), {
+          maxLength: 2,
+        }),
+        fc.record({ partial: fc.nat(3), omitPad: fc.boolean(), hash: fc.boolean(), seed: fc.nat() }),
+        async (fmt, channels, frames, raw, ch, extras, { partial, omitPad, hash, seed }) => {
+          const channel = channels === 2 ? ch : 'both';
+          const bytes = buildWav({
+            ...fmt,
+            channels,
+            sampleRate: 8000,
+            frames,
+            before: extras,
+            after: omitPad ? [] : extras,
+            partialFrameBytes: partial,
+            omitDataPad: omitPad,
+            seed,
+          });
+          const src = join(d, 'in.wav');
+          writeFileSync(src, bytes);
+          // Ranges may run past the end of the audio (clamped) and may end exactly at it.
+          const ranges = raw.map(([x, y]) => {
+            const from = x % frames;
+            return { from: from / 8000, to: (from + 1 + (y % (frames + 5))) / 8000 };
+          });
+          const r = await redactFile(src, join(d, 'out.wav'), ranges, channel, { sha256: hash });
+          const got = readFileSync(join(d, 'out.wav'));
+          const expected = await streamed(src, join(d, 'ref.wav'), ranges, channel);
+          expect(Buffer.compare(got, expected)).toBe(0);
+          expect(r.sha256).toBe(hash ? sha(got) : undefined);
+        },
+      ),
+      { numRuns: 80 },
+    );
+  });
+
+  it('Connect layout over several I/O buffers: both channels (a hole), each channel alone, with and without the hash', async () => {
+    const d = fresh();
+    const frames = 1_100_000; // 4.4 MB of data: spans cross several 1 MiB buffers
+    const bytes = buildWav({
+      encoding: 'pcm',
+      bits: 16,
+      channels: 2,
+      sampleRate: 8000,
+      frames,
+      before: [{ id: 'LIST', size: 27 }],
+      after: [{ id: 'id3 ', size: 11 }],
+    });
+    const src = join(d, 'in.wav');
+    writeFileSync(src, bytes);
+    const info = readInfo(bytes);
+    // Two ranges, the second running to the end of the audio.
+    const ranges = [
+      { from: 10, to: 40.00005 },
+      { from: 100, to: 200 },
+    ];
+    const frameRanges = [
+      [80_000, 320_001],
+      [800_000, frames],
+    ] as const;
+    for (const channel of ['both', 'agent', 'customer'] as const) {
+      for (const hash of [false, true]) {
+        const out = join(d, `${channel}-${hash}.wav`);
+        const r = await redactFile(src, out, ranges, channel, { sha256: hash });
+        const got = readFileSync(out);
+        expect(
+          Buffer.compare(got, expectedRedaction(bytes, info, frameRanges, CHANNEL_INDEX[channel], 0)),
+        ).toBe(0);
+        expect(r.framesSilenced).toBe(240_001 + 300_000);
+        expect(r.sha256).toBe(hash ? sha(got) : undefined);
+      }
+    }
+  });
+
+  it('a range at the very end of a file that ends with its data chunk, and a range past the end', async () => {
+    const d = fresh();
+    for (const fmt of [
+      { encoding: 'pcm', bits: 16 },
+      { encoding: 'mulaw', bits: 8 },
+    ] as const) {
+      const bytes = buildWav({ ...fmt, channels: 2, sampleRate: 8000, frames: 16_000 });
+      const src = join(d, 'in.wav');
+      writeFileSync(src, bytes);
+      for (const channel of ['both', 'agent'] as const) {
+        const out = join(d, 'out.wav');
+        // 1.5 s to 9 s of a 2-s file: clamped to the end; the file's last byte is silence.
+        await redactFile(src, out, [{ from: 1.5, to: 9 }], channel);
+        const expected = expectedRedaction(
+          bytes,
+          readInfo(bytes),
+          [[12_000, 16_000]],
+          CHANNEL_INDEX[channel],
+          expectedSilenceByte(fmt.encoding, fmt.bits),
+        );
+        const got = readFileSync(out);
+        expect(got.length).toBe(bytes.length);
+        expect(Buffer.compare(got, expected)).toBe(0);
+        expect(
+          Buffer.compare(got, await streamed(src, join(d, 'ref.wav'), [{ from: 1.5, to: 9 }], channel)),
+        ).toBe(0);
+      }
+      rmSync(join(d, 'out.wav'));
+      rmSync(join(d, 'ref.wav'));
+      // From the last frame's end on, there is nothing to silence.
+      await expectRejected(
+        redactFile(src, join(d, 'o.wav'), [{ from: 2, to: 3 }], 'both'),
+        'RANGE_OUT_OF_BOUNDS',
+        d,
+      );
+    }
+  });
+
+  it('streaming headers: a data size of 0 has no frame to silence, 0xFFFFFFFF is a truncated file; nothing is written', async () => {
+    const bytes = buildWav({ encoding: 'pcm', bits: 16, channels: 2, sampleRate: 8000, frames: 8000 });
+    const sizeAt = readInfo(bytes).dataOffset - 4;
+    for (const [size, code] of [
+      [0, 'RANGE_OUT_OF_BOUNDS'],
+      [0xffffffff, 'MALFORMED'],
+    ] as const) {
+      const d = fresh();
+      const streaming = Buffer.from(bytes);
+      streaming.writeUInt32LE(size, sizeAt);
+      // A RIFF size of 0xFFFFFFFF too, as a recorder that never finalized the header writes it.
+      streaming.writeUInt32LE(0xffffffff, 4);
+      writeFileSync(join(d, 'in.wav'), streaming);
+      for (const channel of ['both', 'agent'] as const) {
+        await expectRejected(
+          redactFile(join(d, 'in.wav'), join(d, 'out.wav'), [{ from: 0, to: 0.5 }], channel, {
+            sha256: true,
+          }),
+          code,
+          d,
+        );
+      }
+    }
+  });
+
+  it('keeps the permission bits of the input, as a copy does', async () => {
+    const d = fresh();
+    const src = join(d, 'in.wav');
+    writeFileSync(src, buildWav({ encoding: 'pcm', bits: 16, channels: 2, sampleRate: 8000, frames: 800 }));
+    for (const mode of [0o600, 0o640, 0o755]) {
+      chmodSync(src, mode);
+      await redactFile(src, join(d, 'out.wav'), [{ from: 0, to: 0.05 }], 'both');
+      expect(statSync(join(d, 'out.wav')).mode & 0o7777).toBe(mode);
+    }
   });
 });

@@ -807,3 +807,52 @@ describe('applySilence and the transform at span edges', () => {
     expect([...got[1]!]).toEqual([9, 9, 0, 0, 9, 9, 0, 0]);
   });
 });
+
+describe('applySilence: one sample per frame through a typed view', () => {
+  /** The definition, byte by byte: in [start, end), bytes [offset, offset + width) of each frame. */
+  function naive(bytes: Uint8Array, chunkStart: number, s: SilenceSpanLike): Uint8Array {
+    const out = Uint8Array.from(bytes);
+    for (let f = s.start; f < s.end; f += s.stride) {
+      for (let k = f + s.offset; k < f + s.offset + s.width; k++) {
+        const i = k - chunkStart;
+        if (k < s.end && i >= 0 && i < out.length) out[i] = s.fill;
+      }
+    }
+    return out;
+  }
+  type SilenceSpanLike = Parameters<typeof applySilence>[2][number];
+
+  it('gives the byte-by-byte result at every alignment of the buffer and of the chunk start', () => {
+    // 2-byte samples of 16-bit stereo (either channel) and 4-channel audio, 4-byte samples of
+    // 32-bit stereo, and widths without a typed view (1 and 3 bytes) for comparison.
+    const shapes = [
+      { stride: 4, width: 2, offsets: [0, 2] },
+      { stride: 8, width: 2, offsets: [0, 2, 6] },
+      { stride: 8, width: 4, offsets: [0, 4] },
+      { stride: 2, width: 1, offsets: [0, 1] },
+      { stride: 6, width: 3, offsets: [0, 3] },
+    ];
+    const backing = new Uint8Array(256 + 8);
+    let checked = 0;
+    for (const { stride, width, offsets } of shapes) {
+      for (const offset of offsets) {
+        for (const fill of [0x00, 0x80, 0xd5, 0xff]) {
+          const s = { start: 3 + stride, end: 3 + stride * 40, stride, offset, width, fill };
+          for (let shift = 0; shift < 8; shift++) {
+            for (const chunkStart of [0, 1, 2, 3, s.start, s.start + 1, s.start + 5, s.end - stride - 1]) {
+              for (const length of [1, 3, stride * 7 + 1, 200]) {
+                for (let i = 0; i < backing.length; i++) backing[i] = (i * 7 + 1) & 0xff;
+                const chunk = backing.subarray(shift, shift + length);
+                const expected = naive(chunk, chunkStart, s);
+                applySilence(chunk, chunkStart, [s]);
+                expect(Buffer.compare(chunk, expected)).toBe(0);
+                checked++;
+              }
+            }
+          }
+        }
+      }
+    }
+    expect(checked).toBe(11 * 4 * 8 * 8 * 4);
+  });
+});
