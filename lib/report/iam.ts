@@ -10,18 +10,24 @@
  *   conditions must be ones the evaluator decides (`aws:PrincipalArn` with the Arn/String operators).
  * Principals outside the template (administrators, SSO roles, ARNs named in a bucket policy) are modelled as
  * able to do anything their identity policies might allow, so only a Deny that covers them keeps them out.
+ * A bucket-policy exception for the service-linked roles of one service (`ArnNotLike` on
+ * `aws:PrincipalArn` with `…:role/aws-service-role/<service>/<name>*`, Amazon Connect's) is a principal of
+ * its own, not "anyone": only that service can create roles on that path.
  */
 import { globCovers, globIntersects, globMatch } from './glob';
 import { asArray, isRecord, NEVER, type StackView } from './template';
 
-export type PrincipalKind = 'role' | 'user' | 'external' | 'service' | 'any';
+export type PrincipalKind = 'role' | 'user' | 'external' | 'service' | 'service-linked-role' | 'any';
 
 export interface Principal {
   /** Stable key: logical id, ARN, `service:<name>` or `*`. */
   readonly key: string;
   readonly kind: PrincipalKind;
   readonly logicalId?: string;
-  /** `fairlisten:role` of the IAM resource, when it has one. */
+  /**
+   * `fairlisten:role` of the IAM resource, when it has one; for the service-linked roles of a
+   * service in the template's own account, `service-linked-role:<service>` (e.g. Amazon Connect's).
+   */
   readonly role?: string;
   /** Resolved ARN (`arn:aws:iam::111111111111:role/{{LogicalId}}` for a generated name). */
   readonly arn: string;
@@ -84,6 +90,29 @@ export const HARMLESS_MANAGED_POLICIES: readonly string[] = [
 ];
 
 const ANY_PRINCIPAL_ARN = 'arn:aws:iam::(any-account):(any principal outside this template)';
+
+/** What a service-linked-role ARN pattern names: the account and the one service it belongs to. */
+export interface ServiceLinkedRolePattern {
+  readonly account: string;
+  readonly service: string;
+}
+
+const SLR_PATTERN =
+  /^arn:aws(?:-cn|-us-gov)?:iam::([^:*?/]+):role\/aws-service-role\/([a-z0-9-]+(?:\.[a-z0-9-]+)*\.amazonaws\.com(?:\.cn)?)\/[A-Za-z0-9_+=,.@*?-]+$/;
+
+/**
+ * Whether an `aws:PrincipalArn` pattern names only service-linked roles of one named service in one
+ * named account: `arn:<partition>:iam::<account>:role/aws-service-role/<service>/<name pattern>`,
+ * wildcards only in the role name. IAM reserves the `/aws-service-role/` path: only the service
+ * itself creates roles there (CreateRole refuses that path), so such a pattern cannot be met by an
+ * administrator's role, unlike `role/*` or a wildcard account or service.
+ */
+export function serviceLinkedRolePattern(arn: string): ServiceLinkedRolePattern | undefined {
+  const m = SLR_PATTERN.exec(arn);
+  return m ? { account: m[1]!, service: m[2]! } : undefined;
+}
+
+const isWildcard = (v: string) => /[*?]/.test(v);
 
 function statementsOf(source: PolicySource): Array<{ statement: Statement; property: string }> {
   const doc = source.document;
@@ -202,12 +231,21 @@ function conditionsMustHold(stack: StackView, st: Statement, p: Principal): bool
         if (!negated) return false;
         continue;
       }
-      // "Anyone else" is matched by every wildcard pattern (some outside principal fits it) and no exact ARN
-      // (those are modelled as principals of their own).
-      const matches =
-        p.kind === 'any'
-          ? wild && patterns.some((v) => /[*?]/.test(v))
-          : patterns.some((v) => (wild ? globMatch(v, p.arn) : v === p.arn));
+      let matches: boolean;
+      if (p.kind === 'any') {
+        // "Anyone else" is matched by every wildcard pattern (some outside principal fits it) but no exact
+        // ARN and no service-linked-role pattern of a named service and account (those are modelled as
+        // principals of their own: nobody else can hold such a role).
+        matches = wild && patterns.some((v) => isWildcard(v) && !serviceLinkedRolePattern(v));
+      } else if (p.kind === 'service-linked-role') {
+        // A set of roles: an exception list spares the set if it spares any of them (negated: some
+        // member matches), a positive condition holds only if every member matches.
+        matches = negated
+          ? patterns.some((v) => (wild ? globIntersects(v, p.arn) : globMatch(p.arn, v)))
+          : wild && patterns.some((v) => globCovers(v, p.arn));
+      } else {
+        matches = patterns.some((v) => (wild ? globMatch(v, p.arn) : v === p.arn));
+      }
       if (negated === matches) return false;
     }
   }
@@ -318,8 +356,22 @@ export function principalsOf(stack: StackView, resourcePolicies: readonly Policy
         }
       }
       for (const arn of arns) {
-        if (byArn.has(arn) || seen.has(arn) || isAccountRoot(arn) || arn.includes('*') || arn.includes(NEVER))
+        if (byArn.has(arn) || seen.has(arn) || isAccountRoot(arn) || arn.includes(NEVER)) continue;
+        const slr = isWildcard(arn) ? serviceLinkedRolePattern(arn) : undefined;
+        if (slr) {
+          // The service-linked roles the pattern names: a principal of their own, whose identity
+          // policies (AWS managed) are not in the template.
+          seen.add(arn);
+          principals.push({
+            key: arn,
+            kind: 'service-linked-role',
+            arn,
+            unknownIdentity: true,
+            ...(slr.account === stack.account ? { role: `service-linked-role:${slr.service}` } : {}),
+          });
           continue;
+        }
+        if (isWildcard(arn)) continue;
         seen.add(arn);
         principals.push({ key: arn, kind: 'external', arn, unknownIdentity: true });
       }
@@ -416,6 +468,10 @@ export function whoCan(stack: StackView, query: AccessQuery): Access[] {
 /** Human name of a principal for the report: its role metadata, else what it is. */
 export function principalLabel(p: Principal): string {
   if (p.role) return p.role;
+  if (p.kind === 'service-linked-role') {
+    const slr = serviceLinkedRolePattern(p.arn);
+    return `service-linked roles of ${slr?.service ?? 'a service'} in account ${slr?.account ?? '?'}`;
+  }
   if (p.kind === 'any') return 'any principal outside this template';
   if (p.logicalId) return `${p.kind} ${p.logicalId}`;
   return p.key;

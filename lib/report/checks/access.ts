@@ -1,5 +1,5 @@
 /**
- * Who may read or rewrite recordings, and who may read a table (C2, C9), computed by the IAM evaluator over
+ * Who may read, write or rewrite recordings, and who may read a table (C2, C9), computed by the IAM evaluator over
  * the template: identity policies of every role and user, the bucket policy, and "any principal outside this
  * template" held back only by the bucket policy's Deny.
  */
@@ -119,6 +119,29 @@ export const RECORDING_READER_ROLES = ['role:ingest', 'role:recording-actions', 
  */
 export const RECORDING_REWRITER_ROLES = ['role:ingest', 'role:recording-actions', 'role:retention-sweeper'];
 
+/**
+ * Who may write a version of a recording (s3:PutObject, which also authorizes CopyObject and every
+ * step of a multipart upload): Amazon Connect, through its service-linked roles in this account
+ * (the bucket policy's `ArnNotLike` exception on `…:role/aws-service-role/connect.amazonaws.com/…`,
+ * a path only Connect creates roles under), and the two roles that apply deletions and redactions.
+ * The evaluator models that exception as the Connect roles it names, not as "anyone"; a pattern
+ * that reaches further (any role, another account, any service) lets "any principal outside this
+ * template" through and fails the check.
+ */
+export const CONNECT_SERVICE_LINKED_ROLE = 'service-linked-role:connect.amazonaws.com';
+export const RECORDING_WRITER_ROLES = [CONNECT_SERVICE_LINKED_ROLE, 'role:ingest', 'role:recording-actions'];
+
+export const recordingWriters = bucketAccessCheck({
+  id: 'RECORDING-WRITERS',
+  title:
+    "Exactly Amazon Connect's service-linked role of this account and the ingest and recording-actions roles can write recordings (s3:PutObject: puts, copies, multipart uploads)",
+  concern: 'C2',
+  denySid: 'OnlyConnectAndNamedRolesWriteRecordings',
+  actions: ['s3:PutObject'],
+  allowed: RECORDING_WRITER_ROLES,
+  exact: true,
+});
+
 export const recordingReaders = bucketAccessCheck({
   id: 'RECORDING-READERS',
   title:
@@ -214,4 +237,9 @@ export const seedsReaders = tableReadersCheck({
   readers: ['role:sampler', 'role:seeds'],
 });
 
-export const ACCESS_CHECKS: readonly Check[] = [recordingReaders, recordingRewriters, seedsReaders];
+export const ACCESS_CHECKS: readonly Check[] = [
+  recordingReaders,
+  recordingWriters,
+  recordingRewriters,
+  seedsReaders,
+];

@@ -224,8 +224,10 @@ describe('recordings bucket (C3)', () => {
         .map((a) => a.principal.role)
         .sort(),
     ).toEqual(['role:ingest', 'role:recording-actions']);
-    // Outside the template only an ARN matching the exception pattern gets through: Connect's role.
-    expect(labels).toContain('any principal outside this template');
+    // Outside the template only the roles the exception names get through: Connect's service-linked
+    // roles of this account (a path only Connect creates roles under), not "anyone".
+    expect(labels).toContain('service-linked-role:connect.amazonaws.com');
+    expect(labels).not.toContain('any principal outside this template');
     const policy = Object.values(resources('AWS::S3::BucketPolicy')).find(
       (p) => p.Properties.Bucket.Ref === recordingsBucketId,
     )!;
