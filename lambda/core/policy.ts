@@ -45,8 +45,8 @@ export interface IdentitySettings {
 export interface ConnectSettings {
   readonly instanceAlias: string;
   readonly existingInstanceArn?: string;
-  /** Always false: enabling Contact Lens needs a flow block that records every call (lib/policy/schema.ts). */
-  readonly contactLens: false;
+  /** Contact Lens analytics of drawn calls (the whisper flow enables it behind the sampler's answer). */
+  readonly contactLens: boolean;
   readonly teamHierarchyLevel: HierarchyLevel;
 }
 

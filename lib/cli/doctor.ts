@@ -77,6 +77,7 @@ export const cli = command({
       findings = diagnose(snapshot, {
         inboundFlowArn: outputs?.InboundFlowArn,
         queueArn: outputs?.QueueArn,
+        whisperFlowArn: outputs?.WhisperFlowArn,
         coachHierarchyGroupName: values['coach-group'] as string | undefined,
         coachIdentityGroup: values['coach-sign-in-group'] as string | undefined,
         identityUsers:

@@ -42,6 +42,12 @@ export interface ContactCenterProps {
   readonly recordings: RecordingsBucket;
   /** IANA time zone of the queue's (24/7) hours of operation. */
   readonly timezone: string;
+  /**
+   * Contact Lens on the created instance (a flow must still turn analytics on per contact; the
+   * whisper flow does so for drawn contacts only). Not applied to an imported instance.
+   * @default false
+   */
+  readonly contactLens?: boolean;
 }
 
 /**
@@ -59,6 +65,8 @@ export class ContactCenter extends Construct {
   /** S3 key prefix of call recordings (Connect's storage config `BucketPrefix`). */
   readonly recordingsPrefix: string;
   readonly imported: boolean;
+  /** Whether the whisper flow turns Contact Lens analytics on for drawn contacts. */
+  readonly contactLens: boolean;
   private readonly associations: Array<{ fn: IFunction; association: CfnIntegrationAssociation }> = [];
   private readonly names: ContactCenterProps['names'];
 
@@ -66,6 +74,7 @@ export class ContactCenter extends Construct {
     super(scope, id);
     const stack = Stack.of(this);
     this.names = props.names;
+    this.contactLens = props.contactLens ?? false;
 
     if (props.existingInstanceArn) {
       const parts = Arn.split(props.existingInstanceArn, ArnFormat.SLASH_RESOURCE_NAME);
@@ -92,9 +101,9 @@ export class ContactCenter extends Construct {
           // Flow logs would copy contact attributes (the objection choice, ids) into a log group
           // Connect creates outside the template, with no retention: off, and no flow enables them.
           contactflowLogs: false,
-          // No flow of fairlisten can enable analytics for drawn calls only (lib/policy/schema.ts):
-          // Contact Lens stays off, so it produces no output.
-          contactLens: false,
+          // Off unless the policy chooses it; when on, only the whisper flow's block behind the
+          // sampler's answer turns analytics on, for drawn contacts (lib/flows/drawn-only.ts).
+          contactLens: props.contactLens ?? false,
         },
       });
       this.instanceArn = this.instance.attrArn;

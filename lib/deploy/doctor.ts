@@ -45,6 +45,11 @@ export interface DoctorExpectations {
   /** After deployment: the fairlisten inbound flow and queue (stack outputs). */
   readonly inboundFlowArn?: string;
   readonly queueArn?: string;
+  /**
+   * After deployment: the fairlisten whisper flow (stack output). With Contact Lens on, its one
+   * recording block runs behind the sampler's `record=true` only, and is not reported.
+   */
+  readonly whisperFlowArn?: string;
   /** Connect hierarchy group whose members are coaches. @default 'Coaches' */
   readonly coachHierarchyGroupName?: string;
   /** Identity-provider group of coaches (policy identity.groups.coach). @default 'coaches' */
@@ -160,7 +165,9 @@ export function diagnose(instance: InstanceSnapshot, expect: DoctorExpectations 
       );
       continue;
     }
-    const on = facts.recording.actions.filter((a) => a.sets === 'on');
+    // fairlisten's own whisper flow may record (Contact Lens) for contacts the sampler drew only.
+    const ours = expect.whisperFlowArn !== undefined && flow.id === idOfArn(expect.whisperFlowArn);
+    const on = facts.recording.actions.filter((a) => a.sets === 'on' && !(ours && a.drawnOnly));
     if (on.length > 0) {
       add(
         'blocking',

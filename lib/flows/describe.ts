@@ -11,6 +11,7 @@
  * ARN positions may hold anything: real ARNs, `$.` references, `${Token[...]}` or `{{placeholder}}` strings
  * (the compliance report reads synthesized templates); they are reported as given.
  */
+import type { SamplerAnswer } from '../../lambda/sampler/sampler';
 import {
   edgesOf,
   type FlowAction,
@@ -25,12 +26,34 @@ export type RecordingState = 'unset' | 'off' | 'on';
 
 export interface RecordingAction {
   readonly actionId: string;
+  /** `UpdateContactRecordingBehavior` or its successor `UpdateContactRecordingAndAnalyticsBehavior`. */
+  readonly type: string;
   readonly recordedParticipants: readonly string[];
   readonly ivrRecordingBehavior?: string;
   readonly screenRecordedParticipants: readonly string[];
   /** `off` when nobody (agent, customer, IVR, screen) is recorded. */
   readonly sets: Exclude<RecordingState, 'unset'>;
+  /** The action turns Contact Lens voice analytics on (`Enabled: "True"`). */
+  readonly analytics: boolean;
+  /**
+   * Every path from the start to this action leaves a draw guard through its "true" branch (see
+   * {@link DrawGuard}): the action runs only for contacts the sampler answered `record=true` for.
+   */
+  readonly drawnOnly: boolean;
 }
+
+/**
+ * A `Compare` of the sampler's answer, `$.External.<attribute>` Equals "true", entered only through
+ * the success branch of an `InvokeLambdaFunction` (an error branch leaves no answer to compare).
+ */
+export interface DrawGuard {
+  readonly actionId: string;
+  /** The functions whose answer it compares (every invocation that leads to it). */
+  readonly functionArns: readonly string[];
+}
+
+/** Attribute of the sampler's answer that says the contact is recorded (`{record: "true"|"false"}`). */
+export const SAMPLER_RECORD_ATTRIBUTE = 'record' satisfies keyof SamplerAnswer;
 
 export interface LambdaInvocation {
   readonly actionId: string;
@@ -99,6 +122,13 @@ export interface FlowFacts {
     readonly offeredBeforeWhisperHook: boolean;
   };
   readonly lambdas: readonly LambdaInvocation[];
+  /** Contact Lens analytics: the actions that turn it on, and whether each runs only for drawn contacts. */
+  readonly analytics: {
+    readonly actions: readonly RecordingAction[];
+    readonly guards: readonly DrawGuard[];
+    /** No action turns analytics on, or every one that does runs only behind a draw guard. */
+    readonly onlyWhenDrawn: boolean;
+  };
   readonly whisperHooks: ReadonlyArray<{ readonly actionId: string; readonly flowArn: string }>;
   readonly transfers: readonly string[];
 }
@@ -111,21 +141,96 @@ const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : und
 const obj = (v: unknown): Record<string, unknown> =>
   typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : {};
 
-function recordingOf(a: FlowAction): RecordingAction | undefined {
-  if (a.Type !== 'UpdateContactRecordingBehavior') return undefined;
-  const rb = obj(a.Parameters?.RecordingBehavior);
+const RECORDING_TYPES = new Set([
+  'UpdateContactRecordingBehavior',
+  'UpdateContactRecordingAndAnalyticsBehavior',
+]);
+
+function recordingOf(a: FlowAction, drawnOnly: ReadonlySet<string> = new Set()): RecordingAction | undefined {
+  if (!RECORDING_TYPES.has(a.Type)) return undefined;
+  const p = a.Parameters ?? {};
+  // The older action: RecordingBehavior + AnalyticsBehavior. Its successor: VoiceBehavior
+  // (VoiceRecordingBehavior, VoiceAnalyticsBehavior) and ScreenRecordingBehavior.
+  const voice = obj(p.VoiceBehavior);
+  const rb =
+    a.Type === 'UpdateContactRecordingBehavior'
+      ? obj(p.RecordingBehavior)
+      : obj(voice.VoiceRecordingBehavior);
   const recordedParticipants = strings(rb.RecordedParticipants);
-  const screenRecordedParticipants = strings(rb.ScreenRecordedParticipants);
+  const screenRecordedParticipants = strings(
+    a.Type === 'UpdateContactRecordingBehavior'
+      ? rb.ScreenRecordedParticipants
+      : obj(p.ScreenRecordingBehavior).ScreenRecordedParticipants,
+  );
   const ivr = str(rb.IVRRecordingBehavior);
+  const analyticsOf = (v: unknown) => str(obj(v).Enabled) === 'True';
   const off =
     recordedParticipants.length === 0 && screenRecordedParticipants.length === 0 && ivr !== 'Enabled';
   return {
     actionId: a.Identifier,
+    type: a.Type,
     recordedParticipants,
     screenRecordedParticipants,
     ...(ivr !== undefined ? { ivrRecordingBehavior: ivr } : {}),
     sets: off ? 'off' : 'on',
+    analytics: analyticsOf(p.AnalyticsBehavior) || analyticsOf(voice.VoiceAnalyticsBehavior),
+    drawnOnly: drawnOnly.has(a.Identifier),
   };
+}
+
+/** The draw guards of a flow (see {@link DrawGuard}). */
+export function drawGuardsOf(flow: FlowDocument): DrawGuard[] {
+  const incoming = new Map<string, Array<{ from: FlowAction; errorType?: string; via: string }>>();
+  for (const a of flow.Actions) {
+    for (const e of edgesOf(a)) {
+      const list = incoming.get(e.to) ?? [];
+      list.push({ from: a, via: e.via, ...(e.errorType !== undefined ? { errorType: e.errorType } : {}) });
+      incoming.set(e.to, list);
+    }
+  }
+  return flow.Actions.flatMap((a) => {
+    if (a.Type !== 'Compare') return [];
+    if (str(a.Parameters?.ComparisonValue) !== `$.External.${SAMPLER_RECORD_ATTRIBUTE}`) return [];
+    const into = incoming.get(a.Identifier) ?? [];
+    if (a.Identifier === flow.StartAction || into.length === 0) return [];
+    if (!into.every((e) => e.from.Type === 'InvokeLambdaFunction' && e.via === 'NextAction')) return [];
+    const functionArns = [
+      ...new Set(into.map((e) => str(e.from.Parameters?.LambdaFunctionARN) ?? '(missing)')),
+    ];
+    return [{ actionId: a.Identifier, functionArns }];
+  });
+}
+
+/**
+ * Actions reachable from the start only through the "true" branch of a draw guard: remove those
+ * branches, and whatever is still reachable can run for a contact that was not drawn.
+ */
+function drawnOnlyActions(flow: FlowDocument, guards: readonly DrawGuard[]): Set<string> {
+  const byId = new Map(flow.Actions.map((a) => [a.Identifier, a] as const));
+  const guardIds = new Set(guards.map((g) => g.actionId));
+  const isTrueBranch = (a: FlowAction, to: string, via: string) => {
+    if (!guardIds.has(a.Identifier) || !via.startsWith('Conditions[')) return false;
+    const c = a.Transitions.Conditions?.[Number(via.slice('Conditions['.length, -1))];
+    return (
+      c !== undefined &&
+      c.NextAction === to &&
+      c.Condition.Operator === 'Equals' &&
+      c.Condition.Operands.length === 1 &&
+      c.Condition.Operands[0] === 'true'
+    );
+  };
+  const open = new Set<string>([flow.StartAction]);
+  const work = [flow.StartAction];
+  while (work.length > 0) {
+    const a = byId.get(work.pop()!);
+    if (!a) continue;
+    for (const e of edgesOf(a)) {
+      if (isTrueBranch(a, e.to, e.via) || open.has(e.to)) continue;
+      open.add(e.to);
+      work.push(e.to);
+    }
+  }
+  return new Set(flow.Actions.map((a) => a.Identifier).filter((id) => !open.has(id)));
 }
 
 function promptOf(a: FlowAction): string | undefined {
@@ -232,7 +337,10 @@ export function describeFlow(content: unknown, opts: DescribeFlowOptions = {}): 
   const allReach = (ids: readonly string[], pred: (s: ReturnType<typeof parseState>) => boolean) =>
     ids.every((id) => statesAt(id).every(pred));
 
-  const recordingActions = flow.Actions.map(recordingOf).filter((r) => r !== undefined);
+  const guards = drawGuardsOf(flow);
+  const drawnOnly = drawnOnlyActions(flow, guards);
+  const recordingActions = flow.Actions.map((a) => recordingOf(a, drawnOnly)).filter((r) => r !== undefined);
+  const analyticsActions = recordingActions.filter((r) => r.analytics);
   const transfers = flow.Actions.filter((a) => a.Type === 'TransferContactToQueue').map((a) => a.Identifier);
   const ends = flow.Actions.filter((a) => edgesOf(a).length === 0).map((a) => a.Identifier);
   const hooks = flow.Actions.flatMap((a) => {
@@ -290,6 +398,11 @@ export function describeFlow(content: unknown, opts: DescribeFlowOptions = {}): 
         ...(responseType !== undefined ? { responseType } : {}),
       };
     }),
+    analytics: {
+      actions: analyticsActions,
+      guards,
+      onlyWhenDrawn: analyticsActions.every((r) => r.drawnOnly),
+    },
     whisperHooks: hooks,
     transfers,
   };

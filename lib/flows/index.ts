@@ -1,14 +1,18 @@
 export {
   DEFAULT_OBJECTION_ATTRIBUTE,
   type DescribeFlowOptions,
+  type DrawGuard,
   describeFlow,
+  drawGuardsOf,
   type FlowFacts,
   type FlowPrompt,
   type LambdaInvocation,
   type ObjectionBranch,
   type RecordingAction,
   type RecordingState,
+  SAMPLER_RECORD_ATTRIBUTE,
 } from './describe';
+export { drawnOnlyProblems } from './drawn-only';
 export {
   FLOW_LANGUAGE_VERSION,
   type FlowAction,
@@ -22,6 +26,7 @@ export {
   CALLER_NOT_OBJECTED_VALUE,
   CALLER_OBJECTED_ATTRIBUTE,
   CALLER_OBJECTED_VALUE,
+  DEFAULT_ANALYTICS_LANGUAGE,
   DEFAULT_NOTICE_TEXT,
   DEFAULT_QUEUE_AT_CAPACITY_TEXT,
   DEFAULT_TECHNICAL_ERROR_TEXT,

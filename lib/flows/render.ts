@@ -15,6 +15,7 @@
 import { readFileSync } from 'node:fs';
 import { Token } from 'aws-cdk-lib';
 import { DEFAULT_OBJECTION_ATTRIBUTE } from './describe';
+import { drawnOnlyProblems } from './drawn-only';
 import type { FlowDocument, FlowType } from './flow-language';
 import { assertValidFlow } from './validate';
 
@@ -50,6 +51,11 @@ export const DEFAULT_TEXT_TO_SPEECH_VOICE = 'Lea';
 
 export const INBOUND_FLOW_TEMPLATE = new URL('./inbound.flow.json', import.meta.url);
 export const WHISPER_FLOW_TEMPLATE = new URL('./whisper.flow.json', import.meta.url);
+/** The whisper flow when Contact Lens is on: the same, plus analytics behind the sampler's "true". */
+export const WHISPER_ANALYTICS_FLOW_TEMPLATE = new URL('./whisper-analytics.flow.json', import.meta.url);
+
+/** Language of the calls Contact Lens transcribes (a language its post-contact analysis supports). */
+export const DEFAULT_ANALYTICS_LANGUAGE = 'fr-FR';
 
 /** A render input that cannot produce a deployable flow. */
 export class FlowRenderError extends Error {
@@ -79,6 +85,15 @@ export interface InboundFlowProps {
 export interface WhisperFlowProps {
   /** ARN of the sampler Lambda (may be a CDK token); it must be associated with the Connect instance. */
   readonly samplerFunctionArn: string;
+  /**
+   * Contact Lens post-contact analytics for the contacts the sampler drew (and only those), with
+   * sensitive data redacted from its output (redacted output only).
+   * @default - off: the flow turns no analytics on
+   */
+  readonly contactLens?: {
+    /** @default DEFAULT_ANALYTICS_LANGUAGE */
+    readonly analyticsLanguage?: string;
+  };
 }
 
 const PLACEHOLDER = /^\{\{(\w+)\}\}$/;
@@ -176,10 +191,29 @@ export function renderInboundFlow(props: InboundFlowProps): string {
   );
 }
 
-/** The AGENT_WHISPER flow content: invoke the sampler (3 s), then end; on error just end (recording stays off). */
+/**
+ * The AGENT_WHISPER flow content: invoke the sampler (3 s), then end; on error just end (recording
+ * stays off). With Contact Lens, a contact the sampler answered `record=true` for (its recording
+ * started) also gets post-contact analytics; every other contact goes straight to the end.
+ */
 export function renderWhisperFlow(props: WhisperFlowProps): string {
   const arn = requireArn('samplerFunctionArn', props.samplerFunctionArn, 'lambda', 'function');
-  return render(WHISPER_FLOW_TEMPLATE, { samplerFunctionArn: arn }, 'AGENT_WHISPER', 'agent whisper flow', [
-    arn,
-  ]);
+  const lens = props.contactLens;
+  const language = lens?.analyticsLanguage ?? DEFAULT_ANALYTICS_LANGUAGE;
+  if (lens && !/^[a-z]{2}-[A-Z]{2}$/.test(language)) {
+    throw new FlowRenderError(`analyticsLanguage must look like fr-FR, got ${JSON.stringify(language)}`);
+  }
+  const content = render(
+    lens ? WHISPER_ANALYTICS_FLOW_TEMPLATE : WHISPER_FLOW_TEMPLATE,
+    lens ? { samplerFunctionArn: arn, analyticsLanguage: language } : { samplerFunctionArn: arn },
+    'AGENT_WHISPER',
+    'agent whisper flow',
+    [arn],
+  );
+  const problems = drawnOnlyProblems(content, { samplerFunctionArn: arn, contactLens: lens !== undefined });
+  if (problems.length > 0)
+    throw new FlowRenderError(
+      `agent whisper flow records or analyses undrawn contacts:\n  - ${problems.join('\n  - ')}`,
+    );
+  return content;
 }

@@ -102,17 +102,15 @@ export const connectSettingsSchema = z
       .optional()
       .describe('Import this existing instance instead of creating one.'),
     // Contact Lens analyses a call only when a flow's "Set recording and analytics behavior" block
-    // turns analytics on, and that block records both participants itself and is not allowed in
-    // whisper flows, where the sampler decides: enabling it would record every call, not the drawn
-    // ones. Until Connect offers a per-contact switch fairlisten can call after the draw, it is off.
+    // turns analytics on. With contactLens, the whisper flow runs that block behind the sampler's
+    // answer, for drawn contacts only (lib/flows/drawn-only.ts); the instance attribute follows.
     contactLens: z
-      .literal(false, {
-        error: () =>
-          'connect.contactLens cannot be true: Contact Lens needs a flow block that records every call (the analytics switch is only allowed in the block that also turns recording on, which whisper flows, where the lottery decides, cannot use); fairlisten records drawn calls only',
+      .boolean({
+        error: (iss) => `connect.contactLens must be true or false, got ${JSON.stringify(iss.input)}`,
       })
       .default(false)
       .describe(
-        'Contact Lens (analysis, redacted audio): off, and only off — its flow block would record every call, not the drawn ones.',
+        'Contact Lens post-contact analytics (transcript, sentiment, redacted audio) of the calls the lottery drew, never of the others. Off by default: transcripts and sentiment scores are personal data about the agent, see docs/compliance/contact-lens.md.',
       ),
     teamHierarchyLevel: z
       .enum(HIERARCHY_LEVELS)

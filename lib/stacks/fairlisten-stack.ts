@@ -103,6 +103,7 @@ export class FairlistenStack extends Stack {
       existingInstanceArn: policy.connect.existingInstanceArn,
       recordings: this.recordings,
       timezone: policy.timezone,
+      contactLens: policy.connect.contactLens,
     });
     // Lottery seeds: committed before each period, revealed after it.
     this.seeds = new SeedVault(this, 'Seeds', { policy, dataKey });
@@ -253,8 +254,13 @@ export class FairlistenStack extends Stack {
       {
         name: names.whisperFlow,
         type: 'AGENT_WHISPER',
-        description: 'Asks the sampler whether this contact is recorded (fails closed: not recorded)',
-        content: renderWhisperFlow({ samplerFunctionArn: this.sampling.function.functionArn }),
+        description: policy.connect.contactLens
+          ? 'Asks the sampler whether this contact is recorded (fails closed: not recorded); Contact Lens analytics for drawn contacts only'
+          : 'Asks the sampler whether this contact is recorded (fails closed: not recorded)',
+        content: renderWhisperFlow({
+          samplerFunctionArn: this.sampling.function.functionArn,
+          ...(policy.connect.contactLens ? { contactLens: {} } : {}),
+        }),
       },
       validate,
     );

@@ -2,12 +2,13 @@ import { rmSync } from 'node:fs';
 import { afterAll } from 'vitest';
 import { buildApp } from '../../lib/app';
 import { defaultPolicy } from '../../lib/policy/load';
+import type { RecordingPolicyInput } from '../../lib/policy/schema';
 import { loadAssembly } from '../../lib/report/assembly';
 import { type CfnTemplate, StackView } from '../../lib/report/template';
 
 /** The real app, synthesized in-process (no nag plugins); its outdir is removed after the file. */
-export function synthAssembly(): string {
-  const { app } = buildApp(defaultPolicy(), { nag: false });
+export function synthAssembly(overrides: Partial<RecordingPolicyInput> = {}): string {
+  const { app } = buildApp(defaultPolicy(overrides), { nag: false });
   const dir = app.synth().directory;
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
   return dir;

@@ -1,5 +1,6 @@
 /** Where recordings are stored and for how long (C3), and how the storage is protected. */
 import { lifecycleWorstCaseDays, SHORTEST_LIFECYCLE_WORST_CASE } from '../../policy/retention';
+import { deployedFlow } from '../flows';
 import { globCovers } from '../glob';
 import { asArray, at, isRecord, NEVER, type StackView } from '../template';
 import type { Check, CheckContext } from '../types';
@@ -361,26 +362,40 @@ export const connectStorage: Check = {
   },
 };
 
+/** The analytics settings of a flow action, read back from its content (evidence). */
+function analyticsSettingsOf(content: string, actionId: string): unknown {
+  try {
+    const flow = JSON.parse(content) as {
+      Actions?: { Identifier?: string; Parameters?: Record<string, unknown> }[];
+    };
+    const p = flow.Actions?.find((a) => a.Identifier === actionId)?.Parameters ?? {};
+    return at(p, 'VoiceBehavior.VoiceAnalyticsBehavior') ?? at(p, 'AnalyticsBehavior') ?? null;
+  } catch {
+    return null;
+  }
+}
+
+/** What the template cannot show about Contact Lens, said in every summary. */
+const CONTACT_LENS_NOT_COVERED =
+  'Not covered by this check: Contact Lens rules, categories, alerts and evaluation forms, and which Connect security profiles may read transcripts in the Connect console (all configured outside the template); the content of an analysis; a flow added to the instance outside this template (fairlisten doctor: FLOW-RECORDS).';
+
 export const contactLensRetention: Check = {
   id: 'CONTACT-LENS-RETENTION',
   title:
-    'Contact Lens is off on the created instance (no flow could turn it on for drawn calls only), and any output it could still write falls under the bucket-wide retention',
+    'Contact Lens is as the policy chose it (off by default); when on, only drawn contacts are analysed, and every output falls under the bucket-wide retention',
   concern: 'C3',
   run: (ctx) => {
     const f = new Findings();
     const lensOn: string[] = [];
+    const lensOff: string[] = [];
+    const enabling: string[] = [];
     let created = 0;
     for (const stack of ctx.stacks) {
       for (const [id, r] of stack.ofType('AWS::Connect::Instance')) {
         created++;
         const on = at(r, 'Properties.Attributes.ContactLens');
         f.add(ev(stack, id, 'Properties.Attributes.ContactLens', on ?? false));
-        if (on === true) {
-          lensOn.push(id);
-          f.problem(
-            `${id}: Contact Lens is on, but the only flow block that turns its analytics on also records both participants and is not allowed in whisper flows, where the lottery decides: it would analyse every call or none (the policy refuses connect.contactLens: true)`,
-          );
-        }
+        (on === true ? lensOn : lensOff).push(id);
       }
       if (stack.ofType('AWS::Connect::Instance').length === 0) {
         f.add(
@@ -389,9 +404,39 @@ export const contactLensRetention: Check = {
             '(stack)',
             'AWS::Connect::Instance',
             null,
-            'instance imported: its Contact Lens setting is not in the template; analytics needs a flow that records (doctor: FLOW-RECORDS)',
+            'instance imported: its Contact Lens setting is not in the template',
           ),
         );
+      }
+      // Analytics turned on by a flow: only behind the sampler's answer (lib/flows/drawn-only.ts).
+      const samplers = new Set(stack.withRole('function:sampler').map(([id]) => `{{GetAtt:${id}.Arn}}`));
+      for (const [id] of stack.ofType('AWS::Connect::ContactFlow')) {
+        const flow = deployedFlow(stack, id);
+        const analytics = flow.facts?.analytics;
+        if (!analytics) continue;
+        for (const a of analytics.actions) {
+          enabling.push(`${id}/${a.actionId}`);
+          f.add(
+            ev(
+              stack,
+              id,
+              `Properties.Content (${a.type} ${a.actionId})`,
+              analyticsSettingsOf(flow.content, a.actionId),
+              a.drawnOnly ? 'behind the sampler answering record=true' : 'reachable by undrawn contacts',
+            ),
+          );
+          if (!a.drawnOnly)
+            f.problem(
+              `${id}: action ${a.actionId} turns Contact Lens analytics on for contacts the lottery did not draw (it is not behind the sampler's record=true): analysing them would be a recording by another name`,
+            );
+        }
+        for (const g of analytics.guards) {
+          const other = g.functionArns.filter((arn) => !samplers.has(arn));
+          if (other.length > 0 && analytics.actions.length > 0)
+            f.problem(
+              `${id}: the draw guard ${g.actionId} compares the answer of ${other.join(', ')}, not the sampler's`,
+            );
+        }
       }
       const { buckets } = recordingBuckets(stack);
       for (const b of buckets) {
@@ -399,7 +444,7 @@ export const contactLensRetention: Check = {
         const max = HARD_LIMITS.retentionDays.max;
         if (lc.expirationDays === undefined || lc.expirationDays > max) {
           f.problem(
-            `${b.logicalId}: no bucket-wide expiration ≤ ${max} days, so Contact Lens output, if any was written, would be kept beyond the retention`,
+            `${b.logicalId}: no bucket-wide expiration ≤ ${max} days, so Contact Lens output would be kept beyond the retention`,
           );
         }
         for (const x of lc.narrowed) {
@@ -415,15 +460,19 @@ export const contactLensRetention: Check = {
         }
       }
     }
+    const flows =
+      enabling.length > 0
+        ? `Analytics is turned on by ${enabling.join(', ')}, for the contacts the sampler drew only (post-contact analysis, redacted output only).`
+        : 'No flow of the template turns analytics on.';
     const state =
       created === 0
-        ? 'The instance is imported: whether Contact Lens is on is not in the template.'
+        ? `The instance is imported: whether Contact Lens is on is not in the template. ${flows}`
         : lensOn.length > 0
-          ? `Contact Lens is ON on ${lensOn.join(', ')}.`
-          : 'Contact Lens is off on the created instance: it produces no analysis and no redacted audio.';
+          ? `Deployed setting: Contact Lens ON (${lensOn.join(', ')}). ${flows}${enabling.length === 0 ? ' Without such a flow it produces no output.' : ''}`
+          : `Deployed setting: Contact Lens OFF (${lensOff.join(', ')}): it produces no analysis and no redacted audio.${enabling.length > 0 ? ` ${flows} (no effect while the instance has it off)` : ''}`;
     return {
       ...f,
-      summary: `${state} Output switched on outside the template (console) would land under Analysis/Voice/, which expires with the bucket-wide rule (REC-RETENTION) and reaches ingest (INGEST-TRIGGERS): the output of a call the lottery did not draw is deleted on arrival, that of a drawn call is indexed with the recording and deleted with it.`,
+      summary: `${state} Its output lands under Analysis/Voice/, which expires with the bucket-wide rule (REC-RETENTION) and reaches ingest (INGEST-TRIGGERS): the output of a call the lottery did not draw is deleted on arrival, that of a drawn call is indexed with the recording and deleted with it (a deletion request removes it too, and a redaction request deletes the transcripts). ${CONTACT_LENS_NOT_COVERED}`,
     };
   },
 };

@@ -5,6 +5,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest
 import { run } from '../../../lib/cli/doctor';
 import { diagnose, type InstanceSnapshot } from '../../../lib/deploy/doctor';
 import { STACK_OUTPUTS } from '../../../lib/deploy/outputs';
+import { renderWhisperFlow } from '../../../lib/flows/render';
 import {
   ConnectStandIn,
   connectEnv,
@@ -169,6 +170,26 @@ describe('fairlisten doctor against the Connect stand-in', () => {
     expect(text).toMatch(
       /^WARNING +IDENTITY-UNKNOWN-USER: sign-in account ghost@idp names Connect user u-ghost/m,
     );
+  });
+
+  it("passes fairlisten's own whisper flow with Contact Lens (drawn contacts only), not a copy of it elsewhere", () => {
+    const whisper = renderWhisperFlow({
+      samplerFunctionArn: 'arn:aws:lambda:eu-central-1:111111111111:function:sampler',
+      contactLens: {},
+    });
+    const snapshot = (id: string): InstanceSnapshot => ({
+      flows: [{ id, arn: `${ARN}/contact-flow/${id}`, name: id, type: 'AGENT_WHISPER', content: whisper }],
+      queues: [],
+      routingProfiles: [],
+      phoneNumbers: [],
+      users: [],
+      hierarchyGroups: [{ id: 'g', name: 'Coaches' }],
+    });
+    const expectations = { whisperFlowArn: `${ARN}/contact-flow/f-whisper` };
+    expect(diagnose(snapshot('f-whisper'), expectations).filter((f) => f.code === 'FLOW-RECORDS')).toEqual(
+      [],
+    );
+    expect(diagnose(snapshot('f-copy'), expectations).map((f) => f.code)).toContain('FLOW-RECORDS');
   });
 
   it('exits 0 on a clean instance, 2 without an instance, 1 when the instance cannot be read', async () => {

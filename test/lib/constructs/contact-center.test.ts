@@ -1,6 +1,8 @@
 /** The Connect instance, created or imported, its recording storage and who may invoke the sampler. */
 import { Match } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
+import { describeFlow } from '../../../lib/flows/describe';
+import { type CfnTemplate, StackView } from '../../../lib/report/template';
 import { recordingsBucketIdOf, synthStack } from '../../support/synth';
 
 const { template } = synthStack();
@@ -15,13 +17,60 @@ describe('Amazon Connect', () => {
     });
   });
 
-  it('keeps Contact Lens off: no flow could turn its analytics on for drawn calls only', () => {
+  it('keeps Contact Lens off by default: the instance attribute is off and no flow turns analytics on', () => {
     template.hasResourceProperties('AWS::Connect::Instance', {
       Attributes: Match.objectLike({ ContactLens: false }),
     });
     for (const flow of Object.values(template.findResources('AWS::Connect::ContactFlow'))) {
       expect(JSON.stringify(flow.Properties.Content)).not.toMatch(/AnalyticsBehavior|AnalyticsModes/);
     }
+  });
+
+  describe('with connect.contactLens: true', () => {
+    const { stack, template: t } = synthStack({ connect: { contactLens: true } });
+    const view = () =>
+      new StackView({
+        name: stack.stackName,
+        account: stack.account,
+        region: stack.region,
+        template: t.toJSON() as CfnTemplate,
+      });
+    const flowOf = (type: string) => {
+      const [id] = Object.entries(t.findResources('AWS::Connect::ContactFlow')).find(
+        ([, r]) => r.Properties.Type === type,
+      )!;
+      return { id, content: view().flatten(view().resource(id)?.Properties?.Content) };
+    };
+
+    it('turns the instance attribute on', () => {
+      t.hasResourceProperties('AWS::Connect::Instance', {
+        Attributes: Match.objectLike({ ContactLens: true }),
+      });
+    });
+
+    it('enables analytics in the whisper flow only, behind the sampler answering record=true', () => {
+      const whisper = describeFlow(flowOf('AGENT_WHISPER').content);
+      expect(whisper.analytics.actions).toHaveLength(1);
+      expect(whisper.analytics.onlyWhenDrawn).toBe(true);
+      const sampler = Object.keys(t.findResources('AWS::Lambda::Function')).find((id) =>
+        id.startsWith('SamplingFunction'),
+      );
+      expect(whisper.analytics.guards.map((g) => g.functionArns)).toEqual([[`{{GetAtt:${sampler}.Arn}}`]]);
+      const inbound = describeFlow(flowOf('CONTACT_FLOW').content);
+      expect(inbound.analytics.actions).toEqual([]);
+      expect(inbound.recording.enablesRecording).toBe(false);
+    });
+
+    it('changes nothing else in the template: only the instance attribute and the whisper flow', () => {
+      const on = t.toJSON().Resources as Record<string, unknown>;
+      const off = template.toJSON().Resources as Record<string, unknown>;
+      expect(Object.keys(on).sort()).toEqual(Object.keys(off).sort());
+      const changed = Object.keys(on).filter((id) => JSON.stringify(on[id]) !== JSON.stringify(off[id]));
+      expect(changed.sort()).toEqual([
+        expect.stringMatching(/^ContactCenterInstance/),
+        expect.stringMatching(/^ContactCenterWhisperFlow/),
+      ]);
+    });
   });
 
   it('keeps flow logging off, and no flow turns it on (flow logs would copy contact attributes)', () => {

@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Match } from 'aws-cdk-lib/assertions';
 import { afterAll, describe, expect, it } from 'vitest';
 import {
   ACCEPTED_WARNINGS,
@@ -22,8 +23,12 @@ function writeTemplate(name: string, template: unknown): string {
 
 const template = synthStack().template.toJSON();
 const file = writeTemplate('Fairlisten', template);
-// With the optional routing too: a claimed phone number and its custom resource routing it to the flow.
-const routed = synthStack({}, { build: { phoneNumber: { countryCode: 'FR', type: 'DID', prefix: '+331' } } });
+// With the options too: a claimed phone number and its custom resource routing it to the flow, and
+// Contact Lens on (the instance attribute and the whisper flow's analytics for drawn contacts).
+const routed = synthStack(
+  { connect: { contactLens: true } },
+  { build: { phoneNumber: { countryCode: 'FR', type: 'DID', prefix: '+331' } } },
+);
 const routedFile = writeTemplate('Routed', routed.template.toJSON());
 // One lint run of both, shared by the assertions below (cfn-lint takes seconds, more under load).
 const findings: LintFinding[] = runCfnLint([file, routedFile], ['eu-central-1']);
@@ -33,10 +38,16 @@ describe('cfn-lint on the synthesized template (eu-central-1)', () => {
     expect(unacceptedFindings(findings)).toEqual([]);
   });
 
-  it('linted the optional routing too (phone number, its flow association)', () => {
+  it('linted the options too (phone number, its flow association, Contact Lens)', () => {
     const types = Object.values(routed.template.toJSON().Resources).map((r) => (r as { Type: string }).Type);
     expect(types).toEqual(
       expect.arrayContaining(['AWS::Connect::PhoneNumber', 'Custom::AWS', 'AWS::Connect::RoutingProfile']),
+    );
+    routed.template.hasResourceProperties('AWS::Connect::Instance', {
+      Attributes: Match.objectLike({ ContactLens: true }),
+    });
+    expect(JSON.stringify(routed.template.findResources('AWS::Connect::ContactFlow'))).toContain(
+      'UpdateContactRecordingAndAnalyticsBehavior',
     );
   });
 

@@ -44,10 +44,13 @@ describe('inbound flow', () => {
     expect(facts.recording.actions).toEqual([
       {
         actionId: facts.startActionId,
+        type: 'UpdateContactRecordingBehavior',
         recordedParticipants: [],
         screenRecordedParticipants: [],
         ivrRecordingBehavior: 'Disabled',
         sets: 'off',
+        analytics: false,
+        drawnOnly: false,
       },
     ]);
     expect(facts.recording.enablesRecording).toBe(false);

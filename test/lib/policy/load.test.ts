@@ -82,12 +82,17 @@ describe('recording policy', () => {
     [{ samplingRat: 0.2 }, /unknown field samplingRat \(not part of the policy schema\)/],
     [{ connect: { alias: 'x' } }, /unknown field alias in connect/],
     [
-      { connect: { instanceAlias: 'x', contactLens: true } },
-      /connect\.contactLens cannot be true: Contact Lens needs a flow block that records every call/,
+      { connect: { instanceAlias: 'x', contactLens: 'yes' } },
+      /connect\.contactLens must be true or false, got "yes"/,
     ],
   ])('rejects %j', (input, message) => {
     expect(() => parsePolicy(input)).toThrow(PolicyError);
     expect(() => parsePolicy(input)).toThrow(message);
+  });
+
+  it('leaves Contact Lens off unless the policy chooses it', () => {
+    expect(parsePolicy({}).connect.contactLens).toBe(false);
+    expect(parsePolicy({ connect: { contactLens: true } }).connect.contactLens).toBe(true);
   });
 
   it('reports every problem at once', () => {
