@@ -24,11 +24,18 @@ export class CanonicalJsonError extends Error {
   }
 }
 
+/** The JSON-pointer-like location of a value from the keys and indexes leading to it ("" = root). */
+function pathOf(keys: readonly (string | number)[]): string {
+  let path = '';
+  for (const key of keys) path += `/${String(key).replace(/~/g, '~0').replace(/\//g, '~1')}`;
+  return path;
+}
+
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
-function serializeString(s: string, path: string): string {
+function serializeString(s: string, keys: readonly (string | number)[]): string {
   if (LONE_SURROGATE.test(s))
-    throw new CanonicalJsonError(path, 'string contains a lone surrogate (not I-JSON)');
+    throw new CanonicalJsonError(pathOf(keys), 'string contains a lone surrogate (not I-JSON)');
   return JSON.stringify(s);
 }
 
@@ -42,57 +49,65 @@ function isPlainObject(value: object): boolean {
   return proto === Object.prototype || proto === null;
 }
 
-function serialize(value: unknown, path: string, seen: Set<object>): string {
+/**
+ * `keys` is the path to `value`, kept as a stack and made into text only for an error: a record
+ * of a million decisions is canonicalized without building a path string for each of its values.
+ */
+function serialize(value: unknown, keys: (string | number)[], seen: Set<object>): string {
   switch (typeof value) {
     case 'string':
-      return serializeString(value, path);
+      return serializeString(value, keys);
     case 'boolean':
       return value ? 'true' : 'false';
     case 'number':
-      if (!Number.isFinite(value)) throw new CanonicalJsonError(path, `non-finite number ${value}`);
+      if (!Number.isFinite(value)) throw new CanonicalJsonError(pathOf(keys), `non-finite number ${value}`);
       return Object.is(value, -0) ? '0' : String(value);
     case 'object': {
       if (value === null) return 'null';
-      if (seen.has(value)) throw new CanonicalJsonError(path, 'cyclic structure');
+      if (seen.has(value)) throw new CanonicalJsonError(pathOf(keys), 'cyclic structure');
       seen.add(value);
       let out: string;
       if (Array.isArray(value)) {
-        const parts: string[] = [];
+        out = '[';
         for (let i = 0; i < value.length; i++) {
-          if (!(i in value)) throw new CanonicalJsonError(`${path}/${i}`, 'sparse array hole');
-          parts.push(serialize(value[i], `${path}/${i}`, seen));
+          keys.push(i);
+          if (!(i in value)) throw new CanonicalJsonError(pathOf(keys), 'sparse array hole');
+          out += `${i === 0 ? '' : ','}${serialize(value[i], keys, seen)}`;
+          keys.pop();
         }
-        out = `[${parts.join(',')}]`;
+        out += ']';
       } else {
         if (!isPlainObject(value)) {
           const name = (value as { constructor?: { name?: string } }).constructor?.name ?? 'unknown';
-          throw new CanonicalJsonError(path, `not a plain object (${name})`);
+          throw new CanonicalJsonError(pathOf(keys), `not a plain object (${name})`);
         }
         if (Object.getOwnPropertySymbols(value).length > 0) {
-          throw new CanonicalJsonError(path, 'object has symbol keys');
+          throw new CanonicalJsonError(pathOf(keys), 'object has symbol keys');
         }
-        const keys = Object.keys(value).sort(compareUtf16);
-        const parts: string[] = [];
-        for (const key of keys) {
-          const child = `${path}/${key.replace(/~/g, '~0').replace(/\//g, '~1')}`;
+        const names = Object.keys(value).sort(compareUtf16);
+        out = '{';
+        for (let i = 0; i < names.length; i++) {
+          const key = names[i]!;
+          keys.push(key);
           const v = (value as Record<string, unknown>)[key];
-          parts.push(`${serializeString(key, child)}:${serialize(v, child, seen)}`);
+          out += `${i === 0 ? '' : ','}${serializeString(key, keys)}:${serialize(v, keys, seen)}`;
+          keys.pop();
         }
-        out = `{${parts.join(',')}}`;
+        out += '}';
       }
       seen.delete(value);
       return out;
     }
     case 'undefined':
-      throw new CanonicalJsonError(path, 'undefined is not JSON');
+      throw new CanonicalJsonError(pathOf(keys), 'undefined is not JSON');
     default:
-      throw new CanonicalJsonError(path, `${typeof value} is not JSON`);
+      throw new CanonicalJsonError(pathOf(keys), `${typeof value} is not JSON`);
   }
 }
 
 /** The RFC 8785 canonical JSON text of `value`. Throws CanonicalJsonError for non-JSON input. */
 export function canonicalize(value: unknown): string {
-  return serialize(value, '', new Set());
+  return serialize(value, [], new Set());
 }
 
 /** True when `value` is a plain JSON object that canonicalize accepts. */

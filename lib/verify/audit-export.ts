@@ -13,8 +13,17 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative, resolve, sep } from 'node:path';
 import { z } from 'zod';
 import { parseExportFileName, unescapeChain } from '../../lambda/audit-export/targets';
-import { type AuditIssue, type AuditVerification, verifyChain } from '../../lambda/core/audit-chain';
+import {
+  type AuditIssue,
+  type AuditRecord,
+  type AuditVerification,
+  auditRecordSchema,
+  computeRecordHash,
+  GENESIS_HASH,
+  verifyChain,
+} from '../../lambda/core/audit-chain';
 import { PUBLISHED_COMMITMENT_RE, PUBLISHED_POLICY_RE } from '../../lambda/core/publication';
+import { forEachLine } from './lines';
 import {
   type Finding,
   loadPublication,
@@ -150,7 +159,10 @@ export function readWitness(path: string): WitnessEntry[] {
 }
 
 export interface ChainState {
-  /** seq → hash of the records the export holds (valid JSON records only). */
+  /**
+   * seq → hash of the records the export holds (valid JSON records only). When the export streamed
+   * clean (`verifyAuditExport`'s fast path), only the seqs a signed head or the witness names.
+   */
   readonly hashes: Map<number, string>;
   readonly lastSeq: number;
   readonly lastHash: string;
@@ -165,8 +177,11 @@ export interface AuditExportReport {
   readonly verification: AuditVerification;
   readonly heads: SignedHeads[];
   readonly publication: Publication;
-  /** Every JSON record of the export, with its file and line. */
-  readonly loaded: LoadedExport;
+  /**
+   * Every JSON record of the export, with its file and line — only when the export did not stream
+   * clean and was verified in memory (a clean export is read one file at a time and never held).
+   */
+  readonly loaded?: LoadedExport;
 }
 
 const s = (n: number) => (n === 1 ? '' : 's');
@@ -269,8 +284,20 @@ function checkHead(
   return undefined;
 }
 
-/** Verifies `auditDir` against its chains, file names, signed heads and (optionally) a witness. */
+/**
+ * Verifies `auditDir` against its chains, file names, signed heads and (optionally) a witness.
+ * An export that streams clean (`streamCleanExport`) is read one file at a time, in memory flat in
+ * its size; anything else is verified in memory, record by record, for the exact findings.
+ */
 export function verifyAuditExport(
+  auditDir: string,
+  witness: readonly WitnessEntry[] = [],
+): AuditExportReport {
+  return streamCleanExport(auditDir, witness) ?? verifyLoadedExport(auditDir, witness);
+}
+
+/** The in-memory verification: every record loaded, every problem found and located. */
+export function verifyLoadedExport(
   auditDir: string,
   witness: readonly WitnessEntry[] = [],
 ): AuditExportReport {
@@ -320,26 +347,7 @@ export function verifyAuditExport(
     }
   }
 
-  for (const w of witness) {
-    if (w.kind === 'head') {
-      const f = checkHead(chains, w, `your witness file (seen ${w.witnessedAt})`);
-      if (f) findings.push(f);
-    } else if (w.kind === 'commitment') {
-      const c = publishedCommitment(publication, w.period);
-      if ('problem' in c || c.commitment !== w.commitment) {
-        findings.push({
-          code: 'commitment-changed',
-          period: w.period,
-          message: `the seed commitment of ${w.period} is not the one you witnessed on ${w.witnessedAt}`,
-        });
-      }
-    } else if (!publishedPolicies(publication).has(w.sha256)) {
-      findings.push({
-        code: 'policy-gone',
-        message: `the policy document ${w.sha256.slice(0, 16)}… you witnessed on ${w.witnessedAt} is no longer published`,
-      });
-    }
-  }
+  findings.push(...witnessFindings(chains, publication, witness));
   return {
     ok: findings.length === 0,
     findings,
@@ -378,4 +386,163 @@ export function newWitnessEntries(
       add({ kind: 'policy', sha256: p[1]!, witnessedAt });
   }
   return out;
+}
+
+/**
+ * The fast path of `verifyAuditExport`: the export read one file at a time, each record checked as
+ * it comes — a valid record of its folder's chain, the seq its file name gives it, the next seq of
+ * its chain, linked to the record before, matching its hash — keeping per chain only the last
+ * record and the hashes the signed heads and the witness name. It returns the report only when
+ * there is nothing to find (every check of the in-memory verification passes: an export whose
+ * chains run 1, 2, 3 … linked and hashed, file by file, cannot have a gap, fork, duplicate,
+ * insertion or order problem), and undefined at the first irregularity: the caller then verifies
+ * in memory, which names every finding. `visit` sees each record, in file order.
+ */
+export function streamCleanExport(
+  auditDir: string,
+  witness: readonly WitnessEntry[] = [],
+  visit?: (record: AuditRecord) => boolean | undefined,
+): AuditExportReport | undefined {
+  const root = resolve(auditDir);
+  if (!statSync(root).isDirectory()) return undefined;
+  const publication = loadPublication(auditDir);
+  const signed = signedHeads(publication);
+  if (publication.findings.length > 0 || signed.findings.length > 0 || signed.heads.length === 0)
+    return undefined;
+  const heads = signed.heads;
+  // The seqs whose hashes must be kept: every seq a signed head or the witness names.
+  const wanted = new Map<string, Set<number>>();
+  const want = (chain: string, seq: number) => {
+    const set = wanted.get(chain) ?? new Set<number>();
+    wanted.set(chain, set);
+    set.add(seq);
+  };
+  for (const h of heads) for (const head of h.chains) want(head.chain, head.seq);
+  for (const w of witness) if (w.kind === 'head') want(w.chain, w.seq);
+
+  type Running = {
+    hashes: Map<number, string>;
+    lastSeq: number;
+    lastHash: string;
+    lastAt: string;
+    dir: string;
+  };
+  const running = new Map<string, Running>();
+  const files: string[] = [];
+  let clean = true;
+  for (const abs of listExportFiles(root)) {
+    const file = relative(root, abs).split(sep).join('/');
+    files.push(file);
+    const parts = file.split('/');
+    const range = parts.length === 2 ? parseExportFileName(parts[1]!) : undefined;
+    let chain: string;
+    try {
+      chain = unescapeChain(parts[0]!);
+    } catch {
+      return undefined;
+    }
+    if (!range) return undefined;
+    let st = running.get(chain);
+    if (st && st.dir !== parts[0]) return undefined; // two folders of one chain
+    let index = 0;
+    try {
+      forEachLine(abs, (raw) => {
+        if (!clean) return;
+        const line = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
+        if (line.trim() === '') return;
+        const parsed = auditRecordSchema.safeParse(JSON.parse(line));
+        if (!parsed.success) {
+          clean = false;
+          return;
+        }
+        const r = parsed.data as AuditRecord;
+        const seq = (st?.lastSeq ?? 0) + 1;
+        if (
+          r.chain !== chain ||
+          r.seq !== range.fromSeq + index ||
+          r.seq !== seq ||
+          r.prevHash !== (st?.lastHash ?? GENESIS_HASH) ||
+          computeRecordHash(r) !== r.hash
+        ) {
+          clean = false;
+          return;
+        }
+        index++;
+        if (!st) {
+          st = { hashes: new Map(), lastSeq: 0, lastHash: GENESIS_HASH, lastAt: '', dir: parts[0]! };
+          running.set(chain, st);
+        }
+        st.lastSeq = r.seq;
+        st.lastHash = r.hash;
+        st.lastAt = r.at;
+        if (wanted.get(chain)?.has(r.seq)) st.hashes.set(r.seq, r.hash);
+        if (visit && visit(r) === false) clean = false;
+      });
+    } catch {
+      return undefined; // unreadable, or a line that is not JSON
+    }
+    if (!clean || index !== range.toSeq - range.fromSeq + 1) return undefined;
+  }
+  if (running.size === 0) return undefined;
+
+  const chains = new Map<string, ChainState>();
+  for (const [chain, st] of running) {
+    st.hashes.set(st.lastSeq, st.lastHash);
+    chains.set(chain, { hashes: st.hashes, lastSeq: st.lastSeq, lastHash: st.lastHash, lastAt: st.lastAt });
+  }
+  const findings: Finding[] = [];
+  for (const h of heads) {
+    for (const head of h.chains) {
+      const f = checkHead(chains, head, `the signed heads of ${h.exportedAt}`);
+      if (f) return undefined;
+    }
+  }
+  const latest = heads.at(-1)!;
+  const covered = new Map(latest.chains.map((c) => [c.chain, c.seq]));
+  for (const [chain, st] of chains) if (st.lastSeq > (covered.get(chain) ?? 0)) return undefined;
+  findings.push(...witnessFindings(chains, publication, witness));
+  if (findings.length > 0) return undefined;
+  const summaries = [...chains.keys()].sort().map((chain) => {
+    const st = chains.get(chain)!;
+    return { chain, records: st.lastSeq, firstSeq: 1, lastSeq: st.lastSeq, headHash: st.lastHash, ok: true };
+  });
+  return {
+    ok: true,
+    findings,
+    files,
+    chains,
+    verification: { ok: true, issues: [], chains: summaries },
+    heads,
+    publication,
+  };
+}
+
+/** What the witness file shows that the export no longer does. */
+function witnessFindings(
+  chains: Map<string, ChainState>,
+  publication: Publication,
+  witness: readonly WitnessEntry[],
+): Finding[] {
+  const findings: Finding[] = [];
+  for (const w of witness) {
+    if (w.kind === 'head') {
+      const f = checkHead(chains, w, `your witness file (seen ${w.witnessedAt})`);
+      if (f) findings.push(f);
+    } else if (w.kind === 'commitment') {
+      const c = publishedCommitment(publication, w.period);
+      if ('problem' in c || c.commitment !== w.commitment) {
+        findings.push({
+          code: 'commitment-changed',
+          period: w.period,
+          message: `the seed commitment of ${w.period} is not the one you witnessed on ${w.witnessedAt}`,
+        });
+      }
+    } else if (!publishedPolicies(publication).has(w.sha256)) {
+      findings.push({
+        code: 'policy-gone',
+        message: `the policy document ${w.sha256.slice(0, 16)}… you witnessed on ${w.witnessedAt} is no longer published`,
+      });
+    }
+  }
+  return findings;
 }

@@ -18,15 +18,26 @@
  *  - with assignments.jsonl: C5, regular listens per agent and each plan's listens against what
  *    the audit chains show (lib/verify/listens.ts).
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { AuditRecord } from '../../lambda/core/audit-chain';
+import type { DecisionRecord } from '../../lambda/core/decision';
 import { commitment as commitmentOf, seedFromHex } from '../../lambda/core/lottery';
 import { periodBounds } from '../../lambda/core/period';
+import { PUBLISHED_COMMITMENT_RE } from '../../lambda/core/publication';
 import { DECISION_FIELDS } from '../simulation/output';
-import { verifyAuditExport, type WitnessEntry } from './audit-export';
+import { streamCleanExport, verifyLoadedExport, type WitnessEntry } from './audit-export';
+import { LineReader } from './lines';
 import { type ListensCheck, verifyListens } from './listens';
-import { type Finding, publishedCommitment, publishedPolicies, publishedReveal } from './publication';
-import { type VerifyPolicy, type VerifyReport, verifyDecisions } from './verify';
+import {
+  type Finding,
+  loadPublication,
+  type Publication,
+  publishedCommitment,
+  publishedPolicies,
+  publishedReveal,
+} from './publication';
+import { cleanDecisionsStream, type VerifyPolicy, type VerifyReport, verifyDecisions } from './verify';
 
 export interface MonthReport {
   readonly ok: boolean;
@@ -45,7 +56,17 @@ function isDecisionChain(chain: string | undefined): boolean {
 
 const show = (v: unknown): string => (v === null || v === undefined ? 'empty' : JSON.stringify(v));
 
+/**
+ * Verifies the month in DIR. A month that streams clean (`streamCleanMonth`: a million decisions
+ * and their audit chain in memory flat in their size) is verified in one pass over the files; any
+ * other is verified in memory, which names every finding.
+ */
 export function verifyMonth(dir: string, witness: readonly WitnessEntry[] = []): MonthReport {
+  return streamCleanMonth(dir, witness) ?? verifyLoadedMonth(dir, witness);
+}
+
+/** The in-memory verification of a month: every line and every record held, every finding named. */
+export function verifyLoadedMonth(dir: string, witness: readonly WitnessEntry[] = []): MonthReport {
   const findings: Finding[] = [];
   let decisionsJsonl = '';
   try {
@@ -57,7 +78,8 @@ export function verifyMonth(dir: string, witness: readonly WitnessEntry[] = []):
     });
     return { ok: false, findings };
   }
-  const audit = verifyAuditExport(join(dir, 'audit'), witness);
+  const audit = verifyLoadedExport(join(dir, 'audit'), witness);
+  const loaded = audit.loaded!;
   const pub = audit.publication;
   const policies = publishedPolicies(pub);
 
@@ -65,7 +87,7 @@ export function verifyMonth(dir: string, witness: readonly WitnessEntry[] = []):
   // recovered from a reservation, as its `decision-recovered` record holds it.
   const chained = new Map<string, Record<string, unknown>>();
   const recoveredIn = new Set<string>();
-  for (const raw of audit.loaded.records) {
+  for (const raw of loaded.records) {
     const r = raw as { chain?: unknown; kind?: unknown; data?: unknown };
     if (typeof r?.chain !== 'string') continue;
     if (r.chain.startsWith('decisions/') && r.kind === 'decision') {
@@ -171,52 +193,9 @@ export function verifyMonth(dir: string, witness: readonly WitnessEntry[] = []):
   }
   const seeds: Record<string, { seed: string; commitment: string }> = {};
   for (const period of periods) {
-    let start: Date;
-    try {
-      start = periodBounds(period, timezone).start;
-    } catch {
-      continue; // not a period: reported by the algorithm check
-    }
-    const c = publishedCommitment(pub, period);
-    if ('problem' in c) {
-      findings.push({ code: 'no-commitment', period, message: `${c.problem}: its draws prove nothing` });
-      continue;
-    }
-    if (!(Date.parse(c.createdAt) < start.getTime()) || !(Date.parse(c.committedAt) < start.getTime())) {
-      findings.push({
-        code: 'late-commitment',
-        period,
-        message: `the seed commitment of ${period} was published on ${c.createdAt}, after the period started (${start.toISOString()}): the draws could have been chosen`,
-      });
-    }
-    const r = publishedReveal(pub, period);
-    if ('problem' in r) {
-      findings.push({ code: 'not-revealed', period, message: `${r.problem}: the draws cannot be checked` });
-      continue;
-    }
-    let matches = false;
-    try {
-      matches = commitmentOf(seedFromHex(r.seed)) === c.commitment && r.commitment === c.commitment;
-    } catch {
-      matches = false;
-    }
-    if (!matches) {
-      findings.push({
-        code: 'seed-mismatch',
-        period,
-        message: `the published seed of ${period} does not match the commitment published before the period`,
-      });
-      continue;
-    }
-    seeds[period] = { seed: r.seed, commitment: c.commitment };
-    const given = seedsFile?.[period];
-    if (seedsFile && (!given || given.seed !== r.seed || given.commitment !== c.commitment)) {
-      findings.push({
-        code: 'seeds-file-differs',
-        period,
-        message: `seeds.json gives ${given ? 'another seed or commitment' : 'no seed'} for ${period} than the one published: it is not the seed the draws were made with`,
-      });
-    }
+    const checked = checkPeriodSeed(pub, period, timezone, seedsFile);
+    findings.push(...checked.findings);
+    if (checked.seed) seeds[period] = checked.seed;
   }
 
   let decisions: VerifyReport | undefined;
@@ -229,7 +208,7 @@ export function verifyMonth(dir: string, witness: readonly WitnessEntry[] = []):
     }
   }
   // C5 from assignments.jsonl against the listens and governance chains (lib/verify/listens.ts).
-  const listens = verifyListens(dir, audit.loaded.records);
+  const listens = verifyListens(dir, loaded.records);
   findings.push(...listens.findings);
   return {
     ok: findings.length === 0,
@@ -237,4 +216,231 @@ export function verifyMonth(dir: string, witness: readonly WitnessEntry[] = []):
     ...(decisions ? { decisions } : {}),
     ...(listens.checked ? { listens: listens.checked } : {}),
   };
+}
+
+/**
+ * The publication's seed of `period`: committed before the period started, revealed, matching its
+ * commitment, and the same in seeds.json if there is one; findings otherwise.
+ */
+function checkPeriodSeed(
+  pub: Publication,
+  period: string,
+  timezone: string,
+  seedsFile: Record<string, { seed?: unknown; commitment?: unknown }> | undefined,
+): { findings: Finding[]; seed?: { seed: string; commitment: string } } {
+  const findings: Finding[] = [];
+  let start: Date;
+  try {
+    start = periodBounds(period, timezone).start;
+  } catch {
+    return { findings }; // not a period: reported by the algorithm check
+  }
+  const c = publishedCommitment(pub, period);
+  if ('problem' in c) {
+    findings.push({ code: 'no-commitment', period, message: `${c.problem}: its draws prove nothing` });
+    return { findings };
+  }
+  if (!(Date.parse(c.createdAt) < start.getTime()) || !(Date.parse(c.committedAt) < start.getTime())) {
+    findings.push({
+      code: 'late-commitment',
+      period,
+      message: `the seed commitment of ${period} was published on ${c.createdAt}, after the period started (${start.toISOString()}): the draws could have been chosen`,
+    });
+  }
+  const r = publishedReveal(pub, period);
+  if ('problem' in r) {
+    findings.push({ code: 'not-revealed', period, message: `${r.problem}: the draws cannot be checked` });
+    return { findings };
+  }
+  let matches = false;
+  try {
+    matches = commitmentOf(seedFromHex(r.seed)) === c.commitment && r.commitment === c.commitment;
+  } catch {
+    matches = false;
+  }
+  if (!matches) {
+    findings.push({
+      code: 'seed-mismatch',
+      period,
+      message: `the published seed of ${period} does not match the commitment published before the period`,
+    });
+    return { findings };
+  }
+  const given = seedsFile?.[period];
+  if (seedsFile && (!given || given.seed !== r.seed || given.commitment !== c.commitment)) {
+    findings.push({
+      code: 'seeds-file-differs',
+      period,
+      message: `seeds.json gives ${given ? 'another seed or commitment' : 'no seed'} for ${period} than the one published: it is not the seed the draws were made with`,
+    });
+  }
+  return { findings, seed: { seed: r.seed, commitment: c.commitment } };
+}
+
+function readSeedsFile(dir: string): Record<string, { seed?: unknown; commitment?: unknown }> | undefined {
+  try {
+    return JSON.parse(readFileSync(join(dir, 'seeds.json'), 'utf8'));
+  } catch {
+    return undefined; // optional: the publication is what counts
+  }
+}
+
+/** At most this many decisions.jsonl lines wait for a recovered decision before the fast path gives up. */
+const MAX_PENDING = 10_000;
+
+type Key = { decidedAt: string; contactId: string };
+const compareKeys = (a: Key, b: Key): number =>
+  a.decidedAt < b.decidedAt
+    ? -1
+    : a.decidedAt > b.decidedAt
+      ? 1
+      : a.contactId < b.contactId
+        ? -1
+        : a.contactId > b.contactId
+          ? 1
+          : 0;
+
+const sameFields = (d: Record<string, unknown>, c: Record<string, unknown>): boolean =>
+  CHAIN_FIELDS.every((field) => JSON.stringify(d[field] ?? null) === JSON.stringify(c[field] ?? null));
+
+/**
+ * The fast path of `verifyMonth`, for a month as the simulation and `fairlisten export` write it:
+ * decisions.jsonl in (decidedAt, contactId) order, as the exporter appends them to the decisions
+ * chains. One pass over the audit export (`streamCleanExport`) pulls the decisions.jsonl lines
+ * along, merging each chain record with its line (same fields), each line checked as it comes
+ * (published policy, the algorithm: `cleanDecisionsStream`). It holds a few things per agent and
+ * 16 bytes per contact, never a line or a record after it is checked. Returns the report only when
+ * nothing is to be found beyond what `verifyListens` reports; undefined at the first irregularity,
+ * and the caller verifies in memory, which names every finding.
+ */
+export function streamCleanMonth(
+  dir: string,
+  witness: readonly WitnessEntry[] = [],
+): MonthReport | undefined {
+  const file = join(dir, 'decisions.jsonl');
+  const auditDir = join(dir, 'audit');
+  if (!existsSync(file) || !existsSync(auditDir)) return undefined;
+  const pub = loadPublication(auditDir);
+  const policies = publishedPolicies(pub);
+  const reader = new LineReader(file);
+  try {
+    // The policy: the first line's published document (every line must name a published one).
+    let first: string | undefined;
+    for (let t = reader.next(); t !== undefined; t = reader.next()) {
+      if (t.trim() !== '') {
+        first = t;
+        break;
+      }
+    }
+    if (first === undefined) return undefined;
+    const firstLine = reader.line;
+    let policy: VerifyPolicy | undefined;
+    try {
+      const hash = (JSON.parse(first) as { policyHash?: unknown }).policyHash;
+      policy = typeof hash === 'string' ? (policies.get(hash) as VerifyPolicy | undefined) : undefined;
+    } catch {
+      return undefined;
+    }
+    if (!policy) return undefined;
+    const timezone = policy.timezone ?? 'UTC';
+    const seedsFile = readSeedsFile(dir);
+    // Every period the publication commits and reveals cleanly; the periods used are checked after.
+    const seeds: Record<string, { seed: string; commitment: string }> = {};
+    for (const key of pub.objects.keys()) {
+      const m = PUBLISHED_COMMITMENT_RE.exec(key);
+      if (!m) continue;
+      const checked = checkPeriodSeed(pub, m[1]!, timezone, undefined);
+      if (checked.seed && checked.findings.length === 0) seeds[m[1]!] = checked.seed;
+    }
+    const algorithm = cleanDecisionsStream(seeds, policy);
+    const periods = new Set<string>();
+    let previous: Key | undefined;
+    let pending: { line: DecisionRecord; key: Key }[] = [];
+    /** The next line, checked (algorithm, policy, order); undefined at the end; null when irregular. */
+    let queued: string | undefined = first;
+    const nextLine = (): { line: DecisionRecord; key: Key } | undefined | null => {
+      let text: string | undefined;
+      let number: number;
+      if (queued !== undefined) {
+        text = queued;
+        number = firstLine;
+        queued = undefined;
+      } else {
+        do text = reader.next();
+        while (text !== undefined && text.trim() === '');
+        number = reader.line;
+      }
+      if (text === undefined) return undefined;
+      const r = algorithm.line(text, number);
+      if (!r) return null;
+      const doc =
+        typeof r.policyHash === 'string' ? (policies.get(r.policyHash) as Partial<VerifyPolicy>) : undefined;
+      if (!doc || r.policyVersion !== doc.version || r.rate !== doc.samplingRate) return null;
+      const key = { decidedAt: r.decidedAt, contactId: r.contactId };
+      if (previous && compareKeys(previous, key) >= 0) return null;
+      previous = key;
+      periods.add(String(r.period));
+      return { line: r, key };
+    };
+    const recovered = new Map<string, Record<string, unknown>>();
+    const listensRecords: AuditRecord[] = [];
+    let lastChained: Key | undefined;
+    const visit = (r: AuditRecord): boolean => {
+      if (r.chain.startsWith('listens/') || r.chain.startsWith('governance/')) listensRecords.push(r);
+      if (r.chain.startsWith('privacy/') && r.kind === 'decision-recovered') {
+        const decision = (r.data as { decision?: Record<string, unknown> } | null)?.decision;
+        if (decision && typeof decision.contactId === 'string' && !recovered.has(decision.contactId))
+          recovered.set(decision.contactId, decision);
+        return true;
+      }
+      if (!r.chain.startsWith('decisions/') || r.kind !== 'decision') return true;
+      const c = r.data as Record<string, unknown> | null;
+      if (!c || typeof c.contactId !== 'string') return true;
+      if (typeof c.decidedAt !== 'string') return false;
+      const key = { decidedAt: c.decidedAt, contactId: c.contactId };
+      if (lastChained && compareKeys(lastChained, key) >= 0) return false;
+      lastChained = key;
+      periods.add(String(c.period));
+      for (;;) {
+        const next = nextLine();
+        if (!next) return false; // the end, or irregular: the record has no line
+        const order = compareKeys(next.key, key);
+        if (order > 0) return false;
+        if (order === 0) return sameFields(next.line as unknown as Record<string, unknown>, c);
+        pending.push(next); // a line with no chain record (yet): must be a recovered decision
+        if (pending.length > MAX_PENDING) return false;
+      }
+    };
+    const audit = streamCleanExport(auditDir, witness, visit);
+    if (!audit) return undefined;
+    for (let next = nextLine(); next !== undefined; next = nextLine()) {
+      if (next === null) return undefined;
+      pending.push(next);
+      if (pending.length > MAX_PENDING) return undefined;
+    }
+    // The lines with no decisions-chain record: each a recovered decision, and each recovered one listed.
+    for (const { line } of pending) {
+      const c = recovered.get(line.contactId);
+      if (!c || !sameFields(line as unknown as Record<string, unknown>, c)) return undefined;
+      periods.add(String(c.period));
+      recovered.delete(line.contactId);
+    }
+    pending = [];
+    if (recovered.size > 0) return undefined;
+    for (const period of periods) {
+      const checked = checkPeriodSeed(pub, period, timezone, seedsFile);
+      if (checked.findings.length > 0 || !checked.seed) return undefined;
+    }
+    const decisions = algorithm.finish();
+    if (!decisions) return undefined;
+    const listens = verifyListens(dir, listensRecords);
+    return {
+      ok: listens.findings.length === 0,
+      findings: [...listens.findings],
+      decisions,
+      ...(listens.checked ? { listens: listens.checked } : {}),
+    };
+  } finally {
+    reader.close();
+  }
 }

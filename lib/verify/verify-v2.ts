@@ -90,20 +90,25 @@ export function checkFairRecord(rec: FairRecord, report: Report): boolean {
   return true;
 }
 
-/** Replays one agent's period, in callIndex order. */
+/**
+ * Replays one agent's period, in callIndex order — from its start, or (`from`, when the sequence is
+ * checked piece by piece) after `from.start` positions that took `from.slots` slots.
+ */
 export function checkFairSequence(
   list: FairRecord[],
   policy: Pick<RecordingPolicy, 'samplingRate' | 'maxRecordingsPerAgentPerMonth' | 'timezone'>,
   report: Report,
+  from: { readonly start: number; readonly slots: number } = { start: 0, slots: 0 },
 ): void {
   const sorted = [...list].sort(
     (a, b) => (a.r.callIndex as number) - (b.r.callIndex as number) || a.line - b.line,
   );
   const max = policy.maxRecordingsPerAgentPerMonth;
-  let slots = 0;
-  sorted.forEach((rec, i) => {
+  let slots = from.slots;
+  sorted.forEach((rec, index) => {
     const { r } = rec;
     const n = r.callIndex as number;
+    const i = from.start + index;
     if (n !== i + 1) {
       report(
         'sequence-gap',

@@ -13,6 +13,7 @@ import { sha256Hex } from '../../../lambda/core/publication';
 import { run } from '../../../lib/cli/audit';
 import { defaultPolicy } from '../../../lib/policy/load';
 import { runMonth } from '../../../lib/simulation/month';
+import { streamCleanExport, verifyLoadedExport } from '../../../lib/verify/audit-export';
 import { VERSIONS_FILE } from '../../../lib/verify/publication';
 import { jsonl } from '../../support/publication';
 
@@ -239,5 +240,27 @@ describe('fairlisten audit verify on a simulated month', () => {
     expect(lines).toContain(
       'FAILED: no signed heads were published: nothing shows that this export is complete and unchanged',
     );
+  });
+
+  it('the streamed verification of every case above gives way to the in-memory one; the untouched export streams', () => {
+    const cases = readdirSync(root).filter((d) => d.startsWith('case-'));
+    expect(cases.length).toBeGreaterThan(5);
+    for (const c of cases) {
+      const dir = join(root, c);
+      const fast = streamCleanExport(dir);
+      const { loaded: _loaded, ...inMemory } = verifyLoadedExport(dir);
+      if (fast) expect(fast).toEqual({ ...inMemory, chains: fast.chains });
+      else expect(inMemory.ok).toBe(false);
+    }
+    const fast = streamCleanExport(join(month, 'audit'));
+    const { loaded: _loaded, ...inMemory } = verifyLoadedExport(join(month, 'audit'));
+    expect(inMemory.ok).toBe(true);
+    expect(fast).toEqual({ ...inMemory, chains: fast!.chains });
+    // The same heads, and the hashes a signed head names, without holding every record's hash.
+    for (const [chain, st] of inMemory.chains) {
+      const kept = fast!.chains.get(chain)!;
+      expect([kept.lastSeq, kept.lastHash, kept.lastAt]).toEqual([st.lastSeq, st.lastHash, st.lastAt]);
+      for (const [seq, hash] of kept.hashes) expect(st.hashes.get(seq)).toBe(hash);
+    }
   });
 });

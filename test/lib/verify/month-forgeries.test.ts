@@ -14,6 +14,7 @@ import { run } from '../../../lib/cli/verify';
 import { defaultPolicy } from '../../../lib/policy/load';
 import { runMonth } from '../../../lib/simulation/month';
 import { simulationSeed } from '../../../lib/simulation/run';
+import { streamCleanMonth, verifyLoadedMonth } from '../../../lib/verify/month';
 import { VERSIONS_FILE } from '../../../lib/verify/publication';
 
 const root = mkdtempSync(join(tmpdir(), 'fairlisten-verify-forgeries-'));
@@ -345,5 +346,24 @@ describe('fairlisten verify --month on a simulated month', () => {
     expect(await run(['--month'])).toBe(2);
     expect(await run(['--month', join(root, 'nowhere')])).toBe(2);
     expect(await run(['--decisions', 'x'])).toBe(2);
+  });
+
+  it('the streamed verification of every case above is the in-memory one, or gives way to it', () => {
+    const cases = readdirSync(root).filter((d) => d.startsWith('case-'));
+    expect(cases.length).toBeGreaterThan(10);
+    let streamed = 0;
+    for (const c of cases) {
+      const dir = join(root, c);
+      const fast = streamCleanMonth(dir);
+      const loaded = verifyLoadedMonth(dir);
+      if (fast) {
+        streamed++;
+        expect(fast).toEqual(loaded);
+      } else expect(loaded.ok).toBe(false);
+    }
+    // The untouched month streams (the other cases are forgeries, and give way).
+    expect(streamed).toBeGreaterThanOrEqual(1);
+    expect(streamCleanMonth(month)).toEqual(verifyLoadedMonth(month));
+    expect(streamCleanMonth(month)?.ok).toBe(true);
   });
 });

@@ -1,0 +1,140 @@
+/**
+ * Reading big inputs without loading them: a file's lines one at a time (a 4 MiB buffer, whatever
+ * the file's size), and a compact set of contact ids (16 bytes an id) for the duplicate check.
+ */
+import { closeSync, openSync, readSync } from 'node:fs';
+
+const CHUNK = 4 * 1024 * 1024;
+const NEWLINE = 0x0a;
+
+/**
+ * The lines of a UTF-8 file, pulled one at a time (`next()`: the line without its `\n`, or
+ * undefined at the end). A `\n` byte never occurs inside a multi-byte character, so splitting the
+ * bytes there is safe; a line longer than the buffer grows it.
+ */
+export class LineReader {
+  private readonly fd: number;
+  private buf: Buffer;
+  private start = 0;
+  private end = 0;
+  private eof = false;
+  /** 1-based number of the line `next()` returned last. */
+  line = 0;
+
+  /** `chunkBytes`: the buffer's first size (a test reads with a few bytes to cross every boundary). */
+  constructor(file: string, chunkBytes = CHUNK) {
+    this.buf = Buffer.allocUnsafe(chunkBytes);
+    this.fd = openSync(file, 'r');
+  }
+
+  next(): string | undefined {
+    for (;;) {
+      const nl = this.buf.indexOf(NEWLINE, this.start);
+      if (nl !== -1 && nl < this.end) {
+        const text = this.buf.toString('utf8', this.start, nl);
+        this.start = nl + 1;
+        this.line++;
+        return text;
+      }
+      if (this.eof) {
+        if (this.start >= this.end) return undefined;
+        const text = this.buf.toString('utf8', this.start, this.end);
+        this.start = this.end;
+        this.line++;
+        return text;
+      }
+      this.fill();
+    }
+  }
+
+  close(): void {
+    closeSync(this.fd);
+  }
+
+  private fill(): void {
+    const left = this.end - this.start;
+    if (this.start > 0) {
+      this.buf.copy(this.buf, 0, this.start, this.end);
+      this.start = 0;
+      this.end = left;
+    }
+    if (this.end === this.buf.length) {
+      const bigger = Buffer.allocUnsafe(this.buf.length * 2);
+      this.buf.copy(bigger, 0, 0, this.end);
+      this.buf = bigger;
+    }
+    const n = readSync(this.fd, this.buf, this.end, this.buf.length - this.end, null);
+    if (n === 0) this.eof = true;
+    this.end += n;
+  }
+}
+
+/** Calls `fn` with every line of `file` (1-based numbers), reading 4 MiB at a time. */
+export function forEachLine(file: string, fn: (text: string, line: number) => void): void {
+  const reader = new LineReader(file);
+  try {
+    for (let text = reader.next(); text !== undefined; text = reader.next()) fn(text, reader.line);
+  } finally {
+    reader.close();
+  }
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+/**
+ * A set of lowercase UUIDs in an open-addressing table of 32-bit words (four an id, the table at
+ * most half full): a million ids take 34 MiB, against ~100 MiB as a Set of strings. `add` returns false when the id
+ * was there already. Only UUIDs: anything else throws.
+ */
+export class UuidSet {
+  private words = new Uint32Array(4 * 1024);
+  private used = new Uint8Array(1024);
+  size = 0;
+
+  add(id: string): boolean {
+    if (!UUID.test(id)) throw new Error(`not a UUID: ${id}`);
+    if ((this.size + 1) * 2 > this.used.length) this.grow();
+    const hex = id.replaceAll('-', '');
+    const w0 = Number.parseInt(hex.slice(0, 8), 16) >>> 0;
+    const w1 = Number.parseInt(hex.slice(8, 16), 16) >>> 0;
+    const w2 = Number.parseInt(hex.slice(16, 24), 16) >>> 0;
+    const w3 = Number.parseInt(hex.slice(24, 32), 16) >>> 0;
+    return this.insert(w0, w1, w2, w3);
+  }
+
+  private insert(w0: number, w1: number, w2: number, w3: number): boolean {
+    const mask = this.used.length - 1;
+    let i = (Math.imul(w0 ^ w3, 0x9e3779b1) ^ w1 ^ Math.imul(w2, 0x85ebca6b)) & mask;
+    for (;;) {
+      if (!this.used[i]) {
+        this.used[i] = 1;
+        const o = 4 * i;
+        this.words[o] = w0;
+        this.words[o + 1] = w1;
+        this.words[o + 2] = w2;
+        this.words[o + 3] = w3;
+        this.size++;
+        return true;
+      }
+      const o = 4 * i;
+      if (
+        this.words[o] === w0 &&
+        this.words[o + 1] === w1 &&
+        this.words[o + 2] === w2 &&
+        this.words[o + 3] === w3
+      )
+        return false;
+      i = (i + 1) & mask;
+    }
+  }
+
+  private grow(): void {
+    const { words, used } = this;
+    this.words = new Uint32Array(words.length * 2);
+    this.used = new Uint8Array(used.length * 2);
+    this.size = 0;
+    for (let i = 0; i < used.length; i++) {
+      if (used[i]) this.insert(words[4 * i]!, words[4 * i + 1]!, words[4 * i + 2]!, words[4 * i + 3]!);
+    }
+  }
+}
