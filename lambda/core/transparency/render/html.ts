@@ -1331,7 +1331,10 @@ function section(
   const status = `<span class="status ${cls}" data-testid="status:${n}" data-value="${
     ok === true ? 1 : 0
   }" title="${esc(word)}">${icon}<span class="sr"> ${esc(word)}</span></span>`;
-  const tags = concerns.map((c) => `<span class="tag" title="${esc(ctx.t.concerns)}">${c}</span>`).join('');
+  // Each badge carries its one-line explanation (the list at the foot of the page) as its tooltip.
+  const explain = (c: string) =>
+    ctx.t.concernLegend.items.find((line) => line.startsWith(`${c} `)) ?? ctx.t.concerns;
+  const tags = concerns.map((c) => `<span class="tag" title="${esc(explain(c))}">${c}</span>`).join('');
   return `<section id="s${n}" aria-labelledby="s${n}-h"><h2 id="s${n}-h"><span class="num">${n}</span>${esc(
     heading,
   )} ${status}${tags}</h2><p class="lead">${esc(lead)}</p>${parts.join('')}</section>`;

@@ -213,8 +213,12 @@ describe('the badges C1 to C10', () => {
           : 'works council’s opinion on the call recording tool',
       );
       // Every badge on the page is one the legend explains.
-      for (const tag of html.matchAll(/<span class="tag"[^>]*>(C\d+)<\/span>/g))
-        expect(legend).toContain(`${tag[1]} —`);
+      for (const tag of html.matchAll(/<span class="tag" title="([^"]*)">(C\d+)<\/span>/g)) {
+        expect(legend).toContain(`${tag[2]} —`);
+        // Its tooltip is its line of the list.
+        expect(tag[1]).toMatch(new RegExp(`^${tag[2]} — `));
+        expect(items).toContain(tag[1]);
+      }
     },
   );
 });
