@@ -3,7 +3,14 @@ import { join } from 'node:path';
 import { Duration, RemovalPolicy, Stack, Stage } from 'aws-cdk-lib';
 import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
-import { Architecture, Code, Function as LambdaFunction, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
+import {
+  Architecture,
+  type CfnFunction,
+  Code,
+  Function as LambdaFunction,
+  Runtime,
+  Tracing,
+} from 'aws-cdk-lib/aws-lambda';
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import { bundleAllHandlers } from './bundling';
@@ -88,6 +95,19 @@ export class FairlistenFunction extends LambdaFunction {
             ]
           : [],
     });
+    // Lambda refuses an environment above 4 KB at deploy time; say so at synthesis, naming the culprits.
+    this.node.addValidation({
+      validate: () => {
+        const cfn = this.node.defaultChild as CfnFunction;
+        const resolved: unknown = Stack.of(this).resolve(cfn.environment);
+        const variables =
+          resolved && typeof resolved === 'object' && 'variables' in resolved
+            ? ((resolved as { variables?: Record<string, unknown> }).variables ?? {})
+            : {};
+        const problem = environmentSizeProblem(variables);
+        return problem ? [`${this.node.path}: ${problem}`] : [];
+      },
+    });
     markRole(this, `function:${props.handlerDir}`);
     markRole(role, `role:${props.handlerDir}`);
 
@@ -144,6 +164,58 @@ export class FairlistenFunction extends LambdaFunction {
     if (this.auditBound) throw new Error(`${this.node.path} is already bound to the audit log`);
     this.auditBound = true;
   }
+}
+
+/** Lambda's limit on a function's environment: the UTF-8 bytes of every name and value together. */
+export const LAMBDA_ENVIRONMENT_LIMIT_BYTES = 4096;
+
+/**
+ * Bytes a value resolved by CloudFormation may take, for a value the template does not spell out:
+ * a generated physical name (a `Ref`: stack name, trimmed logical id and a random suffix) or an ARN
+ * built on one (`Fn::GetAtt`). An upper estimate, not a measure: names CloudFormation generates for
+ * this stack are about 60 bytes.
+ */
+const UNRESOLVED_BYTES = { ref: 128, getAtt: 200, other: 256 };
+
+function estimatedBytes(value: unknown): number {
+  if (typeof value === 'string') return Buffer.byteLength(value, 'utf8');
+  if (typeof value === 'number' || typeof value === 'boolean') return String(value).length;
+  if (value && typeof value === 'object' && !Array.isArray(value)) {
+    const o = value as Record<string, unknown>;
+    if ('Ref' in o) return UNRESOLVED_BYTES.ref;
+    if ('Fn::GetAtt' in o) return UNRESOLVED_BYTES.getAtt;
+    const join = o['Fn::Join'];
+    if (Array.isArray(join) && typeof join[0] === 'string' && Array.isArray(join[1])) {
+      const parts = join[1] as unknown[];
+      return (
+        parts.reduce<number>((s, p) => s + estimatedBytes(p), 0) +
+        join[0].length * Math.max(0, parts.length - 1)
+      );
+    }
+  }
+  return UNRESOLVED_BYTES.other;
+}
+
+/**
+ * Why an environment (names → values as the template holds them) would not fit Lambda's 4 KB, or
+ * undefined when it fits; values CloudFormation resolves at deploy time count at an upper estimate.
+ */
+export function environmentSizeProblem(variables: Readonly<Record<string, unknown>>): string | undefined {
+  const sizes = Object.entries(variables).map(
+    ([name, value]) => [name, Buffer.byteLength(name, 'utf8') + estimatedBytes(value)] as const,
+  );
+  const total = sizes.reduce((s, [, n]) => s + n, 0);
+  if (total <= LAMBDA_ENVIRONMENT_LIMIT_BYTES) return undefined;
+  const largest = [...sizes]
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, 3)
+    .map(([name, n]) => `${name} (${n} bytes)`)
+    .join(', ');
+  return (
+    `its environment takes about ${total} bytes, above Lambda's ${LAMBDA_ENVIRONMENT_LIMIT_BYTES}-byte limit ` +
+    `(the deployment would fail); largest: ${largest}. Shorten what the policy puts there ` +
+    '(for example excluded agents and queues as ids rather than ARNs).'
+  );
 }
 
 /**

@@ -3,10 +3,13 @@ import { App, Duration, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { Key } from 'aws-cdk-lib/aws-kms';
 import { describe, expect, it } from 'vitest';
+import { buildApp } from '../../../lib/app';
 import {
+  environmentSizeProblem,
   FairlistenFunction,
   type FairlistenFunctionProps,
 } from '../../../lib/constructs/fairlisten-function';
+import { defaultPolicy } from '../../../lib/policy/load';
 import { removeAfterFile } from '../../support/outdirs';
 
 function synth(props: Partial<FairlistenFunctionProps> = {}) {
@@ -74,5 +77,44 @@ describe('FairlistenFunction', () => {
     expect(roles[0]!.Metadata).toMatchObject({ 'fairlisten:role': 'role:views' });
     const fns = Object.values(template.findResources('AWS::Lambda::Function'));
     expect(fns[0]!.Metadata).toMatchObject({ 'fairlisten:role': 'function:views' });
+  });
+});
+
+describe('the 4 KB environment Lambda accepts', () => {
+  it('measures names and values in UTF-8 bytes, with an upper estimate for what CloudFormation resolves', () => {
+    expect(environmentSizeProblem({ A: 'x'.repeat(4095) })).toBeUndefined();
+    expect(environmentSizeProblem({ A: 'x'.repeat(4095), B: '' })).toMatch(/about 4097 bytes/);
+    expect(environmentSizeProblem({ AB: 'é'.repeat(2048) })).toMatch(
+      /about 4098 bytes, above Lambda's 4096-byte limit .*largest: AB \(4098 bytes\)/,
+    );
+    // A generated name counts 128 bytes, an ARN 200, a joined value the sum of its parts.
+    const table = { Ref: 'Table' };
+    const arn = { 'Fn::GetAtt': ['Table', 'Arn'] };
+    const joined = { 'Fn::Join': ['/', [arn, 'index', '*']] };
+    expect(environmentSizeProblem({ T: table, A: arn, J: joined, P: 'x'.repeat(3556) })).toBeUndefined();
+    expect(environmentSizeProblem({ T: table, A: arn, J: joined, P: 'x'.repeat(3557) })).toMatch(
+      /about 4097 bytes/,
+    );
+  });
+
+  it('fails synthesis, naming the function and its largest variables, when the environment is too big', () => {
+    expect(() => synth({ environment: { REPORT_POLICY: JSON.stringify({ a: 'x'.repeat(4200) }) } })).toThrow(
+      /T\/Fn: its environment takes about \d+ bytes, above Lambda's 4096-byte limit \(the deployment would fail\); largest: REPORT_POLICY \(\d+ bytes\)/,
+    );
+    expect(() => synth({ environment: { REPORT_POLICY: 'x'.repeat(3000) } })).not.toThrow();
+  });
+
+  it('lets the real app through with the longest excluded lists the policy accepts (ARNs kept as ids)', () => {
+    const uuid = (n: number) => `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`;
+    const instance = `arn:aws:connect:eu-central-1:111111111111:instance/${uuid(999)}`;
+    const policy = defaultPolicy({
+      excludedAgents: Array.from({ length: 40 }, (_v, i) => `${instance}/agent/${uuid(i)}`),
+      excludedQueues: Array.from({ length: 20 }, (_v, i) => `${instance}/queue/${uuid(100 + i)}`),
+    });
+    // The policy keeps an ARN's id only: 40 + 20 ids, not 60 ARNs of 129 bytes, travel to the functions.
+    expect(policy.excludedAgents[0]).toBe(uuid(0));
+    const { app } = buildApp(policy, { nag: false });
+    removeAfterFile(app.outdir);
+    expect(() => app.synth()).not.toThrow();
   });
 });
