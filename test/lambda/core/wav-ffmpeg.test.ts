@@ -141,3 +141,39 @@ describe('ffmpeg reference', () => {
     });
   }
 });
+
+describe('ffmpeg reference: header quirks of real files, and ranges at or past the end', () => {
+  const corpus = (name: string) => new URL(`../../fixtures/corpus/wav/${name}`, import.meta.url).pathname;
+  const files = [
+    // LIST-INFO and an id3 chunk after data (Audacity), 3.94 s.
+    'wavefile_Audacity-16bit_8k-stereo_LIST-INFO+id3-after-data.wav',
+    // WAVE_FORMAT_EXTENSIBLE, 12 valid bits in 16, a LIST chunk after data, 2.94 s.
+    'wavefile_M1F1-int12WE-AFsp_EXTENSIBLE-8k-stereo_LIST-after-data.wav',
+  ];
+  for (const file of files) {
+    for (const channel of ['both', 'agent', 'customer'] as const) {
+      it(`${file}, ${channel}: a middle range, a range to the last frame and one past it`, async () => {
+        const src = corpus(file);
+        const source = decode(src);
+        // b·rate not an integer, so ffmpeg's inclusive between() and our ceil() mute the same frames.
+        for (const [a, b] of [
+          [0.5, 2.00005],
+          [2.25, 2.93660625],
+          [2.5, 100],
+        ] as const) {
+          const out = join(dir, `quirk-${channel}.wav`);
+          await redactFile(src, out, [{ from: a, to: b }], channel, { sha256: true });
+          const chan = channel === 'both' ? '1' : `eq(ch,${channel === 'agent' ? 1 : 0})`;
+          const reference = decode(src, `aeval='val(ch)*not(between(t,${a},${b})*${chan})':c=same`);
+          const ours = decode(out);
+          expect(ours.length).toBe(source.length);
+          expect(Buffer.compare(Buffer.from(ours.buffer), Buffer.from(reference.buffer))).toBe(0);
+          if (a === 0.5) {
+            // The middle of each file has sound on both channels (its ends may already be silent).
+            expect(Buffer.compare(Buffer.from(ours.buffer), Buffer.from(source.buffer))).not.toBe(0);
+          }
+        }
+      });
+    }
+  }
+});
