@@ -49,6 +49,8 @@ function writeAtomically(file, contents) {
 
 export async function buildCli() {
   const result = await build({
+    // Paths in the metafile are relative to this directory: the package, whatever the caller's cwd.
+    absWorkingDir: ROOT,
     entryPoints: { fairlisten: join(ROOT, 'lib/cli/_run.ts') },
     outdir: OUT_DIR,
     bundle: true,

@@ -1,6 +1,6 @@
 /** The packaged command (package.json `bin`) as a real process: built on first use, then run. */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -74,5 +74,23 @@ describe('the fairlisten bin', () => {
     expect(proof.stderr).toMatch(
       /both --file and --proof are required\n\nusage: fairlisten redact verify-proof/,
     );
+  }, 90_000);
+
+  it('built from another directory, it names its sources from the package root, so the next run does not build again', () => {
+    const build = spawnSync(process.execPath, [join(root, 'scripts', 'build-cli.mjs')], {
+      encoding: 'utf8',
+      cwd: work,
+      timeout: 60_000,
+    });
+    expect(build.status, build.stderr).toBe(0);
+    const meta = JSON.parse(readFileSync(join(root, 'dist', 'cli', 'inputs.json'), 'utf8')) as {
+      inputs: string[];
+    };
+    expect(meta.inputs).toContain('lib/cli/redact.ts');
+    expect(meta.inputs.filter((f) => !existsSync(join(root, f)))).toEqual([]);
+    const entry = join(root, 'dist', 'cli', 'fairlisten.mjs');
+    const built = statSync(entry).mtimeMs;
+    expect(cli('--help').status).toBe(0);
+    expect(statSync(entry).mtimeMs).toBe(built);
   }, 90_000);
 });
