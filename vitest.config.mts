@@ -15,6 +15,8 @@ export default defineConfig({
     // imported once per worker instead of once per file. Test files restore what they change
     // (environment, SDK mocks); per-file clean-up runs from the setup file.
     isolate: true,
+    // One scratch directory per run for fixtures built once for all workers (test/support/assembly.ts).
+    globalSetup: ['test/setup/global.ts'],
     setupFiles: ['test/setup/setup.ts'],
     allowOnly: false,
     env: {

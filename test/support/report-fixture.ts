@@ -5,9 +5,15 @@ import { defaultPolicy } from '../../lib/policy/load';
 import type { RecordingPolicyInput } from '../../lib/policy/schema';
 import { loadAssembly } from '../../lib/report/assembly';
 import { type CfnTemplate, StackView } from '../../lib/report/template';
+import { synthesizedAssembly } from './assembly';
 
-/** The real app, synthesized in-process (no nag plugins); its outdir is removed after the file. */
+/**
+ * The real app's cloud assembly (bundled, no nag plugins). For the default policy it is synthesized
+ * once per test run and shared by every file (test/support/assembly.ts): read it, copy it before
+ * changing anything. With overrides it is synthesized in-process and removed after the file.
+ */
 export function synthAssembly(overrides: Partial<RecordingPolicyInput> = {}): string {
+  if (Object.keys(overrides).length === 0) return synthesizedAssembly();
   const { app } = buildApp(defaultPolicy(overrides), { nag: false });
   const dir = app.synth().directory;
   afterAll(() => rmSync(dir, { recursive: true, force: true }));

@@ -1,3 +1,4 @@
+import { rmSync } from 'node:fs';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { expect } from 'vitest';
 import { type BuildOptions, buildApp } from '../../lib/app';
@@ -11,7 +12,10 @@ export interface SynthesizedStack {
   template: Template;
 }
 
-/** The default stack without bundling, built once per worker: most construct tests read only it. */
+/**
+ * The default stack without bundling, built once per worker (test files share a worker's modules,
+ * `isolate: false`): most construct tests read only it. Never add constructs to it in a test.
+ */
 let defaultStack: SynthesizedStack | undefined;
 
 /**
@@ -35,9 +39,15 @@ export function synthStack(
     appProps: options.bundle ? undefined : { context: { 'aws:cdk:bundling-stacks': [] } },
   });
   const synthesized = { stack, template: Template.fromStack(stack) };
-  // The template is in memory from here on; the files are removed after this test file.
-  removeAfterFile(app.outdir);
-  if (shareable) defaultStack = synthesized;
+  if (shareable) {
+    // Shared by the next test files of this worker, which may read its files too: kept until the
+    // worker exits.
+    process.once('exit', () => rmSync(app.outdir, { recursive: true, force: true }));
+    defaultStack = synthesized;
+  } else {
+    // The template is in memory from here on; the files are removed after this test file.
+    removeAfterFile(app.outdir);
+  }
   return synthesized;
 }
 

@@ -1,4 +1,5 @@
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
 import { buildApp } from '../../../lib/app';
@@ -10,24 +11,32 @@ import {
   templateFingerprint,
   withoutAccount,
 } from '../../../lib/report/fingerprint';
+import { synthesizedAssembly } from '../../support/assembly';
 import type { Json } from '../../support/report-fixture';
+
+const read = (dir: string) => {
+  const text = readFileSync(join(dir, 'Fairlisten.template.json'), 'utf8');
+  return { dir, text, template: JSON.parse(text) as Record<string, Json> };
+};
 
 /** The real app synthesized for an account (bundled: the asset keys are part of the template). */
 function synth(account: string, overrides = {}) {
   const { app } = buildApp(defaultPolicy(overrides), { nag: false, account });
   const dir = app.synth().directory;
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
-  const text = readFileSync(join(dir, 'Fairlisten.template.json'), 'utf8');
-  return { dir, text, template: JSON.parse(text) as Record<string, Json> };
+  return read(dir);
 }
 
-const offline = synth('111111111111');
+/** The offline synth (placeholder account, default policy) is the run's shared assembly. */
+const offline = read(synthesizedAssembly());
 const real = synth('210987654321');
+const work = mkdtempSync(join(tmpdir(), 'fairlisten-fingerprint-'));
+afterAll(() => rmSync(work, { recursive: true, force: true }));
 afterEach(() => vi.restoreAllMocks());
 
 /** What `aws cloudformation get-template --stack-name Fairlisten --output json` returns. */
 function getTemplateOutput(template: unknown, asString = false): string {
-  const file = join(offline.dir, `deployed-${Math.random().toString(36).slice(2)}.json`);
+  const file = join(work, `deployed-${Math.random().toString(36).slice(2)}.json`);
   writeFileSync(
     file,
     JSON.stringify({
@@ -95,7 +104,7 @@ describe('fairlisten report --deployed', () => {
   });
 
   it('refuses a file that holds no template, and a YAML body, with a message', () => {
-    const notJson = join(offline.dir, 'not.json');
+    const notJson = join(work, 'not.json');
     writeFileSync(notJson, 'Resources: {}');
     expect(() => deployedTemplateFrom('Resources: {}', notJson)).toThrow(/is not JSON .*get-template/);
     expect(() => deployedTemplateFrom(JSON.stringify({ TemplateBody: 'Resources: {}' }), 'f')).toThrow(
