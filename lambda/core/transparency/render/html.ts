@@ -1474,7 +1474,7 @@ svg .diag-label{font-size:11px;fill:var(--muted);font-style:italic}
 .sw-hatch{background:repeating-linear-gradient(45deg,#f3f4f6 0 3px,#c9ced4 3px 5px)}
 .sw-shade{width:30px;background:linear-gradient(90deg,rgb(238,244,251),rgb(17,94,160))}
 .sw-diagonal{background:repeating-linear-gradient(45deg,#f6f8fa 0 4px,#e1e4e8 4px 7px);outline:1px solid var(--line)}
-.sw-median-time{background:#0072B2}.sw-max-time{background:#b3d4ea}
+.sw-median-time{background:linear-gradient(90deg,#0072B2 50%,#CC79A7 50%)}.sw-max-time{background:linear-gradient(90deg,#b3d4ea 50%,#ecd3e3 50%)}
 .sw-reason{width:30px;background:linear-gradient(90deg,#0072B2 0 33%,#8c959f 33% 66%,#E69F00 66%)}
 .sw-calls{background:#57606a}.sw-recordings{background:#0072B2}
 table{border-collapse:collapse;width:100%;font-size:12.5px;font-variant-numeric:tabular-nums;margin:0 0 12px}

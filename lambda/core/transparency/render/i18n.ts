@@ -512,8 +512,8 @@ const en: Strings = {
     coachBar: 'one bar per coach, in the colour of the coach’s team',
     shade: 'darker: more listens',
     diagonal: 'same team: must stay empty',
-    medianTime: 'median time',
-    maxTime: 'longest time',
+    medianTime: 'dark bar: median time (blue: deletions, pink: redactions)',
+    maxTime: 'light bar: longest time',
     logNote:
       'Logarithmic scale: each gridline is several times the previous one (1 s, 10 s, 1 min, 10 min, 1 h), so a bar twice as long is far more than twice as slow.',
     seedNote:
@@ -773,8 +773,8 @@ const frRaw: Strings = {
     coachBar: 'une barre par coach, à la couleur de son équipe',
     shade: 'plus foncé : plus d’écoutes',
     diagonal: 'même équipe : doit rester vide',
-    medianTime: 'délai médian',
-    maxTime: 'délai le plus long',
+    medianTime: 'barre foncée : délai médian (bleu : suppressions, rose : caviardages)',
+    maxTime: 'barre claire : délai le plus long',
     logNote:
       'Échelle logarithmique : chaque graduation vaut plusieurs fois la précédente (1 s, 10 s, 1 min, 10 min, 1 h) ; une barre deux fois plus longue correspond à un délai bien plus de deux fois plus long.',
     seedNote: 'Frise : l’empreinte est publiée avant le mois (à gauche), la graine révélée après (à droite).',
