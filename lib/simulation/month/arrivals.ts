@@ -8,7 +8,8 @@
  * recording actions through a Lambda invoke, done in process here.
  */
 
-import { ingestObject } from '../../../lambda/ingest/ingest';
+import { type IngestDeps, ingestObject } from '../../../lambda/ingest/ingest';
+import { createDecisionRecovery } from '../../../lambda/ingest/recovery';
 import { ROUTE_KEYS } from '../../../lambda/privacy/privacy';
 import { type ActionDeps, applyRequest } from '../../../lambda/shared/apply-request';
 import { createAuditLog } from '../../../lambda/shared/audit-log';
@@ -63,7 +64,16 @@ export const scheduleArrivals: MonthPhase = async (m, ctx) => {
     clock: () => new Date(),
     logger: silent,
   };
-  const ingestDeps: ActionDeps = { ...base, actor: 'function:ingest' };
+  // As the ingest handler builds it: a recording whose decision was never stored is recognised by
+  // the drawn decision the sampler reserved for it.
+  const ingestDeps: IngestDeps = {
+    ...base,
+    actor: 'function:ingest',
+    recovery: createDecisionRecovery(ddb, {
+      reservations: stack.tables.reservations!,
+      decisions: stack.tables.decisions!,
+    }),
+  };
   const actionDeps: ActionDeps = { ...base, actor: 'function:recording-actions' };
 
   const decided = new Map<string, Record<string, unknown>>();

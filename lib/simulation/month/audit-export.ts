@@ -13,6 +13,7 @@ import { DAY, type MonthPhase } from './month-run';
 
 export const exportAuditLog: MonthPhase = async (m, ctx) => {
   const { stack, clock, policy } = ctx;
+  await m.options.beforeAuditExport?.(stack, { ddb: m.services!.ddb });
   clock.set(periodBounds(m.next, m.timezone).start.getTime() + 24 * DAY);
   m.generatedAt = new Date().toISOString();
   await rm(m.auditDir, { recursive: true, force: true });

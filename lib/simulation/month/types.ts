@@ -1,3 +1,4 @@
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { LocalStack } from '../../local';
 import type { SimulationOptions, SimulationResult } from '../run';
 import type { PlanOutcome, RequestOutcome } from './model';
@@ -15,6 +16,13 @@ export interface MonthOptions extends Omit<SimulationOptions, 'outDir' | 'hooks'
    * and DIR/audit/ still hold it (e.g. to export the month from the tables as an operator would).
    */
   readonly withLiveTables?: (stack: LocalStack, month: { generatedAt: string }) => Promise<void>;
+  /**
+   * Runs after the month's last event and before its audit export, on the live tables: a seam for
+   * tests that stage what the month's own code paths do not produce (a sampler that died between
+   * StartContactRecording and storing its decision, an operator's forgery) and then check that
+   * `verify --month` judges it right. The month's clock is at the time of its last event.
+   */
+  readonly beforeAuditExport?: (stack: LocalStack, month: { ddb: DynamoDBDocumentClient }) => Promise<void>;
 }
 
 export interface PrivacyTiming {
