@@ -59,6 +59,25 @@ export interface MeView {
   }[];
   requests: RequestView[];
 }
+/** One of my audit entries (GET /me/audit). */
+export interface MyAuditEntry {
+  chain: string;
+  seq: number;
+  hash: string;
+  kind: string;
+  at: string;
+  actor: string;
+  subject?: string;
+  data: Record<string, unknown>;
+  partial?: true;
+}
+export interface MyAuditPage {
+  agentId: string;
+  period: string;
+  entries: MyAuditEntry[];
+  /** Present when more entries may follow: pass it back as `cursor`. */
+  next?: string;
+}
 export interface AssignedListen {
   contactId: string;
   period: string;
@@ -120,6 +139,8 @@ export function createApi(options: ApiOptions) {
       ),
     request: (requestId: string) => call<RequestView>('GET', `/requests/${path(requestId)}`),
     me: () => call<MeView>('GET', '/me'),
+    myAudit: (period: string, cursor?: string) =>
+      call<MyAuditPage>('GET', `/me/audit?period=${path(period)}${cursor ? `&cursor=${path(cursor)}` : ''}`),
     assignments: () => call<{ listens: AssignedListen[] }>('GET', '/assignments'),
     playback: (contactId: string) =>
       call<{ url: string; expiresAt: string; playsLeft: number }>(

@@ -36,6 +36,7 @@ export const KNOWN_AUDIT_KINDS = [
   'seed-reveal',
   'evaluation',
   'audit-tampered',
+  'audit-read',
 ] as const;
 export type KnownAuditKind = (typeof KNOWN_AUDIT_KINDS)[number];
 export type AuditKind = KnownAuditKind | (string & {});

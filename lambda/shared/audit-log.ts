@@ -186,6 +186,39 @@ export async function readChain(
   return records;
 }
 
+/**
+ * At most `limit` records of `chain` after `afterSeq`, in seq order, and whether there may be more
+ * (one Query: a bounded read for paged views). Items already expired are skipped (they still count
+ * against `limit`, as DynamoDB applies the filter after it).
+ */
+export async function readChainPage(
+  client: DynamoDBDocumentClient,
+  tableName: string,
+  chain: string,
+  afterSeq: number,
+  limit: number,
+  notExpiredAt: number,
+): Promise<{ records: AuditRecord[]; examined: number; lastSeq?: number; more: boolean }> {
+  const out = await client.send(
+    new QueryCommand({
+      TableName: tableName,
+      KeyConditionExpression: '#c = :c AND seq > :after',
+      FilterExpression: 'attribute_not_exists(expiresAt) OR expiresAt > :now',
+      ExpressionAttributeNames: { '#c': 'chain' },
+      ExpressionAttributeValues: { ':c': chain, ':after': afterSeq, ':now': notExpiredAt },
+      Limit: limit,
+    }),
+  );
+  const records = (out.Items ?? []).map(toAuditRecord);
+  const last = out.LastEvaluatedKey?.seq ?? records.at(-1)?.seq;
+  return {
+    records,
+    examined: out.ScannedCount ?? records.length,
+    ...(typeof last === 'number' ? { lastSeq: last } : {}),
+    more: out.LastEvaluatedKey !== undefined,
+  };
+}
+
 const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /** The DynamoDB-backed audit log. */

@@ -94,6 +94,13 @@ export const API_ROUTES = {
   },
   views: {
     me: { method: 'GET', path: '/me', roles: ['agent'], scope: "the caller's own data only" },
+    meAudit: {
+      method: 'GET',
+      path: '/me/audit',
+      roles: ['agent'],
+      scope:
+        "the caller's own audit entries only (the agent of the token; asking for another agent's: 403); paged, at most 100 entries a page; every read audited",
+    },
     assignments: {
       method: 'GET',
       path: '/assignments',

@@ -32,6 +32,7 @@ const views = createViews({
   policy: config.reportPolicy,
   now: () => new Date(),
   logger,
+  auditTable: config.audit.table,
   audit: createAuditLog({
     client: ddb,
     tableName: config.audit.table,

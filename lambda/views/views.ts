@@ -4,6 +4,9 @@
  *    listens of my recordings of this and the previous period (listens of P happen in P+1): coach
  *    id and team, when they listened; my evaluations; every coaching plan about me; my deletion
  *    and redaction requests on those recordings, with their status and proof;
+ *  - `GET /me/audit[?period=YYYY-MM][&limit=N][&cursor=…]` (agent): my entries of the audit log for
+ *    the period, paged (lambda/core/my-audit.ts decides which records are mine and what of each I
+ *    see); every read recorded first on chain `me/<period of the read>`;
  *  - `GET /assignments` (coach): my assigned listens of this and the previous period, nothing else;
  *  - `GET /transparency?period=YYYY-MM[&format=json|csv][&lang=fr|en]` (staff representatives,
  *    data-protection officer): the month's model (lambda/core/transparency/, read by
@@ -17,6 +20,15 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { type DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  CursorError,
+  decodeCursor,
+  MY_AUDIT_CHAIN_PREFIX,
+  MY_AUDIT_READ,
+  parseLimit,
+  personalChains,
+  readMyAuditPage,
+} from '../core/my-audit';
 import { isPeriod, periodOf, previousPeriod } from '../core/period';
 import { effectiveStatus, type Plan } from '../core/plans';
 import { renderTransparencyCsv } from '../core/transparency/csv';
@@ -24,6 +36,7 @@ import { MonthDataError } from '../core/transparency/model';
 import { NegotiationError, negotiateReport } from '../core/transparency/negotiate';
 import { REPORT_CONTENT_TYPES, reportKey } from '../core/transparency/render/files';
 import { transparencySummary } from '../core/transparency/summary';
+import { readChainPage } from '../shared/audit-log';
 import type { AuditSink } from '../shared/audit-sink';
 import { queryAll } from '../shared/dynamo';
 import {
@@ -77,6 +90,11 @@ export interface ViewsDeps {
    * @default - none: stored reports are not served (503), since their reads could not be audited
    */
   readonly audit?: AuditSink;
+  /**
+   * The audit table, read for `GET /me/audit` (Query on the agent's chains of a period).
+   * @default - none: the agent's audit entries are not served (503)
+   */
+  readonly auditTable?: string;
 }
 
 function periodParam(event: ApiEvent, fallback?: string): string {
@@ -194,6 +212,73 @@ export function createViews(deps: ViewsDeps): (event: unknown) => Promise<ApiRes
           .sort((a, b) => (a.createdAt < b.createdAt ? -1 : 1))
       : [];
     return json(200, { agentId, period, contacts, listens, evaluations, plans, requests });
+  }
+
+  /** `GET /me/audit`: the caller's own entries of the audit log, paged, the read audited first. */
+  async function meAudit(event: ApiEvent, principal: Principal): Promise<ApiResult> {
+    const agentId = connectUserOf(principal);
+    const asked = event.queryStringParameters?.agentId;
+    // Whose entries is never a parameter: the token says. Asking for someone else's is refused.
+    if (asked !== undefined && asked !== agentId)
+      throw new HttpError(403, 'not-yours', 'an agent reads only their own audit entries');
+    const now = deps.now();
+    const period = periodParam(event, periodOf(now, deps.policy.timezone));
+    const chains = personalChains(period);
+    let cursor: ReturnType<typeof decodeCursor>;
+    let limit: number;
+    try {
+      cursor = decodeCursor(event.queryStringParameters?.cursor, chains.length);
+      limit = parseLimit(event.queryStringParameters?.limit);
+    } catch (err) {
+      if (err instanceof CursorError) throw new HttpError(400, 'invalid-query', err.message);
+      throw err;
+    }
+    const { auditTable, audit } = deps;
+    if (!auditTable || !audit)
+      throw serviceUnavailable(
+        'audit-unavailable',
+        'the audit log cannot be read or its reads recorded here',
+      );
+    const contacts = deps.recordingsTable
+      ? (
+          await queryAll(ddb, {
+            TableName: deps.recordingsTable,
+            IndexName: 'byAgent',
+            KeyConditionExpression: 'agentId = :a AND period = :p',
+            FilterExpression: 'sk = :c',
+            ExpressionAttributeValues: { ':a': agentId, ':p': period, ':c': CONTACT_SK },
+          })
+        ).map((c) => String(c.contactId))
+      : [];
+    const notExpiredAt = Math.floor(now.getTime() / 1000);
+    const page = await readMyAuditPage(
+      (chain, afterSeq, max) =>
+        readChainPage(ddb, auditTable, chain, afterSeq, Math.min(max, 250), notExpiredAt),
+      chains,
+      { agentId, contacts: new Set(contacts) },
+      cursor,
+      limit,
+    );
+    // Audited before it is served: no record of the read, no entries.
+    try {
+      await audit.append({
+        chain: `${MY_AUDIT_CHAIN_PREFIX}${periodOf(now, deps.policy.timezone)}`,
+        kind: MY_AUDIT_READ,
+        actor: `agent:${agentId}`,
+        subject: agentId,
+        at: now,
+        data: {
+          period,
+          from: event.queryStringParameters?.cursor ? 'cursor' : 'start',
+          returned: page.entries.length,
+          scanned: page.scanned,
+        },
+      });
+    } catch (err) {
+      deps.logger.error('audit append failed: audit entries not served', { error: (err as Error).name });
+      throw serviceUnavailable('audit-unavailable', 'the read could not be recorded in the audit log; retry');
+    }
+    return json(200, { agentId, period, entries: page.entries, ...(page.next ? { next: page.next } : {}) });
   }
 
   async function assignments(_event: ApiEvent, principal: Principal): Promise<ApiResult> {
@@ -334,6 +419,7 @@ export function createViews(deps: ViewsDeps): (event: unknown) => Promise<ApiRes
   return createRouter(
     [
       [API_ROUTES.views.me, me],
+      [API_ROUTES.views.meAudit, meAudit],
       [API_ROUTES.views.assignments, assignments],
       [API_ROUTES.views.transparency, transparency],
       [API_ROUTES.views.report, storedReport],

@@ -184,6 +184,33 @@ describe('agent: a drawn call', () => {
     await f.getByRole('table', { name: 'My requests and their proofs' }).waitFor();
     await f.getByRole('button', { name: 'Passer en français' }).click();
   });
+
+  it('shows my audit entries in Mes données, in words, their state announced; the API refuses another agent’s', async () => {
+    const f = frame();
+    await f.getByRole('button', { name: 'Mes données' }).click();
+    const entries = f.getByRole('table', { name: 'Mes traces d’audit' });
+    await entries.waitFor();
+    const text = (await entries.locator('tbody').textContent()) ?? '';
+    // The suspension, the deletion and the masking of the calls above, done by me, in words.
+    expect(text).toContain('enregistrement suspendu');
+    expect(text).toContain('suppression demandée');
+    expect(text).toContain('masquage demandé');
+    expect(text).toContain('moi');
+    // The state is said in words, not only shown (no colour-only state), and announced.
+    const status = f.getByRole('status').filter({ hasText: 'trace(s) affichée(s)' });
+    expect(await status.textContent()).toMatch(/\d+ trace\(s\) affichée\(s\) — (toutes les traces|il reste)/);
+    expect(await axe()).toEqual([]);
+    expect(apiCalls).toContainEqual('GET /api/me/audit');
+    // Another agent's id as a parameter is refused by the API, whatever the app sends.
+    const other = await f.evaluate(async () => {
+      const { idToken } = (await (await fetch('/__local/token?as=agent')).json()) as { idToken: string };
+      const res = await fetch('/api/me/audit?agentId=00000000-0000-4000-8000-0000000000ff', {
+        headers: { authorization: `Bearer ${idToken}` },
+      });
+      return res.status;
+    });
+    expect(other).toBe(403);
+  });
 });
 
 describe('coach', () => {

@@ -1,5 +1,8 @@
-/** "Mes données": my recordings of the month, who listened when, my requests and proofs. */
-import type { Api, MeView } from '../api';
+/**
+ * "Mes données": my recordings of the month, who listened when, my requests and proofs, and my
+ * entries of the audit log (GET /me/audit, paged with "Afficher plus de traces").
+ */
+import type { Api, MeView, MyAuditEntry } from '../api';
 import { h, render } from '../dom';
 import { type Lang, type MessageKey, t } from '../i18n';
 import { formatClock } from '../ranges';
@@ -21,9 +24,132 @@ function table(caption: string, head: string[], rows: (string | Node)[][]) {
   );
 }
 
+const KINDS = new Set([
+  'suspension',
+  'resumption',
+  'deletion-requested',
+  'redaction-requested',
+  'deletion',
+  'redaction',
+  'listen',
+  'listen-cancelled',
+  'assignment',
+  'evaluation',
+  'plan',
+  'retention-expired',
+  'unauthorized-recording',
+  'recording-overwrite-refused',
+  'decision-recovered',
+  'audit-read',
+]);
+
+/** Who acted, in words: the actor id is `agent:`, `coach:`, `dpo:` or `function:` and an id. */
+function actorLabel(actor: string, agentId: string, L: Lang): string {
+  if (actor === `agent:${agentId}`) return t(L, 'actor.me');
+  const kind = actor.slice(0, actor.indexOf(':'));
+  if (kind === 'coach') return t(L, 'actor.coach');
+  if (kind === 'dpo') return t(L, 'actor.dpo');
+  if (kind === 'function') return t(L, 'actor.function');
+  return t(L, 'actor.other');
+}
+
+interface AuditState {
+  period: string;
+  agentId: string;
+  entries: MyAuditEntry[];
+  next?: string;
+  loading: boolean;
+  error?: string;
+}
+
 export function meView(root: HTMLElement, api: Api, lang: () => Lang) {
   let data: MeView | undefined;
   let error: string | undefined;
+  let audit: AuditState | undefined;
+
+  async function loadAudit(more: boolean) {
+    if (!data) return;
+    const cursor = more ? audit?.next : undefined;
+    audit = {
+      period: data.period,
+      agentId: data.agentId,
+      entries: more ? (audit?.entries ?? []) : [],
+      ...(cursor ? { next: cursor } : {}),
+      loading: true,
+    };
+    draw();
+    try {
+      const page = await api.myAudit(data.period, cursor);
+      audit = {
+        period: page.period,
+        agentId: page.agentId,
+        entries: [...audit.entries, ...page.entries],
+        ...(page.next ? { next: page.next } : {}),
+        loading: false,
+      };
+    } catch (err) {
+      audit = { ...audit, loading: false, error: err instanceof Error ? err.message : String(err) };
+    }
+    draw();
+  }
+
+  function auditSection(L: Lang): HTMLElement[] {
+    const head = [h('h3', { id: 'me-audit-heading' }, t(L, 'me.audit')), h('p', {}, t(L, 'me.auditNote'))];
+    if (!audit) return head;
+    const a = audit;
+    const rows = a.entries.map((e) => [
+      when(e.at, L),
+      KINDS.has(e.kind) ? t(L, `audit.kind.${e.kind}` as MessageKey) : e.kind,
+      actorLabel(e.actor, a.agentId, L),
+      e.subject ?? '',
+      `${e.chain} n° ${e.seq}`,
+    ]);
+    return [
+      ...head,
+      a.error ? h('p', { role: 'alert' }, t(L, 'me.auditError', { message: a.error })) : null,
+      rows.length
+        ? h(
+            'div',
+            { id: 'me-audit-entries' },
+            table(
+              t(L, 'me.audit'),
+              [
+                t(L, 'me.auditWhen'),
+                t(L, 'me.auditWhat'),
+                t(L, 'me.auditWho'),
+                t(L, 'me.auditAbout'),
+                t(L, 'me.auditRef'),
+              ],
+              rows,
+            ),
+          )
+        : a.loading
+          ? null
+          : h('p', {}, t(L, 'me.auditEmpty')),
+      // The state in words, announced: how many entries, and whether more remain.
+      h(
+        'p',
+        { role: 'status', 'aria-live': 'polite' },
+        a.loading
+          ? '…'
+          : `${t(L, 'me.auditCount', { n: a.entries.length })} — ${t(L, a.next ? 'me.auditPartial' : 'me.auditComplete')}`,
+      ),
+      a.next
+        ? h(
+            'button',
+            {
+              type: 'button',
+              'data-focus': 'audit-more',
+              'aria-controls': 'me-audit-entries',
+              'aria-busy': a.loading ? 'true' : 'false',
+              disabled: a.loading,
+              onclick: () => void loadAudit(true),
+            },
+            t(L, 'me.auditMore'),
+          )
+        : null,
+    ].filter((x): x is HTMLElement => x !== null);
+  }
 
   function draw() {
     const L = lang();
@@ -96,8 +222,7 @@ export function meView(root: HTMLElement, api: Api, lang: () => Lang) {
             ]),
           )
         : h('p', {}, t(L, 'me.noEvaluations')),
-      h('h3', {}, t(L, 'me.audit')),
-      h('p', {}, t(L, 'me.auditNote')),
+      ...auditSection(L),
     );
   }
 
@@ -111,6 +236,7 @@ export function meView(root: HTMLElement, api: Api, lang: () => Lang) {
         error = err instanceof Error ? err.message : String(err);
       }
       draw();
+      if (data && !error) await loadAudit(false);
     },
   };
 }

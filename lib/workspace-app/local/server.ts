@@ -231,6 +231,8 @@ export async function startLocalApp(options: LocalAppOptions = {}): Promise<Loca
         policy: reportPolicyOf(policy),
         now: () => new Date(),
         logger: silent,
+        audit,
+        auditTable: tables.audit!,
       }),
     };
     const routes = (Object.entries(API_ROUTES) as [ApiFunction, Record<string, RouteSpec>][]).flatMap(

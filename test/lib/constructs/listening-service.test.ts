@@ -58,12 +58,13 @@ const envOf = (logicalPrefix: string) => {
 };
 
 describe('ListeningService', () => {
-  it('adds the eight routes behind the JWT authorizer', () => {
+  it('adds the nine routes behind the JWT authorizer', () => {
     const routes = Object.values(template.findResources('AWS::ApiGatewayV2::Route')).map((r) => r.Properties);
     expect(routes.map((r) => r.RouteKey).sort()).toEqual(
       [
         'GET /assignments',
         'GET /me',
+        'GET /me/audit',
         'GET /transparency',
         'GET /transparency/{period}',
         'POST /assignments/{contactId}/evaluation',
@@ -184,6 +185,25 @@ describe('ListeningService', () => {
     it('is not created without the decisions table and the audit bucket', () => {
       expect(build({}, false).service.monthlyReport).toBeUndefined();
     });
+  });
+
+  it('lets the views read the audit chains for GET /me/audit with the append grant alone: Query and PutItem, nothing else', () => {
+    const auditTable = stack.getLogicalId(
+      (stack.node.findChild('Audit') as AuditLog).table.table.node.defaultChild as never,
+    );
+    const views = stack.getLogicalId(service.views.role!.node.defaultChild as never);
+    const onAudit = Object.values(template.findResources('AWS::IAM::Policy'))
+      .filter((p) => JSON.stringify(p.Properties.Roles).includes(views))
+      .flatMap(
+        (p) => p.Properties.PolicyDocument.Statement as { Action: string | string[]; Resource: unknown }[],
+      )
+      .filter((st) => JSON.stringify(st.Resource).includes(auditTable));
+    expect(new Set(onAudit.flatMap((st) => ([] as string[]).concat(st.Action)))).toEqual(
+      new Set(['dynamodb:Query', 'dynamodb:PutItem']),
+    );
+    // The table, not its indexes or every table.
+    for (const st of onAudit) expect(st.Resource).toEqual({ 'Fn::GetAtt': [auditTable, 'Arn'] });
+    expect(envOf('ListeningViews').AUDIT_TABLE).toEqual({ Ref: auditTable });
   });
 
   it('gives the views the policy summary the transparency report prints, parsed by their config', () => {
