@@ -11,9 +11,11 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { benchAssignment } from './assignment';
 import { benchAudit } from './audit';
+import { benchBigMonth } from './big-month';
 import { benchCli } from './cli';
 import { type BenchFigure, figuresTable, meetsTarget } from './figure';
 import { benchListening } from './listening';
+import { benchMonth } from './month';
 import { mutationSection } from './mutation';
 import { benchPrivacy } from './privacy';
 import { benchRedact } from './redact';
@@ -72,6 +74,9 @@ const BENCHES: Bench[] = [
   { name: 'privacy', run: () => benchPrivacy() },
   { name: 'listening', run: () => benchListening() },
   { name: 'audit', run: () => benchAudit() },
+  // Long: ten times the month (minutes), and a million decisions generated and verified twice.
+  { name: 'month', run: (quick) => benchMonth(quick ? { calls: 6000 } : {}) },
+  { name: 'big-month', run: (quick) => benchBigMonth(quick ? { decisions: 100_000, exporter: 2000 } : {}) },
   { name: 'workspace-app', run: () => benchWorkspaceApp() },
 ];
 

@@ -300,8 +300,16 @@ const compareKeys = (a: Key, b: Key): number =>
           ? 1
           : 0;
 
-const sameFields = (d: Record<string, unknown>, c: Record<string, unknown>): boolean =>
-  CHAIN_FIELDS.every((field) => JSON.stringify(d[field] ?? null) === JSON.stringify(c[field] ?? null));
+/** The in-memory comparison (JSON texts equal), without a JSON text for two equal primitives. */
+function sameFields(d: Record<string, unknown>, c: Record<string, unknown>): boolean {
+  for (const field of CHAIN_FIELDS) {
+    const a = d[field] ?? null;
+    const b = c[field] ?? null;
+    if (a === b) continue;
+    if (JSON.stringify(a) !== JSON.stringify(b)) return false;
+  }
+  return true;
+}
 
 /**
  * The fast path of `verifyMonth`, for a month as the simulation and `fairlisten export` write it:

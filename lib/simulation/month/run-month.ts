@@ -50,6 +50,7 @@ export const AFTER_CALLS: readonly MonthPhase[] = [
 /** Runs the month; everything started is stopped, also on failure. */
 export async function runMonth(options: MonthOptions): Promise<MonthResult> {
   const m = await openMonth(options);
+  let callsStartedAt = performance.now();
   try {
     const simulation = await runSimulation({
       ...options,
@@ -60,8 +61,15 @@ export async function runMonth(options: MonthOptions): Promise<MonthResult> {
       },
       hooks: {
         commitSeed: (stack, item) => commitMonthSeed(m, stack, item),
+        beforeCalls: () => {
+          callsStartedAt = performance.now();
+        },
         onDecided: (ctx, leg, answer) => suspendLive(m, ctx, leg, answer),
-        afterCalls: (ctx) => runPhases(m, ctx, AFTER_CALLS),
+        afterCalls: (ctx) => {
+          // The calls phase alone (every leg through the sampler), for legs per second.
+          m.lap('calls', callsStartedAt);
+          return runPhases(m, ctx, AFTER_CALLS);
+        },
         ...(options.withLiveTables
           ? { beforeStop: (stack) => options.withLiveTables!(stack, { generatedAt: m.generatedAt }) }
           : {}),
