@@ -89,7 +89,23 @@ export function readScores(dir = join(ROOT, 'reports/mutation')): ModuleScore[] 
   return [...newest.values()].sort((a, b) => a.file.localeCompare(b.file));
 }
 
-export function scoresTable(scores: readonly ModuleScore[]): string {
+/**
+ * The table's rows (`| \`file\` | … |`) for files that no report here measured: reports are not
+ * committed, so a run on a checkout that has only some reports keeps the other files' rows.
+ */
+export function rowsWithoutReport(markdown: string, scores: readonly ModuleScore[]): string[] {
+  const section = mutationSection(markdown) ?? '';
+  const a = section.indexOf(TABLE_START);
+  const b = section.indexOf(TABLE_END);
+  if (a < 0 || b < a) return [];
+  const measured = new Set(scores.map((s) => `| \`${s.file}\` |`));
+  return section
+    .slice(a + TABLE_START.length, b)
+    .split('\n')
+    .filter((row) => row.startsWith('| `') && !measured.has(row.slice(0, row.indexOf('` |') + 3)));
+}
+
+export function scoresTable(scores: readonly ModuleScore[], keptRows: readonly string[] = []): string {
   const header = [
     'file',
     'score',
@@ -116,7 +132,8 @@ export function scoresTable(scores: readonly ModuleScore[]): string {
       : s.undetected.join('; '),
     `${s.report}, ${s.measuredAt.toISOString().slice(0, 16).replace('T', ' ')} UTC`,
   ]);
-  return [header, header.map(() => '---'), ...rows].map((r) => `| ${r.join(' | ')} |`).join('\n');
+  const lines = [...rows.map((r) => `| ${r.join(' | ')} |`), ...keptRows].sort((p, q) => p.localeCompare(q));
+  return [`| ${header.join(' | ')} |`, `| ${header.map(() => '---').join(' | ')} |`, ...lines].join('\n');
 }
 
 /** The `## mutation` section of a results file (up to the next `## ` heading), or undefined. */
@@ -147,7 +164,12 @@ export function withScores(markdown: string, table: string): string {
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   const scores = readScores();
   const out = join(ROOT, 'bench/results.md');
-  writeFileSync(out, withScores(readFileSync(out, 'utf8'), scoresTable(scores)));
-  console.log(scoresTable(scores));
-  console.log(`\nwrote the mutation table of ${out} (${scores.length} files)`);
+  const markdown = readFileSync(out, 'utf8');
+  const kept = rowsWithoutReport(markdown, scores);
+  const table = scoresTable(scores, kept);
+  writeFileSync(out, withScores(markdown, table));
+  console.log(table);
+  console.log(
+    `\nwrote the mutation table of ${out} (${scores.length} files from reports, ${kept.length} rows kept from before)`,
+  );
 }

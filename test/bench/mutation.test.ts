@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   mutationSection,
+  rowsWithoutReport,
   scoresOf,
   scoresTable,
   TABLE_END,
@@ -92,6 +93,30 @@ describe('mutation scores in bench/results.md', () => {
     expect(out).toBe(results.replace('| old table |', '| new table |'));
     // `$&` in a table is text, not a replacement pattern.
     expect(withScores(results, '| $& |')).toContain('\n| $& |\n');
+  });
+
+  it('keeps the rows of files no report here measured, in file order, and replaces the others', () => {
+    const [a] = scoresOf(report, 'a.json', new Date('2026-12-02T08:00:00Z'));
+    const old = results.replace(
+      '| old table |',
+      [
+        '| file | … |',
+        '| --- | … |',
+        '| `lambda/core/a.ts` | 10.00 % |',
+        '| `lambda/core/z.ts` | 95.00 % |',
+        '| `lambda/core/0.ts` | 91.00 % |',
+      ].join('\n'),
+    );
+    const kept = rowsWithoutReport(old, [a!]);
+    expect(kept).toEqual(['| `lambda/core/z.ts` | 95.00 % |', '| `lambda/core/0.ts` | 91.00 % |']);
+    const rows = scoresTable([a!], kept).split('\n').slice(2);
+    expect(rows.map((r) => r.split(' | ')[0])).toEqual([
+      '| `lambda/core/0.ts`',
+      '| `lambda/core/a.ts`',
+      '| `lambda/core/z.ts`',
+    ]);
+    expect(rows[1]).toContain('**80.00 %**');
+    expect(rowsWithoutReport('# no section\n', [a!])).toEqual([]);
   });
 
   it('adds the section and its markers when the file has none', () => {
