@@ -111,15 +111,26 @@ function median(xs: number[]): number {
 }
 
 /** Wall time of a whole process; `output` is removed first so both tools create a new file. */
-function timeProcess(cmd: string, args: string[], output: string): number {
+function timeProcess(cmd: string, args: string[], output: string, env = process.env): number {
   rmSync(output, { force: true });
   // Start each run with no dirty pages from the previous one, so neither tool pays for the other.
   spawnSync('sync');
   const t0 = performance.now();
-  const r = spawnSync(cmd, args, { encoding: 'utf8' });
+  const r = spawnSync(cmd, args, { encoding: 'utf8', env });
   const ms = performance.now() - t0;
   if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed (${r.status}): ${r.stderr}`);
   return ms;
+}
+
+/** CPU time (user + system, ms) of a whole process, by GNU time; undefined without it. */
+function cpuOfProcess(cmd: string, args: string[], output: string): number | undefined {
+  if (!existsSync('/usr/bin/time')) return undefined;
+  rmSync(output, { force: true });
+  spawnSync('sync');
+  const r = spawnSync('/usr/bin/time', ['-f', 'cpu %U %S', cmd, ...args], { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed (${r.status}): ${r.stderr}`);
+  const m = /cpu ([\d.]+) ([\d.]+)\s*$/.exec(r.stderr);
+  return m ? (Number(m[1]) + Number(m[2])) * 1000 : undefined;
 }
 
 /** Peak RSS (MiB) of `node <args>`: GNU time if present, else a preload that reports maxRSS. */
@@ -231,12 +242,17 @@ export async function benchRedact(opts: BenchRedactOptions = {}): Promise<BenchF
     const ffTimes: number[] = [];
     const agentTimes: number[] = [];
     const hashTimes: number[] = [];
+    // Node reads a NODE_EXTRA_CA_CERTS bundle at start-up, before any of the command's code runs
+    // (tens of ms of CPU on this machine); measured also without it, as on a machine without one.
+    const { NODE_EXTRA_CA_CERTS: extraCa, ...plainEnv } = process.env;
+    const plainTimes: number[] = [];
     const loadBefore = loadavg()[0]!;
     for (let r = 0; r < runs; r++) {
       cliTimes.push(timeProcess(process.execPath, cliArgs, out));
       if (hasFfmpeg) ffTimes.push(timeProcess('ffmpeg', ffArgs, ffOut));
       agentTimes.push(timeProcess(process.execPath, agentArgs, out));
       hashTimes.push(timeProcess(process.execPath, hashArgs, out));
+      if (extraCa !== undefined) plainTimes.push(timeProcess(process.execPath, cliArgs, out, plainEnv));
     }
     const load = `load average ${round(loadBefore)} → ${round(loadavg()[0]!)} (1 min) on ${cpus().length} cores`;
     rmSync(ffOut, { force: true });
@@ -252,6 +268,15 @@ export async function benchRedact(opts: BenchRedactOptions = {}): Promise<BenchF
       note: `ratio = ffmpeg time / CLI time (times faster than ffmpeg); median of ${runs}, alternated; no hash; ${load}`,
       ...vsFfmpeg(cliMs),
     });
+    if (plainTimes.length > 0) {
+      figures.push({
+        name: `CLI whole process, the same without NODE_EXTRA_CA_CERTS, ${round(size / MB)} MB`,
+        value: round(median(plainTimes)),
+        unit: 'ms',
+        note: "this machine's environment sets a CA bundle that node parses at start-up; here it is left out",
+        ...vsFfmpeg(median(plainTimes)),
+      });
+    }
     figures.push({
       name: `CLI whole process, agent channel only, ${round(size / MB)} MB`,
       value: round(median(agentTimes)),
@@ -266,6 +291,28 @@ export async function benchRedact(opts: BenchRedactOptions = {}): Promise<BenchF
       note: 'the output hashed from the blocks as they are written, on the main thread',
       ...vsFfmpeg(median(hashTimes)),
     });
+    // CPU time, which the load inflates far less than wall time: what each run costs the machine.
+    const cpuRuns = (cmd: string, args: string[], output: string) => {
+      const xs = Array.from({ length: runs }, () => cpuOfProcess(cmd, args, output));
+      return xs.every((x) => x !== undefined) ? median(xs as number[]) : undefined;
+    };
+    const ffCpu = hasFfmpeg ? cpuRuns('ffmpeg', ffArgs, ffOut) : undefined;
+    for (const [what, args] of [
+      ['both channels', cliArgs],
+      ['agent channel only', agentArgs],
+      ['with `--sha256`', hashArgs],
+    ] as const) {
+      const cpu = cpuRuns(process.execPath, [...args], out);
+      if (cpu === undefined) continue;
+      figures.push({
+        name: `CLI CPU time (user + system), ${what}, ${round(size / MB)} MB`,
+        value: round(cpu),
+        unit: 'ms',
+        note: 'GNU time, 10-ms resolution; median',
+        ...(ffCpu !== undefined ? { peer: round(ffCpu), peerName: 'ffmpeg', ratio: round(ffCpu / cpu) } : {}),
+      });
+    }
+    rmSync(ffOut, { force: true });
     // Before the packaged bin: the same command through tsx (`npx tsx bin/fairlisten.ts redact …`).
     const tsxArgs = [TSX_CLI, join(DIST, '..', '..', 'lib', 'cli', '_run.ts'), ...cliArgs.slice(1)];
     const tsxMs = median(
