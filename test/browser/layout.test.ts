@@ -1,6 +1,7 @@
 /**
  * Both reports fit where they are read, in real headless Chromium: the works council's transparency
- * report and the compliance report, on a 1280-px screen, on a 390-px phone and printed on A4.
+ * report (the example month, in French and English, and with 40 teams) and the compliance report, on
+ * a 1280-px screen, on a 390-px phone and printed on A4.
  *
  * At each width: the page never scrolls sideways, no element is wider than its container (a table in
  * a scroll box counts: the box must not need to scroll), no text is cut (a box that clips or
@@ -15,6 +16,8 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type MonthData, parseMonthData } from '../../lambda/core/transparency/model';
+import { renderTransparencyHtml } from '../../lambda/core/transparency/render/html';
 import { reportOnAssembly } from '../../lib/report/engine';
 import { renderHtml } from '../../lib/report/render';
 import { exampleMonthData } from '../../lib/transparency-report/example';
@@ -25,9 +28,35 @@ import { synthAssembly } from '../support/report-fixture';
 const out = mkdtempSync(join(tmpdir(), 'layout-browser-'));
 const compliance = join(out, 'compliance-report.html');
 writeFileSync(compliance, renderHtml(reportOnAssembly(synthAssembly())));
+/** The example month with 36 more teams of 3 agents: a larger centre's page must fit as well. */
+function fortyTeams(): MonthData {
+  const m = structuredClone(exampleMonthData());
+  for (let t = 0; t < 36; t++) {
+    const id = `extra-${t}`;
+    m.teams.push({ id, name: `Équipe régionale ${t + 1}` });
+    m.calls.byTeam.push({ team: id, calls: 0, recorded: 0, transferred: 0 });
+    for (let k = 0; k < 3; k++) {
+      m.agents.push({
+        id: `B${String(t * 3 + k).padStart(3, '0')}`,
+        team: id,
+        excluded: false,
+        decisions: 0,
+        recorded: 0,
+        recordings: [],
+        listens: 0,
+        planExtra: 0,
+      });
+    }
+  }
+  return parseMonthData(m);
+}
+const forty = join(out, 'forty-teams.html');
+writeFileSync(forty, renderTransparencyHtml(fortyTeams()));
+
 const reports = {
   transparency: writeTransparencyReport(exampleMonthData(), out, 'fr').html,
   'transparency (en)': writeTransparencyReport(exampleMonthData(), out, 'en').html,
+  'transparency (40 teams)': forty,
   compliance,
 };
 

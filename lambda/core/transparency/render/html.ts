@@ -786,11 +786,16 @@ function matrixSection(ctx: Ctx): string {
     class: 'axis-title',
   });
   body += text(labelW, top - 8, `${t.s5.rows} ↓`, { 'text-anchor': 'end', class: 'axis-title' });
+  // Slanted column labels, upright when the last ones would pass the chart's right edge.
+  const angle = x0 + n * cellW + Math.cos(Math.PI / 4.5) * headH > W ? -90 : -40;
+  // Narrow cells (many teams) show their shade only: the numbers are in the table.
+  const valuesFit = cellW >= 24;
+  const diagonalLabel = textWidth(t.s5.diagonal, 11) <= cellW - 4 ? t.s5.diagonal : '';
   mx.teams.forEach((id, j) => {
     const cx = x0 + j * cellW + cellW / 2;
     body += rotate
       ? text(cx, top - 8, wrap(ctx.teamName(id), headH, 12, 1)[0]!, {
-          transform: `rotate(-40 ${round(cx)} ${round(top - 8)})`,
+          transform: `rotate(${angle} ${round(cx)} ${round(top - 8)})`,
           class: 'label',
         })
       : multiline(cx, top - 28, wrap(ctx.teamName(id), cellW - 8, 12, 2), {
@@ -823,11 +828,13 @@ function matrixSection(ctx: Ctx): string {
         'data-diagonal': diag ? 'true' : undefined,
         'data-value': v,
       });
-      body += text(x + cellW / 2, y + cellH / 2 + 4, diag && v === 0 ? t.s5.diagonal : f.int(v), {
-        'text-anchor': 'middle',
-        class: diag ? (v === 0 ? 'diag-label' : 'value strong') : 'value',
-        fill: !diag && v / maxCell > 0.55 ? '#fff' : diag && v > 0 ? COLORS.ceiling : undefined,
-      });
+      const label = diag && v === 0 ? diagonalLabel : valuesFit ? f.int(v) : '';
+      if (label)
+        body += text(x + cellW / 2, y + cellH / 2 + 4, label, {
+          'text-anchor': 'middle',
+          class: diag ? (v === 0 ? 'diag-label' : 'value strong') : 'value',
+          fill: !diag && v / maxCell > 0.55 ? '#fff' : diag && v > 0 ? COLORS.ceiling : undefined,
+        });
     });
   });
   const chart = svgChart({
@@ -840,28 +847,50 @@ function matrixSection(ctx: Ctx): string {
     body,
     defs: `<pattern id="diag" width="8" height="8" patternUnits="userSpaceOnUse" patternTransform="rotate(45)"><rect width="8" height="8" fill="#f6f8fa"/><line x1="0" y1="0" x2="0" y2="8" stroke="#e1e4e8" stroke-width="3"/></pattern>`,
   });
-  const tbl = el(
-    'table',
-    { 'data-testid': 'table-matrix', class: 'wide' },
-    `${el('caption', {}, esc(`${t.s5.chartTitle} (${t.s5.rows} × ${t.s5.cols})`))}<thead><tr>${th(
-      esc(t.s5.corner),
-      'col',
-    )}${mx.teams.map((id) => th(esc(ctx.teamName(id)), 'col', true)).join('')}</tr></thead><tbody>${labelled(
-      [t.s5.corner, ...mx.teams.map((id) => ctx.teamName(id))],
-      mx.teams.map(
-        (rowTeam, i) =>
-          `<tr>${th(esc(ctx.teamName(rowTeam)), 'row')}${mx.teams
-            .map((colTeam, j) =>
-              cell(
-                i === j && mx.cells[i]![j] === 0 ? '—' : f.int(mx.cells[i]![j]!),
-                `s5:cell:${rowTeam}:${colTeam}`,
-                mx.cells[i]![j]!,
-              ).replace('<td', i === j ? '<td data-diagonal="true"' : '<td'),
-            )
-            .join('')}</tr>`,
-      ),
-    ).join('')}</tbody>`,
-  );
+  const cellOf = (i: number, j: number) =>
+    cell(
+      i === j && mx.cells[i]![j] === 0 ? '—' : f.int(mx.cells[i]![j]!),
+      `s5:cell:${mx.teams[i]}:${mx.teams[j]}`,
+      mx.cells[i]![j]!,
+    ).replace('<td', i === j ? '<td data-diagonal="true"' : '<td');
+  // Up to 8 teams, the matrix itself; beyond, one row per pair of teams with listens and one per
+  // diagonal cell (which must read 0): a table a page can hold whatever the number of teams.
+  const tbl =
+    mx.teams.length <= 8
+      ? el(
+          'table',
+          { 'data-testid': 'table-matrix', class: 'wide' },
+          `${el('caption', {}, esc(`${t.s5.chartTitle} (${t.s5.rows} × ${t.s5.cols})`))}<thead><tr>${th(
+            esc(t.s5.corner),
+            'col',
+          )}${mx.teams.map((id) => th(esc(ctx.teamName(id)), 'col', true)).join('')}</tr></thead><tbody>${labelled(
+            [t.s5.corner, ...mx.teams.map((id) => ctx.teamName(id))],
+            mx.teams.map(
+              (rowTeam, i) =>
+                `<tr>${th(esc(ctx.teamName(rowTeam)), 'row')}${mx.teams.map((_c, j) => cellOf(i, j)).join('')}</tr>`,
+            ),
+          ).join('')}</tbody>`,
+        )
+      : table(
+          `${t.s5.chartTitle} (${t.s5.rows} → ${t.s5.cols})`,
+          [t.s5.rows, t.s5.cols, t.s3.listens],
+          mx.teams.flatMap((rowTeam, i) =>
+            mx.teams.flatMap((colTeam, j) =>
+              i === j || mx.cells[i]![j]! > 0
+                ? [
+                    `<tr>${th(esc(ctx.teamName(rowTeam)), 'row')}${cell(
+                      esc(ctx.teamName(colTeam)),
+                      undefined,
+                      undefined,
+                      false,
+                    )}${cellOf(i, j)}</tr>`,
+                  ]
+                : [],
+            ),
+          ),
+          'table-matrix',
+          2,
+        );
   const ok = mx.diagonal === 0;
   return section(
     ctx,

@@ -2,6 +2,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { parseMonthData } from '../../../../../lambda/core/transparency/model';
 import { frenchSpacing } from '../../../../../lambda/core/transparency/render/i18n';
 import { run } from '../../../../../lib/cli/transparency';
 import { exampleMonthData } from '../../../../../lib/transparency-report/example';
@@ -46,6 +47,31 @@ describe('transparency HTML (no browser)', () => {
     expect(figures.length).toBeGreaterThanOrEqual(10);
     for (const f of figures) expect(f).toMatch(/<figcaption class="legend">/);
     expect(renderTransparencyHtml(m, { lang: 'en' })).toMatch(/Logarithmic scale/);
+  });
+
+  it('lists the cross-team matrix as pairs of teams beyond 8 teams: every listen and every diagonal cell', () => {
+    const big = structuredClone(m);
+    for (let t = 0; t < 6; t++) {
+      big.teams.push({ id: `extra-${t}`, name: `Équipe ${t}` });
+      big.calls.byTeam.push({ team: `extra-${t}`, calls: 0, recorded: 0, transferred: 0 });
+      for (let k = 0; k < 3; k++)
+        big.agents.push({
+          id: `B${t}${k}0`,
+          team: `extra-${t}`,
+          excluded: false,
+          decisions: 0,
+          recorded: 0,
+          recordings: [],
+          listens: 0,
+          planExtra: 0,
+        });
+    }
+    const html = renderTransparencyHtml(parseMonthData(big));
+    const tbl = /<table data-testid="table-matrix"[\s\S]*?<\/table>/.exec(html)![0];
+    expect(tbl.match(/<th scope="col"/g)).toHaveLength(3);
+    const cells = [...tbl.matchAll(/data-testid="s5:cell:([^:"]+):([^:"]+)" data-value="(\d+)"/g)];
+    expect(cells.reduce((s, c) => s + Number(c[3]), 0)).toBe(big.assignments.length);
+    expect(cells.filter((c) => c[1] === c[2]).map((c) => c[3])).toEqual(big.teams.map(() => '0'));
   });
 
   it('labels every chart with a title and a description', () => {
