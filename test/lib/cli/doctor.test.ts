@@ -192,6 +192,33 @@ describe('fairlisten doctor against the Connect stand-in', () => {
     expect(diagnose(snapshot('f-copy'), expectations).map((f) => f.code)).toContain('FLOW-RECORDS');
   });
 
+  it('finds recording turned on by the successor block ("Set recording, analytics and processing behavior")', () => {
+    const content = JSON.stringify({
+      Version: '2019-10-30',
+      StartAction: 'a',
+      Actions: [
+        {
+          Identifier: 'a',
+          Type: 'UpdateContactRecordingAndAnalyticsBehavior',
+          Parameters: {
+            VoiceBehavior: { VoiceRecordingBehavior: { RecordedParticipants: ['Agent', 'Customer'] } },
+          },
+          Transitions: { NextAction: 'b', Errors: [] },
+        },
+        { Identifier: 'b', Type: 'DisconnectParticipant', Parameters: {}, Transitions: {} },
+      ],
+    });
+    const findings = diagnose({
+      flows: [{ id: 'f', arn: `${ARN}/contact-flow/f`, name: 'records all', type: 'CONTACT_FLOW', content }],
+      queues: [],
+      routingProfiles: [],
+      phoneNumbers: [],
+      users: [],
+      hierarchyGroups: [{ id: 'g', name: 'Coaches' }],
+    });
+    expect(findings.find((f) => f.code === 'FLOW-RECORDS')?.message).toMatch(/"records all".*in action a/);
+  });
+
   it('exits 0 on a clean instance, 2 without an instance, 1 when the instance cannot be read', async () => {
     const clean: InstanceSnapshot = {
       flows: [

@@ -59,4 +59,23 @@ describe('CONTACT-LENS-RETENTION with Contact Lens on', () => {
     expect(row(r).status).toBe('fail');
     expect(row(r).detail).toMatch(/compares the answer of arn:aws:lambda:.*someone-else, not the sampler's/);
   });
+
+  it('sees the successor recording action in an inbound flow too: recording and analytics for every caller fail', () => {
+    const r = onWith((m) =>
+      m.editFlow('flow:inbound', (part) =>
+        part.replace(
+          '"Type":"UpdateContactRecordingBehavior","Parameters":{"RecordingBehavior":{"RecordedParticipants":[],"IVRRecordingBehavior":"Disabled"}}',
+          '"Type":"UpdateContactRecordingAndAnalyticsBehavior","Parameters":{"VoiceBehavior":{"VoiceRecordingBehavior":{"RecordedParticipants":["Agent","Customer"]},"VoiceAnalyticsBehavior":{"Enabled":"True","AnalyticsLanguage":"fr-FR"}}}',
+        ),
+      ),
+    );
+    const recordingOff = r.checks.find((c) => c.id === 'FLOW-RECORDING-OFF')!;
+    expect(recordingOff.status).toBe('fail');
+    expect(recordingOff.detail).toMatch(/the start action does not turn all recording off/);
+    expect(recordingOff.detail).toMatch(/turn recording on/);
+    expect(row(r).status).toBe('fail');
+    expect(row(r).detail).toMatch(
+      /ContactCenterInboundFlow\w+: action [0-9a-f-]{36} turns Contact Lens analytics on for contacts the lottery did not draw/,
+    );
+  });
 });
