@@ -21,6 +21,7 @@ import { benchPrivacy } from './privacy';
 import { benchRedact } from './redact';
 import { benchSampler } from './sampler';
 import { benchSamplerCore } from './sampler-core';
+import { benchTests } from './tests';
 import { benchWorkspaceApp } from './workspace-app';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
@@ -45,18 +46,6 @@ async function benchSynth(): Promise<BenchFigure[]> {
       unit: 's',
       target: { op: '<=', value: 10 },
       note: 'median of 3',
-    },
-  ];
-}
-
-async function benchTests(): Promise<BenchFigure[]> {
-  const ms = timed('npm', ['test']);
-  return [
-    {
-      name: '`npm test` (lint, type check, all tests)',
-      value: Math.round(ms) / 1000,
-      unit: 's',
-      target: { op: '<=', value: 90 },
     },
   ];
 }
