@@ -162,10 +162,14 @@ describe('playback', () => {
     expect(audit.entries).toEqual([]);
   });
 
-  it('refuses a deleted recording (410) and plays a redacted one', async () => {
+  it('refuses a deleted recording (410), one the retention sweeper removed too, and plays a redacted one', async () => {
     const deleted = uuid(15);
     await fixture(deleted, {}, 'deleted');
     expect((await play(deleted)).statusCode).toBe(410);
+    const expired = uuid(77);
+    await fixture(expired, {}, 'expired');
+    const res = await play(expired);
+    expect([res.statusCode, JSON.parse(res.body).error.code]).toEqual([410, 'recording-deleted']);
     const redacted = uuid(16);
     await fixture(redacted, {}, 'redacted');
     expect((await play(redacted)).statusCode).toBe(200);

@@ -576,7 +576,7 @@ describe('deletion', () => {
     const again = await call(ROUTE_KEYS.deletion, { contactId }, { caller: 'a DPO', body: DELETION });
     expect(again.status).toBe(409);
     expect(again.body.error.code).toBe('deletion-pending');
-    for (const state of ['deleted', 'unauthorized-deleted'] as const) {
+    for (const state of ['deleted', 'unauthorized-deleted', 'expired'] as const) {
       const gone = await indexedCall({ state });
       const r = await call(ROUTE_KEYS.deletion, { contactId: gone }, { body: DELETION });
       expect([r.status, r.body.error.code]).toEqual([409, 'recording-deleted']);
