@@ -67,7 +67,7 @@ const deps = (over: Partial<PlaybackDeps> = {}): PlaybackDeps => ({
 async function fixture(
   contactId: string,
   over: Partial<AssignmentItem> = {},
-  state?: 'kept' | 'deleted' | 'redacted',
+  state?: 'kept' | 'deleted' | 'redacted' | 'expired',
 ) {
   const key = `connect/fairlisten/CallRecordings/${contactId}.wav`;
   await s3.client.send(new PutObjectCommand({ Bucket: BUCKET, Key: key, Body: WAV }));
