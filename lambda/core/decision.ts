@@ -144,7 +144,8 @@ export type DecisionRecordBase = Omit<DecisionRecord, 'algorithmVersion'>;
 /** The common fields of the record to store; `reason` is the decision's, or what overrode it. */
 export function decisionRecordBase(args: {
   input: Pick<DecisionInput, 'contactId' | 'initialContactId' | 'agentId' | 'queueId' | 'at'>;
-  decision: Pick<Decision, 'period' | 'u' | 'lotterySelected'>;
+  /** u is null only for reason `error` (no draw was made). */
+  decision: Pick<Decision, 'period' | 'lotterySelected'> & { u: number | null };
   reason: Reason;
   agentArn: string;
   policy: DecisionPolicy & Pick<RecordingPolicy, 'version'>;
@@ -168,6 +169,29 @@ export function decisionRecordBase(args: {
     policyVersion: policy.version,
     policyHash: args.policyHash ?? null,
   };
+}
+
+/**
+ * The common fields of a record of reason `error` (the decision could not be made or acted on, so the
+ * call is not recorded), for every algorithm version. `drawn` is the draw when there was one.
+ */
+export function errorRecordBase(args: {
+  input: Pick<DecisionInput, 'contactId' | 'initialContactId' | 'agentId' | 'queueId' | 'at'>;
+  period: string;
+  /** @default no draw: u null, not selected */
+  drawn?: Pick<Decision, 'u' | 'lotterySelected'> | undefined;
+  agentArn: string;
+  policy: DecisionPolicy & Pick<RecordingPolicy, 'version'>;
+  /** SHA-256 of the published policy document. @default null */
+  policyHash?: string;
+}): DecisionRecordBase {
+  const { drawn } = args;
+  const decision = {
+    period: args.period,
+    u: drawn?.u ?? null,
+    lotterySelected: drawn?.lotterySelected ?? false,
+  };
+  return decisionRecordBase({ ...args, decision, reason: 'error' });
 }
 
 /** The record to store for a decision; `final` overrides the reason when the handler's step 7 failed. */

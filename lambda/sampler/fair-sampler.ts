@@ -21,8 +21,8 @@
  * probability of every later call depends on it, and a held slot can only make the agent recorded
  * less.
  */
-import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import type { DecisionRecord } from '../core/decision';
+import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { type DecisionRecord, errorRecordBase } from '../core/decision';
 import {
   ALGORITHM_V2,
   decideFair,
@@ -33,6 +33,7 @@ import {
   screen,
   toFairDecisionRecord,
 } from '../core/fair-lottery';
+import { putIfAbsent, writeIf } from '../shared/dynamo';
 import type { SamplerInput } from './event';
 import { type SamplerAnswer, type SamplerDeps, startRecording } from './sampler';
 
@@ -47,9 +48,6 @@ export interface FairQuota {
 
 /** Sort key of the claim item that marks a contact as positioned (beside the agent's quota item). */
 export const claimKey = (period: string, contactId: string): string => `${period}#contact#${contactId}`;
-
-const isConditionFailure = (err: unknown): boolean =>
-  err instanceof Error && err.name === 'ConditionalCheckFailedException';
 
 export interface FairStep {
   /** Stores the record unless one exists; answers what is stored. */
@@ -79,25 +77,12 @@ export function createFairDecider(deps: SamplerDeps, step: FairStep) {
   };
 
   /** Claims the contact's one position; false when it was claimed already (a retried invocation). */
-  const claim = async (input: SamplerInput, period: string): Promise<boolean> => {
-    try {
-      await ddb.send(
-        new PutCommand({
-          TableName: config.quotasTable,
-          Item: {
-            agentId: input.agentId,
-            period: claimKey(period, input.contactId),
-            expiresAt: expiresAtOf(),
-          },
-          ConditionExpression: 'attribute_not_exists(agentId)',
-        }),
-      );
-      return true;
-    } catch (err) {
-      if (isConditionFailure(err)) return false;
-      throw err;
-    }
-  };
+  const claim = (input: SamplerInput, period: string): Promise<boolean> =>
+    putIfAbsent(ddb, {
+      TableName: config.quotasTable,
+      Item: { agentId: input.agentId, period: claimKey(period, input.contactId), expiresAt: expiresAtOf() },
+      ConditionExpression: 'attribute_not_exists(agentId)',
+    });
 
   /** The compare-and-set of one decision; false when another decision of the agent came first. */
   const commit = async (
@@ -107,28 +92,23 @@ export function createFairDecider(deps: SamplerDeps, step: FairStep) {
     d: FairDecision,
   ): Promise<boolean> => {
     const expiresAt = expiresAtOf();
-    try {
-      await ddb.send(
-        new UpdateCommand({
-          TableName: config.quotasTable,
-          Key: { agentId: input.agentId, period },
-          UpdateExpression: 'SET calls = :n, reserved = :k2, expiresAt = if_not_exists(expiresAt, :exp)',
-          ConditionExpression:
-            '(attribute_not_exists(calls) OR calls = :c) AND (attribute_not_exists(reserved) OR reserved = :k)',
-          ExpressionAttributeValues: {
-            ':c': seen.calls,
-            ':n': seen.calls + 1,
-            ':k': seen.reserved,
-            ':k2': seen.reserved + (d.outcome === 'record' ? 1 : 0),
-            ':exp': expiresAt,
-          },
-        }),
-      );
-      return true;
-    } catch (err) {
-      if (isConditionFailure(err)) return false;
-      throw err;
-    }
+    return writeIf(
+      ddb,
+      new UpdateCommand({
+        TableName: config.quotasTable,
+        Key: { agentId: input.agentId, period },
+        UpdateExpression: 'SET calls = :n, reserved = :k2, expiresAt = if_not_exists(expiresAt, :exp)',
+        ConditionExpression:
+          '(attribute_not_exists(calls) OR calls = :c) AND (attribute_not_exists(reserved) OR reserved = :k)',
+        ExpressionAttributeValues: {
+          ':c': seen.calls,
+          ':n': seen.calls + 1,
+          ':k': seen.reserved,
+          ':k2': seen.reserved + (d.outcome === 'record' ? 1 : 0),
+          ':exp': expiresAt,
+        },
+      }),
+    );
   };
 
   /** Counts a (claimed) call that cannot be selected: one atomic increment gives its position. */
@@ -146,26 +126,16 @@ export function createFairDecider(deps: SamplerDeps, step: FairStep) {
     return { callIndex: item.calls, recordedBefore: item.reserved ?? 0 };
   };
 
-  const errorRecord = (
-    input: SamplerInput,
-    at: Date,
-    s: Screened | undefined,
-    period: string,
-  ): FairDecisionRecord => ({
-    contactId: input.contactId,
-    initialContactId: input.initialContactId ?? null,
-    agentArn: input.agentArn,
-    agentId: input.agentId,
-    queue: input.queueId ?? null,
-    period,
-    decidedAt: at.toISOString(),
-    u: s?.u ?? null,
-    rate: policy.samplingRate,
-    lotterySelected: false,
-    recorded: false,
-    reason: 'error',
-    policyVersion: policy.version,
-    policyHash: step.policyHash,
+  /** Every caller has screened the call: its draw is stored, never selected (no position was taken). */
+  const errorRecord = (input: SamplerInput, at: Date, s: Screened, period: string): FairDecisionRecord => ({
+    ...errorRecordBase({
+      input: { ...input, at },
+      period,
+      drawn: { u: s.u, lotterySelected: false },
+      agentArn: input.agentArn,
+      policy,
+      policyHash: step.policyHash,
+    }),
     algorithmVersion: ALGORITHM_V2,
     callIndex: null,
     recordedBefore: null,

@@ -26,6 +26,7 @@ import {
   type Decision,
   type DecisionRecord,
   decide,
+  errorRecordBase,
   type Reason,
   toDecisionRecord,
 } from '../core/decision';
@@ -278,20 +279,14 @@ export function createSampler(deps: SamplerDeps): Sampler {
     period: string,
     decision?: Decision,
   ): DecisionRecord => ({
-    contactId: input.contactId,
-    initialContactId: input.initialContactId ?? null,
-    agentArn: input.agentArn,
-    agentId: input.agentId,
-    queue: input.queueId ?? null,
-    period,
-    decidedAt: at.toISOString(),
-    u: decision?.u ?? null,
-    rate: policy.samplingRate,
-    lotterySelected: decision?.lotterySelected ?? false,
-    recorded: false,
-    reason: 'error',
-    policyVersion: policy.version,
-    policyHash,
+    ...errorRecordBase({
+      input: { ...input, at },
+      period,
+      drawn: decision,
+      agentArn: input.agentArn,
+      policy,
+      policyHash,
+    }),
     algorithmVersion: policy.algorithmVersion ?? ALGORITHM_VERSION,
   });
 
