@@ -1,4 +1,4 @@
-import { Arn, ArnFormat, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Arn, ArnFormat, Fn, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import {
   CfnContactFlow,
   CfnHoursOfOperation,
@@ -220,7 +220,11 @@ export class ContactCenter extends Construct {
       parameters: {
         PhoneNumberId: number.attrPhoneNumberArn,
         InstanceId: this.instanceId,
-        ...(action === 'associatePhoneNumberContactFlow' ? { ContactFlowId: flow.attrContactFlowArn } : {}),
+        // The API documents an ARN or id for PhoneNumberId, "the identifier of the flow" for
+        // ContactFlowId: the id, the last segment of instance/<id>/contact-flow/<id>.
+        ...(action === 'associatePhoneNumberContactFlow'
+          ? { ContactFlowId: Fn.select(3, Fn.split('/', flow.attrContactFlowArn)) }
+          : {}),
       },
       physicalResourceId: PhysicalResourceId.of(`${number.node.addr}-inbound`),
     });

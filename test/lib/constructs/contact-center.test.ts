@@ -196,7 +196,11 @@ describe('Amazon Connect', () => {
       const [, association] = Object.entries(t.findResources('Custom::AWS'))[0]!;
       const create = JSON.stringify(association.Properties.Create);
       expect(create).toContain('associatePhoneNumberContactFlow');
-      expect(create).toContain(JSON.stringify(flowArn).slice(1, -1));
+      // The flow by its id (the ARN's last segment), the number by its ARN, as the API documents them.
+      const parts = association.Properties.Create['Fn::Join'][1] as unknown[];
+      const flowAt = parts.findIndex((p) => JSON.stringify(p).includes('ContactFlowArn'));
+      expect(String(parts[flowAt - 1])).toMatch(/"ContactFlowId":"$/);
+      expect(parts[flowAt]).toEqual({ 'Fn::Select': [3, { 'Fn::Split': ['/', flowArn] }] });
       expect(create).toContain(JSON.stringify(numberArn).slice(1, -1));
       expect(JSON.stringify(association.Properties.Delete)).toContain('disassociatePhoneNumberContactFlow');
       const statements = Object.values(t.findResources('AWS::IAM::Policy')).flatMap(
