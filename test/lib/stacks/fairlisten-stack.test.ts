@@ -1,14 +1,17 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { App } from 'aws-cdk-lib';
 import { buildSync } from 'esbuild';
 import { describe, expect, it } from 'vitest';
 import { nagPacks } from '../../../lib/app';
+import { synthesizedAssembly, synthesizedTemplate } from '../../support/assembly';
 import { synthStack } from '../../support/synth';
 
-// The one synth of the test suite that bundles every function for real.
-const { stack, template } = synthStack({}, { bundle: true });
+// The default app as `cdk synth` writes it, every function bundled for real: the run's shared
+// assembly (synthesized once for all test files). The construct objects are the default stack's.
+const outdir = synthesizedAssembly();
+const template = synthesizedTemplate();
+const { stack } = synthStack();
 const resources = (type: string) => template.findResources(type);
 
 describe('region (C3)', () => {
@@ -164,7 +167,6 @@ describe('queue hours', () => {
 
 describe('bundled function code', () => {
   it('carries the pinned AWS SDK: no built asset leaves an @aws-sdk import to the runtime', () => {
-    const outdir = (stack.node.root as App).outdir;
     const functions = Object.entries(resources('AWS::Lambda::Function')).filter(
       ([, f]) => typeof f.Metadata?.['fairlisten:role'] === 'string',
     );
