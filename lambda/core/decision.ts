@@ -108,8 +108,18 @@ export function drawKeyOf(contactId: string, initialContactId?: string | null): 
   return initialContactId ? initialContactId : contactId;
 }
 
-/** Steps 1–6. `seed` must be the seed of `periodOf(input.at, policy.timezone)`. */
-export function decide(input: DecisionInput, policy: DecisionPolicy, seed: Uint8Array): Decision {
+/** The call as every algorithm version reads it (version 2 has no count: it reads the agent's state). */
+export type CallInput = Omit<DecisionInput, 'recordedSoFar'>;
+
+/**
+ * Steps 1 and 4, which every algorithm version shares: the period and the draw, after checking the
+ * rate and the ids. `seed` must be the seed of `periodOf(input.at, policy.timezone)`.
+ */
+export function drawCall(
+  input: CallInput,
+  policy: DecisionPolicy,
+  seed: Uint8Array,
+): Pick<Decision, 'period' | 'drawKey' | 'u'> {
   const rate = policy.samplingRate;
   if (!(typeof rate === 'number' && rate > 0 && rate <= HARD_LIMITS.samplingRate.max)) {
     throw new DecisionError(`samplingRate ${rate} is outside (0, ${HARD_LIMITS.samplingRate.max}]`);
@@ -118,7 +128,13 @@ export function decide(input: DecisionInput, policy: DecisionPolicy, seed: Uint8
   const period = periodOf(input.at, policy.timezone); // step 1
   const drawKey = drawKeyOf(input.contactId, input.initialContactId);
   const u = draw(seed, drawKey); // step 4 (computed for every decision, see the header)
-  const lotterySelected = u < rate;
+  return { period, drawKey, u };
+}
+
+/** Steps 1–6. `seed` must be the seed of `periodOf(input.at, policy.timezone)`. */
+export function decide(input: DecisionInput, policy: DecisionPolicy, seed: Uint8Array): Decision {
+  const { period, drawKey, u } = drawCall(input, policy, seed);
+  const lotterySelected = u < policy.samplingRate;
   let reason: DecideReason;
   if (isExcludedLine(policy, input.agentId, input.queueId))
     reason = 'excluded-line'; // step 2

@@ -28,18 +28,18 @@
  * decisions of the period), so anyone can replay them from decisions.jsonl.
  */
 import {
+  type CallInput,
   type DecideReason,
   DecisionError,
   type DecisionPolicy,
   type DecisionRecord,
   decisionRecordBase,
-  drawKeyOf,
+  drawCall,
   isExcludedLine,
   type Reason,
 } from './decision';
-import { draw } from './lottery';
 import { localDays, periodBounds, periodOf } from './period';
-import { HARD_LIMITS, type RecordingPolicy } from './policy';
+import type { RecordingPolicy } from './policy';
 
 export const ALGORITHM_V2 = 'fairlisten-lottery-v2';
 /** The prior volume is PRIOR_FACTOR × max / rate eligible calls a period. */
@@ -138,15 +138,6 @@ export function fairProbability(
   return Math.min(rate, (max - state.recordedBefore) / expected);
 }
 
-export interface FairInput {
-  contactId: string;
-  initialContactId?: string | undefined;
-  agentId: string;
-  queueId?: string | undefined;
-  callerObjected: boolean;
-  at: Date;
-}
-
 /** Steps 1–4: what is known before the agent's counters are read. */
 export interface Screened {
   period: string;
@@ -158,15 +149,8 @@ export interface Screened {
   g: number;
 }
 
-export function screen(input: FairInput, policy: DecisionPolicy, seed: Uint8Array): Screened {
-  const rate = policy.samplingRate;
-  if (!(typeof rate === 'number' && rate > 0 && rate <= HARD_LIMITS.samplingRate.max)) {
-    throw new DecisionError(`samplingRate ${rate} is outside (0, ${HARD_LIMITS.samplingRate.max}]`);
-  }
-  if (!input.contactId || !input.agentId) throw new DecisionError('contactId and agentId are required');
-  const period = periodOf(input.at, policy.timezone);
-  const drawKey = drawKeyOf(input.contactId, input.initialContactId);
-  const u = draw(seed, drawKey);
+export function screen(input: CallInput, policy: DecisionPolicy, seed: Uint8Array): Screened {
+  const { period, drawKey, u } = drawCall(input, policy, seed);
   const ineligible = isExcludedLine(policy, input.agentId, input.queueId)
     ? 'excluded-line'
     : input.callerObjected
@@ -243,7 +227,7 @@ export interface FairDecisionRecord extends Omit<DecisionRecord, 'algorithmVersi
 export const tookSlot = (reason: Reason): boolean => reason === 'drawn' || reason === 'record-failed';
 
 export function toFairDecisionRecord(args: {
-  input: FairInput;
+  input: CallInput;
   decision: FairDecision;
   agentArn: string;
   policy: DecisionPolicy & Pick<RecordingPolicy, 'version'>;
