@@ -59,11 +59,11 @@ export function handlerDirs(): string[] {
 const bundled = new Set<string>();
 
 /**
- * Bundles every handler into `outdir/<fn>/index.mjs` in ONE esbuild run (once per outdir and
- * process): the SDK's modules are parsed once for all functions instead of once per function.
- * Each output is still self-contained (no code splitting), as a Lambda asset must be.
+ * Bundles every handler (or only `fns`) into `outdir/<fn>/index.mjs` in ONE esbuild run (once per
+ * outdir and process): the SDK's modules are parsed once for all functions instead of once per
+ * function. Each output is still self-contained (no code splitting), as a Lambda asset must be.
  */
-export function bundleAllHandlers(outdir: string): void {
+export function bundleAllHandlers(outdir: string, fns: readonly string[] = handlerDirs()): void {
   if (bundled.has(outdir)) return;
   const {
     outfile: _unused,
@@ -72,7 +72,7 @@ export function bundleAllHandlers(outdir: string): void {
   } = esbuildOptions('sampler', join(outdir, 'x'));
   buildSync({
     ...options,
-    entryPoints: Object.fromEntries(handlerDirs().map((fn) => [`${fn}/index`, handlerEntry(fn)])),
+    entryPoints: Object.fromEntries(fns.map((fn) => [`${fn}/index`, handlerEntry(fn)])),
     outdir,
     outExtension: { '.js': '.mjs' },
   });

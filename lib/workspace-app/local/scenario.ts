@@ -9,7 +9,7 @@ import { randomUUID } from 'node:crypto';
 import { type ConnectClient, StartContactRecordingCommand } from '@aws-sdk/client-connect';
 import { type DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { periodBounds, periodOf, previousPeriod } from '../../../lambda/core/period';
-import type { RecordingPolicy } from '../../../lambda/core/policy';
+import { HIERARCHY_LEVELS, type HierarchyLevel, type RecordingPolicy } from '../../../lambda/core/policy';
 import { ingestObject } from '../../../lambda/ingest/ingest';
 import type { ActionDeps } from '../../../lambda/shared/apply-request';
 import type { AuditLog } from '../../../lambda/shared/audit-log';
@@ -17,7 +17,7 @@ import type { AssignmentItem } from '../../../lambda/shared/listening-items';
 import { createS3RecordingObjects } from '../../../lambda/shared/recording-objects';
 import { createRecordingStore } from '../../../lambda/shared/recording-store';
 import type { Roster } from '../../../lambda/shared/roster';
-import type { ConnectStandIn } from '../../local/connect-standin';
+import type { ConnectSeed, ConnectStandIn } from '../../local/connect-standin';
 import { LOCAL_REGION } from '../../local/dynamodb';
 import type { VersionedS3 } from '../../local/versioned-s3';
 import { connectWav, recordingKey } from '../../simulation/month/wav';
@@ -28,6 +28,68 @@ const PREFIX = 'connect/fairlisten/CallRecordings';
 const KMS_KEY = `arn:aws:kms:${LOCAL_REGION}:000000000000:key/00000000-0000-4000-8000-000000000000`;
 /** How long every local recording is (seconds). */
 export const LOCAL_RECORDING_SECONDS = 60;
+
+/** Who is in which team: the local agent's team, and two coaches of two other teams. */
+export const LOCAL_ROSTER: Pick<Roster, 'agents' | 'coaches'> = {
+  agents: [
+    { agentId: LOCAL_USERS.agent.connectUserId, team: 'team-a' },
+    { agentId: OTHER_PEOPLE.agent, team: 'team-a' },
+  ],
+  coaches: [
+    { coachId: LOCAL_USERS.coach.connectUserId, team: 'team-b' },
+    { coachId: OTHER_PEOPLE.coach, team: 'team-c' },
+  ],
+};
+
+/**
+ * The Connect users and hierarchy of {@link LOCAL_ROSTER}, as the functions read a roster
+ * (lambda/shared/roster.ts): a group per team at the policy's team level (under one site group per
+ * level above it), and each team's coaches in a `coachGroupName` group below their team.
+ */
+export function rosterSeed(
+  teamLevel: HierarchyLevel,
+  coachGroupName: string,
+): Pick<ConnectSeed, 'users' | 'hierarchyGroups'> {
+  const depth = HIERARCHY_LEVELS.indexOf(teamLevel) + 1;
+  if (depth >= HIERARCHY_LEVELS.length) {
+    throw new Error(`teamLevel ${teamLevel} leaves no level below the teams for their coaches' group`);
+  }
+  const above = Array.from({ length: depth - 1 }, (_, i) => `site-${i + 1}`);
+  const level = (n: number) => n as 1 | 2 | 3 | 4 | 5;
+  const teams = [...new Set([...LOCAL_ROSTER.agents, ...LOCAL_ROSTER.coaches].map((m) => m.team))];
+  const hierarchyGroups = [
+    ...above.map((id, i) => ({
+      id,
+      name: `Site ${i + 1}`,
+      level: level(i + 1),
+      path: above.slice(0, i + 1),
+    })),
+    ...teams.flatMap((team) => [
+      { id: team, name: team, level: level(depth), path: [...above, team] },
+      {
+        id: `${team}-coaches`,
+        name: coachGroupName,
+        level: level(depth + 1),
+        path: [...above, team, `${team}-coaches`],
+      },
+    ]),
+  ];
+  const username = (id: string) =>
+    Object.values(LOCAL_USERS).find((u) => u.connectUserId === id)?.username ?? `user-${id.slice(0, 8)}`;
+  const users = [
+    ...LOCAL_ROSTER.agents.map((a) => ({
+      id: a.agentId,
+      username: username(a.agentId),
+      hierarchyGroupId: a.team,
+    })),
+    ...LOCAL_ROSTER.coaches.map((c) => ({
+      id: c.coachId,
+      username: username(c.coachId),
+      hierarchyGroupId: `${c.team}-coaches`,
+    })),
+  ];
+  return { users, hierarchyGroups };
+}
 
 export interface ScenarioDeps {
   readonly ddb: DynamoDBDocumentClient;
@@ -60,17 +122,6 @@ export function createScenario(deps: ScenarioDeps) {
   const ingestDeps: ActionDeps = { ...base, actor: 'function:ingest' } as ActionDeps;
   const drawn = new Map<string, boolean>();
   const listens: { assigned: string; other: string } = { assigned: '', other: '' };
-
-  const roster: Pick<Roster, 'agents' | 'coaches'> = {
-    agents: [
-      { agentId: agent, team: 'team-a' },
-      { agentId: OTHER_PEOPLE.agent, team: 'team-a' },
-    ],
-    coaches: [
-      { coachId: LOCAL_USERS.coach.connectUserId, team: 'team-b' },
-      { coachId: OTHER_PEOPLE.coach, team: 'team-c' },
-    ],
-  };
 
   /** The decision the sampler would store for this leg. */
   async function decide(
@@ -114,7 +165,6 @@ export function createScenario(deps: ScenarioDeps) {
 
   return {
     actionDeps,
-    roster,
     listens,
 
     /** A new call to the local agent; drawn or not by "the lottery". */

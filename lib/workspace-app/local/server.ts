@@ -3,9 +3,13 @@
  *  - `/`            a stand-in for the agent workspace host page (app/local-host/), which embeds
  *                   the app in an iframe and plays a contact's events through the SDK's channel;
  *  - `/app/`        the built app and a local `config.json`;
- *  - `/api/…`       every route of the route table, answered by the functions' own cores
- *                   (createPrivacyApi, createViews, createPlayback, createCoaching) behind the one
- *                   router, on dynalite, the Connect stand-in and the versioned S3 stand-in;
+ *  - `/api/…`       every route of the route table the API construct adds (lambda/shared/routes.ts),
+ *                   answered by the function's esbuild bundle as the stack deploys it, each in its
+ *                   own worker with the environment its config module builds, pointed at dynalite,
+ *                   the Connect stand-in and the S3 stand-ins; the answer names the bundle file in
+ *                   `x-fairlisten-bundle`. The privacy function's asynchronous invoke of the
+ *                   request executor goes to a Lambda stand-in, which applies the request with the
+ *                   executor's core on the in-process versioned S3 stand-in (s3rver has no versions);
  *  - `/s3/…`        the S3 stand-in's objects for presigned GETs (the coach's player), refused
  *                   once the URL's `X-Amz-Expires` has passed;
  *  - `/__local/…`   the scenario: a token for a local user, place a call (drawn or not),
@@ -13,43 +17,45 @@
  *
  * Local-only shortcut: the API Gateway JWT authorizer is not here. A token is an unsigned JWT
  * minted by `/__local/token?as=agent|coach`, and the server hands its claims to the functions as
- * the authorizer would (`requestContext.authorizer.jwt.claims`). Nothing of this is deployed.
+ * the authorizer would (`requestContext.authorizer.jwt.claims` of an HTTP API payload 2.0 event).
+ * Nothing of this is deployed.
  */
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { tmpdir } from 'node:os';
-import { extname, join } from 'node:path';
-import { S3Client } from '@aws-sdk/client-s3';
+import { extname, join, relative } from 'node:path';
 import { buildSync } from 'esbuild';
 import type { RecordingPolicy } from '../../../lambda/core/policy';
-import { createCoaching } from '../../../lambda/plans/coaching';
-import { createPlayback } from '../../../lambda/playback/playback';
-import { createDecisionsLegFinder } from '../../../lambda/privacy/legs';
-import { createPrivacyApi } from '../../../lambda/privacy/privacy';
-import { createRecordingControl } from '../../../lambda/privacy/recording-control';
-import { createAuditRecordingState } from '../../../lambda/privacy/recording-state';
+import { coachingEnvironment } from '../../../lambda/plans/config';
+import { playbackEnvironment } from '../../../lambda/playback/config';
+import { privacyEnvironment } from '../../../lambda/privacy/config';
 import { applyRequest } from '../../../lambda/shared/apply-request';
+import { auditEnvironment } from '../../../lambda/shared/audit-config';
 import { createAuditLog } from '../../../lambda/shared/audit-log';
-import type { ApiEvent, ApiResult } from '../../../lambda/shared/http';
+import { DEFAULT_COACH_GROUP_NAME, listeningPolicyOf } from '../../../lambda/shared/listening-config';
 import { reportPolicyOf } from '../../../lambda/shared/report-config';
 import { API_ROUTES, type ApiFunction, type RouteSpec } from '../../../lambda/shared/routes';
-import { createViews } from '../../../lambda/views/views';
-import {
-  LOCAL_CREDENTIALS,
-  LOCAL_REGION,
-  type LocalStack,
-  standInClients,
-  startLocalStack,
-} from '../../local';
+import { viewsEnvironment } from '../../../lambda/views/config';
+import { type LocalStack, standInClients, startLocalStack } from '../../local';
 import { closeServer, endpointOf, LOOPBACK } from '../../local/net';
 import { VersionedS3 } from '../../local/versioned-s3';
 import { loadPolicy } from '../../policy/load';
 import { APP_SOURCE, buildApp } from '../build';
+import {
+  apiFunctionDirs,
+  type BundledFunction,
+  bundleApiFunctions,
+  startBundledFunction,
+  startLambdaStandIn,
+} from './bundled-api';
 import { claimsOfLocalToken, LOCAL_USERS, type LocalUser, localToken } from './identity';
-import { createScenario, RECORDINGS_BUCKET, type Scenario } from './scenario';
+import { createScenario, RECORDINGS_BUCKET, rosterSeed, type Scenario } from './scenario';
 
-const silent = { info() {}, warn() {}, error() {}, debug() {} };
+/** The executor's function name in the privacy function's environment (the Lambda stand-in's one function). */
+const EXECUTOR_FUNCTION = 'fairlisten-recording-actions-local';
+/** Plays per assigned listen: the listening service's default. */
+const PLAYS_PER_LISTEN = 2;
 
 export interface LocalApp {
   /** `http://127.0.0.1:<port>` */
@@ -58,6 +64,10 @@ export interface LocalApp {
   readonly scenario: Scenario;
   /** Built app files (for the size figure). */
   readonly appDir: string;
+  /** Where the API functions' bundles were built. */
+  readonly bundleDir: string;
+  /** The bundle file that answers each route group. */
+  readonly bundles: Readonly<Record<ApiFunction, string>>;
   stop(): Promise<void>;
 }
 
@@ -100,6 +110,8 @@ export interface LocalAppOptions {
   readonly policy?: RecordingPolicy;
   /** Delay added to every Connect stand-in answer (ms). @default 0 */
   readonly connectLatencyMs?: number;
+  /** Show the functions' own logs (JSON lines) on stdout. @default false */
+  readonly functionLogs?: boolean;
 }
 
 /** Starts the stand-ins, seeds them, builds the app and serves it all. */
@@ -115,7 +127,7 @@ export async function startLocalApp(options: LocalAppOptions = {}): Promise<Loca
     buckets: ['fairlisten-transparency-local'],
     connectState: {
       instanceId,
-      users: Object.values(LOCAL_USERS).map((u) => ({ id: u.connectUserId, username: u.username })),
+      ...rosterSeed(policy.connect.teamHierarchyLevel, DEFAULT_COACH_GROUP_NAME),
     },
     connectOptions: options.connectLatencyMs ? { latencyMs: options.connectLatencyMs } : {},
   });
@@ -154,87 +166,24 @@ export async function startLocalApp(options: LocalAppOptions = {}): Promise<Loca
       instanceId,
     });
 
-    const privacy = createPrivacyApi({
-      ddb,
-      tables: { requests: tables.requests!, recordings: tables.recordings!, decisions: tables.decisions! },
-      identity,
-      recordingControl: createRecordingControl({
-        connect,
-        instanceId,
-        findCurrentLeg: createDecisionsLegFinder({ ddb, decisionsTable: tables.decisions! }),
-      }),
-      // The asynchronous Lambda invoke of the executor: run right after the answer.
-      executor: {
-        async invoke(requestId) {
-          setTimeout(() => void applyRequest(scenario.actionDeps, requestId).catch(() => undefined), 50);
-        },
-      },
-      audit,
-      requestRetentionDays: policy.auditRetentionDays,
-      recordingState: createAuditRecordingState({ ddb, auditTable: tables.audit! }),
-      logger: silent,
+    // The privacy function queues the executor with an asynchronous Lambda invoke.
+    const lambda = await startLambdaStandIn((name, event) => {
+      const requestId = (event as { requestId?: unknown }).requestId;
+      if (name !== EXECUTOR_FUNCTION || typeof requestId !== 'string') return;
+      void applyRequest(scenario.actionDeps, requestId).catch(() => undefined);
     });
-    let baseUrl = '';
-    const presignClient = () =>
-      new S3Client({
-        region: LOCAL_REGION,
-        credentials: LOCAL_CREDENTIALS,
-        endpoint: `${baseUrl}/s3`,
-        forcePathStyle: true,
-      });
-    let presigner: S3Client | undefined;
-    const presignerOf = (): S3Client => {
-      presigner = presigner ?? presignClient();
-      return presigner;
-    };
-    const handlers: Record<ApiFunction, (event: unknown) => Promise<ApiResult>> = {
-      privacy: (e) => privacy.handle(e),
-      playback: (e) =>
-        createPlayback({
-          ddb,
-          s3: presignerOf(),
-          listeningTable: tables.listening!,
-          recordingsTable: tables.recordings!,
-          bucket: RECORDINGS_BUCKET,
-          audit,
-          identity,
-          urlTtlSeconds: policy.playbackUrlTtlSeconds,
-          now: () => new Date(),
-          logger: silent,
-        })(e),
-      coaching: createCoaching({
-        ddb,
-        plansTable: tables.plans!,
-        listeningTable: tables.listening!,
-        audit,
-        identity,
-        limits: {
-          maxDays: policy.coachingPlan.maxDays,
-          maxExtraListens: policy.coachingPlan.maxExtraListens,
-        },
-        loadRoster: async () => scenario.roster,
-        timezone: policy.timezone,
-        auditRetentionDays: policy.auditRetentionDays,
-        now: () => new Date(),
-        newId: randomUUID,
-        logger: silent,
-      }),
-      views: createViews({
-        ddb,
-        listeningTable: tables.listening!,
-        plansTable: tables.plans!,
-        recordingsTable: tables.recordings!,
-        requestsTable: tables.requests!,
-        decisionsTable: tables.decisions!,
-        s3: stack.s3.client,
-        identity,
-        policy: reportPolicyOf(policy),
-        now: () => new Date(),
-        logger: silent,
-        audit,
-        auditTable: tables.audit!,
-      }),
-    };
+    cleanup.push(() => lambda.stop());
+    const bundleDir = join(out, 'bundles');
+    const dirs = apiFunctionDirs();
+    const files = bundleApiFunctions(bundleDir, Object.values(dirs));
+    const bundles = Object.fromEntries(
+      (Object.keys(dirs) as ApiFunction[]).map((fn) => [fn, files[dirs[fn]]!]),
+    ) as Record<ApiFunction, string>;
+    // Answered once every function has loaded (requests wait for the cold starts).
+    let setFunctions: (f: Record<ApiFunction, BundledFunction>) => void = () => undefined;
+    const functions = new Promise<Record<ApiFunction, BundledFunction>>((resolve) => {
+      setFunctions = resolve;
+    });
     const routes = (Object.entries(API_ROUTES) as [ApiFunction, Record<string, RouteSpec>][]).flatMap(
       ([fn, specs]) => Object.values(specs).map((spec) => ({ fn, spec, match: routeMatcher(spec) })),
     );
@@ -259,16 +208,47 @@ export async function startLocalApp(options: LocalAppOptions = {}): Promise<Loca
         if (!params) continue;
         const body = await readBody(req);
         const claims = claimsOfLocalToken(req.headers.authorization);
-        const event: ApiEvent = {
+        const query = Object.fromEntries(url.searchParams);
+        const headers = Object.fromEntries(
+          Object.entries(req.headers).map(([k, v]) => [k, Array.isArray(v) ? v.join(',') : (v ?? '')]),
+        );
+        // An HTTP API payload 2.0 event, as API Gateway sends it after the JWT authorizer.
+        const event = {
+          version: '2.0',
           routeKey: `${r.spec.method} ${r.spec.path}`,
-          requestContext: { requestId: randomUUID(), ...(claims ? { authorizer: { jwt: { claims } } } : {}) },
+          rawPath: path,
+          rawQueryString: url.searchParams.toString(),
+          headers,
+          requestContext: {
+            accountId: '000000000000',
+            apiId: 'local',
+            domainName: url.host,
+            http: {
+              method: r.spec.method,
+              path,
+              protocol: 'HTTP/1.1',
+              sourceIp: LOOPBACK,
+              userAgent: headers['user-agent'] ?? '',
+            },
+            requestId: randomUUID(),
+            routeKey: `${r.spec.method} ${r.spec.path}`,
+            stage: '$default',
+            time: new Date().toUTCString(),
+            timeEpoch: Date.now(),
+            ...(claims ? { authorizer: { jwt: { claims, scopes: null } } } : {}),
+          },
           pathParameters: params,
-          queryStringParameters: Object.fromEntries(url.searchParams),
+          ...(Object.keys(query).length ? { queryStringParameters: query } : {}),
           ...(body ? { body } : {}),
+          isBase64Encoded: false,
         };
-        const out = await handlers[r.fn](event);
-        res.writeHead(out.statusCode, out.headers);
-        res.end(out.body);
+        const fn = (await functions)[r.fn];
+        const answer = await fn.invoke(event);
+        res.writeHead(answer.statusCode, {
+          ...answer.headers,
+          'x-fairlisten-bundle': relative(out, fn.file),
+        });
+        res.end(answer.body);
         return;
       }
       send(res, 404, JSON.stringify({ error: { code: 'route-not-found', message: 'no such route' } }));
@@ -386,16 +366,93 @@ export async function startLocalApp(options: LocalAppOptions = {}): Promise<Loca
       server.listen(options.port ?? 0, LOOPBACK, () => resolve());
     });
     const url = endpointOf(server);
-    baseUrl = url;
     cleanup.push(() => closeServer(server));
+
+    // Each function's environment as its construct sets it (config modules, AuditLog.bindWriter's
+    // audit variables, FairlistenFunction's logging ones), pointed at the stand-ins.
+    const roster = {
+      instanceId,
+      teamLevel: policy.connect.teamHierarchyLevel,
+      coachGroupName: DEFAULT_COACH_GROUP_NAME,
+    };
+    const environments: Record<ApiFunction, Record<string, string>> = {
+      privacy: {
+        ...privacyEnvironment(
+          {
+            requestsTable: tables.requests!,
+            recordingsTable: tables.recordings!,
+            decisionsTable: tables.decisions!,
+            executorFunctionName: EXECUTOR_FUNCTION,
+            connectInstanceId: instanceId,
+          },
+          policy.identity,
+        ),
+        AWS_ENDPOINT_URL_LAMBDA: lambda.endpoint,
+      },
+      playback: {
+        ...playbackEnvironment(
+          {
+            listeningTable: tables.listening!,
+            recordingsTable: tables.recordings!,
+            bucket: RECORDINGS_BUCKET,
+          },
+          { playbackUrlTtlSeconds: policy.playbackUrlTtlSeconds, identity: policy.identity },
+        ),
+        // The URLs it signs point at this server's `/s3/`, which serves the recordings' versions.
+        AWS_ENDPOINT_URL_S3: `${url}/s3`,
+      },
+      coaching: coachingEnvironment(
+        { plansTable: tables.plans!, listeningTable: tables.listening!, roster },
+        { timezone: policy.timezone, coachingPlan: policy.coachingPlan, identity: policy.identity },
+      ),
+      views: viewsEnvironment(
+        {
+          listeningTable: tables.listening!,
+          plansTable: tables.plans!,
+          policy: listeningPolicyOf(policy, PLAYS_PER_LISTEN),
+          roster,
+          recordingsTable: tables.recordings!,
+          requestsTable: tables.requests!,
+          decisionsTable: tables.decisions!,
+          reportPolicy: reportPolicyOf(policy),
+        },
+        policy.identity,
+      ),
+    };
+    const auditEnv = auditEnvironment({ table: tables.audit!, retentionDays: policy.auditRetentionDays });
+    const started = await Promise.allSettled(
+      (Object.keys(bundles) as ApiFunction[]).map(async (fn) => {
+        const f = await startBundledFunction(
+          bundles[fn],
+          {
+            ...stack.env,
+            POWERTOOLS_SERVICE_NAME: `fairlisten-${fn}`,
+            POWERTOOLS_LOG_LEVEL: 'INFO',
+            ...auditEnv,
+            ...environments[fn],
+          },
+          { logs: options.functionLogs },
+        );
+        cleanup.push(() => f.stop());
+        return [fn, f] as const;
+      }),
+    );
+    const failed = started.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failed) throw failed.reason;
+    setFunctions(
+      Object.fromEntries(
+        started.map((r) => (r as PromiseFulfilledResult<readonly [ApiFunction, BundledFunction]>).value),
+      ) as Record<ApiFunction, BundledFunction>,
+    );
     await scenario.seedCoachListens();
     return {
       url,
       stack,
       scenario,
       appDir,
+      bundleDir,
+      bundles,
       stop: async () => {
-        presigner?.destroy();
         for (const c of cleanup.reverse()) await c();
       },
     };
