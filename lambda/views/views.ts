@@ -137,14 +137,18 @@ export function createViews(deps: ViewsDeps): (event: unknown) => Promise<ApiRes
       ).Item as RosterItem | undefined;
       Object.assign(teamNames, snap?.teamNames ?? {});
     }
+    /** Which contact, and which coach of which team (by its name) listened to it or evaluated it. */
+    const coachedContact = (i: Pick<AssignmentItem, 'contactId' | 'period' | 'coachId' | 'coachTeam'>) => ({
+      contactId: i.contactId,
+      period: i.period,
+      coachId: i.coachId,
+      coachTeam: teamNames[i.coachTeam] ?? i.coachTeam,
+    });
     const listens = (
       mine.filter((i) => String(i.sk).startsWith(ASSIGN_PREFIX)) as unknown as AssignmentItem[]
     )
       .map((a) => ({
-        contactId: a.contactId,
-        period: a.period,
-        coachId: a.coachId,
-        coachTeam: teamNames[a.coachTeam] ?? a.coachTeam,
+        ...coachedContact(a),
         assignedAt: a.assignedAt,
         listenUntil: a.validUntil,
         listenedAt: a.plays ?? [],
@@ -154,10 +158,7 @@ export function createViews(deps: ViewsDeps): (event: unknown) => Promise<ApiRes
       mine.filter((i) => String(i.sk).startsWith(EVAL_PREFIX)) as unknown as EvaluationItem[]
     )
       .map((e) => ({
-        contactId: e.contactId,
-        period: e.period,
-        coachId: e.coachId,
-        coachTeam: teamNames[e.coachTeam] ?? e.coachTeam,
+        ...coachedContact(e),
         scores: e.scores,
         ...(e.comment ? { comment: e.comment } : {}),
         createdAt: e.createdAt,
