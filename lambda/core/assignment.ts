@@ -203,7 +203,6 @@ interface Agent {
 interface Coach {
   id: string;
   team: number;
-  rank: number;
   load: number;
 }
 
@@ -237,12 +236,12 @@ export function assignListens(input: AssignmentInput): AssignmentResult {
   const K = teams.length;
 
   const extra = new Map<string, number>();
+  // Stryker disable next-line ArrayDeclaration: a made-up entry has no agentId, and no agent has none
   for (const e of input.extraListens ?? []) extra.set(e.agentId, (extra.get(e.agentId) ?? 0) + e.extra);
 
   const coaches: Coach[] = rawCoaches.map((c) => ({
     id: c.coachId,
     team: teamIndex.get(c.team)!,
-    rank: 0,
     load: 0,
   }));
   const coachIndex = new Map(coaches.map((c, i) => [c.id, i]));
@@ -278,15 +277,9 @@ export function assignListens(input: AssignmentInput): AssignmentResult {
   agentOrder.forEach((a, r) => {
     agents[a]!.rank = r;
   });
+  // coaches and teams are visited in these orders wherever a tie is left: the first one wins
   const coachOrder = lotteryStream(seed, period, 'coach-order').shuffle(coaches.map((_, i) => i));
-  coachOrder.forEach((k, r) => {
-    coaches[k]!.rank = r;
-  });
   const teamOrder = lotteryStream(seed, period, 'team-order').shuffle(teams.map((_, i) => i));
-  const teamRank = new Array<number>(K);
-  teamOrder.forEach((t, r) => {
-    teamRank[t] = r;
-  });
 
   // ---- flow network
   const S = 0;
@@ -306,7 +299,8 @@ export function assignListens(input: AssignmentInput): AssignmentResult {
     sourceEdge[a] = net.addEdge(S, agentNode(a), ag.min);
     net.addEdge(agentNode(a), agentTeamNode(ag.team), INFINITE_CAPACITY);
   }
-  const coachEdge = new Int32Array(coaches.length).fill(-1);
+  const coachEdge = new Int32Array(coaches.length); // every coach gets one
+  // Stryker disable next-line ArrayDeclaration,BooleanLiteral: pruning only, an edge into a coach team without coaches carries no flow
   const hasCoach = new Array<boolean>(K).fill(false);
   for (let r = coachOrder.length - 1; r >= 0; r--) {
     const k = coachOrder[r]!;
@@ -315,12 +309,15 @@ export function assignListens(input: AssignmentInput): AssignmentResult {
     coachEdge[k] = net.addEdge(coachTeamNode(c.team), coachNode(k), policy.maxPerCoach);
     net.addEdge(coachNode(k), T, INFINITE_CAPACITY);
   }
+  // Stryker disable next-line ArrayDeclaration,BooleanLiteral: pruning only, an edge out of an agent team without agents carries no flow
   const hasAgent = new Array<boolean>(K).fill(false);
   for (const a of agents) if (a.max > 0) hasAgent[a.team] = true;
   const pairEdge = new Map<number, number>(); // x*K+y → edge id
+  // Stryker disable next-line ArithmeticOperator: starting at K + 1 reads two teams past the end, which have no agents
   for (let rx = K - 1; rx >= 0; rx--) {
     const x = teamOrder[rx]!;
     if (!hasAgent[x]) continue;
+    // Stryker disable next-line ArithmeticOperator: K + 1 adds a second edge to the team after x, explored after the first (infinite) one, so it never carries flow
     for (let ry = K - 1; ry >= 0; ry--) {
       const y = teamOrder[(ry + rx) % K]!; // rotate so teams do not all prefer the same coach team
       if (y === x || !hasCoach[y]) continue;
@@ -337,43 +334,44 @@ export function assignListens(input: AssignmentInput): AssignmentResult {
   agents.forEach((ag, a) => {
     ag.got = sourceEdge[a]! >= 0 ? net.flow(sourceEdge[a]!) : 0;
   });
-  const coachFlow = coaches.map((_, k) => (coachEdge[k]! >= 0 ? net.flow(coachEdge[k]!) : 0));
+  const coachFlow = coaches.map((_, k) => net.flow(coachEdge[k]!));
 
-  // ---- decomposition, step A: split each agent team's listens over coach teams (F_xy)
+  // ---- decomposition, step A: split each agent team's listens over coach teams (F_xy); per slot,
+  // prefer a team with a coach the agent does not have yet, then one of those that did not have the
+  // agent last period, then the most flow left; a tie goes to the first team in the team lottery
   const coachesOfTeam: number[][] = teams.map(() => []);
   for (const k of coachOrder) coachesOfTeam[coaches[k]!.team]!.push(k);
   const agentsOfTeam: number[][] = teams.map(() => []);
-  for (const a of agentOrder) if (agents[a]!.got > 0) agentsOfTeam[agents[a]!.team]!.push(a);
+  for (const a of agentOrder) agentsOfTeam[agents[a]!.team]!.push(a); // an agent without listens adds nothing
 
   // incoming[y] = list of [agent, slots] sent to coach team y
   const incoming: [number, number][][] = teams.map(() => []);
   for (let x = 0; x < K; x++) {
     const members = agentsOfTeam[x]!;
-    if (members.length === 0) continue;
-    const remaining = new Map<number, number>();
-    for (let y = 0; y < K; y++) {
+    const remaining = new Map<number, number>(); // in team lottery order
+    for (const y of teamOrder) {
       const e = pairEdge.get(x * K + y);
-      if (e !== undefined && net.flow(e) > 0) remaining.set(y, net.flow(e));
+      if (e !== undefined) remaining.set(y, net.flow(e)); // a team left with 0 is skipped below
     }
     const ys = [...remaining.keys()];
-    const sorted = [...members].sort(
-      (a, b) => agents[b]!.got - agents[a]!.got || agents[a]!.rank - agents[b]!.rank,
-    );
+    // most listens first; a tie keeps the agent lottery order (members are in it, the sort is stable)
+    const sorted = [...members].sort((a, b) => agents[b]!.got - agents[a]!.got);
     for (const a of sorted) {
       const ag = agents[a]!;
       const perTeam = new Map<number, number>();
       const prevIn = new Map<number, number>();
       for (const y of ys) prevIn.set(y, countPrev(ag, coachesOfTeam[y]!));
       for (let slot = 0; slot < ag.got; slot++) {
+        // Stryker disable next-line UnaryOperator: always overwritten: while a slot is left, some coach team still has flow for it
         let best = -1;
-        let bestKey = -1;
+        let bestKey = Number.NEGATIVE_INFINITY;
         for (const y of ys) {
           const rem = remaining.get(y)!;
           if (rem === 0) continue;
           const used = perTeam.get(y) ?? 0;
           const freshCoach = coachesOfTeam[y]!.length > used + prevIn.get(y)! ? 1 : 0;
           const notUsed = coachesOfTeam[y]!.length > used ? 1 : 0;
-          const key = notUsed * 2 ** 40 + freshCoach * 2 ** 39 + rem * 2 ** 12 - teamRank[y]! / K;
+          const key = notUsed * 2 ** 40 + freshCoach * 2 ** 39 + rem;
           if (key > bestKey) {
             bestKey = key;
             best = y;
@@ -386,7 +384,9 @@ export function assignListens(input: AssignmentInput): AssignmentResult {
     }
   }
 
-  // ---- step B: inside each coach team, give slots to coaches (Gale–Ryser-like greedy)
+  // ---- step B: inside each coach team, give slots to coaches (Gale–Ryser-like greedy): a coach the
+  // agent does not have yet, then not last period's, then the most flow left; a tie goes to the first
+  // coach in the coach lottery (the pool is in that order)
   const coachesOf: number[][] = agents.map(() => []); // agent → coach indices (with repeats)
   const assignedTo: number[][] = coaches.map(() => []); // coach → agent indices
   const remainingCap = [...coachFlow];
@@ -396,15 +396,13 @@ export function assignListens(input: AssignmentInput): AssignmentResult {
     for (const [a, n] of list) {
       const ag = agents[a]!;
       for (let s = 0; s < n; s++) {
+        // Stryker disable next-line UnaryOperator: always overwritten: while a slot is left, some coach of the team still has flow for it
         let best = -1;
-        let bestKey = -1;
+        let bestKey = Number.NEGATIVE_INFINITY;
         for (const k of pool) {
           if (remainingCap[k]! === 0) continue;
           const key =
-            (coachesOf[a]!.includes(k) ? 0 : 2 ** 41) +
-            (ag.prev.has(k) ? 0 : 2 ** 40) +
-            remainingCap[k]! * 2 ** 20 +
-            (2 ** 20 - 1 - coaches[k]!.rank);
+            (coachesOf[a]!.includes(k) ? 0 : 2 ** 41) + (ag.prev.has(k) ? 0 : 2 ** 40) + remainingCap[k]!;
           if (key > bestKey) {
             bestKey = key;
             best = k;
@@ -471,7 +469,7 @@ export function assignListens(input: AssignmentInput): AssignmentResult {
   let sameCoachTwice = 0;
   agents.forEach((ag, a) => {
     if (ag.got === 0) return;
-    const recs = lotteryStream(seed, period, `recordings|${ag.id}`).shuffle(ag.recordings).slice(0, ag.got);
+    const recs = lotteryStream(seed, period, `recordings|${ag.id}`).shuffle(ag.recordings);
     const ks = [...coachesOf[a]!].sort((p, q) => compareUtf16(coaches[p]!.id, coaches[q]!.id));
     const seen = new Set<number>();
     ks.forEach((k, i) => {
