@@ -386,6 +386,38 @@ describe('assignListens — the lottery decides every tie', () => {
     expect(outcomes.size).toBe(4);
   });
 
+  it('inside an agent team, the agent with more listens is split over the coach teams first', () => {
+    // x (2 listens) and y (1 listen) of team A; team B has two coaches, team C one, one listen each:
+    // every seat is taken, 2 listens go to B and 1 to C. x is split first: its first listen goes to B
+    // (more left), its second to B or C, whichever comes first in the team lottery (both have a
+    // coach x does not have); y gets the seat left. So y ends in the team that comes second.
+    const outcomes = new Set<string>();
+    for (const seed of seeds) {
+      const second = lotteryOrder(seed, '2025-04', 'team-order', ['A', 'B', 'C']).filter(
+        (t) => t !== 'A',
+      )[1]!;
+      const { assignments } = assignListens({
+        period: '2025-04',
+        seed,
+        agents: [
+          { agentId: 'x', team: 'A', recordings: recs('x', 2) },
+          { agentId: 'y', team: 'A', recordings: recs('y', 1) },
+        ],
+        coaches: [
+          { coachId: 'kB1', team: 'B' },
+          { coachId: 'kB2', team: 'B' },
+          { coachId: 'kC', team: 'C' },
+        ],
+        previous: [],
+        policy: { minPerAgent: 1, maxPerAgent: 2, maxPerCoach: 1 },
+      });
+      expect(assignments.filter((l) => l.agentId === 'y').map((l) => l.coachTeam)).toEqual([second]);
+      expect(new Set(assignments.filter((l) => l.agentId === 'x').map((l) => l.coachId)).size).toBe(2);
+      outcomes.add(`${lotteryOrder(seed, '2025-04', 'agent-order', ['x', 'y'])[0]} first, y→${second}`);
+    }
+    expect(outcomes.size).toBe(4);
+  });
+
   it('inside a coach team, the agent first in the agent lottery gets the coach first in the coach lottery', () => {
     // a (team A) and b (team B), one listen each; coaches k1 and k2 of team C, one listen each.
     const outcomes = new Set<string>();
@@ -529,6 +561,8 @@ describe('assignListens — soft rules', () => {
       'a1>k0 a4>k3 a0>k0 a3>k2 a1>k3',
     ],
     [177, '1/3/1', 'a0:t2:1 a1:t2:0 a2:t1:2 a3:t2:0 a4:t0:3', 'k0:t1 k1:t1', 'a4>k0 a0>k0 a4>k1'],
+    [234, '2/3/2', 'a0:t1:3', 'k0:t3 k1:t2 k2:t2 k3:t0 k4:t2', 'a0>k0 a0>k2 a0>k3 a0>k4'],
+    [163, '2/4/3', 'a0:t0:2 a1:t3:2 a2:t3:3 a3:t3:3 a4:t2:3', 'k0:t3 k1:t1 k2:t1 k3:t0 k4:t0', 'a3>k2'],
   ])(
     'seed byte %i, policy %s: reaches the fewest breaches',
     (seedByte, policy, agents, coaches, previous) => {
