@@ -432,10 +432,7 @@ async function redactKey(ctx: Ctx, key: string, kp: KeyProgress, prepared: Prepa
           kp.parts = undefined;
           kp.checksum = undefined;
         }
-        kp.uploadId = undefined;
-        kp.etags = undefined;
-        kp.partBounds = undefined;
-        kp.partSums = undefined;
+        forgetUpload(kp);
         await ctx.save();
         await ctx.step('hashed', { key });
       }
@@ -452,16 +449,21 @@ async function redactKey(ctx: Ctx, key: string, kp: KeyProgress, prepared: Prepa
     if (kp.sourceVersionId !== current.versionId) {
       if (kp.uploadId) await objects.abort(key, kp.uploadId);
       kp.sourceVersionId = current.versionId;
-      kp.uploadId = undefined;
-      kp.etags = undefined;
-      kp.partBounds = undefined;
-      kp.partSums = undefined;
+      forgetUpload(kp);
       kp.done = false;
       await ctx.save();
     }
     await writeRedacted(ctx, key, kp, current.size, prepared.spans);
   }
   throw new Error(`${key}: the redacted version did not become the current one`);
+}
+
+/** Forgets the last multipart upload of the key, its part bounds and checksums included. */
+function forgetUpload(kp: KeyProgress): void {
+  kp.uploadId = undefined;
+  kp.etags = undefined;
+  kp.partBounds = undefined;
+  kp.partSums = undefined;
 }
 
 /** Writes the redacted bytes of `kp.sourceVersionId` as a new version of `key`. */
