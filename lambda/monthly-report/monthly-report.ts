@@ -12,13 +12,17 @@
 import { createHash } from 'node:crypto';
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { HeadObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { periodOf, previousPeriod } from '../core/period';
 import { REPORT_CONTENT_TYPES, renderReportFiles, reportKey } from '../core/transparency/render/files';
 import { LANGS } from '../core/transparency/render/i18n';
 import type { AuditSink } from '../shared/audit-sink';
 import { RUN_SK, type RunItem } from '../shared/listening-items';
-import { MonthNotAvailableError, type MonthSource, readMonthModel } from '../shared/month-source';
+import {
+  MonthNotAvailableError,
+  type MonthSource,
+  readListeningItem,
+  readMonthModel,
+} from '../shared/month-source';
 
 export const REPORT_ACTOR = 'system:monthly-report';
 
@@ -50,15 +54,7 @@ export async function publishMonthlyReport(
   const { source, s3, logger } = deps;
   const now = deps.now();
   const period = requested ?? previousPeriod(periodOf(now, source.policy.timezone));
-  const run = (
-    await source.ddb.send(
-      new GetCommand({
-        TableName: source.tables.listening,
-        Key: { period, sk: RUN_SK },
-        ConsistentRead: true,
-      }),
-    )
-  ).Item as RunItem | undefined;
+  const run = await readListeningItem<RunItem>(source, period, RUN_SK);
   if (run?.status !== 'complete') {
     logger.info('monthly report not yet: the period’s listens are not assigned', { period });
     return { period, outcome: 'not-ready' };

@@ -97,16 +97,20 @@ async function readSeed(source: MonthSource, period: string): Promise<MonthModel
   };
 }
 
+/** One item of the period in the listening table (the roster snapshot, the run marker …), read consistently. */
+export async function readListeningItem<T>(
+  source: MonthSource,
+  period: string,
+  sk: string,
+): Promise<T | undefined> {
+  const { Item } = await source.ddb.send(
+    new GetCommand({ TableName: source.tables.listening, Key: { period, sk }, ConsistentRead: true }),
+  );
+  return Item as T | undefined;
+}
+
 async function readRoster(source: MonthSource, period: string) {
-  const snapshot = (
-    await source.ddb.send(
-      new GetCommand({
-        TableName: source.tables.listening,
-        Key: { period, sk: ROSTER_SK },
-        ConsistentRead: true,
-      }),
-    )
-  ).Item as RosterItem | undefined;
+  const snapshot = await readListeningItem<RosterItem>(source, period, ROSTER_SK);
   if (snapshot) return { agents: snapshot.agents, coaches: snapshot.coaches, teamNames: snapshot.teamNames };
   if (!source.loadRoster) return { agents: {}, coaches: {}, teamNames: {} };
   const live = await source.loadRoster();
