@@ -10,7 +10,9 @@
 
 export const HARD_LIMITS = {
   samplingRate: { max: 0.3, concern: 'C4' },
-  retentionDays: { min: 1, max: 90, concern: 'C3' },
+  // At least 2: the retention sweeper runs daily and may be an hour late, so the first run after a
+  // call can come 25 h later; a 1-day limit is a promise no daily sweep can keep.
+  retentionDays: { min: 2, max: 90, concern: 'C3' },
   maxRecordingsPerAgentPerMonth: { min: 1, max: 30, concern: 'C5' },
   listensPerAgentPerMonth: { min: 1, max: 8, concern: 'C5' },
   maxListensPerCoachPerMonth: { min: 1, max: 120, concern: 'C8' },

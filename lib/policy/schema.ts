@@ -211,7 +211,9 @@ export const policySchema = z
       ),
     retentionDays: boundedInt('retentionDays', HARD_LIMITS.retentionDays)
       .default(90)
-      .describe('Days a recording is kept, every version included, 1..90 (C3).'),
+      .describe(
+        'Days a recording is kept, every version included, 2..90 (C3): at least 2, since a daily sweep may come 25 h after a call.',
+      ),
     maxRecordingsPerAgentPerMonth: boundedInt(
       'maxRecordingsPerAgentPerMonth',
       HARD_LIMITS.maxRecordingsPerAgentPerMonth,

@@ -40,7 +40,9 @@ describe('recording policy', () => {
     [{ samplingRate: 0 }, /samplingRate 0 must be greater than 0 \(C4\)/],
     [{ samplingRate: '0.2' }, /samplingRate must be a number, got "0\.2"/],
     [{ retentionDays: 120 }, /retentionDays 120 exceeds the hard limit 90 \(C3\)/],
-    [{ retentionDays: 0 }, /retentionDays 0 is below the hard limit 1 \(C3\)/],
+    [{ retentionDays: 0 }, /retentionDays 0 is below the hard limit 2 \(C3\)/],
+    // A daily sweep an hour late can leave a call's audio for 25 h: a 1-day limit cannot hold.
+    [{ retentionDays: 1 }, /retentionDays 1 is below the hard limit 2 \(C3\)/],
     [{ retentionDays: 30.5 }, /retentionDays must be a whole number, got 30\.5/],
     [
       { region: 'eu-west-3' },
