@@ -428,6 +428,9 @@ export async function startLocalApp(options: LocalAppOptions = {}): Promise<Loca
             ...stack.env,
             POWERTOOLS_SERVICE_NAME: `fairlisten-${fn}`,
             POWERTOOLS_LOG_LEVEL: 'INFO',
+            // The SDK warns about this machine's Node version, not the Lambda runtime's: said once
+            // by this process, not again by each function.
+            AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
             ...auditEnv,
             ...environments[fn],
           },
