@@ -32,7 +32,7 @@ import {
   recordingBuckets,
   whoCan,
 } from './helpers';
-import { isDaily, schedulesOf } from './sampler';
+import { isDaily, scheduleEvidence, schedulesOf } from './sampler';
 import { lifecycleOf } from './storage';
 
 /** Days DynamoDB keeps a point-in-time recovery window when RecoveryPeriodInDays is not set. */
@@ -130,15 +130,7 @@ function sweepersOf(stack: StackView, bucketId: string, f: Findings): Sweeper[] 
       .map((x) => scheduleIntervalHours(x.rule.Properties?.ScheduleExpression))
       .filter((h): h is number => h !== undefined);
     for (const x of schedulesOf(stack, id))
-      f.add(
-        ev(
-          stack,
-          x.ruleId,
-          'Properties.ScheduleExpression',
-          x.rule.Properties?.ScheduleExpression ?? null,
-          `${x.rule.Properties?.State ?? 'ENABLED'} → ${id} (function:retention-sweeper)`,
-        ),
-      );
+      f.add(scheduleEvidence(stack, x, ` → ${id} (function:retention-sweeper)`));
     f.add(ev(stack, id, 'Properties.Environment.Variables', vars, 'function:retention-sweeper'));
     out.push({
       logicalId: id,

@@ -324,6 +324,16 @@ export function schedulesOf(stack: StackView, functionId: string) {
   );
 }
 
+/** A schedule rule of `schedulesOf` as evidence: its expression, noted with its state then `what` it runs. */
+export const scheduleEvidence = (stack: StackView, x: ReturnType<typeof schedulesOf>[number], what: string) =>
+  ev(
+    stack,
+    x.ruleId,
+    'Properties.ScheduleExpression',
+    x.rule.Properties?.ScheduleExpression ?? null,
+    `${x.rule.Properties?.State ?? 'ENABLED'}${what}`,
+  );
+
 /** "The function `role` runs on an enabled daily schedule" (C6: seeds; C8/C10: assignment). */
 export function dailyScheduleCheck(props: {
   id: string;
@@ -347,15 +357,7 @@ export function dailyScheduleCheck(props: {
             (x) => x.rule.Properties?.State !== 'DISABLED' && isDaily(x.rule.Properties?.ScheduleExpression),
           );
           for (const x of rules)
-            f.add(
-              ev(
-                stack,
-                x.ruleId,
-                'Properties.ScheduleExpression',
-                x.rule.Properties?.ScheduleExpression ?? null,
-                `${x.rule.Properties?.State ?? 'ENABLED'}, target ${x.targetIndex} → ${fnId} (${props.role})`,
-              ),
-            );
+            f.add(scheduleEvidence(stack, x, `, target ${x.targetIndex} → ${fnId} (${props.role})`));
           if (daily.length === 0)
             f.problem(
               `${fnId} (${props.role}) has no enabled daily EventBridge schedule (${rules.length === 0 ? 'no rule targets it' : rules.map((x) => `${x.ruleId}: ${String(x.rule.Properties?.ScheduleExpression)} ${x.rule.Properties?.State ?? ''}`).join('; ')}): ${props.why}`,
