@@ -60,11 +60,12 @@ const bundled = new Set<string>();
 
 /**
  * Bundles every handler (or only `fns`) into `outdir/<fn>/index.mjs` in ONE esbuild run (once per
- * outdir and process): the SDK's modules are parsed once for all functions instead of once per
+ * outdir, selection and process): the SDK's modules are parsed once for all functions instead of once per
  * function. Each output is still self-contained (no code splitting), as a Lambda asset must be.
  */
 export function bundleAllHandlers(outdir: string, fns: readonly string[] = handlerDirs()): void {
-  if (bundled.has(outdir)) return;
+  const key = `${outdir}\0${fns.join(',')}`;
+  if (bundled.has(key)) return;
   const {
     outfile: _unused,
     entryPoints: _entries,
@@ -76,5 +77,5 @@ export function bundleAllHandlers(outdir: string, fns: readonly string[] = handl
     outdir,
     outExtension: { '.js': '.mjs' },
   });
-  bundled.add(outdir);
+  bundled.add(key);
 }
