@@ -30,7 +30,7 @@ import { type DynamoDBDocumentClient, PutCommand, QueryCommand, ScanCommand } fr
 import { z } from 'zod';
 import { type AuditRecord, auditRecordSchema, computeRecordHash } from '../core/audit-chain';
 import { canonicalize, compareUtf16, type JsonObject } from '../core/canonical-json';
-import { type DecisionRecord, REASONS } from '../core/decision';
+import { compareDecisionKeys, type DecisionKey, type DecisionRecord, REASONS } from '../core/decision';
 import type { PublishedHead } from '../core/publication';
 import {
   AuditWriteError,
@@ -149,14 +149,6 @@ const decisionSchema = z.object({
   policyHash: z.string().nullable().default(null),
   algorithmVersion: z.string(),
 }) satisfies z.ZodType<DecisionRecord>;
-
-interface DecisionKey {
-  readonly decidedAt: string;
-  readonly contactId: string;
-}
-
-const compareKeys = (a: DecisionKey, b: DecisionKey): number =>
-  compareUtf16(a.decidedAt, b.decidedAt) || compareUtf16(a.contactId, b.contactId);
 
 /** The decision key a `decision` record holds, if it is one. */
 function keyOfRecord(record: AuditRecord | undefined): DecisionKey | undefined {
@@ -280,7 +272,7 @@ async function scanSettled(
   let more = false;
   // The earliest `limit` keys are kept: past 2 × limit, sort and cut (amortized n log limit).
   const cut = () => {
-    found.sort(compareKeys);
+    found.sort(compareDecisionKeys);
     if (found.length > limit) {
       found = found.slice(0, limit);
       more = true;
@@ -309,7 +301,7 @@ async function scanSettled(
         });
         continue;
       }
-      if (!watermark || compareKeys(parsed.data, watermark) > 0) found.push(parsed.data);
+      if (!watermark || compareDecisionKeys(parsed.data, watermark) > 0) found.push(parsed.data);
     }
     if (found.length >= 2 * limit) cut();
     ExclusiveStartKey = out.LastEvaluatedKey;
@@ -337,7 +329,7 @@ async function appendInOrder(
       const known = heads.has(chain) ? heads.get(chain) : UNKNOWN_HEAD;
       const result = await log.appendAfter(chain, known, (head) => {
         const headKey = keyOfRecord(head);
-        if (headKey && compareKeys(headKey, decision) >= 0) return undefined;
+        if (headKey && compareDecisionKeys(headKey, decision) >= 0) return undefined;
         return {
           chain,
           kind: 'decision',

@@ -9,6 +9,7 @@
  * check every stored draw the same way: `lotterySelected === (u < rate)` holds on every record whose
  * u is not null. Only reason `error` (e.g. the seed could not be read) may store u = null.
  */
+import { compareUtf16 } from './canonical-json';
 import { ALGORITHM_VERSION, draw } from './lottery';
 import { mayRecord } from './pacing';
 import { elapsedFraction, periodOf } from './period';
@@ -81,6 +82,13 @@ export interface DecisionRecord {
   policyHash: string | null;
   algorithmVersion: string;
 }
+
+/** Where a decision stands among the stored ones (decisions.jsonl, the audit export). */
+export type DecisionKey = Pick<DecisionRecord, 'decidedAt' | 'contactId'>;
+
+/** The order of the stored decisions: by decidedAt, then contactId (UTF-16 code units, like `<`). */
+export const compareDecisionKeys = (a: DecisionKey, b: DecisionKey): number =>
+  compareUtf16(a.decidedAt, b.decidedAt) || compareUtf16(a.contactId, b.contactId);
 
 export class DecisionError extends Error {
   override readonly name = 'DecisionError';

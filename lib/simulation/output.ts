@@ -5,7 +5,7 @@
  *   `expiresAt`), sorted by decidedAt then contactId;
  * - seeds.json: `{"YYYY-MM": {commitment, committedAt, seed, revealedAt}}`, revealed seeds only.
  */
-import type { DecisionRecord } from '../../lambda/core/decision';
+import { compareDecisionKeys, type DecisionRecord } from '../../lambda/core/decision';
 import { ALGORITHM_V2, type FairDecisionRecord } from '../../lambda/core/fair-lottery';
 import { type SeedItem, seedOfItem } from '../../lambda/shared/seed-item';
 
@@ -47,17 +47,7 @@ export function toDecisionRecord(item: Record<string, unknown>): DecisionRecord 
 }
 
 export function sortDecisions(records: DecisionRecord[]): DecisionRecord[] {
-  return records.sort((a, b) =>
-    a.decidedAt < b.decidedAt
-      ? -1
-      : a.decidedAt > b.decidedAt
-        ? 1
-        : a.contactId < b.contactId
-          ? -1
-          : a.contactId > b.contactId
-            ? 1
-            : 0,
-  );
+  return records.sort(compareDecisionKeys);
 }
 
 export function decisionsJsonl(records: readonly DecisionRecord[]): string {

@@ -21,7 +21,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { AuditRecord } from '../../lambda/core/audit-chain';
-import type { DecisionRecord } from '../../lambda/core/decision';
+import { compareDecisionKeys, type DecisionKey, type DecisionRecord } from '../../lambda/core/decision';
 import { commitment as commitmentOf, seedFromHex } from '../../lambda/core/lottery';
 import { periodBounds } from '../../lambda/core/period';
 import { PUBLISHED_COMMITMENT_RE } from '../../lambda/core/publication';
@@ -288,18 +288,6 @@ function readSeedsFile(dir: string): Record<string, { seed?: unknown; commitment
 /** At most this many decisions.jsonl lines wait for a recovered decision before the fast path gives up. */
 const MAX_PENDING = 10_000;
 
-type Key = { decidedAt: string; contactId: string };
-const compareKeys = (a: Key, b: Key): number =>
-  a.decidedAt < b.decidedAt
-    ? -1
-    : a.decidedAt > b.decidedAt
-      ? 1
-      : a.contactId < b.contactId
-        ? -1
-        : a.contactId > b.contactId
-          ? 1
-          : 0;
-
 /** The in-memory comparison (JSON texts equal), without a JSON text for two equal primitives. */
 function sameFields(d: Record<string, unknown>, c: Record<string, unknown>): boolean {
   for (const field of CHAIN_FIELDS) {
@@ -362,11 +350,11 @@ export function streamCleanMonth(
     }
     const algorithm = cleanDecisionsStream(seeds, policy);
     const periods = new Set<string>();
-    let previous: Key | undefined;
-    let pending: { line: DecisionRecord; key: Key }[] = [];
+    let previous: DecisionKey | undefined;
+    let pending: { line: DecisionRecord; key: DecisionKey }[] = [];
     /** The next line, checked (algorithm, policy, order); undefined at the end; null when irregular. */
     let queued: string | undefined = first;
-    const nextLine = (): { line: DecisionRecord; key: Key } | undefined | null => {
+    const nextLine = (): { line: DecisionRecord; key: DecisionKey } | undefined | null => {
       let text: string | undefined;
       let number: number;
       if (queued !== undefined) {
@@ -385,14 +373,14 @@ export function streamCleanMonth(
         typeof r.policyHash === 'string' ? (policies.get(r.policyHash) as Partial<VerifyPolicy>) : undefined;
       if (!doc || r.policyVersion !== doc.version || r.rate !== doc.samplingRate) return null;
       const key = { decidedAt: r.decidedAt, contactId: r.contactId };
-      if (previous && compareKeys(previous, key) >= 0) return null;
+      if (previous && compareDecisionKeys(previous, key) >= 0) return null;
       previous = key;
       periods.add(String(r.period));
       return { line: r, key };
     };
     const recovered = new Map<string, Record<string, unknown>>();
     const listensRecords: AuditRecord[] = [];
-    let lastChained: Key | undefined;
+    let lastChained: DecisionKey | undefined;
     const visit = (r: AuditRecord): boolean => {
       if (r.chain.startsWith('listens/') || r.chain.startsWith('governance/')) listensRecords.push(r);
       if (r.chain.startsWith('privacy/') && r.kind === 'decision-recovered') {
@@ -406,13 +394,13 @@ export function streamCleanMonth(
       if (!c || typeof c.contactId !== 'string') return true;
       if (typeof c.decidedAt !== 'string') return false;
       const key = { decidedAt: c.decidedAt, contactId: c.contactId };
-      if (lastChained && compareKeys(lastChained, key) >= 0) return false;
+      if (lastChained && compareDecisionKeys(lastChained, key) >= 0) return false;
       lastChained = key;
       periods.add(String(c.period));
       for (;;) {
         const next = nextLine();
         if (!next) return false; // the end, or irregular: the record has no line
-        const order = compareKeys(next.key, key);
+        const order = compareDecisionKeys(next.key, key);
         if (order > 0) return false;
         if (order === 0) return sameFields(next.line as unknown as Record<string, unknown>, c);
         pending.push(next); // a line with no chain record (yet): must be a recovered decision
