@@ -43,6 +43,18 @@ export interface IdentitySettings {
   readonly groups: IdentityGroups;
 }
 
+/** The claims and group names a policy that says nothing of identity uses (Cognito's, the stack's groups). */
+export const DEFAULT_IDENTITY = {
+  groupsClaim: 'cognito:groups',
+  connectUserClaim: 'custom:connect_user_id',
+  groups: {
+    agent: 'agents',
+    coach: 'coaches',
+    dpo: 'data-protection-officers',
+    staffRepresentative: 'staff-representatives',
+  },
+} as const satisfies IdentitySettings;
+
 /** The Amazon Connect instance. */
 export interface ConnectSettings {
   readonly instanceAlias: string;

@@ -1,7 +1,12 @@
 import { z } from 'zod';
 import { ALGORITHM_V2 } from '../../lambda/core/fair-lottery';
 import { ALGORITHM_VERSION } from '../../lambda/core/lottery';
-import { HARD_LIMITS, HIERARCHY_LEVELS, type RecordingPolicy } from '../../lambda/core/policy';
+import {
+  DEFAULT_IDENTITY,
+  HARD_LIMITS,
+  HIERARCHY_LEVELS,
+  type RecordingPolicy,
+} from '../../lambda/core/policy';
 
 /** Every algorithm version the code implements; a policy chooses one, the report wants each published. */
 export const ALGORITHM_VERSIONS = [ALGORITHM_VERSION, ALGORITHM_V2] as const;
@@ -136,34 +141,29 @@ export const identitySettingsSchema = z
     groupsClaim: z
       .string()
       .min(1)
-      .default('cognito:groups')
+      .default(DEFAULT_IDENTITY.groupsClaim)
       .describe('Token claim listing the caller’s groups.'),
     connectUserClaim: z
       .string()
       .min(1)
-      .default('custom:connect_user_id')
+      .default(DEFAULT_IDENTITY.connectUserClaim)
       .describe('Token claim carrying the caller’s Amazon Connect user id (agents and coaches).'),
     groups: z
       .strictObject({
-        agent: z.string().min(1).default('agents').describe('Group of agents.'),
-        coach: z.string().min(1).default('coaches').describe('Group of coaches.'),
+        agent: z.string().min(1).default(DEFAULT_IDENTITY.groups.agent).describe('Group of agents.'),
+        coach: z.string().min(1).default(DEFAULT_IDENTITY.groups.coach).describe('Group of coaches.'),
         dpo: z
           .string()
           .min(1)
-          .default('data-protection-officers')
+          .default(DEFAULT_IDENTITY.groups.dpo)
           .describe('Group of data-protection officers.'),
         staffRepresentative: z
           .string()
           .min(1)
-          .default('staff-representatives')
+          .default(DEFAULT_IDENTITY.groups.staffRepresentative)
           .describe('Group of staff representatives (works council).'),
       })
-      .default({
-        agent: 'agents',
-        coach: 'coaches',
-        dpo: 'data-protection-officers',
-        staffRepresentative: 'staff-representatives',
-      })
+      .default({ ...DEFAULT_IDENTITY.groups })
       .describe('Group names that grant each role.'),
   })
   .refine((i) => !i.issuer || (i.audience?.length ?? 0) > 0, {
@@ -277,16 +277,7 @@ export const policySchema = z
       })
       .default({ maxDays: 30, maxExtraListens: 4 })
       .describe('Limits of a coaching plan: duration and extra listens per month (C5, C7).'),
-    identity: identitySettingsSchema.default({
-      groupsClaim: 'cognito:groups',
-      connectUserClaim: 'custom:connect_user_id',
-      groups: {
-        agent: 'agents',
-        coach: 'coaches',
-        dpo: 'data-protection-officers',
-        staffRepresentative: 'staff-representatives',
-      },
-    }),
+    identity: identitySettingsSchema.default({ ...DEFAULT_IDENTITY, groups: { ...DEFAULT_IDENTITY.groups } }),
     connect: connectSettingsSchema.default({
       instanceAlias: 'fairlisten',
       contactLens: false,

@@ -3,6 +3,7 @@ import { ConnectClient, StartContactRecordingCommand } from '@aws-sdk/client-con
 import { DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import fc from 'fast-check';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { DEFAULT_IDENTITY } from '../../../lambda/core/policy';
 import { createDecisionsLegFinder } from '../../../lambda/privacy/legs';
 import {
   createPrivacyApi,
@@ -28,16 +29,7 @@ import { MemoryAudit } from '../../support/memory-audit';
 const INSTANCE = 'instance-1';
 const NOW = new Date('2026-05-04T08:00:00Z');
 const PERIOD = '2026-05';
-const IDENTITY: IdentityConfig = {
-  groupsClaim: 'cognito:groups',
-  connectUserClaim: 'custom:connect_user_id',
-  groups: {
-    agent: 'agents',
-    coach: 'coaches',
-    dpo: 'data-protection-officers',
-    staffRepresentative: 'staff-representatives',
-  },
-};
+const IDENTITY: IdentityConfig = DEFAULT_IDENTITY;
 
 const AGENT_A = randomUUID();
 const AGENT_B = randomUUID();

@@ -1,18 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
+import { DEFAULT_IDENTITY } from '../../../lambda/core/policy';
 import { identityConfigFromEnv } from '../../../lambda/shared/identity-config';
 import { claimList, principalFromClaims } from '../../../lambda/shared/principal';
 
-const CONFIG = {
-  groupsClaim: 'cognito:groups',
-  connectUserClaim: 'custom:connect_user_id',
-  groups: {
-    agent: 'agents',
-    coach: 'coaches',
-    dpo: 'data-protection-officers',
-    staffRepresentative: 'staff-representatives',
-  },
-} as const;
+const CONFIG = DEFAULT_IDENTITY;
 
 describe('claimList', () => {
   it.each([
