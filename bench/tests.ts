@@ -72,7 +72,7 @@ function vitestSummary(output: string): string {
     new RegExp(`^\\s*${label}\\s+(.+)$`, 'm').exec(plain)?.[1]?.trim().replace(/\s+/g, ' ');
   const files = line('Test Files');
   const tests = line('Tests');
-  return files && tests ? `files: ${files}; tests: ${tests}` : '';
+  return files && tests ? `files: ${files}; tests: ${tests}`.replace(/\s*\|\s*/g, ', ') : '';
 }
 
 const round = (s: number): number => Math.round(s * 10) / 10;
