@@ -27,7 +27,12 @@
 
 import { createHash, randomUUID } from 'node:crypto';
 import type { Logger } from '@aws-lambda-powertools/logger';
-import { type DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  type DynamoDBDocumentClient,
+  GetCommand,
+  type GetCommandInput,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
 import type { DecisionRecord } from '../core/decision';
 import type { AuditSink } from '../shared/audit-sink';
 import { isConditionFailure, putIfAbsent, queryAll } from '../shared/dynamo';
@@ -143,20 +148,30 @@ export function createPrivacyApi(deps: PrivacyDeps): PrivacyApi {
   const now = deps.now ?? (() => new Date());
   const newRequestId = deps.newRequestId ?? randomUUID;
 
-  /** The contact's decision and recording index item, if the caller may act on it (404 otherwise). */
-  const loadContact = async (caller: Caller, contactId: string): Promise<Contact> => {
+  /** The contact's stored decision (read consistently) and recording index item, read as `recordingRead` says. */
+  const readContact = async (
+    contactId: string,
+    recordingRead: Pick<GetCommandInput, 'ConsistentRead' | 'ProjectionExpression'>,
+  ) => {
     const [decisionOut, recordingOut] = await Promise.all([
       ddb.send(new GetCommand({ TableName: tables.decisions, Key: { contactId }, ConsistentRead: true })),
       ddb.send(
         new GetCommand({
           TableName: tables.recordings,
           Key: { contactId, sk: CONTACT_SK },
-          ConsistentRead: true,
+          ...recordingRead,
         }),
       ),
     ]);
-    const decision = decisionOut.Item as StoredDecision | undefined;
-    const recording = recordingOut.Item as ContactItem | undefined;
+    return {
+      decision: decisionOut.Item as StoredDecision | undefined,
+      recording: recordingOut.Item as ContactItem | undefined,
+    };
+  };
+
+  /** The contact's decision and recording index item, if the caller may act on it (404 otherwise). */
+  const loadContact = async (caller: Caller, contactId: string): Promise<Contact> => {
+    const { decision, recording } = await readContact(contactId, { ConsistentRead: true });
     // Known = a recording is indexed, or the sampler decided to record this leg.
     let facts: ContactFacts | undefined;
     if (recording) {
@@ -406,19 +421,9 @@ export function createPrivacyApi(deps: PrivacyDeps): PrivacyApi {
 
     status: async (caller, event) => {
       const contactId = pathUuid(event, 'contactId');
-      const [decisionOut, recordingOut] = await Promise.all([
-        ddb.send(new GetCommand({ TableName: tables.decisions, Key: { contactId }, ConsistentRead: true })),
-        ddb.send(
-          new GetCommand({
-            TableName: tables.recordings,
-            Key: { contactId, sk: CONTACT_SK },
-            ProjectionExpression: 'durationSeconds',
-          }),
-        ),
-      ]);
-      const decision = decisionOut.Item as StoredDecision | undefined;
-      const durationSeconds = (recordingOut.Item as Pick<ContactItem, 'durationSeconds'> | undefined)
-        ?.durationSeconds;
+      const read = await readContact(contactId, { ProjectionExpression: 'durationSeconds' });
+      const { decision } = read;
+      const durationSeconds = read.recording?.durationSeconds; // the only attribute read of the index item
       // Only the agent of the leg learns whether it was drawn: anyone else, as for an unknown id, 404.
       if (!decision || caller.agentId === undefined || decision.agentId !== caller.agentId) {
         throw notFound('contact-not-found', `no contact ${contactId} handled by you`);
