@@ -7,6 +7,7 @@
  * Only assignment and evaluation items carry `agentId` / `coachId`, so only they appear in the
  * indexes; bookkeeping items name people in `loadOf` instead.
  */
+import type { ListenAssignment } from '../core/assignment';
 import type { ListeningPolicy } from './listening-config';
 
 export const ASSIGN_PREFIX = 'assign#';
@@ -20,14 +21,8 @@ export const assignSk = (contactId: string): string => `${ASSIGN_PREFIX}${contac
 export const evalSk = (contactId: string): string => `${EVAL_PREFIX}${contactId}`;
 
 /** One listen: coach `coachId` may play recording `contactId` of agent `agentId`, `playsLeft` times. */
-export interface AssignmentItem {
-  period: string;
+export interface AssignmentItem extends ListenAssignment {
   sk: string;
-  contactId: string;
-  agentId: string;
-  agentTeam: string;
-  coachId: string;
-  coachTeam: string;
   /** The coaching plan that granted this listen beyond the agent's regular maximum (C5). */
   planId?: string;
   /** URL issues left (decremented by a conditional update; never below 0). */

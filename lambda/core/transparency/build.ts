@@ -7,6 +7,7 @@
  * returned.
  */
 
+import type { ListenAssignment } from '../assignment';
 import { commitment as commitmentOf, seedFromHex } from '../lottery';
 import type { RecordingPolicy } from '../policy';
 import type { RequestStatus } from '../request-status';
@@ -52,13 +53,7 @@ export interface MonthSeed {
   revealedAt?: string;
 }
 
-export interface AssignmentLine {
-  period: string;
-  contactId: string;
-  agentId: string;
-  agentTeam: string;
-  coachId: string;
-  coachTeam: string;
+export interface AssignmentLine extends ListenAssignment {
   /** The stored id of the coaching plan this listen was granted under (absent: a regular listen). */
   planId?: string;
 }
