@@ -130,13 +130,13 @@ describe.each(ROUTES)('%s (%s)', (_key, fn, route) => {
     expect(await refusal(fn, request(route, PERSONA_OF[allowed], { body }))).toEqual([413, 'body-too-large']);
   });
 
-  it.skipIf(!route.path.includes('{'))(
-    'a path parameter that is not a UUID (a period: YYYY-MM) → 400 invalid-…',
-    async () => {
+  // Only routes with a path parameter have one to get wrong; the others register no such test.
+  if (route.path.includes('{')) {
+    it('a path parameter that is not a UUID (a period: YYYY-MM) → 400 invalid-…', async () => {
       const [status, code] = await refusal(fn, request(route, PERSONA_OF[allowed], { path: '../etc' }));
       expect([status, code]).toEqual([400, expect.stringMatching(/^invalid-([a-z-]+-id|period)$/)]);
-    },
-  );
+    });
+  }
 
   it('is served by its own function only: the others answer 404 route-not-found', async () => {
     for (const other of Object.keys(FUNCTIONS) as ApiFunction[]) {
