@@ -12,6 +12,7 @@ import {
   accessEvidence,
   bucketPolicies,
   bucketPolicySources,
+  checkNames,
   ev,
   Findings,
   statements,
@@ -41,9 +42,7 @@ export interface BucketAccessCheckProps {
 export function bucketAccessCheck(props: BucketAccessCheckProps): Check {
   const bucketRole = props.bucketRole ?? 'bucket:recordings';
   return {
-    id: props.id,
-    title: props.title,
-    concern: props.concern,
+    ...checkNames(props),
     run: (ctx) => {
       const f = new Findings();
       const holders: string[] = [];
@@ -190,9 +189,7 @@ export interface TableReadersCheckProps {
 /** "Table `table` is readable only by roles `readers`" (roles and users of the template). */
 export function tableReadersCheck(props: TableReadersCheckProps): Check {
   return {
-    id: props.id,
-    title: props.title,
-    concern: props.concern,
+    ...checkNames(props),
     ...(props.onlyWhenRole !== undefined ? { onlyWhenRole: props.onlyWhenRole } : {}),
     run: (ctx) => {
       const f = new Findings();

@@ -2,7 +2,14 @@ import { SAMPLER_ENV } from '../../../lambda/sampler/config';
 import { HARD_LIMITS } from '../../policy/schema';
 import { type Access, type PolicySource, principalLabel, whoCan } from '../iam';
 import { asArray, type CfnResource, isRecord, type StackView } from '../template';
-import type { Evidence } from '../types';
+import type { Check, Evidence } from '../types';
+
+/** The names a check factory's props give the check it builds (id, title, concern), to spread first into it. */
+export const checkNames = ({ id, title, concern }: Pick<Check, 'id' | 'title' | 'concern'>) => ({
+  id,
+  title,
+  concern,
+});
 
 export const ev = (
   stack: StackView,

@@ -21,6 +21,7 @@ import {
 import { isRecord, type StackView } from '../template';
 import type { Check, CheckContext, Evidence } from '../types';
 import {
+  checkNames,
   ENV_PROPERTY,
   envProperty,
   ev,
@@ -343,9 +344,7 @@ export function dailyScheduleCheck(props: {
   why: string;
 }): Check {
   return {
-    id: props.id,
-    title: props.title,
-    concern: props.concern,
+    ...checkNames(props),
     run: (ctx) => {
       const f = new Findings();
       let n = 0;
