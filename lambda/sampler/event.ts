@@ -20,7 +20,7 @@
  */
 import { en } from 'zod/locales';
 import * as z from 'zod/mini';
-import { CALLER_OBJECTED_ATTRIBUTE } from '../core/decision';
+import { CALLER_OBJECTED_ATTRIBUTE, type CallInput } from '../core/decision';
 
 // zod/mini (tree-shakable: the sampler bundle stays small) with the messages of full zod.
 z.config(en());
@@ -92,6 +92,16 @@ export interface SamplerInput {
   /** Contact attribute fairlistenCallerObjected = "true". */
   callerObjected: boolean;
 }
+
+/** The call as the core decides it, under either algorithm version: the event's ids and objection, at `at`. */
+export const callInputOf = (input: SamplerInput, at: Date): CallInput => ({
+  contactId: input.contactId,
+  initialContactId: input.initialContactId,
+  agentId: input.agentId,
+  queueId: input.queueId,
+  callerObjected: input.callerObjected,
+  at,
+});
 
 /** The event cannot be used; the sampler must answer record=false. `problems` has one line per issue. */
 export class InvalidEventError extends Error {

@@ -34,7 +34,7 @@ import {
   toFairDecisionRecord,
 } from '../core/fair-lottery';
 import { putIfAbsent, writeIf } from '../shared/dynamo';
-import type { SamplerInput } from './event';
+import { callInputOf, type SamplerInput } from './event';
 import { type SamplerAnswer, type SamplerDeps, startRecording } from './sampler';
 
 /** Compare-and-set attempts before giving up (one agent handles one call at a time: a race is rare and short). */
@@ -144,14 +144,7 @@ export function createFairDecider(deps: SamplerDeps, step: FairStep) {
 
   return async (input: SamplerInput, at: Date, period: string, seed: Uint8Array, remaining: () => number) => {
     const ids = { contactId: input.contactId, agentId: input.agentId };
-    const fairInput = {
-      contactId: input.contactId,
-      initialContactId: input.initialContactId,
-      agentId: input.agentId,
-      queueId: input.queueId,
-      callerObjected: input.callerObjected,
-      at,
-    };
+    const fairInput = callInputOf(input, at);
     const screened = screen(fairInput, policy, seed);
     /** The record of `decision` for this call (with the outcome of acting on it, when it differs). */
     type RecordArgs = Parameters<typeof toFairDecisionRecord>[0];

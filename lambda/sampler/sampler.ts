@@ -37,7 +37,7 @@ import { policyDocument } from '../core/policy-document';
 import { isConditionFailure } from '../shared/dynamo';
 import { reservationItem } from '../shared/reservations';
 import type { SamplerConfig } from './config';
-import { InvalidEventError, parseContactFlowEvent, type SamplerInput } from './event';
+import { callInputOf, InvalidEventError, parseContactFlowEvent, type SamplerInput } from './event';
 import { createFairDecider } from './fair-sampler';
 import { type SeedLoader, SeedUnavailableError } from './seed-loader';
 
@@ -320,15 +320,7 @@ export function createSampler(deps: SamplerDeps): Sampler {
 
     // Steps 1–6 with the most permissive count first: a skip stays a skip with the real count (only
     // step 6 reads it), and its idempotency is the conditional put, which answers what is stored.
-    const decisionInput = {
-      contactId: input.contactId,
-      initialContactId: input.initialContactId,
-      agentId: input.agentId,
-      queueId: input.queueId,
-      callerObjected: input.callerObjected,
-      at,
-      recordedSoFar: 0,
-    };
+    const decisionInput = { ...callInputOf(input, at), recordedSoFar: 0 };
     let decision = decide(decisionInput, policy, seed);
     if (decision.outcome === 'record') {
       // A final decision of this contact (Connect retried us): the same answer, no second slot.
