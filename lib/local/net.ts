@@ -1,5 +1,5 @@
 /** Small helpers shared by the local stand-ins for binding to loopback and closing for real. */
-import type { Server } from 'node:http';
+import type { IncomingMessage, Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 /** Loopback address every stand-in binds to: nothing local is reachable from the network. */
@@ -52,4 +52,14 @@ export function stopper(
     await closeServer(server);
     await after();
   };
+}
+
+/** The whole body of a request, as UTF-8 text. */
+export function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
 }

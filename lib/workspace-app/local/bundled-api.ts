@@ -6,7 +6,7 @@
  * The worker is started once (the cold start, at `startLocalApp`) and serves every call after.
  */
 import { existsSync } from 'node:fs';
-import { createServer, type IncomingMessage } from 'node:http';
+import { createServer } from 'node:http';
 import { join, relative } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
@@ -14,7 +14,7 @@ import type { ApiResult } from '../../../lambda/shared/http';
 import { API_ROUTES, type ApiFunction } from '../../../lambda/shared/routes';
 import { bundleAllHandlers, handlerEntry, PROJECT_ROOT } from '../../constructs/bundling';
 import { servingFolders } from '../../docs/route-matrix';
-import { closeServer, endpointOf, LOOPBACK } from '../../local/net';
+import { closeServer, endpointOf, LOOPBACK, readBody } from '../../local/net';
 
 /**
  * The function folder (lambda/<dir>/handler.ts) of each route group: the one folder with a handler
@@ -117,15 +117,6 @@ export function startBundledFunction(
         else p.resolve(m.result!);
       },
     );
-  });
-}
-
-function readBody(req: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    req.on('error', reject);
   });
 }
 

@@ -38,7 +38,7 @@ import { reportPolicyOf } from '../../../lambda/shared/report-config';
 import { API_ROUTES, type ApiFunction, type RouteSpec } from '../../../lambda/shared/routes';
 import { viewsEnvironment } from '../../../lambda/views/config';
 import { type LocalStack, standInClients, startLocalStack } from '../../local';
-import { closeServer, endpointOf, LOOPBACK } from '../../local/net';
+import { closeServer, endpointOf, LOOPBACK, readBody } from '../../local/net';
 import { VersionedS3 } from '../../local/versioned-s3';
 import { loadPolicy } from '../../policy/load';
 import { APP_SOURCE, buildApp } from '../build';
@@ -92,15 +92,6 @@ function routeMatcher(spec: RouteSpec) {
     if (!m) return undefined;
     return Object.fromEntries(names.map((n, i) => [n, decodeURIComponent(m[i + 1]!)]));
   };
-}
-
-function readBody(req: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    req.on('error', reject);
-  });
 }
 
 export interface LocalAppOptions {
