@@ -28,6 +28,7 @@ import { commitment as commitmentOf, seedFromHex } from '../core/lottery';
 import { nextPeriod, periodBounds, periodOf, previousPeriod } from '../core/period';
 import { markPlanListens, planGrants } from '../core/plan-listens';
 import { extraListensByAgent, type Plan } from '../core/plans';
+import { ttlAfterDays } from '../core/retention';
 import type { AuditSink } from '../shared/audit-sink';
 import { isConditionFailure, queryAll, scanAll } from '../shared/dynamo';
 import {
@@ -49,7 +50,6 @@ import type { Roster } from '../shared/roster';
 export type { AssignmentPolicy };
 
 export const ASSIGNMENT_ACTOR = 'function:assignment';
-const DAY_SECONDS = 86_400;
 
 export interface AssignmentRunDeps {
   readonly ddb: DynamoDBDocumentClient;
@@ -255,7 +255,7 @@ export async function runAssignment(deps: AssignmentRunDeps, requested?: string)
   );
   const validUntil = periodBounds(nextPeriod(period), policy.timezone).end;
   // Counted from the run (the items' creation): auditRetentionDays at most, the listening window included.
-  const expiresAt = Math.floor(now.getTime() / 1000) + policy.auditRetentionDays * DAY_SECONDS;
+  const expiresAt = ttlAfterDays(now.getTime(), policy.auditRetentionDays);
   const startedAt = now.toISOString();
 
   // Claim the run (a retry of an interrupted run continues it).

@@ -20,6 +20,10 @@
 
 export const DAY_MS = 86_400_000;
 
+/** A DynamoDB TTL: the epoch second `days` days after the instant `ms` (epoch milliseconds), whole second down. */
+export const ttlAfterDays = (ms: number, days: number): number =>
+  Math.floor(ms / 1000) + days * (DAY_MS / 1000);
+
 /** One entry of a ListObjectVersions answer (version or delete marker). */
 export interface StoredVersion {
   readonly key: string;
@@ -182,5 +186,5 @@ export function indexExpiresAt(callAt: Date, retentionDays: number): number {
   if (!Number.isFinite(ms)) throw new Error('indexExpiresAt needs a valid call time');
   if (!Number.isInteger(retentionDays) || retentionDays < 1)
     throw new Error(`retentionDays must be a whole number ≥ 1, got ${retentionDays}`);
-  return Math.floor(ms / 1000) + retentionDays * (DAY_MS / 1000);
+  return ttlAfterDays(ms, retentionDays);
 }

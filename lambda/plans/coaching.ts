@@ -37,6 +37,7 @@ import {
   proposalSchema,
   runningPlanOf,
 } from '../core/plans';
+import { ttlAfterDays } from '../core/retention';
 import { createAuditLog } from '../shared/audit-log';
 import type { AuditEntry, AuditSink } from '../shared/audit-sink';
 import { isConditionFailure, putIfAbsent } from '../shared/dynamo';
@@ -66,7 +67,6 @@ import { loadRoster, type Roster, teamsOf } from '../shared/roster';
 import { API_ROUTES } from '../shared/routes';
 import type { CoachingConfig } from './config';
 
-const DAY_SECONDS = 86_400;
 /** Partition of the listening table holding one running-plan marker per agent (never a period). */
 export const RUNNING_PLAN_PARTITION = '#running-plans';
 export const runningPlanSk = (agentId: string) => `agent#${agentId}`;
@@ -236,7 +236,7 @@ export function createCoaching(deps: CoachingDeps): (event: unknown) => Promise<
         ...runningKey(plan.agentId),
         planId: plan.planId,
         endsAt: plan.endsAt,
-        expiresAt: Math.floor(Date.parse(plan.endsAt) / 1000) + DAY_SECONDS,
+        expiresAt: ttlAfterDays(Date.parse(plan.endsAt), 1),
       },
       ConditionExpression: 'attribute_not_exists(sk) OR endsAt <= :now OR planId = :me',
       ExpressionAttributeValues: { ':now': now.toISOString(), ':me': plan.planId },
@@ -253,7 +253,7 @@ export function createCoaching(deps: CoachingDeps): (event: unknown) => Promise<
             ...runningKey(plan.agentId),
             planId: plan.planId,
             endsAt: now.toISOString(),
-            expiresAt: Math.floor(now.getTime() / 1000) + DAY_SECONDS,
+            expiresAt: ttlAfterDays(now.getTime(), 1),
           },
           ConditionExpression: 'planId = :me',
           ExpressionAttributeValues: { ':me': plan.planId },
@@ -370,7 +370,7 @@ export function createCoaching(deps: CoachingDeps): (event: unknown) => Promise<
       scores: body.scores,
       ...(body.comment ? { comment: body.comment } : {}),
       createdAt: now.toISOString(),
-      expiresAt: Math.floor(now.getTime() / 1000) + deps.auditRetentionDays * DAY_SECONDS,
+      expiresAt: ttlAfterDays(now.getTime(), deps.auditRetentionDays),
     };
     const existing = (
       await ddb.send(

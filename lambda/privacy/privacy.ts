@@ -34,6 +34,7 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import type { DecisionRecord } from '../core/decision';
+import { ttlAfterDays } from '../core/retention';
 import type { AuditSink } from '../shared/audit-sink';
 import { isConditionFailure, putIfAbsent, queryAll } from '../shared/dynamo';
 import type { ExecutorInvoker } from '../shared/executor-invoker';
@@ -107,7 +108,6 @@ export const ROUTE_KEYS = {
   status: routeKey(ROUTES.status),
   request: routeKey(ROUTES.request),
 } as const;
-const DAY_SECONDS = 86_400;
 const DELETED_STATES: ReadonlySet<string> = new Set(['deleted', 'unauthorized-deleted', 'expired']);
 
 /** Namespace of deletion request ids (UUID v5 of the contact id). Never change it. */
@@ -260,7 +260,7 @@ export function createPrivacyApi(deps: PrivacyDeps): PrivacyApi {
       createdAt: at.toISOString(),
       updatedAt: at.toISOString(),
       arrival: contact.recording ? 'file-first' : 'request-first',
-      expiresAt: Math.floor(at.getTime() / 1000) + deps.requestRetentionDays * DAY_SECONDS,
+      expiresAt: ttlAfterDays(at.getTime(), deps.requestRetentionDays),
     };
     const written = await putIfAbsent(ddb, {
       TableName: tables.requests,

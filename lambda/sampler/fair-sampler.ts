@@ -33,13 +33,13 @@ import {
   screen,
   toFairDecisionRecord,
 } from '../core/fair-lottery';
+import { ttlAfterDays } from '../core/retention';
 import { putIfAbsent, writeIf } from '../shared/dynamo';
 import { callInputOf, type SamplerInput } from './event';
 import { type SamplerAnswer, type SamplerDeps, startRecording } from './sampler';
 
 /** Compare-and-set attempts before giving up (one agent handles one call at a time: a race is rare and short). */
 export const MAX_CAS_ATTEMPTS = 4;
-const DAY_SECONDS = 86_400;
 
 export interface FairQuota {
   calls: number;
@@ -65,8 +65,7 @@ export function createFairDecider(deps: SamplerDeps, step: FairStep) {
   const minBudget = deps.minConnectBudgetMs ?? 600;
 
   // Counted from the quota item's creation (if_not_exists keeps the first value): auditRetentionDays at most.
-  const expiresAtOf = (): number =>
-    Math.floor(deps.now().getTime() / 1000) + policy.auditRetentionDays * DAY_SECONDS;
+  const expiresAtOf = (): number => ttlAfterDays(deps.now().getTime(), policy.auditRetentionDays);
 
   const readQuota = async (agentId: string, period: string): Promise<FairQuota> => {
     const { Item } = await ddb.send(

@@ -34,6 +34,7 @@ import { ALGORITHM_V2 } from '../core/fair-lottery';
 import { pacedLimit } from '../core/pacing';
 import { elapsedFraction, periodOf } from '../core/period';
 import { policyDocument } from '../core/policy-document';
+import { ttlAfterDays } from '../core/retention';
 import { isConditionFailure } from '../shared/dynamo';
 import { reservationItem } from '../shared/reservations';
 import type { SamplerConfig } from './config';
@@ -80,8 +81,6 @@ export const ERROR_ANSWER: SamplerAnswer = Object.freeze({
   record: 'false',
   reason: 'error',
 }) as SamplerAnswer;
-
-const DAY_SECONDS = 86_400;
 
 const answerOf = (r: Pick<DecisionRecord, 'recorded' | 'reason'>): SamplerAnswer => ({
   record: r.recorded ? 'true' : 'false',
@@ -190,7 +189,7 @@ export function createSampler(deps: SamplerDeps): Sampler {
   const reserve = async (input: SamplerInput, period: string, limit: number): Promise<SlotOutcome> => {
     // Counted from the item's creation (if_not_exists below keeps the first value): never beyond
     // auditRetentionDays of it, whenever in the period the first reservation falls.
-    const expiresAt = Math.floor(deps.now().getTime() / 1000) + policy.auditRetentionDays * DAY_SECONDS;
+    const expiresAt = ttlAfterDays(deps.now().getTime(), policy.auditRetentionDays);
     try {
       await ddb.send(
         new UpdateCommand({
@@ -240,7 +239,7 @@ export function createSampler(deps: SamplerDeps): Sampler {
   /** The decisions-table item of a record: the record and its TTL. */
   const storedItem = (record: DecisionRecord): StoredDecision => ({
     ...record,
-    expiresAt: Math.floor(Date.parse(record.decidedAt) / 1000) + policy.auditRetentionDays * DAY_SECONDS,
+    expiresAt: ttlAfterDays(Date.parse(record.decidedAt), policy.auditRetentionDays),
   });
 
   /** Reserves the recording of a drawn record (before StartContactRecording). */

@@ -18,6 +18,7 @@ import { type DynamoDBDocumentClient, PutCommand, QueryCommand } from '@aws-sdk/
 import { type AuditRecord, appendRecord } from '../core/audit-chain';
 import type { JsonObject } from '../core/canonical-json';
 import { HARD_LIMITS } from '../core/policy';
+import { ttlAfterDays } from '../core/retention';
 import type { AppendedAudit, AuditEntry, AuditSink } from './audit-sink';
 
 /** Why an append failed. */
@@ -48,8 +49,6 @@ export class AuditWriteError extends Error {
 export const RESERVED_CHAIN_PREFIX = '_';
 
 export const isReservedChain = (chain: string): boolean => chain.startsWith(RESERVED_CHAIN_PREFIX);
-
-const DAY_SECONDS = 86_400;
 
 export interface AuditLogOptions {
   readonly client: DynamoDBDocumentClient;
@@ -95,7 +94,7 @@ export type AuditItem = AuditRecord & { expiresAt: number };
 
 /** Epoch seconds at which a record written at `at` expires. */
 export function expiresAtOf(at: string, retentionDays: number): number {
-  return Math.floor(Date.parse(at) / 1000) + retentionDays * DAY_SECONDS;
+  return ttlAfterDays(Date.parse(at), retentionDays);
 }
 
 /** Exactly the AuditRecord fields of a stored item (drops `expiresAt` and anything else). */
