@@ -121,6 +121,38 @@ describe('fairProbability: the published formula', () => {
     expect(() => fairProbability(policy, { callIndex: 3, recordedBefore: 3 }, 0.5)).toThrow(/recordedBefore/);
     expect(() => fairProbability(policy, { callIndex: 3, recordedBefore: 0 }, 1)).toThrow(/g must be/);
   });
+
+  it('names the check that refused the state, and accepts each boundary', () => {
+    const p =
+      (callIndex: number, recordedBefore: number, max = 8, g: unknown = 0.5) =>
+      () =>
+        fairProbability(
+          { ...policy, maxRecordingsPerAgentPerMonth: max },
+          { callIndex, recordedBefore },
+          g as number,
+        );
+    for (const n of [0, -1, 1.5, Number.NaN]) {
+      expect(p(n, 0), String(n)).toThrow(new DecisionError(`callIndex must be a whole number ≥ 1, got ${n}`));
+    }
+    for (const k of [-1, 0.5, 2, 3]) {
+      expect(p(2, k), String(k)).toThrow(
+        new DecisionError(`recordedBefore must be a whole number in [0, callIndex), got ${k} (callIndex 2)`),
+      );
+    }
+    for (const max of [-1, 1.5]) {
+      expect(p(2, 0, max), String(max)).toThrow(
+        new DecisionError(`max must be a whole number ≥ 0, got ${max}`),
+      );
+    }
+    for (const g of [-0.1, 1, Number.NaN, '0.5']) {
+      expect(p(2, 0, 8, g), String(g)).toThrow(new DecisionError(`g must be in [0, 1), got ${g}`));
+    }
+    // the boundaries themselves are accepted: the first call, no slot taken, a cap of 0, g = 0
+    expect(p(1, 0)()).toBeGreaterThan(0);
+    expect(p(2, 1)()).toBeGreaterThan(0);
+    expect(p(2, 0, 0)()).toBe(0);
+    expect(p(2, 0, 8, 0)()).toBeGreaterThan(0);
+  });
 });
 
 describe('workingFraction: the working-time clock', () => {
@@ -160,6 +192,14 @@ describe('workingFraction: the working-time clock', () => {
       ),
       { numRuns: 300 },
     );
+  });
+
+  it('refuses an instant that is not a valid Date', () => {
+    for (const t of [new Date(Number.NaN), '2026-12-01T00:00:00Z', Date.UTC(2026, 11, 1)]) {
+      expect(() => workingFraction(t as Date, 'Europe/Paris'), String(t)).toThrow(
+        new DecisionError('invalid instant (not a valid Date)'),
+      );
+    }
   });
 
   it('takes the real length of a day across a change of time (Sunday 29 March 2026 lasts 23 h)', () => {
@@ -241,6 +281,48 @@ describe('decideFair', () => {
       decideFair(screen(input(low), policy, seed), policy, { callIndex: 61, recordedBefore: 8 }),
     ).toMatchObject({ reason: 'agent-cap-reached', probability: 0, outcome: 'skip' });
     expect(() => decideFair(screen(input(low), policy, seed), policy, null)).toThrow(/callIndex/);
+  });
+
+  it('a draw u exactly equal to p is not recorded (u < p, not u ≤ p)', () => {
+    const state = { callIndex: 61, recordedBefore: 4 };
+    const screened = screen(input(idWhere(() => true)), policy, seed);
+    const p = fairProbability(policy, state, screened.g);
+    expect(p).toBeGreaterThan(0);
+    expect(decideFair({ ...screened, u: p }, policy, state)).toMatchObject({
+      lotterySelected: false,
+      outcome: 'skip',
+      reason: 'not-drawn',
+    });
+    expect(decideFair({ ...screened, u: p - 2 ** -53 }, policy, state)).toMatchObject({ outcome: 'record' });
+  });
+
+  it('refuses an eligible call without its state, with its own message', () => {
+    const screened = screen(input(idWhere(() => true)), policy, seed);
+    expect(() => decideFair(screened, policy, null)).toThrow(
+      new DecisionError('an eligible call needs its callIndex and recordedBefore'),
+    );
+  });
+
+  it('stores the decision’s reason, or record-failed when the start failed; an ineligible call has no position', () => {
+    const agentArn = `arn:aws:connect:eu-central-1:123456789012:instance/x/agent/${AGENT}`;
+    const i = input(idWhere((u) => u < 0.01));
+    const decision = decideFair(screen(i, policy, seed), policy, { callIndex: 1, recordedBefore: 0 });
+    expect(decision.reason).toBe('drawn');
+    expect(toFairDecisionRecord({ input: i, decision, agentArn, policy }).reason).toBe('drawn');
+    expect(
+      toFairDecisionRecord({ input: i, decision, agentArn, policy, final: 'record-failed' }).reason,
+    ).toBe('record-failed');
+    const excluded = input(
+      idWhere(() => true),
+      { agentId: EXCL_AGENT },
+    );
+    const skipped = decideFair(screen(excluded, policy, seed), policy, null);
+    expect(toFairDecisionRecord({ input: excluded, decision: skipped, agentArn, policy })).toMatchObject({
+      reason: 'excluded-line',
+      callIndex: null,
+      recordedBefore: null,
+      probability: null,
+    });
   });
 
   it('names its version and stores its position, slots before and probability', () => {
