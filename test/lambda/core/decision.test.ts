@@ -1,7 +1,14 @@
 import { createHash } from 'node:crypto';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { DecisionError, type DecisionInput, decide, toDecisionRecord } from '../../../lambda/core/decision';
+import {
+  compareDecisionKeys,
+  DecisionError,
+  type DecisionInput,
+  decide,
+  errorRecordBase,
+  toDecisionRecord,
+} from '../../../lambda/core/decision';
 import { commitment, draw, seedFromHex } from '../../../lambda/core/lottery';
 import { pacedLimit } from '../../../lambda/core/pacing';
 import { elapsedFraction, periodBounds } from '../../../lambda/core/period';
@@ -297,5 +304,60 @@ describe('decide', () => {
       policy,
     });
     expect(report.violations).toEqual([]);
+  });
+});
+
+describe('compareDecisionKeys', () => {
+  it('orders by decidedAt first, then by contactId, and ties only on both', () => {
+    const k = (decidedAt: string, contactId: string) => ({ decidedAt, contactId });
+    const early = k('2026-12-01T08:00:00.000Z', 'b');
+    const late = k('2026-12-01T09:00:00.000Z', 'a');
+    // The time decides even when the contact ids are in the other order.
+    expect(compareDecisionKeys(early, late)).toBeLessThan(0);
+    expect(compareDecisionKeys(late, early)).toBeGreaterThan(0);
+    // Same time: the contact id decides.
+    const sameTime = k('2026-12-01T08:00:00.000Z', 'a');
+    expect(compareDecisionKeys(sameTime, early)).toBeLessThan(0);
+    expect(compareDecisionKeys(early, sameTime)).toBeGreaterThan(0);
+    expect(compareDecisionKeys(early, { ...early })).toBe(0);
+    expect([late, early, sameTime].sort(compareDecisionKeys)).toEqual([sameTime, early, late]);
+  });
+});
+
+describe('errorRecordBase', () => {
+  const args = {
+    input: { contactId: DRAWN, agentId: AGENT, queueId: QUEUE, at: MID_DEC },
+    period: '2026-12',
+    agentArn: agentArn(AGENT),
+    policy,
+  };
+
+  it('records an error without a draw as not selected, u null, not recorded', () => {
+    expect(errorRecordBase(args)).toEqual({
+      contactId: DRAWN,
+      initialContactId: null,
+      agentArn: agentArn(AGENT),
+      agentId: AGENT,
+      queue: QUEUE,
+      period: '2026-12',
+      decidedAt: MID_DEC.toISOString(),
+      u: null,
+      rate: 0.2,
+      lotterySelected: false,
+      recorded: false,
+      reason: 'error',
+      policyVersion: 'test',
+      policyHash: null,
+    });
+  });
+
+  it('keeps the draw it failed after: its u and selection, still not recorded', () => {
+    const rec = errorRecordBase({
+      ...args,
+      drawn: { u: 0.125, lotterySelected: true },
+      policyHash: 'ab'.repeat(32),
+    });
+    expect(rec).toMatchObject({ u: 0.125, lotterySelected: true, recorded: false, reason: 'error' });
+    expect(rec.policyHash).toBe('ab'.repeat(32));
   });
 });
