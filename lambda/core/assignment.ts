@@ -428,36 +428,43 @@ export function assignListens(input: AssignmentInput): AssignmentResult {
     arr[arr.indexOf(from)] = to;
   };
   const coachesByRank = [...coachOrder];
-  for (const a of agentOrder) {
-    const ag = agents[a]!;
-    for (let i = 0; i < coachesOf[a]!.length; i++) {
-      const k = coachesOf[a]![i]!;
-      if (!bad(a, k, true)) continue;
-      let fixed = false;
-      // (1) move to a coach with spare capacity
-      for (const k2 of coachesByRank) {
-        const c2 = coaches[k2]!;
-        if (c2.team === ag.team || c2.load >= policy.maxPerCoach || bad(a, k2, false)) continue;
-        coachesOf[a]![i] = k2;
-        assignedTo[k]!.splice(assignedTo[k]!.indexOf(a), 1);
-        assignedTo[k2]!.push(a);
-        coaches[k]!.load--;
-        c2.load++;
-        fixed = true;
-        break;
-      }
-      if (fixed) continue;
-      // (2) swap with another agent's listen
-      search: for (const k2 of coachesByRank) {
-        const c2 = coaches[k2]!;
-        if (k2 === k || c2.team === ag.team || bad(a, k2, false)) continue;
-        for (const a2 of assignedTo[k2]!) {
-          if (a2 === a || agents[a2]!.team === coaches[k]!.team || bad(a2, k, false)) continue;
+  // Every move or swap lowers the number of breaching listens, so passes end; a later pass can use
+  // capacity or a swap partner that a later agent's repair made available.
+  for (let repaired = true; repaired; ) {
+    repaired = false;
+    for (const a of agentOrder) {
+      const ag = agents[a]!;
+      for (let i = 0; i < coachesOf[a]!.length; i++) {
+        const k = coachesOf[a]![i]!;
+        if (!bad(a, k, true)) continue;
+        let fixed = false;
+        // (1) move to a coach with spare capacity
+        for (const k2 of coachesByRank) {
+          const c2 = coaches[k2]!;
+          if (c2.team === ag.team || c2.load >= policy.maxPerCoach || bad(a, k2, false)) continue;
           coachesOf[a]![i] = k2;
-          replace(coachesOf[a2]!, k2, k);
-          replace(assignedTo[k]!, a, a2);
-          replace(assignedTo[k2]!, a2, a);
-          break search;
+          assignedTo[k]!.splice(assignedTo[k]!.indexOf(a), 1);
+          assignedTo[k2]!.push(a);
+          coaches[k]!.load--;
+          c2.load++;
+          fixed = true;
+          repaired = true;
+          break;
+        }
+        if (fixed) continue;
+        // (2) swap with another agent's listen
+        search: for (const k2 of coachesByRank) {
+          const c2 = coaches[k2]!;
+          if (k2 === k || c2.team === ag.team || bad(a, k2, false)) continue;
+          for (const a2 of assignedTo[k2]!) {
+            if (a2 === a || agents[a2]!.team === coaches[k]!.team || bad(a2, k, false)) continue;
+            coachesOf[a]![i] = k2;
+            replace(coachesOf[a2]!, k2, k);
+            replace(assignedTo[k]!, a, a2);
+            replace(assignedTo[k2]!, a2, a);
+            repaired = true;
+            break search;
+          }
         }
       }
     }

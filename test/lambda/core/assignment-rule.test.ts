@@ -563,6 +563,11 @@ describe('assignListens — soft rules', () => {
     [177, '1/3/1', 'a0:t2:1 a1:t2:0 a2:t1:2 a3:t2:0 a4:t0:3', 'k0:t1 k1:t1', 'a4>k0 a0>k0 a4>k1'],
     [234, '2/3/2', 'a0:t1:3', 'k0:t3 k1:t2 k2:t2 k3:t0 k4:t2', 'a0>k0 a0>k2 a0>k3 a0>k4'],
     [163, '2/4/3', 'a0:t0:2 a1:t3:2 a2:t3:3 a3:t3:3 a4:t2:3', 'k0:t3 k1:t1 k2:t1 k3:t0 k4:t0', 'a3>k2'],
+    // One repair pass left a breach in these: a later agent's repair freed the coach an earlier
+    // agent needed, so the repair runs again until a pass changes nothing.
+    [214, '0/3/3', 'a0:t1:2 a1:t0:3 a2:t1:1', 'k0:t2 k1:t1 k2:t0 k3:t3', ''],
+    [11, '0/2/2', 'a0:t2:2 a1:t1:1 a2:t0:3', 'k0:t0 k1:t2 k2:t1 k3:t0', ''],
+    [8, '1/2/2', 'a0:t0:1 a1:t1:0 a2:t1:3', 'k0:t0 k1:t2 k2:t0 k3:t0 k4:t1', 'a2>k2 a0>k4'],
   ])(
     'seed byte %i, policy %s: reaches the fewest breaches',
     (seedByte, policy, agents, coaches, previous) => {
