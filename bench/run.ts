@@ -10,6 +10,7 @@ import { cpus, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { benchAssignment } from './assignment';
+import { benchAssignmentSoftRules } from './assignment-soft-rules';
 import { benchAudit } from './audit';
 import { benchBigMonth } from './big-month';
 import { benchCli } from './cli';
@@ -57,7 +58,7 @@ const BENCHES: Bench[] = [
   { name: 'tests', run: benchTests },
   { name: 'sampler-core', run: () => benchSamplerCore() },
   { name: 'sampler', run: () => benchSampler() },
-  { name: 'assignment', run: () => benchAssignment() },
+  { name: 'assignment', run: async () => [...(await benchAssignment()), ...benchAssignmentSoftRules()] },
   { name: 'cli', run: () => benchCli() },
   { name: 'redact', run: (quick) => benchRedact(quick ? { bigFileBytes: 0, runs: 3 } : {}) },
   { name: 'privacy', run: () => benchPrivacy() },
