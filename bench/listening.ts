@@ -48,7 +48,8 @@ export async function benchListening(requests = 300): Promise<BenchFigure[]> {
             sk: `object#${key}`,
             key,
             kind: 'call-recording',
-            versionIds: [],
+            // Playback signs the version ingest indexed; an object item without one is answered 404.
+            versionIds: [`v-${i}`],
             size: 0,
             updatedAt: '',
             expiresAt: 0,
