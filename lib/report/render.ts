@@ -73,8 +73,9 @@ const resourcesOf = (g: AcknowledgementGroup) =>
 
 const where = (e: Evidence) => `${e.stack ? `${e.stack}/` : ''}${e.logicalId}`;
 
+/** The report with the evaluator's limits beside the checks, as the page and the Markdown state them. */
 export function renderJson(report: ComplianceReport): string {
-  return `${JSON.stringify(report, null, 2)}\n`;
+  return `${JSON.stringify({ ...report, evaluatorLimits: EVALUATOR_LIMITS }, null, 2)}\n`;
 }
 
 const mdCell = (s: string) => s.replace(/\|/g, '\\|').replace(/\r?\n/g, '<br>');

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { reportOnAssembly } from '../../../lib/report/engine';
 import { EVALUATOR_LIMITS } from '../../../lib/report/limits';
-import { acknowledgementGroups, renderHtml, renderMarkdown } from '../../../lib/report/render';
+import { acknowledgementGroups, renderHtml, renderJson, renderMarkdown } from '../../../lib/report/render';
 import type { Acknowledgement } from '../../../lib/report/types';
 import { synthAssembly } from '../../support/report-fixture';
 
@@ -58,7 +58,7 @@ describe('the compliance report for a reviewer (real assembly)', () => {
     expect(md.match(/^\| `[^|]+` .*\| \d+ \| <details>/gm)).toHaveLength(groups.length);
   });
 
-  it('says what the IAM evaluator does not cover, in the page and in the Markdown', () => {
+  it('says what the IAM evaluator does not cover, in the page, the Markdown and the JSON', () => {
     expect(EVALUATOR_LIMITS.map((l) => l.id)).toEqual(
       expect.arrayContaining([
         'kms',
@@ -74,5 +74,9 @@ describe('the compliance report for a reviewer (real assembly)', () => {
     }
     expect(html).toMatch(/KMS grants[\s\S]*Service control policies[\s\S]*Permission boundaries/);
     expect(html).toContain('AWSServiceRoleForAmazonConnect_*');
+    // A machine reading the JSON gets the same limits, and the report itself unchanged beside them.
+    const json = JSON.parse(renderJson(report));
+    expect(json.evaluatorLimits).toEqual(EVALUATOR_LIMITS);
+    expect(json.checks).toEqual(JSON.parse(JSON.stringify(report.checks)));
   });
 });
