@@ -5,6 +5,7 @@
  * the month model — so a reader checks C5 without the database: regular listens per agent ≤ the
  * maximum, each plan's listens ≤ its approved extra (lib/verify/listens.ts). Pure.
  */
+import { compareUtf16 } from './canonical-json';
 import { effectiveStatus, type Plan } from './plans';
 
 export interface PlanGrant {
@@ -28,15 +29,12 @@ export function markPlanListens<T extends { readonly agentId: string; readonly c
   for (const a of assignments) byAgent.set(a.agentId, [...(byAgent.get(a.agentId) ?? []), a]);
   const planOf = new Map<T, string>();
   for (const [agentId, list] of byAgent) {
-    const sorted = [...list].sort((x, y) =>
-      x.contactId < y.contactId ? -1 : x.contactId > y.contactId ? 1 : 0,
-    );
+    const sorted = [...list].sort((x, y) => compareUtf16(x.contactId, y.contactId));
     const grants = plans
       .filter((p) => p.agentId === agentId)
       .flatMap((p) => Array.from({ length: Math.max(0, p.extra) }, () => p.planId));
-    sorted.slice(maxPerAgent).forEach((a, i) => {
-      const planId = grants[i];
-      if (planId) planOf.set(a, planId);
+    sorted.slice(maxPerAgent, maxPerAgent + grants.length).forEach((a, i) => {
+      planOf.set(a, grants[i]!);
     });
   }
   return assignments.map((a) => {
@@ -54,7 +52,7 @@ export function planGrants(plans: readonly Plan[], at: Date, maxExtraListens: nu
     .filter(
       (p) => effectiveStatus(p, at) === 'approved' && p.decidedAt && Date.parse(p.decidedAt) <= at.getTime(),
     )
-    .sort((x, y) => (`${x.decidedAt}|${x.planId}` < `${y.decidedAt}|${y.planId}` ? -1 : 1));
+    .sort((x, y) => compareUtf16(`${x.decidedAt}|${x.planId}`, `${y.decidedAt}|${y.planId}`));
   const left = new Map<string, number>();
   const grants: PlanGrant[] = [];
   for (const p of running) {

@@ -61,3 +61,72 @@ describe('planGrants', () => {
     ]);
   });
 });
+
+describe('markPlanListens — order and ownership', () => {
+  it('marks by contact order whatever the input order, and only the plan owner’s listens', () => {
+    const listens = [9, 8, 7, 6, 5, 4, 3, 2, 1].map((n) => listen('a', n));
+    const others = [5, 4, 3, 2, 1].map((n) => listen('b', n));
+    const out = markPlanListens([...listens, ...others], 3, [{ agentId: 'a', planId: 'p1', extra: 6 }]);
+    const marked = out.filter((x) => x.planId === 'p1').map((x) => x.contactId);
+    expect(marked.sort()).toEqual(['a-c4', 'a-c5', 'a-c6', 'a-c7', 'a-c8', 'a-c9']);
+    // b has no plan: its listens beyond the maximum stay unmarked, whatever a's plan grants.
+    expect(out.filter((x) => x.agentId === 'b').every((x) => x.planId === undefined)).toBe(true);
+  });
+});
+
+describe('planGrants — which plans run', () => {
+  const plan = (over: Partial<Plan>): Plan => ({
+    planId: 'p',
+    agentId: 'a',
+    proposedBy: 'k',
+    proposerSubject: 's',
+    reason: 'x'.repeat(20),
+    extraListens: 2,
+    createdAt: '2026-11-01T00:00:00.000Z',
+    endsAt: '2026-12-20T00:00:00.000Z',
+    status: 'approved',
+    decidedAt: '2026-11-02T00:00:00.000Z',
+    expiresAt: 0,
+    ...over,
+  });
+  const at = new Date('2026-12-02T02:00:00.000Z');
+
+  it('with room to spare, grants only approved plans decided by then and not ended, none of zero', () => {
+    expect(
+      planGrants(
+        [
+          plan({ planId: 'running', agentId: 'a' }),
+          plan({ planId: 'approved-at-that-instant', agentId: 'b', decidedAt: at.toISOString() }),
+          plan({
+            planId: 'approved-a-millisecond-later',
+            agentId: 'c',
+            decidedAt: '2026-12-02T02:00:00.001Z',
+          }),
+          plan({ planId: 'proposed', agentId: 'd', status: 'proposed', decidedAt: undefined }),
+          plan({ planId: 'rejected', agentId: 'e', status: 'rejected' }),
+          plan({ planId: 'ended', agentId: 'f', endsAt: '2026-12-01T00:00:00.000Z' }),
+          plan({ planId: 'nothing-extra', agentId: 'g', extraListens: 0 }),
+        ],
+        at,
+        100,
+      ),
+    ).toEqual([
+      { agentId: 'a', planId: 'running', extra: 2 },
+      { agentId: 'b', planId: 'approved-at-that-instant', extra: 2 },
+    ]);
+  });
+
+  it('serves an agent’s plans in decision order, then by plan id, until the cap', () => {
+    const plans = [
+      plan({ planId: 'p-a', decidedAt: '2026-11-05T00:00:00.000Z' }),
+      plan({ planId: 'p-b', decidedAt: '2026-11-04T00:00:00.000Z' }),
+    ];
+    expect(planGrants(plans, at, 2)).toEqual([{ agentId: 'a', planId: 'p-b', extra: 2 }]);
+    expect(planGrants([...plans].reverse(), at, 2)).toEqual([{ agentId: 'a', planId: 'p-b', extra: 2 }]);
+    const sameDay = [plan({ planId: 'p-z' }), plan({ planId: 'p-y' })];
+    expect(planGrants(sameDay, at, 3)).toEqual([
+      { agentId: 'a', planId: 'p-y', extra: 2 },
+      { agentId: 'a', planId: 'p-z', extra: 1 },
+    ]);
+  });
+});
