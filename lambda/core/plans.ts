@@ -18,6 +18,7 @@
  *  - No approved, running plan, no extra listen.
  */
 import { z } from 'zod';
+import { compareUtf16 } from './canonical-json';
 
 export const PLAN_STATUSES = ['proposed', 'approved', 'rejected'] as const;
 export type PlanStatus = (typeof PLAN_STATUSES)[number];
@@ -133,7 +134,7 @@ export function extraListensByAgent(
   }
   return [...byAgent]
     .map(([agentId, e]) => ({ agentId, extra: Math.min(e.extra, maxExtraListens), plans: e.plans }))
-    .sort((a, b) => (a.agentId < b.agentId ? -1 : a.agentId > b.agentId ? 1 : 0));
+    .sort((a, b) => compareUtf16(a.agentId, b.agentId));
 }
 
 /**

@@ -4,9 +4,11 @@ import {
   checkProposal,
   effectiveStatus,
   extraListensByAgent,
+  overlaps,
   type Plan,
   planExpiresAt,
   proposalSchema,
+  runningPlanOf,
 } from '../../../lambda/core/plans';
 
 const NOW = new Date('2026-12-10T10:00:00.000Z');
@@ -55,6 +57,7 @@ describe('checkProposal', () => {
   it.each([
     ['accepted within limits', base, ctx, []],
     ['end in the past', { ...base, endsAt: days(-1) }, ctx, [/future/]],
+    ['end at this very instant', { ...base, endsAt: NOW.toISOString() }, ctx, [/future/]],
     ['end beyond maxDays', { ...base, endsAt: days(31) }, ctx, [/at most 30 days/]],
     ['about the proposer', base, { ...ctx, proposerId: AGENT }, [/themself/]],
     ['a second running plan', base, { ...ctx, existing: [plan()] }, [/one at a time/]],
@@ -111,5 +114,57 @@ describe('status and extra listens', () => {
     expect(planExpiresAt('2026-12-20T10:30:00.000Z', 30)).toBe(
       Date.UTC(2026, 11, 20, 10, 30) / 1000 + 30 * 86_400,
     );
+  });
+});
+
+describe('extra listens by agent and running windows', () => {
+  it('lists the agents in id order whatever the plans’ order', () => {
+    const ids = [
+      'aaaaaaaa-0000-4000-8000-000000000003',
+      'aaaaaaaa-0000-4000-8000-000000000001',
+      'aaaaaaaa-0000-4000-8000-000000000002',
+    ];
+    const extras = extraListensByAgent(
+      ids.map((agentId, i) => plan({ planId: `p${i}`, agentId, extraListens: i + 1 })),
+      NOW,
+      4,
+    );
+    expect(extras).toEqual([
+      { agentId: ids[1], extra: 2, plans: 1 },
+      { agentId: ids[2], extra: 3, plans: 1 },
+      { agentId: ids[0], extra: 1, plans: 1 },
+    ]);
+  });
+
+  it('a plan overlaps [from, to) when it was created before `to` and ends after `from`', () => {
+    const from = new Date('2026-11-01T00:00:00.000Z');
+    const to = new Date('2026-12-01T00:00:00.000Z');
+    const window = (createdAt: string, endsAt: string) => overlaps({ createdAt, endsAt }, from, to);
+    expect(window('2026-10-20T00:00:00.000Z', '2026-11-10T00:00:00.000Z')).toBe(true);
+    expect(window('2026-11-30T23:59:59.999Z', '2026-12-20T00:00:00.000Z')).toBe(true);
+    // Created at the end of the window: it never ran within it.
+    expect(window('2026-12-01T00:00:00.000Z', '2026-12-20T00:00:00.000Z')).toBe(false);
+    // Ended at the start of the window: it never ran within it.
+    expect(window('2026-10-01T00:00:00.000Z', '2026-11-01T00:00:00.000Z')).toBe(false);
+    expect(window('2026-10-01T00:00:00.000Z', '2026-11-01T00:00:00.001Z')).toBe(true);
+    // Before or after the window entirely.
+    expect(window('2026-09-01T00:00:00.000Z', '2026-10-01T00:00:00.000Z')).toBe(false);
+    expect(window('2026-12-05T00:00:00.000Z', '2026-12-20T00:00:00.000Z')).toBe(false);
+  });
+});
+
+describe('running plans at an instant', () => {
+  it('a plan approved at the very instant of the run counts', () => {
+    expect(extraListensByAgent([plan({ decidedAt: NOW.toISOString() })], NOW, 4)).toEqual([
+      { agentId: AGENT, extra: plan().extraListens, plans: 1 },
+    ]);
+  });
+
+  it('the running plan of an agent, leaving out the one being decided', () => {
+    const running = plan({ planId: 'running' });
+    expect(runningPlanOf([running], NOW)?.planId).toBe('running');
+    // Approving "running" itself again must not find it as another running plan.
+    expect(runningPlanOf([running], NOW, 'running')).toBeUndefined();
+    expect(runningPlanOf([running, plan({ planId: 'other' })], NOW, 'running')?.planId).toBe('other');
   });
 });
