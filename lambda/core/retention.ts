@@ -65,24 +65,11 @@ const COMPACT_TIME = /_(\d{4})(\d{2})(\d{2})T(\d{2}):?(\d{2})(?::?(\d{2}))?_UTC/
 /** Contact Lens names: `<contactId>_analysis_2026-12-03T10:20:00Z.json`. */
 const ISO_TIME = /_(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2}))?(?:\.\d+)?Z/;
 
-function utc(y: string, mo: string, d: string, h = '0', mi = '0', s = '0'): Date | undefined {
-  const [Y, M, D, H, I, S] = [y, mo, d, h, mi, s].map(Number) as [
-    number,
-    number,
-    number,
-    number,
-    number,
-    number,
-  ];
-  const at = new Date(Date.UTC(Y, M - 1, D, H, I, S));
-  // Date.UTC rolls 2026-02-31 over to March: such a key names no real date.
-  const real =
-    at.getUTCFullYear() === Y &&
-    at.getUTCMonth() === M - 1 &&
-    at.getUTCDate() === D &&
-    at.getUTCHours() === H &&
-    at.getUTCMinutes() === I &&
-    at.getUTCSeconds() === S;
+function utc(y: string, mo: string, d: string, h = '00', mi = '00', s = '00'): Date | undefined {
+  const at = new Date(Date.UTC(Number(y), Number(mo) - 1, Number(d), Number(h), Number(mi), Number(s)));
+  // Date.UTC rolls 2026-02-31 over to March (and maps years 0–99 to 1900–1999): a date is real only
+  // if it reads back as written. The patterns give 4-digit years and 2-digit fields.
+  const real = at.toISOString() === `${y}-${mo}-${d}T${h}:${mi}:${s}.000Z`;
   return real ? at : undefined;
 }
 
@@ -101,7 +88,7 @@ export function callTimeOfKey(key: string): Date | undefined {
   for (const pattern of [COMPACT_TIME, ISO_TIME]) {
     const m = pattern.exec(name);
     if (!m) continue;
-    const at = utc(m[1]!, m[2]!, m[3]!, m[4], m[5], m[6] ?? '0');
+    const at = utc(m[1]!, m[2]!, m[3]!, m[4], m[5], m[6]);
     if (at) candidates.push(at);
   }
   if (candidates.length === 0) return undefined;
@@ -168,8 +155,8 @@ export function callStartOf(key: string, decidedAt: string | undefined, createdA
   const candidates = [createdAt.getTime()];
   const fromKey = callTimeOfKey(key);
   if (fromKey) candidates.push(fromKey.getTime());
-  const decided = decidedAt === undefined ? Number.NaN : Date.parse(decidedAt);
-  if (Number.isFinite(decided)) candidates.push(decided);
+  // An absent or unreadable decision time parses to NaN, which the filter below drops.
+  candidates.push(Date.parse(decidedAt ?? ''));
   const finite = candidates.filter(Number.isFinite);
   if (finite.length === 0) throw new Error(`no valid time for the call of ${key}`);
   return new Date(Math.min(...finite));

@@ -1,12 +1,15 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
+  callStartOf,
   callTimeOfKey,
   DAY_MS,
   decideRetention,
   deleteAfterMs,
+  indexExpiresAt,
   type RetentionRule,
   type StoredVersion,
+  ttlAfterDays,
 } from '../../../lambda/core/retention';
 
 const C = '0b6f8a52-3a0e-4c36-9d39-3c1f5a1d2e4f';
@@ -40,6 +43,20 @@ describe('callTimeOfKey', () => {
     ['a date that does not exist', `connect/x/CallRecordings/2026/02/31/${C}.wav`, undefined],
     ['a name time that does not exist', `x/${C}_20261301T10:15_UTC.wav`, undefined],
     ['an empty key', '', undefined],
+    [
+      'a time in a folder name is not the file’s',
+      `elsewhere/${C}_20250101T10:15_UTC/recording.wav`,
+      undefined,
+    ],
+    ['a bare file name, no folder at all', `${C}_20260901T10:15_UTC.wav`, '2026-09-01T10:15:00.000Z'],
+    ['a name time with seconds', `x/${C}_20260901T10:15:37_UTC.wav`, '2026-09-01T10:15:37.000Z'],
+    [
+      'a Contact Lens time with seconds',
+      `x/${C}_analysis_2026-09-01T10:20:37Z.json`,
+      '2026-09-01T10:20:37.000Z',
+    ],
+    // Date.UTC maps years 0–99 to 1900–1999: such a folder names no year a recording was made in.
+    ['a two-digit year padded to four', `connect/x/CallRecordings/0026/09/01/${C}.wav`, undefined],
   ])('%s', (_what, key, expected) => {
     expect(callTimeOfKey(key)?.toISOString()).toBe(expected);
   });
@@ -94,6 +111,24 @@ describe('decideRetention (90 days, daily sweep, one hour of slack)', () => {
   it('a key dated more than a day ahead is reported, not trusted', () => {
     const got = decide([v(REC, 'a')], MIDNIGHT - 3 * DAY_MS);
     expect(got.unreadable.map((u) => u.reason)).toEqual(['future-date']);
+    // Exactly a day ahead is tomorrow's folder in UTC, which a clock a day behind may see: kept.
+    const edge = decide([v(REC, 'a')], MIDNIGHT - DAY_MS);
+    expect([edge.unreadable, edge.kept]).toEqual([[], 1]);
+  });
+
+  it('lists the expired keys oldest call first, then by key', () => {
+    const key = (day: string, name: string) => `connect/x/CallRecordings/2026/09/${day}/${name}.wav`;
+    const keys = [key('03', 'a'), key('01', 'z'), key('02', 'b'), key('01', 'y')];
+    const got = decide(
+      keys.map((k, i) => v(k, `v${i}`)),
+      MIDNIGHT + 100 * DAY_MS,
+    );
+    expect(got.expired.map((e) => e.key)).toEqual([
+      key('01', 'y'),
+      key('01', 'z'),
+      key('02', 'b'),
+      key('03', 'a'),
+    ]);
   });
 
   it('refuses a rule it cannot apply, naming the value', () => {
@@ -138,5 +173,46 @@ describe('decideRetention (90 days, daily sweep, one hour of slack)', () => {
     expect(decideRetention([v(key, 'a')], at, rule).expired).toHaveLength(1);
     expect(at.getTime() - MIDNIGHT).toBeGreaterThan(DAY_MS);
     expect(at.getTime() - MIDNIGHT).toBeLessThanOrEqual(DAY_MS + 3_600_000);
+  });
+});
+
+describe('the recordings index expiry, counted from the call', () => {
+  it('a TTL is the whole epoch second some days after an instant', () => {
+    expect(ttlAfterDays(Date.parse('2026-09-01T10:15:00.999Z'), 90)).toBe(
+      Date.parse('2026-11-30T10:15:00.000Z') / 1000,
+    );
+    expect(ttlAfterDays(1_999, 0)).toBe(1);
+  });
+
+  it('the call starts at the earliest of the key, the decision and the object’s creation', () => {
+    const created = new Date('2026-09-01T10:30:00.000Z');
+    // The date folder (00:00 UTC) is the earliest.
+    expect(callStartOf(REC, '2026-09-01T10:14:00.000Z', created).toISOString()).toBe(
+      '2026-09-01T00:00:00.000Z',
+    );
+    // A key naming nothing: the decision, if earlier than the creation.
+    const bare = `elsewhere/${C}.wav`;
+    expect(callStartOf(bare, '2026-09-01T10:14:00.000Z', created).toISOString()).toBe(
+      '2026-09-01T10:14:00.000Z',
+    );
+    // No decision, or an unreadable one: the creation.
+    expect(callStartOf(bare, undefined, created)).toEqual(created);
+    expect(callStartOf(bare, 'yesterday', created)).toEqual(created);
+    // A decision after the creation does not move the start later.
+    expect(callStartOf(bare, '2026-09-02T00:00:00.000Z', created)).toEqual(created);
+    expect(() => callStartOf(bare, undefined, new Date(Number.NaN))).toThrow(/no valid time for the call of/);
+  });
+
+  it('index items expire retentionDays after the call, and refuse what they cannot count from', () => {
+    expect(indexExpiresAt(new Date('2026-09-01T00:00:00.000Z'), 90)).toBe(
+      Date.parse('2026-11-30T00:00:00.000Z') / 1000,
+    );
+    expect(indexExpiresAt(new Date('2026-09-01T00:00:00.000Z'), 1)).toBe(
+      Date.parse('2026-09-02T00:00:00.000Z') / 1000,
+    );
+    expect(() => indexExpiresAt(new Date(Number.NaN), 90)).toThrow(/needs a valid call time/);
+    for (const bad of [0, -1, 1.5]) {
+      expect(() => indexExpiresAt(new Date(0), bad), String(bad)).toThrow(/whole number ≥ 1, got/);
+    }
   });
 });
