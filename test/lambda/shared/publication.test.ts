@@ -54,6 +54,9 @@ describe('the write-once publication on the versioned S3 stand-in', () => {
     expect(headsSignatureValid({ ...stored, chains: [{ ...head, seq: 2 }] }, pem)).toBe(false);
     const other = localHeadSigner();
     expect(headsSignatureValid(stored, await other.publicKeyPem())).toBe(false);
+    // Garbage in (a key that is not PEM, a signature that is not DER) is an invalid signature, never a throw.
+    expect(headsSignatureValid(stored, 'not a key')).toBe(false);
+    expect(headsSignatureValid({ ...stored, signature: 'AAAA' }, pem)).toBe(false);
   });
 });
 
