@@ -6,6 +6,7 @@
  */
 import { fileURLToPath } from 'node:url';
 import { type AssignmentInput, assignListens } from '../lambda/core/assignment';
+import { fewestBreaches } from '../test/support/assignment-search';
 import { type BenchFigure, printFigures } from './figure';
 
 /** A small reproducible linear congruential generator (the instances, not the lottery). */
@@ -46,39 +47,6 @@ function smallInstance(t: number): AssignmentInput {
     previous,
     policy: { minPerAgent, maxPerAgent, maxPerCoach },
   };
-}
-
-/** The fewest soft-rule breaches any assignment with these listens per agent can have. */
-function fewestBreaches(input: AssignmentInput, counts: ReadonlyMap<string, number>): number {
-  const previous = new Set(input.previous.map((p) => `${p.agentId}|${p.coachId}`));
-  const load = new Array<number>(input.coaches.length).fill(0);
-  const agents = input.agents.filter((a) => (counts.get(a.agentId) ?? 0) > 0);
-  let best = Number.POSITIVE_INFINITY;
-  const agent = (i: number, sofar: number): void => {
-    if (sofar >= best) return;
-    if (i === agents.length) {
-      best = sofar;
-      return;
-    }
-    const ag = agents[i]!;
-    const want = counts.get(ag.agentId)!;
-    const pick = (slot: number, from: number, last: number, b: number): void => {
-      if (slot === want) {
-        agent(i + 1, b);
-        return;
-      }
-      for (let k = from; k < input.coaches.length; k++) {
-        const c = input.coaches[k]!;
-        if (c.team === ag.team || load[k]! >= input.policy.maxPerCoach) continue;
-        load[k]!++;
-        pick(slot + 1, k, k, b + (previous.has(`${ag.agentId}|${c.coachId}`) ? 1 : 0) + (k === last ? 1 : 0));
-        load[k]!--;
-      }
-    };
-    pick(0, 0, -1, sofar);
-  };
-  agent(0, 0);
-  return best;
 }
 
 export function benchAssignmentSoftRules(instances = 20_000): BenchFigure[] {

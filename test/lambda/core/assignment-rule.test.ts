@@ -16,6 +16,7 @@ import {
   lotteryStream,
   mayBeAssigned,
 } from '../../../lambda/core/assignment';
+import { fewestBreaches } from '../../support/assignment-search';
 import { referenceListenOptimum } from '../../support/reference-maxflow';
 
 const SEED = new Uint8Array(32).map((_, i) => i * 7 + 1);
@@ -456,42 +457,6 @@ describe('assignListens — the lottery decides every tie', () => {
 function breaches(input: AssignmentInput, listens: readonly ListenAssignment[]): number {
   const r = expectedReport(input, listens).stats;
   return r.repeatedFromPrevious + r.sameCoachTwice;
-}
-
-/**
- * The fewest breaches any assignment can have that gives each agent the same number of listens
- * within the hard rules (other team, coach cap): every multiset of coaches per agent is tried.
- */
-function fewestBreaches(input: AssignmentInput, counts: ReadonlyMap<string, number>): number {
-  const previous = new Set(input.previous.map((p) => `${p.agentId}|${p.coachId}`));
-  const load = new Array<number>(input.coaches.length).fill(0);
-  const agents = input.agents.filter((a) => (counts.get(a.agentId) ?? 0) > 0);
-  let best = Number.POSITIVE_INFINITY;
-  const agent = (i: number, sofar: number): void => {
-    if (sofar >= best) return;
-    if (i === agents.length) {
-      best = sofar;
-      return;
-    }
-    const ag = agents[i]!;
-    const want = counts.get(ag.agentId)!;
-    const pick = (slot: number, from: number, last: number, b: number): void => {
-      if (slot === want) {
-        agent(i + 1, b);
-        return;
-      }
-      for (let k = from; k < input.coaches.length; k++) {
-        const c = input.coaches[k]!;
-        if (c.team === ag.team || load[k]! >= input.policy.maxPerCoach) continue;
-        load[k]!++;
-        pick(slot + 1, k, k, b + (previous.has(`${ag.agentId}|${c.coachId}`) ? 1 : 0) + (k === last ? 1 : 0));
-        load[k]!--;
-      }
-    };
-    pick(0, 0, -1, sofar);
-  };
-  agent(0, 0);
-  return best;
 }
 
 /** Compact instances: agents "id:team:recordings", coaches "id:team", previous "agent>coach". */
