@@ -3,6 +3,21 @@ import { markPlanListens, planGrants } from '../../../lambda/core/plan-listens';
 import type { Plan } from '../../../lambda/core/plans';
 
 const listen = (agentId: string, n: number) => ({ agentId, contactId: `${agentId}-c${n}` });
+const plan = (over: Partial<Plan>): Plan => ({
+  planId: 'p',
+  agentId: 'a',
+  proposedBy: 'k',
+  proposerSubject: 's',
+  reason: 'x'.repeat(20),
+  extraListens: 2,
+  createdAt: '2026-11-01T00:00:00.000Z',
+  endsAt: '2026-12-20T00:00:00.000Z',
+  status: 'approved',
+  decidedAt: '2026-11-02T00:00:00.000Z',
+  expiresAt: 0,
+  ...over,
+});
+const at = new Date('2026-12-02T02:00:00.000Z');
 
 describe('markPlanListens', () => {
   it('marks the listens beyond the maximum, in contact order, up to the plan extra', () => {
@@ -26,22 +41,6 @@ describe('markPlanListens', () => {
 });
 
 describe('planGrants', () => {
-  const plan = (over: Partial<Plan>): Plan => ({
-    planId: 'p',
-    agentId: 'a',
-    proposedBy: 'k',
-    proposerSubject: 's',
-    reason: 'x'.repeat(20),
-    extraListens: 2,
-    createdAt: '2026-11-01T00:00:00.000Z',
-    endsAt: '2026-12-20T00:00:00.000Z',
-    status: 'approved',
-    decidedAt: '2026-11-02T00:00:00.000Z',
-    expiresAt: 0,
-    ...over,
-  });
-  const at = new Date('2026-12-02T02:00:00.000Z');
-
   it('grants the running approved plans, capped together per agent', () => {
     expect(
       planGrants(
@@ -75,22 +74,6 @@ describe('markPlanListens — order and ownership', () => {
 });
 
 describe('planGrants — which plans run', () => {
-  const plan = (over: Partial<Plan>): Plan => ({
-    planId: 'p',
-    agentId: 'a',
-    proposedBy: 'k',
-    proposerSubject: 's',
-    reason: 'x'.repeat(20),
-    extraListens: 2,
-    createdAt: '2026-11-01T00:00:00.000Z',
-    endsAt: '2026-12-20T00:00:00.000Z',
-    status: 'approved',
-    decidedAt: '2026-11-02T00:00:00.000Z',
-    expiresAt: 0,
-    ...over,
-  });
-  const at = new Date('2026-12-02T02:00:00.000Z');
-
   it('with room to spare, grants only approved plans decided by then and not ended, none of zero', () => {
     expect(
       planGrants(
