@@ -30,28 +30,11 @@ import { VersionedS3 } from '../lib/local/versioned-s3';
 import { defaultPolicy } from '../lib/policy/load';
 import { DECISION_FIELDS } from '../lib/simulation/output';
 import { downloadPublication } from '../lib/verify/publication';
+import { rng, uuidFrom } from '../test/support/verify-dataset';
 
 const PERIOD = '2026-11';
 const DAY = 86_400_000;
 const PER_FILE = 1000;
-
-/** Deterministic pseudo-random numbers (mulberry32). */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-function uuidOf(r: () => number): string {
-  let h = '';
-  for (let i = 0; i < 32; i++) h += Math.floor(r() * 16).toString(16);
-  return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-a${h.slice(17, 20)}-${h.slice(20, 32)}`;
-}
 
 /** Writes with back-pressure: awaits 'drain' when the stream's buffer is full. */
 async function write(out: WriteStream, text: string): Promise<void> {
@@ -75,8 +58,8 @@ export async function generateBigMonth(
 ): Promise<BigMonth> {
   const r = rng(n);
   const policy = defaultPolicy();
-  const agents = Array.from({ length: agentsCount }, () => uuidOf(r));
-  const queues = Array.from({ length: 4 }, () => uuidOf(r));
+  const agents = Array.from({ length: agentsCount }, () => uuidFrom(r));
+  const queues = Array.from({ length: 4 }, () => uuidFrom(r));
   const effective = {
     ...policy,
     excludedAgents: agents.slice(0, Math.max(1, Math.round(agentsCount * 0.03))).sort(),
@@ -107,7 +90,7 @@ export async function generateBigMonth(
     const at = new Date(
       start.getTime() + Math.floor(i * step) + (Math.floor(r() * 1000) % Math.max(1, Math.floor(step))),
     );
-    const contactId = uuidOf(r);
+    const contactId = uuidFrom(r);
     const agentId = agents[Math.floor(r() * agents.length)]!;
     const input = {
       contactId,
