@@ -124,11 +124,25 @@ function unhashed(r: UnhashedAuditRecord): UnhashedAuditRecord {
   return out;
 }
 
+/** `unhashed(r)` with its keys in canonical order, so that canonicalize takes its fast path. */
+function hashedFields(r: UnhashedAuditRecord): UnhashedAuditRecord {
+  const out: UnhashedAuditRecord = {
+    actor: r.actor,
+    at: r.at,
+    chain: r.chain,
+    data: r.data,
+    kind: r.kind,
+    prevHash: r.prevHash,
+    seq: r.seq,
+  };
+  if (r.subject !== undefined) out.subject = r.subject;
+  return out;
+}
+
 /** SHA-256( utf8(prevHash) ‖ utf8(JCS(record without hash)) ), lowercase hex. */
 export function computeRecordHash(record: UnhashedAuditRecord): string {
   return createHash('sha256')
-    .update(record.prevHash, 'utf8')
-    .update(canonicalize(unhashed(record)), 'utf8')
+    .update(record.prevHash + canonicalize(hashedFields(record)), 'utf8')
     .digest('hex');
 }
 

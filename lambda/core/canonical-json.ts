@@ -107,8 +107,55 @@ function serialize(value: unknown, keys: (string | number)[], seen: Set<object>)
   }
 }
 
-/** The RFC 8785 canonical JSON text of `value`. Throws CanonicalJsonError for non-JSON input. */
+/** How deep the fast path below looks; a deeper value (or a cycle) takes the member-by-member path. */
+const FAST_DEPTH = 64;
+
+/**
+ * True when `JSON.stringify(value)` is already the canonical text, lone surrogates aside: only
+ * strings, booleans, null, finite numbers (it writes -0 as 0, as RFC 8785 does), dense arrays and
+ * plain objects whose own keys come in UTF-16 order (the order JSON.stringify writes them in) and
+ * that have no symbol keys and no toJSON. A value JSON.parse made from canonical text is one.
+ */
+function stringifiesCanonically(value: unknown, depth: number): boolean {
+  switch (typeof value) {
+    case 'string':
+    case 'boolean':
+      return true;
+    case 'number':
+      return Number.isFinite(value);
+    case 'object': {
+      if (value === null) return true;
+      if (depth === FAST_DEPTH || typeof (value as { toJSON?: unknown }).toJSON === 'function') return false;
+      if (Array.isArray(value)) {
+        if (Object.getPrototypeOf(value) !== Array.prototype) return false;
+        for (let i = 0; i < value.length; i++) {
+          if (!(i in value) || !stringifiesCanonically(value[i], depth + 1)) return false;
+        }
+        return true;
+      }
+      if (!isPlainObject(value)) return false;
+      const names = Object.keys(value);
+      for (let i = 0; i < names.length; i++) {
+        if (i > 0 && !(names[i - 1]! < names[i]!)) return false;
+        if (!stringifiesCanonically((value as Record<string, unknown>)[names[i]!], depth + 1)) return false;
+      }
+      return Object.getOwnPropertySymbols(value).length === 0;
+    }
+    default:
+      return false;
+  }
+}
+
+/**
+ * The RFC 8785 canonical JSON text of `value`. Throws CanonicalJsonError for non-JSON input.
+ * A value already in canonical order is written by JSON.stringify (native, one string); only a
+ * lone surrogate, written as a `\ud…` escape, sends it down the member-by-member path too.
+ */
 export function canonicalize(value: unknown): string {
+  if (stringifiesCanonically(value, 0)) {
+    const out = JSON.stringify(value);
+    if (!out.includes('\\ud')) return out;
+  }
   return serialize(value, [], new Set());
 }
 

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   AuditChainError,
@@ -97,6 +98,79 @@ describe('canonical JSON (RFC 8785)', () => {
 
   it('names the path of the offending value', () => {
     expect(() => canonicalize({ data: { list: [1, Number.NaN] } })).toThrow(/\/data\/list\/1/);
+  });
+
+  // A value already in canonical order is written by JSON.stringify; any other member by member.
+  // Wrapping a value in an object whose keys are out of order sends all of it the second way.
+  const memberByMember = (v: unknown) => {
+    const text = canonicalize({ b: v, a: 0 });
+    return text.slice('{"a":0,"b":'.length, -1);
+  };
+  /** The value with every object's keys in canonical order (the order JSON.parse keeps). */
+  const sorted = (v: unknown): unknown =>
+    Array.isArray(v)
+      ? v.map(sorted)
+      : v !== null && typeof v === 'object'
+        ? Object.fromEntries(
+            Object.keys(v)
+              .sort()
+              .map((k) => [k, sorted((v as Record<string, unknown>)[k])]),
+          )
+        : v;
+
+  it('writes the same text by both paths, for values in any key order', () => {
+    fc.assert(
+      fc.property(fc.jsonValue({ maxDepth: 4 }), (v) => {
+        expect(canonicalize(sorted(v))).toBe(memberByMember(v));
+        expect(canonicalize(v)).toBe(memberByMember(v));
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it.each([
+    [
+      'integer-like keys (JSON.stringify writes them first, in numeric order)',
+      { '10': 1, '9': 2, a: 3 },
+      '{"10":1,"9":2,"a":3}',
+    ],
+    ['-0 in an array', [-0, 0], '[0,0]'],
+    ['a backslash before u', { a: '\\ud800' }, '{"a":"\\\\ud800"}'],
+    [
+      'deep nesting',
+      JSON.parse(`${'['.repeat(100)}1${']'.repeat(100)}`),
+      `${'['.repeat(100)}1${']'.repeat(100)}`,
+    ],
+    ['a null-prototype object', Object.assign(Object.create(null), { a: 1 }), '{"a":1}'],
+    ['a key that is not a function toJSON', { toJSON: 1 }, '{"toJSON":1}'],
+    ['an array subclass', { a: new (class extends Array {})() }, '{"a":[]}'],
+  ])('writes %s canonically', (_name, value, text) => {
+    expect(canonicalize(value)).toBe(text);
+  });
+
+  it.each([
+    ['a lone surrogate in sorted keys', { a: 'x', b: '\udc00' }],
+    ['a lone surrogate in a key', { '\ud800': 1 }],
+    ['Infinity nested in order', { a: [1, Number.POSITIVE_INFINITY] }],
+    ['undefined nested in order', { a: [undefined] }],
+    ['a hole nested in order', { a: new Array(2) }],
+    ['a symbol key', { a: 1, [Symbol('s')]: 2 }],
+    ['a toJSON method', { a: 1, toJSON: () => ({}) }],
+    ['a Date nested in order', { a: new Date(0) }],
+  ])('rejects %s', (_name, value) => {
+    expect(() => canonicalize(value)).toThrow(CanonicalJsonError);
+  });
+
+  it('rejects a cycle deeper than the fast path looks', () => {
+    const deep: Record<string, unknown> = {};
+    let at = deep;
+    for (let i = 0; i < 70; i++) {
+      const next: Record<string, unknown> = {};
+      at.a = next;
+      at = next;
+    }
+    at.a = deep;
+    expect(() => canonicalize(deep)).toThrow(/cyclic/);
   });
 });
 
