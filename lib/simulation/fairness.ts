@@ -81,30 +81,39 @@ export interface CallOutcome {
 /** Runs every call of the plan through version `v`'s pure core, in time order. */
 export function runMonth(plan: MonthPlan, policy: MonthPolicy, v: 1 | 2): CallOutcome[] {
   const full = { ...policy, timezone: TZ, excludedAgents: [], excludedQueues: [] };
+  return walkMonth(plan, (c, s) => {
+    const input = { contactId: c.contactId, agentId: plan.agents[c.agent]!, callerObjected: false, at: c.at };
+    if (v === 1) return decide({ ...input, recordedSoFar: s.k }, full, plan.seed).outcome === 'record';
+    const d = decideFair(screen(input, full, plan.seed), full, { callIndex: s.n + 1, recordedBefore: s.k });
+    return tookSlot(d.reason);
+  });
+}
+
+/**
+ * Walks the plan's calls in time order with each agent's counters (`n` calls and `k` recordings
+ * before this one) and asks `recorded` about each call.
+ */
+function walkMonth(
+  plan: MonthPlan,
+  recorded: (c: MonthCall, s: { n: number; k: number }, f: number) => boolean,
+): CallOutcome[] {
   const { start, end } = periodBounds(FAIR_MONTH, TZ);
   const span = end.getTime() - start.getTime();
   const state = plan.agents.map(() => ({ n: 0, k: 0, since: 0 }));
   return plan.calls.map((c) => {
     const s = state[c.agent]!;
-    const input = { contactId: c.contactId, agentId: plan.agents[c.agent]!, callerObjected: false, at: c.at };
     s.since++;
-    let recorded: boolean;
-    if (v === 1) {
-      recorded = decide({ ...input, recordedSoFar: s.k }, full, plan.seed).outcome === 'record';
-    } else {
-      const d = decideFair(screen(input, full, plan.seed), full, { callIndex: s.n + 1, recordedBefore: s.k });
-      recorded = tookSlot(d.reason);
-    }
+    const f = (c.at.getTime() - start.getTime()) / span;
+    const took = recorded(c, s, f);
     s.n++;
-    const local = new Date(c.at.getTime() + PARIS_OFFSET_MS);
     const out: CallOutcome = {
       agent: c.agent,
-      tenth: Math.floor(((c.at.getTime() - start.getTime()) / span) * 10),
-      block: Math.floor(local.getUTCHours() / 4),
+      tenth: Math.floor(f * 10),
+      block: Math.floor(new Date(c.at.getTime() + PARIS_OFFSET_MS).getUTCHours() / 4),
       sinceLast: s.since,
-      recorded,
+      recorded: took,
     };
-    if (recorded) {
+    if (took) {
       s.k++;
       s.since = 0;
     }
@@ -128,40 +137,20 @@ export interface DesignState {
 
 /** Runs the plan with any probability rule (u < p records): the alternatives of the design note. */
 export function runDesign(plan: MonthPlan, probability: (s: DesignState) => number): CallOutcome[] {
-  const { start, end } = periodBounds(FAIR_MONTH, TZ);
-  const span = end.getTime() - start.getTime();
   const totals = plan.agents.map(() => 0);
   for (const c of plan.calls) totals[c.agent]!++;
   const rnd = new SimRandom('previous-month', 'volumes');
   const previous = totals.map((t) => Math.max(1, Math.round(t * (0.8 + 0.4 * rnd.next()))));
-  const state = plan.agents.map(() => ({ n: 0, k: 0, since: 0 }));
-  return plan.calls.map((c) => {
-    const s = state[c.agent]!;
-    s.since++;
-    const f = (c.at.getTime() - start.getTime()) / span;
-    const g = workingFraction(c.at, TZ);
+  return walkMonth(plan, (c, s, f) => {
     const p = probability({
       n: s.n + 1,
       k: s.k,
       f,
-      g,
+      g: workingFraction(c.at, TZ),
       total: totals[c.agent]!,
       previous: previous[c.agent]!,
     });
-    const recorded = draw(plan.seed, c.contactId) < p;
-    s.n++;
-    const out: CallOutcome = {
-      agent: c.agent,
-      tenth: Math.floor(f * 10),
-      block: Math.floor(new Date(c.at.getTime() + PARIS_OFFSET_MS).getUTCHours() / 4),
-      sinceLast: s.since,
-      recorded,
-    };
-    if (recorded) {
-      s.k++;
-      s.since = 0;
-    }
-    return out;
+    return draw(plan.seed, c.contactId) < p;
   });
 }
 
@@ -178,6 +167,36 @@ export interface Homogeneity {
   expected: number[];
 }
 
+/** Per agent: how many eligible calls (n) and how many of them were recorded (r). */
+function recordedPerAgent(outcomes: readonly CallOutcome[]): Map<number, { r: number; n: number }> {
+  const perAgent = new Map<number, { r: number; n: number }>();
+  for (const o of outcomes) {
+    const a = perAgent.get(o.agent) ?? { r: 0, n: 0 };
+    a.n++;
+    if (o.recorded) a.r++;
+    perAgent.set(o.agent, a);
+  }
+  return perAgent;
+}
+
+/** Pearson's chi-square of observed against expected counts, over the bins that expect anything. */
+function chiSquareAcrossBins(observed: number[], expected: number[]): Homogeneity {
+  let chiSquare = 0;
+  let used = 0;
+  for (let b = 0; b < expected.length; b++) {
+    if (expected[b]! <= 0) continue;
+    used++;
+    chiSquare += (observed[b]! - expected[b]!) ** 2 / expected[b]!;
+  }
+  return {
+    chiSquare,
+    df: used - 1,
+    ratios: observed.map((o, b) => (expected[b]! > 0 ? o / expected[b]! : Number.NaN)),
+    observed,
+    expected,
+  };
+}
+
 /**
  * Homogeneity of the recorded share across bins, within agents: under "every eligible call of an
  * agent has the same probability", the expected recordings of a bin are Σ over its calls of the
@@ -190,13 +209,7 @@ export function homogeneity(
   bin: (o: CallOutcome) => number,
   bins: number,
 ): Homogeneity {
-  const perAgent = new Map<number, { r: number; n: number }>();
-  for (const o of outcomes) {
-    const a = perAgent.get(o.agent) ?? { r: 0, n: 0 };
-    a.n++;
-    if (o.recorded) a.r++;
-    perAgent.set(o.agent, a);
-  }
+  const perAgent = recordedPerAgent(outcomes);
   const observed = new Array<number>(bins).fill(0);
   const expected = new Array<number>(bins).fill(0);
   for (const o of outcomes) {
@@ -205,20 +218,7 @@ export function homogeneity(
     expected[b]! += a.r / a.n;
     if (o.recorded) observed[b]!++;
   }
-  let chiSquare = 0;
-  let used = 0;
-  for (let b = 0; b < bins; b++) {
-    if (expected[b]! <= 0) continue;
-    used++;
-    chiSquare += (observed[b]! - expected[b]!) ** 2 / expected[b]!;
-  }
-  return {
-    chiSquare,
-    df: used - 1,
-    ratios: observed.map((o, b) => (expected[b]! > 0 ? o / expected[b]! : Number.NaN)),
-    observed,
-    expected,
-  };
+  return chiSquareAcrossBins(observed, expected);
 }
 
 /** ln(i!) for i ≤ n, grown on demand. */
@@ -243,13 +243,7 @@ const logChoose = (a: number, b: number): number =>
  * ((n − j)·C(n − j − 1, r − 2) + C(n − j, r − 1)) / C(n, r), summed over agents and bins.
  */
 export function positionHomogeneity(outcomes: readonly CallOutcome[], bins = 6): Homogeneity {
-  const perAgent = new Map<number, { r: number; n: number }>();
-  for (const o of outcomes) {
-    const a = perAgent.get(o.agent) ?? { r: 0, n: 0 };
-    a.n++;
-    if (o.recorded) a.r++;
-    perAgent.set(o.agent, a);
-  }
+  const perAgent = recordedPerAgent(outcomes);
   const observed = new Array<number>(bins).fill(0);
   const expected = new Array<number>(bins).fill(0);
   for (const { n, r } of perAgent.values()) {
@@ -262,20 +256,7 @@ export function positionHomogeneity(outcomes: readonly CallOutcome[], bins = 6):
     }
   }
   for (const o of outcomes) if (o.recorded) observed[Math.min(bins - 1, positionBin(o.sinceLast))]!++;
-  let chiSquare = 0;
-  let used = 0;
-  for (let b = 0; b < bins; b++) {
-    if (expected[b]! <= 0) continue;
-    used++;
-    chiSquare += (observed[b]! - expected[b]!) ** 2 / expected[b]!;
-  }
-  return {
-    chiSquare,
-    df: used - 1,
-    ratios: observed.map((o, b) => (expected[b]! > 0 ? o / expected[b]! : Number.NaN)),
-    observed,
-    expected,
-  };
+  return chiSquareAcrossBins(observed, expected);
 }
 
 /** Upper 0.1 % points of the chi-square distribution. */
