@@ -129,6 +129,40 @@ function verticalRule(x: number, y0: number, y1: number, color: string, dashed: 
   });
 }
 
+/**
+ * One row of a horizontal bar chart: its label right-aligned before the axis at `x0`, the bar from
+ * the axis to `end` (at least 1 px, so a zero still shows) and the value just after the bar.
+ */
+function barRow(r: {
+  y: number;
+  labelW: number;
+  label: string[];
+  x0: number;
+  end: number;
+  bar: { dy: number; height: number; fill: string | undefined };
+  mark: string;
+  testid: string;
+  value: number;
+  shown: string;
+  gap: number;
+}): string {
+  return (
+    multiline(r.labelW, r.y + 16, r.label, { 'text-anchor': 'end', class: 'label' }) +
+    selfClosing('rect', {
+      x: r.x0,
+      y: r.y + r.bar.dy,
+      width: Math.max(1, r.end - r.x0),
+      height: r.bar.height,
+      rx: 2,
+      fill: r.bar.fill,
+      'data-mark': r.mark,
+      'data-testid': r.testid,
+      'data-value': r.value,
+    }) +
+    text(r.end + r.gap, r.y + 16, r.shown, { class: 'value' })
+  );
+}
+
 // 1. Recorded share against the ceiling -----------------------------------------------------------
 
 function shareSection(ctx: Ctx): string {
@@ -679,24 +713,19 @@ function coachSection(ctx: Ctx): string {
     (v) => f.int(v),
   );
   coaches.forEach((c, i) => {
-    const y = top + i * rowH;
-    const ti = ctx.teamIndex.get(c.team)!;
-    body += multiline(labelW, y + 16, [`${c.id} · ${wrap(ctx.teamName(c.team), labelW - 40, 12, 1)[0]}`], {
-      'text-anchor': 'end',
-      class: 'label',
+    body += barRow({
+      y: top + i * rowH,
+      labelW,
+      label: [`${c.id} · ${wrap(ctx.teamName(c.team), labelW - 40, 12, 1)[0]}`],
+      x0,
+      end: x(c.listens),
+      bar: { dy: 5, height: 15, fill: teamColor(ctx.teamIndex.get(c.team)!) },
+      mark: 'coach',
+      testid: `m4:listens:${c.id}`,
+      value: c.listens,
+      shown: f.int(c.listens),
+      gap: 5,
     });
-    body += selfClosing('rect', {
-      x: x0,
-      y: y + 5,
-      width: Math.max(1, x(c.listens) - x0),
-      height: 15,
-      rx: 2,
-      fill: teamColor(ti),
-      'data-mark': 'coach',
-      'data-testid': `m4:listens:${c.id}`,
-      'data-value': c.listens,
-    });
-    body += text(x(c.listens) + 5, y + 16, f.int(c.listens), { class: 'value' });
   });
   body += verticalRule(x(cap), 16, yEnd, COLORS.ceiling, false, 'coach-cap-line');
   body += text(x(cap), 12, t.s4.cap(f.int(cap)), {
@@ -1195,23 +1224,19 @@ function reasonsSection(ctx: Ctx): string {
   };
   let body = '';
   rows.forEach((r, i) => {
-    const y = top + i * rowH;
-    body += multiline(labelW, y + 16, wrap(t.s8.reasons[r.reason]!, labelW, 12, 1), {
-      'text-anchor': 'end',
-      class: 'label',
+    body += barRow({
+      y: top + i * rowH,
+      labelW,
+      label: wrap(t.s8.reasons[r.reason]!, labelW, 12, 1),
+      x0,
+      end: x(r.count),
+      bar: { dy: 4, height: 16, fill: color[r.reason] },
+      mark: 'reason',
+      testid: `m8:${r.reason}`,
+      value: r.count,
+      shown: `${f.int(r.count)} · ${f.pct(r.share)}`,
+      gap: 6,
     });
-    body += selfClosing('rect', {
-      x: x0,
-      y: y + 4,
-      width: Math.max(1, x(r.count) - x0),
-      height: 16,
-      rx: 2,
-      fill: color[r.reason],
-      'data-mark': 'reason',
-      'data-testid': `m8:${r.reason}`,
-      'data-value': r.count,
-    });
-    body += text(x(r.count) + 6, y + 16, `${f.int(r.count)} · ${f.pct(r.share)}`, { class: 'value' });
   });
   body += selfClosing('line', { x1: x0, x2: x0, y1: top, y2: yEnd, stroke: COLORS.axis });
   const chart = svgChart({
