@@ -29,8 +29,9 @@ import { localHeadSigner } from '../lib/local/head-signer';
 import { VersionedS3 } from '../lib/local/versioned-s3';
 import { defaultPolicy } from '../lib/policy/load';
 import { DECISION_FIELDS } from '../lib/simulation/output';
+import { mulberry32 } from '../lib/simulation/random';
 import { downloadPublication } from '../lib/verify/publication';
-import { rng, uuidFrom } from '../test/support/verify-dataset';
+import { uuidFrom } from '../test/support/verify-dataset';
 
 const PERIOD = '2026-11';
 const DAY = 86_400_000;
@@ -56,7 +57,7 @@ export async function generateBigMonth(
   n: number,
   agentsCount = Math.max(20, Math.round(n / 500)),
 ): Promise<BigMonth> {
-  const r = rng(n);
+  const r = mulberry32(n);
   const policy = defaultPolicy();
   const agents = Array.from({ length: agentsCount }, () => uuidFrom(r));
   const queues = Array.from({ length: 4 }, () => uuidFrom(r));

@@ -27,6 +27,7 @@ import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import { planRedactionParts } from '../lambda/core/redaction-plan';
 import { type Channel, createSilenceTransform, planSilence, readWavLayout } from '../lambda/core/wav';
+import { connectWavHeader } from '../lib/simulation/month/wav';
 import { type BenchFigure, printFigures } from './figure';
 
 export interface BenchRedactOptions {
@@ -64,23 +65,6 @@ function redactBundleBytes(): number {
   return [...seen].reduce((sum, f) => sum + statSync(join(DIST, f)).size, 0);
 }
 
-function header(dataBytes: number): Buffer {
-  const h = Buffer.alloc(44);
-  h.write('RIFF', 0, 'latin1');
-  h.writeUInt32LE(36 + dataBytes, 4);
-  h.write('WAVEfmt ', 8, 'latin1');
-  h.writeUInt32LE(16, 16);
-  h.writeUInt16LE(1, 20);
-  h.writeUInt16LE(2, 22);
-  h.writeUInt32LE(RATE, 24);
-  h.writeUInt32LE(RATE * BLOCK, 28);
-  h.writeUInt16LE(BLOCK, 32);
-  h.writeUInt16LE(16, 34);
-  h.write('data', 36, 'latin1');
-  h.writeUInt32LE(dataBytes, 40);
-  return h;
-}
-
 /** Writes a Connect-format WAV (8 kHz stereo s16le) of `dataBytes` with non-silent content. */
 export function writeConnectWav(path: string, dataBytes: number): void {
   // 4 MiB of two detuned tones plus deterministic noise, repeated: never silent, cheap to write.
@@ -94,7 +78,7 @@ export function writeConnectWav(path: string, dataBytes: number): void {
   }
   const fd = openSync(path, 'w');
   try {
-    writeSync(fd, header(dataBytes));
+    writeSync(fd, connectWavHeader(dataBytes));
     for (let left = dataBytes; left > 0; ) {
       const n = Math.min(left, pattern.length);
       writeSync(fd, pattern, 0, n);

@@ -1,6 +1,7 @@
 /**
  * Deterministic randomness for the simulation: sfc32 seeded from SHA-256(seed | stream). Every
- * stream (agents, calls, …) is independent, so adding draws to one never changes another.
+ * stream (agents, calls, …) is independent, so adding draws to one never changes another. And
+ * mulberry32, the one-number-seeded generator of the example month and the test data sets.
  */
 import { createHash } from 'node:crypto';
 
@@ -66,4 +67,26 @@ export class SimRandom {
     }
     return lo;
   }
+}
+
+/**
+ * mulberry32 (Tommy Ettinger's one-word generator), its raw 32-bit words. The example transparency
+ * month and the test data sets draw from it: the same seed gives the same words forever, so what
+ * they generate stays the same byte for byte.
+ */
+export function mulberry32Words(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return (t ^ (t >>> 14)) >>> 0;
+  };
+}
+
+/** mulberry32 as uniform numbers in [0, 1). */
+export function mulberry32(seed: number): () => number {
+  const word = mulberry32Words(seed);
+  return () => word() / 4294967296;
 }

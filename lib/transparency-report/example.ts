@@ -14,23 +14,13 @@ import { callCounts, callReasons, callsOf } from '../../lambda/core/transparency
 import type { MonthData, ReasonKey } from '../../lambda/core/transparency/model';
 import { monthDataSchema } from '../../lambda/core/transparency/model';
 import { recordingTimeProfile } from '../../lambda/core/transparency/time-profile';
+import { mulberry32 } from '../simulation/random';
 
 export interface ExampleOptions {
   /** @default 20270301 */
   seed?: number;
   /** A month with a DST change, so days are not all 24 h. @default '2027-03' */
   period?: string;
-}
-
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 const TEAMS = [

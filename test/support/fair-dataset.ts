@@ -9,7 +9,8 @@ import {
 } from '../../lambda/core/fair-lottery';
 import { seedFromHex } from '../../lambda/core/lottery';
 import { periodBounds, periodOf } from '../../lambda/core/period';
-import { agentArn, rng, toJsonl, uuidFrom } from './verify-dataset';
+import { mulberry32 } from '../../lib/simulation/random';
+import { agentArn, toJsonl, uuidFrom } from './verify-dataset';
 
 export interface FairDataset {
   records: FairDecisionRecord[];
@@ -34,7 +35,7 @@ export function generateFairDataset(
     policy?: Partial<FairDataset['policy']>;
   } = {},
 ): FairDataset {
-  const r = rng(opts.seed ?? 2);
+  const r = mulberry32(opts.seed ?? 2);
   const periods = opts.periods ?? ['2026-11', '2026-12'];
   const agents = Array.from({ length: opts.agents ?? 4 }, () => uuidFrom(r));
   const queues = Array.from({ length: 3 }, () => uuidFrom(r));

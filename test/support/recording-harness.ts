@@ -17,6 +17,7 @@ import { createRecordingStore, type RecordingStore } from '../../lambda/shared/r
 import type { RequestRecord } from '../../lambda/shared/requests';
 import { createTables, type LocalDynamo, startLocalDynamo } from '../../lib/local';
 import { VersionedS3 } from '../../lib/local/versioned-s3';
+import { connectNoiseWav } from '../../lib/simulation/month/wav';
 import { MemoryAudit } from './memory-audit';
 
 export const BUCKET = 'recordings-test';
@@ -25,28 +26,7 @@ export const PREFIX = 'connect/fairlisten/CallRecordings';
 export const TEST_LIMITS: PartLimits = { minPartSize: 64 * 1024, maxPartSize: 256 * 1024, maxParts: 10_000 };
 
 /** A Connect-format WAV (8 kHz stereo s16le, 44-byte header) of `seconds`, never silent. */
-export function connectWav(seconds: number, seed = 1): Buffer {
-  const dataBytes = Math.round(seconds * 8000) * 4;
-  const b = Buffer.alloc(44 + dataBytes);
-  b.write('RIFF', 0, 'latin1');
-  b.writeUInt32LE(36 + dataBytes, 4);
-  b.write('WAVEfmt ', 8, 'latin1');
-  b.writeUInt32LE(16, 16);
-  b.writeUInt16LE(1, 20);
-  b.writeUInt16LE(2, 22);
-  b.writeUInt32LE(8000, 24);
-  b.writeUInt32LE(32000, 28);
-  b.writeUInt16LE(4, 32);
-  b.writeUInt16LE(16, 34);
-  b.write('data', 36, 'latin1');
-  b.writeUInt32LE(dataBytes, 40);
-  let s = seed >>> 0 || 1;
-  for (let i = 44; i < b.length; i++) {
-    s = (Math.imul(s, 1_103_515_245) + 12_345) >>> 0;
-    b[i] = ((s >>> 16) & 0xfe) | 1; // odd bytes: no sample is ever silence
-  }
-  return b;
-}
+export const connectWav = (seconds: number, seed = 1): Buffer => connectNoiseWav(seconds, seed);
 
 /** The redaction of `original` by the local-file redactor, independent of the S3 path. */
 export async function independentRedaction(

@@ -8,22 +8,11 @@ import {
 } from '../../lambda/core/decision';
 import { seedFromHex } from '../../lambda/core/lottery';
 import { periodBounds } from '../../lambda/core/period';
+import { mulberry32 } from '../../lib/simulation/random';
 
 export const INSTANCE =
   'arn:aws:connect:eu-central-1:123456789012:instance/9308c2a1-9bc6-4cea-8290-6c0b4a6d38fa';
 export const agentArn = (id: string) => `${INSTANCE}/agent/${id}`;
-
-/** Deterministic pseudo-random generator (mulberry32). */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 export function uuidFrom(r: () => number): string {
   const h = Array.from({ length: 32 }, () => Math.floor(r() * 16).toString(16)).join('');
@@ -38,7 +27,7 @@ export interface Dataset {
 }
 
 export function generateDataset(opts: { calls?: number; periods?: string[]; seed?: number } = {}): Dataset {
-  const r = rng(opts.seed ?? 1);
+  const r = mulberry32(opts.seed ?? 1);
   const periods = opts.periods ?? ['2026-10', '2026-11'];
   const agents = Array.from({ length: 6 }, () => uuidFrom(r));
   const queues = Array.from({ length: 3 }, () => uuidFrom(r));

@@ -3,6 +3,7 @@
  * and an independent (deliberately naive) reader + expected-output builder, so tests do not check
  * lambda/core/wav.ts against itself.
  */
+import { mulberry32Words } from '../../lib/simulation/random';
 
 export type FixtureEncoding = 'pcm' | 'float' | 'alaw' | 'mulaw';
 
@@ -42,17 +43,6 @@ export function expectedSilenceByte(encoding: FixtureEncoding, bits: number): nu
   return 0;
 }
 
-function rng(seed: number): () => number {
-  let a = seed >>> 0 || 1;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) & 0xff;
-  };
-}
-
 function chunk(id: string, body: Uint8Array, pad = true): Uint8Array {
   const padded = pad && body.length % 2 === 1;
   const out = new Uint8Array(8 + body.length + (padded ? 1 : 0));
@@ -89,8 +79,8 @@ function fmtBody(spec: WavSpec): Uint8Array {
 
 /** Builds a complete RIFF/WAVE file with pseudo-random (non-silent) audio and extra chunks. */
 export function buildWav(spec: WavSpec): Uint8Array {
-  const next = rng(spec.seed ?? 1);
-  const bytes = (n: number) => Uint8Array.from({ length: n }, next);
+  const word = mulberry32Words((spec.seed ?? 1) >>> 0 || 1);
+  const bytes = (n: number) => Uint8Array.from({ length: n }, () => word() & 0xff);
   const extras = (spec.before ?? []).map((c) => chunk(c.id, bytes(c.size)));
   const fmt = chunk('fmt ', fmtBody(spec));
   const dataLen = spec.frames * (spec.bits / 8) * spec.channels + (spec.partialFrameBytes ?? 0);

@@ -9,8 +9,12 @@ import { createHash } from 'node:crypto';
 export const WAV_SAMPLE_RATE = 8000;
 
 export function connectWav(seconds: number, seed: string): Buffer {
-  const dataBytes = Math.round(seconds * WAV_SAMPLE_RATE) * 4;
-  const b = Buffer.alloc(44 + dataBytes);
+  return connectNoiseWav(seconds, createHash('sha256').update(seed).digest().readUInt32LE(0));
+}
+
+/** The 44-byte header of a Connect-format WAV whose `data` chunk holds `dataBytes`. */
+export function connectWavHeader(dataBytes: number): Buffer {
+  const b = Buffer.alloc(44);
   b.write('RIFF', 0, 'latin1');
   b.writeUInt32LE(36 + dataBytes, 4);
   b.write('WAVEfmt ', 8, 'latin1');
@@ -23,7 +27,18 @@ export function connectWav(seconds: number, seed: string): Buffer {
   b.writeUInt16LE(16, 34);
   b.write('data', 36, 'latin1');
   b.writeUInt32LE(dataBytes, 40);
-  let s = createHash('sha256').update(seed).digest().readUInt32LE(0) || 1;
+  return b;
+}
+
+/**
+ * A Connect-format WAV of `seconds` whose samples come from a linear congruential generator started
+ * at `state` (0 counts as 1): the same state gives the same bytes.
+ */
+export function connectNoiseWav(seconds: number, state: number): Buffer {
+  const dataBytes = Math.round(seconds * WAV_SAMPLE_RATE) * 4;
+  const b = Buffer.alloc(44 + dataBytes);
+  connectWavHeader(dataBytes).copy(b);
+  let s = state >>> 0 || 1;
   for (let i = 44; i < b.length; i++) {
     s = (Math.imul(s, 1_103_515_245) + 12_345) >>> 0;
     b[i] = ((s >>> 16) & 0xfe) | 1; // odd bytes: no sample is ever silence
