@@ -1,8 +1,9 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { run } from '../../../lib/cli/verify';
+import { chainOf, publishedExport } from '../../support/publication';
 import { generateDataset, toJsonl } from '../../support/verify-dataset';
 
 const dir = mkdtempSync(join(tmpdir(), 'fairlisten-verify-'));
@@ -94,5 +95,112 @@ describe('fairlisten verify', () => {
     ).toBe(1);
     expect(await run(['--algorithm-only', '--seeds', seeds])).toBe(2);
     expect(await run(['--algorithm-only', '--bogus'])).toBe(2);
+  });
+});
+
+/** `verify --algorithm-only` of `decisions` with the dataset's seeds and policy; later options win. */
+const algorithmOnly = (decisions: string, ...more: string[]) =>
+  run(['--algorithm-only', '--decisions', decisions, '--seeds', seeds, '--policy', policy, ...more]);
+
+describe('fairlisten verify --algorithm-only, the output', () => {
+  it('prints the report as JSON with --json, and the finding on stderr without it', async () => {
+    const out = capture();
+    expect(await algorithmOnly(write('j.jsonl', ds.jsonl), '--json')).toBe(0);
+    expect(JSON.parse(out.join('\n'))).toMatchObject({ ok: true, decisions: 300, violations: [] });
+
+    vi.restoreAllMocks();
+    const log: string[] = [];
+    const err: string[] = [];
+    vi.spyOn(console, 'log').mockImplementation((...a: unknown[]) => void log.push(a.join(' ')));
+    vi.spyOn(console, 'error').mockImplementation((...a: unknown[]) => void err.push(a.join(' ')));
+    const forged = ds.records.map((r, i) => (i === 0 ? { ...r, rate: 0.9 } : r));
+    expect(await algorithmOnly(write('f.jsonl', toJsonl(forged)))).toBe(1);
+    expect(log).toEqual([]);
+    expect(err[0]).toMatch(/^VIOLATION rate-limit: /);
+    expect(err.at(-1)).toMatch(/^NOTE: --algorithm-only checks these files against each other only/);
+  });
+
+  it('exits 1 on a policy file that is not one, without re-computing anything', async () => {
+    const out = capture();
+    expect(await algorithmOnly(write('p.jsonl', ds.jsonl), '--policy', write('bad-policy.json', '{'))).toBe(
+      1,
+    );
+    expect(out.join('\n')).toMatch(/^fairlisten verify: .*\n.*not valid JSON/);
+  });
+});
+
+describe('fairlisten verify --month, the command', () => {
+  const CHAIN = 'decisions/2026-10';
+  /** A month folder whose audit export checks out and that holds no decision. */
+  async function emptyMonth(): Promise<string> {
+    const month = mkdtempSync(join(dir, 'month-'));
+    const e = await publishedExport(join(month, 'audit'));
+    const chain = chainOf(CHAIN, 2);
+    e.writeFile(CHAIN, chain);
+    await e.publishHeadsOf({ [CHAIN]: chain }, new Date('2026-11-01T10:00:00.000Z'));
+    writeFileSync(join(month, 'decisions.jsonl'), '');
+    return month;
+  }
+
+  it('exits 0 on a month that checks out, and says what it did not check', async () => {
+    const month = await emptyMonth();
+    const out = capture();
+    expect(await run(['--month', month])).toBe(0);
+    expect(out).toEqual([
+      'listens: no assignments.jsonl in the folder, C5 not checked',
+      'OK: the decisions could not be re-computed; 0 finding(s)',
+    ]);
+    out.length = 0;
+    expect(await run(['--month', month, '--json'])).toBe(0);
+    expect(JSON.parse(out.join('\n'))).toEqual({ ok: true, findings: [] });
+  });
+
+  it('exits 1 with each finding on its own line, also as JSON', async () => {
+    const month = await emptyMonth();
+    rmSync(join(month, 'decisions.jsonl'));
+    const out = capture();
+    expect(await run(['--month', month])).toBe(1);
+    expect(out[0]).toMatch(/^FAILED: decisions\.jsonl cannot be read: /);
+    expect(out.at(-1)).toBe('FAILED: the decisions could not be re-computed; 1 finding(s)');
+    out.length = 0;
+    expect(await run(['--month', month, '--json'])).toBe(1);
+    expect(JSON.parse(out.join('\n'))).toMatchObject({ ok: false, findings: [{ code: 'no-decisions' }] });
+  });
+
+  it('exits 1 when the export no longer extends the heads in the witness file', async () => {
+    const month = await emptyMonth();
+    const witness = write(
+      'witness.jsonl',
+      `${JSON.stringify({ kind: 'head', chain: CHAIN, seq: 3, hash: 'a'.repeat(64), witnessedAt: '2026-11-01T00:00:00.000Z' })}\n`,
+    );
+    const out = capture();
+    expect(await run(['--month', month, '--witness', witness])).toBe(1);
+    expect(out[0]).toBe(
+      `FAILED: chain ${CHAIN} stops at record 2, but your witness file (seen 2026-11-01T00:00:00.000Z) shows record 3: records at the end were removed`,
+    );
+    expect(await run(['--month', month, '--witness', join(dir, 'no-witness-yet.jsonl')])).toBe(0);
+  });
+
+  it.each([
+    [['--month', '.', '--algorithm-only']],
+    [['--month', '.', '--decisions', 'd.jsonl']],
+    [['--month', '.', '--seeds', 's.json']],
+    [['--month', '.', '--policy', 'p.json']],
+    [['--month', '/definitely/not/here']],
+    [['--algorithm-only', '--decisions', 'd', '--seeds', 's', '--witness', 'w']],
+    [[]],
+    [['--seeds', 's.json']],
+  ])('exits 2 on the usage error %j', async (argv) => {
+    const out = capture();
+    expect(await run(argv)).toBe(2);
+    expect(out.join('\n')).toMatch(/usage: fairlisten verify/);
+  });
+
+  it('exits 2 on a witness file that is not one', async () => {
+    const month = await emptyMonth();
+    capture();
+    expect(
+      await run(['--month', month, '--witness', write('bad-witness.jsonl', '{"kind":"nonsense"}\n')]),
+    ).toBe(2);
   });
 });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { DecisionRecord } from '../../../lambda/core/decision';
-import { formatReport, verifyDecisions } from '../../../lib/verify/verify';
+import { cleanDecisionsStream, formatReport, verifyDecisions } from '../../../lib/verify/verify';
+import { generateFairDataset } from '../../support/fair-dataset';
 import { generateDataset, toJsonl } from '../../support/verify-dataset';
 
 const ds = generateDataset({ calls: 1500 });
@@ -18,6 +19,36 @@ function tamper(
 const run = (jsonl: string, seeds: unknown = ds.seeds, policy = ds.policy) =>
   verifyDecisions({ decisionsJsonl: jsonl, seeds, policy });
 
+/** Forgeries of one line, each with the violation verify must name. */
+const cases: [string, (r: DecisionRecord) => void, (r: DecisionRecord) => boolean, string][] = [
+  ['a changed u', (r) => (r.u = (r.u as number) / 2), (r) => r.reason === 'not-drawn', 'draw-mismatch'],
+  ['recorded flipped on', (r) => (r.recorded = true), (r) => r.reason === 'not-drawn', 'recorded-not-drawn'],
+  [
+    'lotterySelected flipped',
+    (r) => (r.lotterySelected = !r.lotterySelected),
+    (r) => r.reason === 'not-drawn',
+    'lottery-mismatch',
+  ],
+  [
+    'an excluded line recorded',
+    (r) => Object.assign(r, { recorded: true, reason: 'drawn' }),
+    (r) => r.reason === 'excluded-line' && r.lotterySelected,
+    'excluded-recorded',
+  ],
+  [
+    'a cap-reached contact recorded',
+    (r) => Object.assign(r, { recorded: true, reason: 'drawn' }),
+    (r) => r.reason === 'agent-cap-reached',
+    'pacing-exceeded',
+  ],
+  ['a rate above 0.30', (r) => (r.rate = 0.5), (r) => r.reason === 'not-drawn', 'rate-limit'],
+  [
+    'a period that does not match decidedAt',
+    (r) => (r.period = '2026-09'),
+    (r) => r.reason === 'not-drawn',
+    'period-mismatch',
+  ],
+];
 describe('verify', () => {
   it('accepts a clean generated dataset and summarises it', () => {
     const report = run(ds.jsonl);
@@ -39,40 +70,6 @@ describe('verify', () => {
     expect(formatReport(report)).toMatch(/^OK: 1500 decisions/);
   });
 
-  const cases: [string, (r: DecisionRecord) => void, (r: DecisionRecord) => boolean, string][] = [
-    ['a changed u', (r) => (r.u = (r.u as number) / 2), (r) => r.reason === 'not-drawn', 'draw-mismatch'],
-    [
-      'recorded flipped on',
-      (r) => (r.recorded = true),
-      (r) => r.reason === 'not-drawn',
-      'recorded-not-drawn',
-    ],
-    [
-      'lotterySelected flipped',
-      (r) => (r.lotterySelected = !r.lotterySelected),
-      (r) => r.reason === 'not-drawn',
-      'lottery-mismatch',
-    ],
-    [
-      'an excluded line recorded',
-      (r) => Object.assign(r, { recorded: true, reason: 'drawn' }),
-      (r) => r.reason === 'excluded-line' && r.lotterySelected,
-      'excluded-recorded',
-    ],
-    [
-      'a cap-reached contact recorded',
-      (r) => Object.assign(r, { recorded: true, reason: 'drawn' }),
-      (r) => r.reason === 'agent-cap-reached',
-      'pacing-exceeded',
-    ],
-    ['a rate above 0.30', (r) => (r.rate = 0.5), (r) => r.reason === 'not-drawn', 'rate-limit'],
-    [
-      'a period that does not match decidedAt',
-      (r) => (r.period = '2026-09'),
-      (r) => r.reason === 'not-drawn',
-      'period-mismatch',
-    ],
-  ];
   it.each(cases)('catches %s, naming the contact', (_n, mutate, pick, code) => {
     const { id, jsonl } = tamper(mutate, pick);
     const report = run(jsonl);
@@ -136,5 +133,86 @@ describe('verify', () => {
     expect(report.violations.some((v) => v.code === 'malformed-seeds')).toBe(true);
     expect(() => run('', 'nonsense')).not.toThrow();
     expect(run('', {}).ok).toBe(true);
+  });
+});
+
+/** The file through `cleanDecisionsStream`, line by line: what each line returned, and the report. */
+function stream(jsonl: string, seeds: unknown = ds.seeds, policy = ds.policy) {
+  const s = cleanDecisionsStream(seeds, policy);
+  const got = jsonl.split('\n').map((text, i) => s.line(text, i + 1));
+  return { got, report: s.finish() };
+}
+
+describe('cleanDecisionsStream (the fast path of verify --month)', () => {
+  it('gives every record of a clean file of both versions, and the report verifyDecisions gives', () => {
+    const v2 = generateFairDataset({ periods: ['2026-12'], calls: 300, policy: ds.policy });
+    const jsonl = `${ds.jsonl}\n${toJsonl(v2.records)}`;
+    const seeds = { ...ds.seeds, ...v2.seeds };
+    const { got, report } = stream(jsonl, seeds);
+    const lines = jsonl.split('\n');
+    expect(got.filter((r) => r !== undefined).map((r) => r!.contactId)).toEqual(
+      [...ds.records, ...v2.records].map((r) => r.contactId),
+    );
+    expect(lines.filter((l, i) => l.trim() === '' && got[i] === undefined)).toHaveLength(
+      lines.filter((l) => l.trim() === '').length,
+    );
+    expect(report).toEqual(verifyDecisions({ decisionsJsonl: jsonl, seeds, policy: ds.policy }));
+    expect(report!.agents).toBeGreaterThan(1);
+  });
+
+  it.each(cases)('gives way at %s and stays given way', (_n, mutate, pick) => {
+    const { id, jsonl } = tamper(mutate, pick);
+    const { got, report } = stream(jsonl);
+    const at = jsonl.split('\n').findIndex((l) => l.includes(id));
+    expect(got.slice(0, at).every((r) => r !== undefined)).toBe(true);
+    expect(got.slice(at).every((r) => r === undefined)).toBe(true);
+    expect(report).toBeUndefined();
+  });
+
+  it('gives way on a duplicate, a line out of order, a malformed line and an over-cap agent', () => {
+    const lines = ds.jsonl.trimEnd().split('\n');
+    const forged = [
+      [...lines.slice(0, 10), lines[3]!, ...lines.slice(10)],
+      [...lines.slice(0, 9), lines[10]!, lines[9]!, ...lines.slice(11)],
+      [...lines.slice(0, 10), '{not json', ...lines.slice(10)],
+      [...lines.slice(0, 10), '{"contactId":"x"}', ...lines.slice(10)],
+    ];
+    for (const f of forged) {
+      const { got, report } = stream(f.join('\n'));
+      expect(report).toBeUndefined();
+      expect(got.slice(10).every((r) => r === undefined)).toBe(true);
+      expect(got.slice(0, 9).every((r) => r !== undefined)).toBe(true);
+    }
+    const recorded = ds.records.filter((r) => r.recorded && r.period === '2026-10');
+    const agent = recorded[0]!.agentId;
+    const n = recorded.filter((r) => r.agentId === agent).length;
+    const lowered = { ...ds.policy, maxRecordingsPerAgentPerMonth: n - 1 };
+    expect(verifyDecisions({ decisionsJsonl: ds.jsonl, seeds: ds.seeds, policy: lowered }).ok).toBe(false);
+    expect(stream(ds.jsonl, ds.seeds, lowered).report).toBeUndefined();
+  });
+
+  it('gives way on a seed that does not match its commitment, or is missing', () => {
+    const wrong = structuredClone(ds.seeds);
+    wrong['2026-11']!.seed = 'ff'.repeat(32);
+    expect(stream(ds.jsonl, wrong).report).toBeUndefined();
+    expect(stream(ds.jsonl, { '2026-10': ds.seeds['2026-10'] }).report).toBeUndefined();
+    expect(stream(ds.jsonl, 'nonsense').report).toBeUndefined();
+  });
+
+  it('gives way on a version-2 position out of turn: dropped, repeated or with a wrong slot count', () => {
+    const v2 = generateFairDataset({ calls: 300 });
+    const clean = stream(toJsonl(v2.records), v2.seeds, v2.policy);
+    expect(clean.report?.ok).toBe(true);
+    const i = v2.records.findIndex((r) => r.callIndex === 2);
+    const dropped = v2.records.filter((_, j) => j !== i);
+    const repeated = v2.records.map((r, j) => (j === i ? { ...r, callIndex: 1 } : r));
+    const k = v2.records.findIndex((r) => typeof r.recordedBefore === 'number' && r.recordedBefore > 0);
+    const slots = v2.records.map((r, j) => (j === k ? { ...r, recordedBefore: 0 } : r));
+    for (const forged of [dropped, repeated, slots]) {
+      expect(
+        verifyDecisions({ decisionsJsonl: toJsonl(forged), seeds: v2.seeds, policy: v2.policy }).ok,
+      ).toBe(false);
+      expect(stream(toJsonl(forged), v2.seeds, v2.policy).report).toBeUndefined();
+    }
   });
 });
