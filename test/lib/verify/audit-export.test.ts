@@ -220,16 +220,16 @@ describe('the audit export, streamed and in memory', () => {
   it('refuses an export whose witness shows a head, a commitment or a policy it no longer holds', async () => {
     const e = await clean();
     const at = '2026-10-15T00:00:00.000Z';
-    const head = (seq: number, hash: string): WitnessEntry => ({
+    const head = (seq: number, hash: string, chain = 'a'): WitnessEntry => ({
       kind: 'head',
-      chain: 'a',
+      chain,
       seq,
       hash,
       witnessedAt: at,
     });
     expect(refused(e.dir, [head(5, b[3]!.hash)])).toEqual(['rewritten']);
     expect(refused(e.dir, [head(6, a[4]!.hash)])).toEqual(['truncated']);
-    expect(refused(e.dir, [{ ...head(2, a[1]!.hash), chain: 'gone' }])).toEqual(['chain-deleted']);
+    expect(refused(e.dir, [head(2, a[1]!.hash, 'gone')])).toEqual(['chain-deleted']);
     const commitment = 'c'.repeat(64);
     expect(refused(e.dir, [{ kind: 'commitment', period: '2026-10', commitment, witnessedAt: at }])).toEqual([
       'commitment-changed',
