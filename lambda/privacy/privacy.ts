@@ -59,6 +59,7 @@ import {
   type TimeRange,
 } from '../shared/requests';
 import { API_ROUTES, routeKey } from '../shared/routes';
+import type { RecordingTables } from '../shared/tables';
 import {
   type Actor,
   authorizeContact,
@@ -75,7 +76,7 @@ export type PrivacyLogger = Pick<Logger, 'info' | 'warn' | 'error'>;
 
 export interface PrivacyDeps {
   readonly ddb: DynamoDBDocumentClient;
-  readonly tables: { readonly requests: string; readonly recordings: string; readonly decisions: string };
+  readonly tables: RecordingTables;
   readonly identity: IdentityConfig;
   readonly recordingControl: RecordingControl;
   readonly executor: ExecutorInvoker;

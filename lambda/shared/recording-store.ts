@@ -32,6 +32,7 @@ import {
   type RequestStatus,
   requestRecordSchema,
 } from './requests';
+import type { RecordingTables } from './tables';
 
 export const progressSk = (requestId: string): string => `progress#${requestId}`;
 /** The contact's lease item (one executor at a time per contact). */
@@ -92,7 +93,7 @@ export class RequestNotFoundError extends Error {
 
 export interface RecordingStoreOptions {
   readonly client: DynamoDBDocumentClient;
-  readonly tables: { readonly recordings: string; readonly requests: string; readonly decisions: string };
+  readonly tables: RecordingTables;
   /**
    * Days index items are kept (the recording retention, C3), counted from the call: the contact
    * item's `expiresAt` is the call's start + retentionDays, and every other item of the contact

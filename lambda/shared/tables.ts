@@ -86,3 +86,10 @@ export const TABLES = {
 } as const satisfies Record<string, TableKeys>;
 
 export type TableName = keyof typeof TABLES;
+
+/** Where a recording's life is written: its index, the privacy requests about it, the sampler's decisions. */
+export interface RecordingTables {
+  readonly recordings: string;
+  readonly requests: string;
+  readonly decisions: string;
+}

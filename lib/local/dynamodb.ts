@@ -15,7 +15,7 @@ import {
   ResourceInUseException,
 } from '@aws-sdk/client-dynamodb';
 import dynalite from 'dynalite';
-import { TABLES, type TableKeys } from '../../lambda/shared/tables';
+import { type RecordingTables, TABLES, type TableKeys } from '../../lambda/shared/tables';
 import { listenLoopback, stopper } from './net';
 
 /** Region used by every local client: Frankfurt, where fairlisten runs. */
@@ -99,6 +99,19 @@ export async function createTables(
     created[logical] = TableName;
   }
   return created;
+}
+
+/**
+ * The recording tables out of the physical names by logical name that `createTables` returns (a
+ * local stack's `tables`); names the one that is missing.
+ */
+export function recordingTablesOf(names: Readonly<Record<string, string>>): RecordingTables {
+  const name = (logical: keyof RecordingTables): string => {
+    const physical = names[logical];
+    if (physical === undefined) throw new Error(`no ${logical} table among ${Object.keys(names).join(', ')}`);
+    return physical;
+  };
+  return { recordings: name('recordings'), requests: name('requests'), decisions: name('decisions') };
 }
 
 /** Polls until the table is ACTIVE (immediate with `createTableMs: 0`, bounded otherwise). */

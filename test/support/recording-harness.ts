@@ -15,7 +15,7 @@ import type { ActionDeps } from '../../lambda/shared/apply-request';
 import { createS3RecordingObjects, type RecordingObjects } from '../../lambda/shared/recording-objects';
 import { createRecordingStore, type RecordingStore } from '../../lambda/shared/recording-store';
 import type { RequestRecord } from '../../lambda/shared/requests';
-import { createTables, type LocalDynamo, startLocalDynamo } from '../../lib/local';
+import { createTables, type LocalDynamo, recordingTablesOf, startLocalDynamo } from '../../lib/local';
 import { VersionedS3 } from '../../lib/local/versioned-s3';
 import { connectNoiseWav } from '../../lib/simulation/month/wav';
 import { MemoryAudit } from './memory-audit';
@@ -66,7 +66,7 @@ export async function startHarness(): Promise<Harness> {
   return {
     dynamo,
     ddb,
-    tables: { recordings: names.recordings!, requests: names.requests!, decisions: names.decisions! },
+    tables: recordingTablesOf(names),
     stop: () => dynamo.stop(),
   };
 }

@@ -16,7 +16,7 @@ import { createAuditLog } from '../../../lambda/shared/audit-log';
 import { scanAll } from '../../../lambda/shared/dynamo';
 import { createS3RecordingObjects } from '../../../lambda/shared/recording-objects';
 import { createRecordingStore } from '../../../lambda/shared/recording-store';
-import { LOCAL_REGION } from '../../local';
+import { LOCAL_REGION, recordingTablesOf } from '../../local';
 import { VersionedS3 } from '../../local/versioned-s3';
 import { SimRandom } from '../random';
 import type { SimLeg } from '../run';
@@ -46,11 +46,7 @@ export const scheduleArrivals: MonthPhase = async (m, ctx) => {
   m.closers.push(() => s3.client.destroy());
   const store = createRecordingStore({
     client: ddb,
-    tables: {
-      recordings: stack.tables.recordings!,
-      requests: stack.tables.requests!,
-      decisions: stack.tables.decisions!,
-    },
+    tables: recordingTablesOf(stack.tables),
     retentionDays: policy.retentionDays,
   });
   const base: ActionDeps = {

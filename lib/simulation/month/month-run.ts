@@ -18,7 +18,7 @@ import { createRecordingControl } from '../../../lambda/privacy/recording-contro
 import { samplerPolicyEnvironment } from '../../../lambda/sampler/config';
 import { createAuditLog } from '../../../lambda/shared/audit-log';
 import { type HeadSigner, type Publisher, s3Publisher } from '../../../lambda/shared/publication';
-import { type LocalStack, localS3Client, standInClients } from '../../local';
+import { type LocalStack, localS3Client, recordingTablesOf, standInClients } from '../../local';
 import { localHeadSigner } from '../../local/head-signer';
 import { VersionedS3 } from '../../local/versioned-s3';
 import { type BundledHandler, bundleHandler } from '../bundle';
@@ -239,11 +239,7 @@ export function servicesOf(m: MonthRun, stack: LocalStack): MonthServices {
   const ids = new SimRandom(seed, 'privacy-ids');
   const privacy = createPrivacyApi({
     ddb,
-    tables: {
-      requests: stack.tables.requests!,
-      recordings: stack.tables.recordings!,
-      decisions: stack.tables.decisions!,
-    },
+    tables: recordingTablesOf(stack.tables),
     identity: policy.identity,
     recordingControl: createRecordingControl({
       connect,

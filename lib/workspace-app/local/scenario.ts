@@ -18,7 +18,7 @@ import { createS3RecordingObjects } from '../../../lambda/shared/recording-objec
 import { createRecordingStore } from '../../../lambda/shared/recording-store';
 import type { Roster } from '../../../lambda/shared/roster';
 import type { ConnectSeed, ConnectStandIn } from '../../local/connect-standin';
-import { LOCAL_REGION } from '../../local/dynamodb';
+import { LOCAL_REGION, recordingTablesOf } from '../../local/dynamodb';
 import type { VersionedS3 } from '../../local/versioned-s3';
 import { connectWav, recordingKey } from '../../simulation/month/wav';
 import { LOCAL_USERS, OTHER_PEOPLE } from './identity';
@@ -109,7 +109,7 @@ export function createScenario(deps: ScenarioDeps) {
   const agent = LOCAL_USERS.agent.connectUserId;
   const store = createRecordingStore({
     client: ddb,
-    tables: { recordings: tables.recordings!, requests: tables.requests!, decisions: tables.decisions! },
+    tables: recordingTablesOf(tables),
     retentionDays: policy.retentionDays,
   });
   const base = {

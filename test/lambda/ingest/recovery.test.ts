@@ -15,7 +15,7 @@ import type { SamplerPolicy } from '../../../lambda/sampler/config';
 import { createS3RecordingObjects } from '../../../lambda/shared/recording-objects';
 import { createRecordingStore } from '../../../lambda/shared/recording-store';
 import { drawnDecisionOf, reservationItem } from '../../../lambda/shared/reservations';
-import { type LocalStack, startLocalStack } from '../../../lib/local';
+import { type LocalStack, recordingTablesOf, startLocalStack } from '../../../lib/local';
 import { VersionedS3 } from '../../../lib/local/versioned-s3';
 import { decisionsJsonl, toDecisionRecord } from '../../../lib/simulation/output';
 import { verifyDecisions } from '../../../lib/verify/verify';
@@ -97,11 +97,7 @@ function ingestWorld() {
   });
   const store = createRecordingStore({
     client: ddb,
-    tables: {
-      recordings: stack.tables.recordings!,
-      requests: stack.tables.requests!,
-      decisions: stack.tables.decisions!,
-    },
+    tables: recordingTablesOf(stack.tables),
     retentionDays: 90,
   });
   const audit = new MemoryAudit();

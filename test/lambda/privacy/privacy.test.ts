@@ -22,6 +22,7 @@ import {
   LOCAL_REGION,
   type LocalDynamo,
   type RunningConnect,
+  recordingTablesOf,
   startLocalDynamo,
 } from '../../../lib/local';
 import { MemoryAudit } from '../../support/memory-audit';
@@ -110,7 +111,7 @@ beforeEach(() => {
   standIn.clearCalls();
   deps = {
     ddb,
-    tables: { requests: tables.requests!, recordings: tables.recordings!, decisions: tables.decisions! },
+    tables: recordingTablesOf(tables),
     identity: IDENTITY,
     recordingControl: createRecordingControl({
       connect,

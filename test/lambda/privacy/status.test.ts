@@ -19,6 +19,7 @@ import {
   LOCAL_REGION,
   type LocalDynamo,
   type RunningConnect,
+  recordingTablesOf,
   startLocalDynamo,
 } from '../../../lib/local';
 import { IDENTITY, silentLogger } from '../../support/listening';
@@ -57,7 +58,7 @@ beforeAll(async () => {
   });
   const deps = {
     ddb,
-    tables: { requests: tables.requests!, recordings: tables.recordings!, decisions: tables.decisions! },
+    tables: recordingTablesOf(tables),
     identity: IDENTITY,
     recordingControl: createRecordingControl({
       connect,

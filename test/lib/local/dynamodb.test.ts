@@ -8,7 +8,13 @@ import {
 import { DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TABLES, type TableKeys } from '../../../lambda/shared/tables';
-import { createTables, dynamoEnv, type LocalDynamo, startLocalDynamo } from '../../../lib/local/dynamodb';
+import {
+  createTables,
+  dynamoEnv,
+  type LocalDynamo,
+  recordingTablesOf,
+  startLocalDynamo,
+} from '../../../lib/local/dynamodb';
 import { acceptsConnections, withEnv } from '../../support/local';
 
 describe('local DynamoDB (dynalite)', () => {
@@ -171,5 +177,25 @@ describe('startLocalDynamo().stop()', () => {
     await dynamo.stop();
     expect(await acceptsConnections(dynamo.endpoint)).toBe(false);
     await dynamo.stop();
+  });
+});
+
+describe('recordingTablesOf', () => {
+  it('picks the recording tables by logical name and names the one that is missing', () => {
+    const names = {
+      recordings: 'p-recordings',
+      requests: 'p-requests',
+      decisions: 'p-decisions',
+      seeds: 'p-seeds',
+    };
+    expect(recordingTablesOf(names)).toEqual({
+      recordings: 'p-recordings',
+      requests: 'p-requests',
+      decisions: 'p-decisions',
+    });
+    const { requests: _, ...withoutRequests } = names;
+    expect(() => recordingTablesOf(withoutRequests)).toThrow(
+      /no requests table among recordings, decisions, seeds/,
+    );
   });
 });

@@ -26,7 +26,7 @@ import { createS3RecordingObjects } from '../../../lambda/shared/recording-objec
 import { createRecordingStore } from '../../../lambda/shared/recording-store';
 import { reservationItem } from '../../../lambda/shared/reservations';
 import { run } from '../../../lib/cli/verify';
-import type { LocalStack } from '../../../lib/local';
+import { type LocalStack, recordingTablesOf } from '../../../lib/local';
 import { VersionedS3 } from '../../../lib/local/versioned-s3';
 import { defaultPolicy } from '../../../lib/policy/load';
 import { runMonth } from '../../../lib/simulation/month';
@@ -87,11 +87,7 @@ function staging(
         objects: createS3RecordingObjects(s3.client, 'recordings'),
         store: createRecordingStore({
           client: ddb,
-          tables: {
-            recordings: tables.recordings!,
-            requests: tables.requests!,
-            decisions: tables.decisions!,
-          },
+          tables: recordingTablesOf(tables),
           retentionDays: 90,
         }),
         audit: createAuditLog({ client: ddb, tableName: tables.audit!, retentionDays: 365 }),
