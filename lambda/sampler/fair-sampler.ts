@@ -161,11 +161,6 @@ export function createFairDecider(deps: SamplerDeps, step: FairStep) {
       const decision = decideFair(screened, policy, null);
       return store(recordOf(decision));
     }
-    const stored = await step.getStored(input.contactId);
-    if (stored) {
-      logger.info('repeated invocation: stored decision', { ...ids, reason: stored.reason });
-      return { record: stored.recorded ? 'true' : 'false', reason: stored.reason } as SamplerAnswer;
-    }
     // A possible recording needs time for Connect; decide only when there is some (p ≤ rate, so a
     // draw u ≥ rate can never record and needs none).
     if (screened.u < policy.samplingRate && remaining() < minBudget) {
@@ -174,8 +169,15 @@ export function createFairDecider(deps: SamplerDeps, step: FairStep) {
     }
 
     // One position per contact: the claim comes first, so a crash after it leaves the contact
-    // unpositioned (a retry answers error), never positioned twice.
+    // unpositioned (a retry answers error), never positioned twice. Only a repeated invocation finds
+    // the claim taken, so only it reads the stored decision: a first invocation (nearly every one)
+    // saves that round trip on the whisper flow's path.
     if (!(await claim(input, period))) {
+      const stored = await step.getStored(input.contactId);
+      if (stored) {
+        logger.info('repeated invocation: stored decision', { ...ids, reason: stored.reason });
+        return { record: stored.recorded ? 'true' : 'false', reason: stored.reason } as SamplerAnswer;
+      }
       // An earlier attempt of this contact claimed its position and then failed before storing: its
       // outcome is unknown here, so answer "not recorded" (verify shows any hole in the sequence).
       logger.error('contact already claimed without a stored decision: not recording', ids);
