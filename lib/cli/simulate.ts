@@ -10,6 +10,7 @@ import { isPeriod } from '../../lambda/core/period';
 import { loadPolicy } from '../policy/load';
 import type { RecordingPolicy } from '../policy/schema';
 import { type MonthResult, runMonth } from '../simulation/month';
+import { describeTimings, legsPerSecond } from '../simulation/month/timings';
 import { runSimulation } from '../simulation/run';
 import { command, type Options, UsageError, type Values, wholeNumber } from './_command';
 import { progress } from './_progress';
@@ -133,6 +134,9 @@ export async function simulateMonth(s: MonthSettings): Promise<{ result: MonthRe
     `▸ audit verify: ${v.audit.ok ? 'OK' : 'FAILED'} (${v.audit.chains} chains, ${v.audit.records} records, against the signed heads)\n`,
   );
   for (const issue of v.audit.issues.slice(0, 10)) process.stderr.write(`  ${issue}\n`);
+  process.stderr.write(
+    `▸ timings (wall clock): ${describeTimings(result.timings, result.simulation.summary.legs)}\n`,
+  );
   let failures = 0;
   if (!v.decisions.ok) failures += Math.max(1, v.decisions.violations);
   if (!v.audit.ok) failures += Math.max(1, v.audit.issues.length);
@@ -185,8 +189,9 @@ async function samplerOnly(s: MonthSettings, fromCdkOut: boolean): Promise<numbe
   console.log(
     `simulated ${sum.period}: ${sum.decisions} decisions (${sum.calls} calls), ${sum.recorded} recorded (${(100 * sum.recordedRate).toFixed(2)}%), ${sum.agents.length} agents; ${reasons}`,
   );
+  const ms = performance.now() - started;
   process.stderr.write(
-    `simulate: done in ${seconds(performance.now() - started)} (${result.handlerSource} bundle); wrote ${result.files.map(rel).join(', ')}\n` +
+    `simulate: done in ${seconds(ms)} (${legsPerSecond(sum.legs, ms).toLocaleString('en-US')} legs/s, ${result.handlerSource} bundle); wrote ${result.files.map(rel).join(', ')}\n` +
       `check the arithmetic: npx fairlisten verify --algorithm-only --decisions ${rel(join(s.simDir, 'decisions.jsonl'))} --seeds ${rel(join(s.simDir, 'seeds.json'))} --policy ${rel(join(s.simDir, 'policy.json'))}\n`,
   );
   return 0;

@@ -27,6 +27,7 @@ import { SimRandom } from '../random';
 import { type SimLeg, type SimulationContext, simulationPolicy } from '../run';
 import type { AssignmentLine } from './model';
 import type { SimCoach } from './people';
+import { phaseLabel } from './timings';
 import type { MonthOptions, MonthStats, PrivacyTiming } from './types';
 
 export const MINUTE = 60_000;
@@ -209,7 +210,11 @@ export async function runPhases(
   const t = performance.now();
   servicesOf(m, ctx.stack);
   try {
-    for (const phase of phases) await phase(m, ctx);
+    for (const phase of phases) {
+      const started = performance.now();
+      await phase(m, ctx);
+      m.lap(`after-calls/${phaseLabel(phase)}`, started);
+    }
   } finally {
     m.env.restore();
   }

@@ -16,6 +16,7 @@ import { BUNDLED, type MonthRun } from './month-run';
 import type { MonthResult } from './types';
 
 export async function writeOutputs(m: MonthRun, simulation: SimulationResult): Promise<MonthResult> {
+  const started = performance.now();
   const { options, period } = m;
   const dir = options.outDir;
   // The listens first: `verify --month` checks C5 on them.
@@ -60,6 +61,7 @@ export async function writeOutputs(m: MonthRun, simulation: SimulationResult): P
   await writeFile(monthFile, jsonFile(month));
   const fr = writeTransparencyReport(month, m.reportDir, 'fr');
   const en = writeTransparencyReport(month, m.reportDir, 'en');
+  m.lap('outputs', started);
   m.lap('total', m.startedAt);
   const timingsFile = join(dir, 'timings.json');
   await writeFile(timingsFile, jsonFile({ stepsMs: m.timings, privacyRequests: m.privacyTimings }));

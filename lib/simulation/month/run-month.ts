@@ -62,6 +62,8 @@ export async function runMonth(options: MonthOptions): Promise<MonthResult> {
       hooks: {
         commitSeed: (stack, item) => commitMonthSeed(m, stack, item),
         beforeCalls: () => {
+          // Bundles, stand-ins, tables, the seed and the sampler's cold start.
+          m.lap('setup', m.startedAt);
           callsStartedAt = performance.now();
         },
         onDecided: (ctx, leg, answer) => suspendLive(m, ctx, leg, answer),
