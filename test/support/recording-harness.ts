@@ -8,6 +8,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { afterAll, beforeAll } from 'vitest';
 import type { PartLimits } from '../../lambda/core/redaction-plan';
 import type { Channel, TimeRange } from '../../lambda/core/wav';
 import { redactFile } from '../../lambda/core/wav-redact-file';
@@ -15,6 +16,7 @@ import type { ActionDeps } from '../../lambda/shared/apply-request';
 import { createS3RecordingObjects, type RecordingObjects } from '../../lambda/shared/recording-objects';
 import { createRecordingStore, type RecordingStore } from '../../lambda/shared/recording-store';
 import type { RequestRecord } from '../../lambda/shared/requests';
+import type { RecordingTables } from '../../lambda/shared/tables';
 import { createTables, type LocalDynamo, recordingTablesOf, startLocalDynamo } from '../../lib/local';
 import { VersionedS3 } from '../../lib/local/versioned-s3';
 import { connectNoiseWav } from '../../lib/simulation/month/wav';
@@ -53,7 +55,7 @@ export const redactedAudioKey = (contactId: string) =>
 export interface Harness {
   readonly dynamo: LocalDynamo;
   readonly ddb: DynamoDBDocumentClient;
-  readonly tables: { recordings: string; requests: string; decisions: string };
+  readonly tables: RecordingTables;
   stop(): Promise<void>;
 }
 
@@ -69,6 +71,21 @@ export async function startHarness(): Promise<Harness> {
     tables: recordingTablesOf(names),
     stop: () => dynamo.stop(),
   };
+}
+
+/**
+ * The harness of one test file: started before the file's tests, stopped after them. Call it at the
+ * top of the file; its fields are there once the tests (and later `beforeAll` hooks) run.
+ */
+export function harnessPerFile(): Harness {
+  const h: Partial<Harness> = {};
+  beforeAll(async () => {
+    Object.assign(h, await startHarness());
+  });
+  afterAll(async () => {
+    await h.stop?.();
+  });
+  return h as Harness;
 }
 
 export interface World {
@@ -96,7 +113,13 @@ export function world(h: Harness, options: { limits?: PartLimits; minPartSize?: 
   };
 }
 
-export async function putDecision(h: Harness, contactId: string, recorded: boolean): Promise<void> {
+/** The sampler's decision item of `contactId` (agent-1, period 2026-12), with `extra` fields on top. */
+export async function putDecision(
+  h: Harness,
+  contactId: string,
+  recorded: boolean,
+  extra: Record<string, unknown> = {},
+): Promise<void> {
   await h.ddb.send(
     new PutCommand({
       TableName: h.tables.decisions,
@@ -107,6 +130,7 @@ export async function putDecision(h: Harness, contactId: string, recorded: boole
         period: '2026-12',
         recorded,
         reason: recorded ? 'drawn' : 'not-drawn',
+        ...extra,
       },
     }),
   );

@@ -7,28 +7,21 @@
  * every pattern is handled, whichever Contact Lens writes.
  */
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ingestObject } from '../../../lambda/ingest/ingest';
 import { applyRequest } from '../../../lambda/shared/apply-request';
 import { parseRecordingKey } from '../../../lambda/shared/recording-keys';
 import {
   connectWav,
-  type Harness,
+  harnessPerFile,
   putDecision,
   putRequest,
   recordingKey,
-  startHarness,
   type World,
   world,
 } from '../../support/recording-harness';
 
-let h: Harness;
-beforeAll(async () => {
-  h = await startHarness();
-});
-afterAll(async () => {
-  await h.stop();
-});
+const h = harnessPerFile();
 
 const at = '2026-12-03T10:45:00.000Z';
 const lensKeys = (contactId: string) => ({

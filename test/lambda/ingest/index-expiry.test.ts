@@ -5,8 +5,8 @@
  * a recording (agent, period, state) after the recording itself is gone.
  */
 import { randomUUID } from 'node:crypto';
-import { PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { describe, expect, it } from 'vitest';
 import { callStartOf, DAY_MS, indexExpiresAt } from '../../../lambda/core/retention';
 import { ingestObject } from '../../../lambda/ingest/ingest';
 import { applyRequest } from '../../../lambda/shared/apply-request';
@@ -14,20 +14,14 @@ import { createRecordingStore } from '../../../lambda/shared/recording-store';
 import {
   analysisKey,
   connectWav,
-  type Harness,
+  harnessPerFile,
+  putDecision,
   putRequest,
   recordingKey,
-  startHarness,
   world,
 } from '../../support/recording-harness';
 
-let h: Harness;
-beforeAll(async () => {
-  h = await startHarness();
-});
-afterAll(async () => {
-  await h.stop();
-});
+const h = harnessPerFile();
 
 /** The call of recordingKey(): its date folder is 2026/12/03, its name says 10:15 UTC. */
 const DECIDED = Date.parse('2026-12-03T10:14:30.000Z');
@@ -53,20 +47,7 @@ describe('recordings index expiry', () => {
     const store = createRecordingStore({ client: h.ddb, tables: h.tables, retentionDays: 90, clock });
     const deps = w.deps({ store, clock });
     const contactId = randomUUID();
-    await h.ddb.send(
-      new PutCommand({
-        TableName: h.tables.decisions,
-        Item: {
-          contactId,
-          initialContactId: null,
-          agentId: 'agent-1',
-          period: '2026-12',
-          recorded: true,
-          reason: 'drawn',
-          decidedAt: new Date(DECIDED).toISOString(),
-        },
-      }),
-    );
+    await putDecision(h, contactId, true, { decidedAt: new Date(DECIDED).toISOString() });
     // The earliest the call can have begun: the key's date folder (00:00 UTC) is before the decision.
     const expected = indexExpiresAt(new Date(FOLDER_DAY), 90);
     expect(expected).toBe(Math.floor(FOLDER_DAY / 1000) + 90 * 86_400);

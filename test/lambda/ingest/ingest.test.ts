@@ -1,27 +1,20 @@
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createdObjects } from '../../../lambda/ingest/event';
 import { ingestObject } from '../../../lambda/ingest/ingest';
 import { decodeEventKey, parseRecordingKey } from '../../../lambda/shared/recording-keys';
 import {
   analysisKey,
   connectWav,
-  type Harness,
+  harnessPerFile,
   PREFIX,
   putDecision,
   recordingKey,
   redactedAudioKey,
-  startHarness,
   world,
 } from '../../support/recording-harness';
 
-let h: Harness;
-beforeAll(async () => {
-  h = await startHarness();
-});
-afterAll(async () => {
-  await h.stop();
-});
+const h = harnessPerFile();
 const at = '2026-12-03T10:15:00.000Z';
 
 describe('keys', () => {

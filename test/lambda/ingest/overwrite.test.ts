@@ -5,7 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { GetObjectCommand, type GetObjectCommandInput, PutObjectCommand } from '@aws-sdk/client-s3';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { ingestObject, OVERWRITE_REFUSED, RewriteInProgressError } from '../../../lambda/ingest/ingest';
 import { createPlayback } from '../../../lambda/playback/playback';
 import { createTables } from '../../../lib/local';
@@ -13,22 +13,17 @@ import { apiEvent, IDENTITY, putAssignment, silentLogger } from '../../support/l
 import {
   BUCKET,
   connectWav,
-  type Harness,
+  harnessPerFile,
   putDecision,
   putRequest,
   recordingKey,
-  startHarness,
   world,
 } from '../../support/recording-harness';
 
-let h: Harness;
+const h = harnessPerFile();
 let listeningTable: string;
 beforeAll(async () => {
-  h = await startHarness();
   listeningTable = (await createTables(h.dynamo.client, undefined, (l) => `${l}-overwrite`)).listening!;
-});
-afterAll(async () => {
-  await h.stop();
 });
 const at = '2026-12-03T10:15:00.000Z';
 

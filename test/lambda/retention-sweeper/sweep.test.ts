@@ -1,6 +1,6 @@
 import { DeleteObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { DAY_MS } from '../../../lambda/core/retention';
 import {
   retentionSweeperConfigFromEnv,
@@ -12,7 +12,7 @@ import { CONTACT_SK, objectSk } from '../../../lambda/shared/requests';
 import { createRetentionIndex, type RetentionIndex } from '../../../lambda/shared/retention-index';
 import { VersionedS3 } from '../../../lib/local/versioned-s3';
 import { MemoryAudit } from '../../support/memory-audit';
-import { type Harness, startHarness } from '../../support/recording-harness';
+import { harnessPerFile } from '../../support/recording-harness';
 
 const BUCKET = 'recordings-test';
 const PREFIXES = ['connect/fairlisten/CallRecordings/', 'Analysis/Voice/'];
@@ -40,13 +40,11 @@ function bucketWithHistory() {
   };
 }
 
-let h: Harness;
+const h = harnessPerFile();
 let index: RetentionIndex;
-beforeAll(async () => {
-  h = await startHarness();
+beforeAll(() => {
   index = createRetentionIndex(h.ddb, h.tables.recordings);
-}, 60_000);
-afterAll(() => h?.stop());
+});
 
 /** Indexes `key` of `contactId` the way ingest does (a kept contact, the version seen). */
 async function indexAsIngest(

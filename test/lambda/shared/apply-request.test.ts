@@ -2,7 +2,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { TimeRange } from '../../../lambda/core/wav';
 import { ingestObject } from '../../../lambda/ingest/ingest';
 import { applyRequest, META_REQUEST } from '../../../lambda/shared/apply-request';
@@ -11,24 +11,17 @@ import { run as runRedactCli } from '../../../lib/cli/redact';
 import {
   analysisKey,
   connectWav,
-  type Harness,
+  harnessPerFile,
   independentRedaction,
   putDecision,
   putRequest,
   recordingKey,
   redactedAudioKey,
-  startHarness,
   type World,
   world,
 } from '../../support/recording-harness';
 
-let h: Harness;
-beforeAll(async () => {
-  h = await startHarness();
-});
-afterAll(async () => {
-  await h.stop();
-});
+const h = harnessPerFile();
 
 const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
 const at = '2026-12-03T10:15:00.000Z';

@@ -182,17 +182,8 @@ describe('startLocalDynamo().stop()', () => {
 
 describe('recordingTablesOf', () => {
   it('picks the recording tables by logical name and names the one that is missing', () => {
-    const names = {
-      recordings: 'p-recordings',
-      requests: 'p-requests',
-      decisions: 'p-decisions',
-      seeds: 'p-seeds',
-    };
-    expect(recordingTablesOf(names)).toEqual({
-      recordings: 'p-recordings',
-      requests: 'p-requests',
-      decisions: 'p-decisions',
-    });
+    const names = { recordings: 'p-rec', requests: 'p-req', decisions: 'p-dec', seeds: 'p-seeds' };
+    expect(recordingTablesOf(names)).toEqual({ recordings: 'p-rec', requests: 'p-req', decisions: 'p-dec' });
     const { requests: _, ...withoutRequests } = names;
     expect(() => recordingTablesOf(withoutRequests)).toThrow(
       /no requests table among recordings, decisions, seeds/,
