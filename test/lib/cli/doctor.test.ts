@@ -12,6 +12,7 @@ import {
   type FlowSeed,
   type RunningConnect,
 } from '../../../lib/local/connect-standin';
+import { runCaptured } from '../../support/console';
 import { withEnv } from '../../support/local';
 
 const INSTANCE = '9c7e2a52-5f4b-4f3e-9a55-0d6c9f5b1c11';
@@ -96,12 +97,7 @@ const env = () => ({
 });
 
 async function doctor(args: string[]): Promise<{ code: number; lines: string[] }> {
-  const lines: string[] = [];
-  vi.spyOn(console, 'log').mockImplementation((...a: unknown[]) => void lines.push(a.join(' ')));
-  vi.spyOn(console, 'error').mockImplementation((...a: unknown[]) => void lines.push(a.join(' ')));
-  const code = await withEnv(env(), () => run(args));
-  vi.restoreAllMocks();
-  return { code, lines };
+  return runCaptured(() => withEnv(env(), () => run(args)));
 }
 
 function outputsFile(): string {

@@ -14,6 +14,7 @@ import { STACK_OUTPUTS } from '../../../lib/deploy/outputs';
 import { defaultPolicy } from '../../../lib/policy/load';
 import { runMonth } from '../../../lib/simulation/month';
 import { renderTransparencyHtml } from '../../../lib/transparency-report';
+import { captureConsole } from '../../support/console';
 import { withEnv } from '../../support/local';
 
 const PERIOD = '2026-10';
@@ -51,9 +52,7 @@ beforeAll(async () => {
           },
         }),
       );
-      const lines: string[] = [];
-      vi.spyOn(console, 'log').mockImplementation((...a: unknown[]) => void lines.push(a.join(' ')));
-      vi.spyOn(console, 'error').mockImplementation((...a: unknown[]) => void lines.push(a.join(' ')));
+      const lines = captureConsole();
       try {
         exitCode = await withEnv(stack.env, () =>
           run([

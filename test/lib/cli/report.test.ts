@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
 import { run } from '../../../lib/cli/report';
+import { captureConsole } from '../../support/console';
 import { awaitingIds } from '../../support/report-awaiting';
 import { loadAssembly, synthAssembly } from '../../support/report-fixture';
 
@@ -11,17 +12,10 @@ const work = mkdtempSync(join(tmpdir(), 'fairlisten-report-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 afterEach(() => vi.restoreAllMocks());
 
-function capture() {
-  const out: string[] = [];
-  vi.spyOn(console, 'log').mockImplementation((...a: unknown[]) => void out.push(a.join(' ')));
-  vi.spyOn(console, 'error').mockImplementation((...a: unknown[]) => void out.push(a.join(' ')));
-  return out;
-}
-
 describe('fairlisten report', () => {
   it('exits 0 on the real assembly (1 while a construct change is awaited) and writes md, json and self-contained html', async () => {
     const pending = awaitingIds(loadAssembly(good));
-    const out = capture();
+    const out = captureConsole();
     const dir = join(work, 'ok');
     expect(await run(['--cdk-out', good, '--out', dir])).toBe(pending.length === 0 ? 0 : 1);
     for (const ext of ['md', 'json', 'html'])
@@ -60,7 +54,7 @@ describe('fairlisten report', () => {
     )!;
     t.Resources[id].Properties.LifecycleConfiguration.Rules[0].ExpirationInDays = 120;
     writeFileSync(file, JSON.stringify(t));
-    const out = capture();
+    const out = captureConsole();
     const dir = join(work, 'bad');
     expect(await run(['--cdk-out', bad, '--out', dir])).toBe(1);
     expect(out.join('\n')).toMatch(/FAIL REC-RETENTION \(C3\): .*120 days/);
@@ -70,13 +64,13 @@ describe('fairlisten report', () => {
   });
 
   it('exits 1 when there is no assembly', async () => {
-    const out = capture();
+    const out = captureConsole();
     expect(await run(['--cdk-out', join(work, 'nothing'), '--out', join(work, 'none')])).toBe(1);
     expect(out.join('\n')).toMatch(/manifest.json not found/);
   });
 
   it('exits 2 on an unknown option', async () => {
-    capture();
+    captureConsole();
     expect(await run(['--nope'])).toBe(2);
   });
 });

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { run } from '../../../lib/cli/verify';
+import { captureConsole } from '../../support/console';
 import { chainOf, publishedExport } from '../../support/publication';
 import { generateDataset, toJsonl } from '../../support/verify-dataset';
 
@@ -26,18 +27,11 @@ const policy = write(
 );
 const seeds = write('seeds.json', JSON.stringify(ds.seeds));
 
-function capture() {
-  const out: string[] = [];
-  vi.spyOn(console, 'log').mockImplementation((...a: unknown[]) => void out.push(a.join(' ')));
-  vi.spyOn(console, 'error').mockImplementation((...a: unknown[]) => void out.push(a.join(' ')));
-  return out;
-}
-
 afterEach(() => vi.restoreAllMocks());
 
 describe('fairlisten verify', () => {
   it('exits 0 with a summary on a clean dataset', async () => {
-    const out = capture();
+    const out = captureConsole();
     const code = await run([
       '--algorithm-only',
       '--decisions',
@@ -55,7 +49,7 @@ describe('fairlisten verify', () => {
     const records = ds.records.map((r) => ({ ...r }));
     const t = records.find((r) => r.reason === 'not-drawn')!;
     t.recorded = true;
-    const out = capture();
+    const out = captureConsole();
     const code = await run([
       '--algorithm-only',
       '--decisions',
@@ -70,7 +64,7 @@ describe('fairlisten verify', () => {
   });
 
   it('exits 1 on unreadable files and 2 on usage errors', async () => {
-    capture();
+    captureConsole();
     expect(
       await run([
         '--algorithm-only',
@@ -104,7 +98,7 @@ const algorithmOnly = (decisions: string, ...more: string[]) =>
 
 describe('fairlisten verify --algorithm-only, the output', () => {
   it('prints the report as JSON with --json, and the finding on stderr without it', async () => {
-    const out = capture();
+    const out = captureConsole();
     expect(await algorithmOnly(write('j.jsonl', ds.jsonl), '--json')).toBe(0);
     expect(JSON.parse(out.join('\n'))).toMatchObject({ ok: true, decisions: 300, violations: [] });
 
@@ -121,7 +115,7 @@ describe('fairlisten verify --algorithm-only, the output', () => {
   });
 
   it('exits 1 on a policy file that is not one, without re-computing anything', async () => {
-    const out = capture();
+    const out = captureConsole();
     expect(await algorithmOnly(write('p.jsonl', ds.jsonl), '--policy', write('bad-policy.json', '{'))).toBe(
       1,
     );
@@ -144,7 +138,7 @@ describe('fairlisten verify --month, the command', () => {
 
   it('exits 0 on a month that checks out, and says what it did not check', async () => {
     const month = await emptyMonth();
-    const out = capture();
+    const out = captureConsole();
     expect(await run(['--month', month])).toBe(0);
     expect(out).toEqual([
       'listens: no assignments.jsonl in the folder, C5 not checked',
@@ -158,7 +152,7 @@ describe('fairlisten verify --month, the command', () => {
   it('exits 1 with each finding on its own line, also as JSON', async () => {
     const month = await emptyMonth();
     rmSync(join(month, 'decisions.jsonl'));
-    const out = capture();
+    const out = captureConsole();
     expect(await run(['--month', month])).toBe(1);
     expect(out[0]).toMatch(/^FAILED: decisions\.jsonl cannot be read: /);
     expect(out.at(-1)).toBe('FAILED: the decisions could not be re-computed; 1 finding(s)');
@@ -173,7 +167,7 @@ describe('fairlisten verify --month, the command', () => {
       'witness.jsonl',
       `${JSON.stringify({ kind: 'head', chain: CHAIN, seq: 3, hash: 'a'.repeat(64), witnessedAt: '2026-11-01T00:00:00.000Z' })}\n`,
     );
-    const out = capture();
+    const out = captureConsole();
     expect(await run(['--month', month, '--witness', witness])).toBe(1);
     expect(out[0]).toBe(
       `FAILED: chain ${CHAIN} stops at record 2, but your witness file (seen 2026-11-01T00:00:00.000Z) shows record 3: records at the end were removed`,
@@ -191,14 +185,14 @@ describe('fairlisten verify --month, the command', () => {
     [[]],
     [['--seeds', 's.json']],
   ])('exits 2 on the usage error %j', async (argv) => {
-    const out = capture();
+    const out = captureConsole();
     expect(await run(argv)).toBe(2);
     expect(out.join('\n')).toMatch(/usage: fairlisten verify/);
   });
 
   it('exits 2 on a witness file that is not one', async () => {
     const month = await emptyMonth();
-    capture();
+    captureConsole();
     expect(
       await run(['--month', month, '--witness', write('bad-witness.jsonl', '{"kind":"nonsense"}\n')]),
     ).toBe(2);

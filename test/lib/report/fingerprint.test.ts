@@ -12,6 +12,7 @@ import {
   withoutAccount,
 } from '../../../lib/report/fingerprint';
 import { synthesizedAssembly } from '../../support/assembly';
+import { captureConsole } from '../../support/console';
 import type { Json } from '../../support/report-fixture';
 
 const read = (dir: string) => {
@@ -47,13 +48,6 @@ function getTemplateOutput(template: unknown, asString = false): string {
   return file;
 }
 
-function capture() {
-  const out: string[] = [];
-  vi.spyOn(console, 'log').mockImplementation((...a: unknown[]) => void out.push(a.join(' ')));
-  vi.spyOn(console, 'error').mockImplementation((...a: unknown[]) => void out.push(a.join(' ')));
-  return out;
-}
-
 describe('template fingerprint', () => {
   it('is the same for the offline synth and a synth for the real account, though the files differ', () => {
     expect(offline.text).not.toBe(real.text);
@@ -76,7 +70,7 @@ describe('template fingerprint', () => {
 
 describe('fairlisten report --deployed', () => {
   it('says MATCH when CloudFormation holds the synthesized template in the real account', () => {
-    const out = capture();
+    const out = captureConsole();
     expect(compareDeployed(offline.dir, getTemplateOutput(real.template))).toBe(true);
     expect(compareDeployed(offline.dir, getTemplateOutput(real.template, true))).toBe(true);
     expect(out[0]).toMatch(
@@ -97,7 +91,7 @@ describe('fairlisten report --deployed', () => {
     const statements = tampered.Resources[policyId].Properties.PolicyDocument.Statement as Json[];
     const denyIndex = statements.findIndex((s) => s.Effect === 'Deny' && s.Sid);
     statements.splice(denyIndex, 1);
-    const out = capture();
+    const out = captureConsole();
     expect(compareDeployed(offline.dir, getTemplateOutput(tampered))).toBe(false);
     expect(out[0]).toMatch(/^DIFFERS: the deployed template of Fairlisten is not the one this report checks/);
     expect(out.join('\n')).toContain(`/Resources/${policyId}/Properties/PolicyDocument/Statement/`);

@@ -30,6 +30,7 @@ import { type LocalStack, recordingTablesOf } from '../../../lib/local';
 import { VersionedS3 } from '../../../lib/local/versioned-s3';
 import { defaultPolicy } from '../../../lib/policy/load';
 import { runMonth } from '../../../lib/simulation/month';
+import { runCaptured } from '../../support/console';
 
 const root = mkdtempSync(join(tmpdir(), 'fairlisten-verify-recovered-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -127,12 +128,7 @@ const earliest = (ds: Record<string, unknown>[], keep: (d: Record<string, unknow
   ds.filter(keep).sort((a, b) => String(a.decidedAt).localeCompare(String(b.decidedAt)))[0]!;
 
 async function verify(dir: string): Promise<{ code: number; lines: string[] }> {
-  const lines: string[] = [];
-  vi.spyOn(console, 'log').mockImplementation((...a: unknown[]) => void lines.push(a.join(' ')));
-  vi.spyOn(console, 'error').mockImplementation((...a: unknown[]) => void lines.push(a.join(' ')));
-  const code = await run(['--month', dir]);
-  vi.restoreAllMocks();
-  return { code, lines };
+  return runCaptured(() => run(['--month', dir]));
 }
 
 /** The month's audit records of `kind`, read from its export. */
