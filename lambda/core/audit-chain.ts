@@ -109,23 +109,11 @@ function describe(error: z.ZodError): string {
   return error.issues.map((i) => `${i.path.map(String).join('.') || '(record)'}: ${i.message}`).join('; ');
 }
 
-/** The object that is hashed: every field but `hash`, `subject` omitted when absent. */
+/**
+ * The object that is hashed: every field but `hash`, `subject` omitted when absent; its keys in
+ * canonical order, so that canonicalize takes its fast path.
+ */
 function unhashed(r: UnhashedAuditRecord): UnhashedAuditRecord {
-  const out: UnhashedAuditRecord = {
-    chain: r.chain,
-    seq: r.seq,
-    kind: r.kind,
-    at: r.at,
-    actor: r.actor,
-    data: r.data,
-    prevHash: r.prevHash,
-  };
-  if (r.subject !== undefined) out.subject = r.subject;
-  return out;
-}
-
-/** `unhashed(r)` with its keys in canonical order, so that canonicalize takes its fast path. */
-function hashedFields(r: UnhashedAuditRecord): UnhashedAuditRecord {
   const out: UnhashedAuditRecord = {
     actor: r.actor,
     at: r.at,
@@ -142,7 +130,7 @@ function hashedFields(r: UnhashedAuditRecord): UnhashedAuditRecord {
 /** SHA-256( utf8(prevHash) ‖ utf8(JCS(record without hash)) ), lowercase hex. */
 export function computeRecordHash(record: UnhashedAuditRecord): string {
   return createHash('sha256')
-    .update(record.prevHash + canonicalize(hashedFields(record)), 'utf8')
+    .update(record.prevHash + canonicalize(unhashed(record)), 'utf8')
     .digest('hex');
 }
 
