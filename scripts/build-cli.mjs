@@ -51,7 +51,11 @@ export async function buildCli() {
   const result = await build({
     // Paths in the metafile are relative to this directory: the package, whatever the caller's cwd.
     absWorkingDir: ROOT,
-    entryPoints: { fairlisten: join(ROOT, 'lib/cli/_run.ts') },
+    entryPoints: {
+      fairlisten: join(ROOT, 'lib/cli/_run.ts'),
+      // started by lib/verify/parallel.ts as a worker thread, next to the chunk that starts it
+      'verify-worker': join(ROOT, 'lib/verify/worker.ts'),
+    },
     outdir: OUT_DIR,
     bundle: true,
     splitting: true,

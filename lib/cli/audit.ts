@@ -17,7 +17,7 @@ import {
   type AuditExportReport,
   newWitnessEntries,
   readWitness,
-  verifyAuditExport,
+  verifyAuditExportOnTwoThreads,
   type WitnessEntry,
 } from '../verify/audit-export';
 import { command, existingDirectory, group, required, UsageError, type Values } from './_command';
@@ -82,7 +82,7 @@ const verify = command({
   },
   async run(values) {
     const dir = exportDir(values);
-    const report = verifyAuditExport(dir, witnessOf(values.witness as string | undefined));
+    const report = await verifyAuditExportOnTwoThreads(dir, witnessOf(values.witness as string | undefined));
     print(report, values.json === true);
     return report.ok ? 0 : 1;
   },
@@ -99,7 +99,7 @@ const witness = command({
     const dir = exportDir(values);
     const file = required(values, 'witness');
     const known = witnessOf(file);
-    const report = verifyAuditExport(dir, known);
+    const report = await verifyAuditExportOnTwoThreads(dir, known);
     print(report, false);
     if (!report.ok) return 1;
     const added = newWitnessEntries(report, known, new Date().toISOString());

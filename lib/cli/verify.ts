@@ -11,7 +11,7 @@
 import { readFileSync } from 'node:fs';
 import { loadPolicy, PolicyError } from '../policy/load';
 import { readWitness, type WitnessEntry } from '../verify/audit-export';
-import { verifyMonth } from '../verify/month';
+import { verifyMonthOnTwoThreads } from '../verify/month';
 import { formatReport, verifyDecisions } from '../verify/verify';
 import { command, existingDirectory, required, UsageError, type Values } from './_command';
 
@@ -37,12 +37,12 @@ function witnessOf(file: unknown): WitnessEntry[] {
   }
 }
 
-function month(values: Values): number {
+async function month(values: Values): Promise<number> {
   const dir = values.month as string;
   if (values['algorithm-only'] || values.decisions || values.seeds || values.policy) {
     throw new UsageError('--month takes no --algorithm-only, --decisions, --seeds or --policy');
   }
-  const report = verifyMonth(existingDirectory(dir), witnessOf(values.witness));
+  const report = await verifyMonthOnTwoThreads(existingDirectory(dir), witnessOf(values.witness));
   if (values.json) {
     console.log(
       JSON.stringify(

@@ -9,6 +9,7 @@
  * by a key only the exporter may use, at every export run) and the witness (heads a council member
  * saw earlier) make each of those a finding.
  */
+import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative, resolve, sep } from 'node:path';
 import { z } from 'zod';
@@ -23,6 +24,7 @@ import {
 } from '../../lambda/core/audit-chain';
 import { PUBLISHED_COMMITMENT_RE, PUBLISHED_POLICY_RE } from '../../lambda/core/publication';
 import { forEachLine } from './lines';
+import { startVerifyJob } from './parallel';
 import {
   type Finding,
   loadPublication,
@@ -401,6 +403,7 @@ export function streamCleanExport(
   auditDir: string,
   witness: readonly WitnessEntry[] = [],
   visit?: (record: AuditRecord) => boolean | undefined,
+  hashedElsewhere?: HashedElsewhere,
 ): AuditExportReport | undefined {
   const root = resolve(auditDir);
   if (!statSync(root).isDirectory()) return undefined;
@@ -444,41 +447,48 @@ export function streamCleanExport(
     let st = running.get(chain);
     if (st && st.dir !== parts[0]) return undefined; // two folders of one chain
     let index = 0;
+    const elsewhere = hashedElsewhere?.files.has(abs) === true;
+    const digest = elsewhere ? createHash('sha256') : undefined;
     try {
-      forEachLine(abs, (raw) => {
-        if (!clean) return;
-        const line = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
-        if (line.trim() === '') return;
-        const r = JSON.parse(line) as AuditRecord;
-        if (!isRecordShape(r)) {
-          clean = false;
-          return;
-        }
-        const seq = (st?.lastSeq ?? 0) + 1;
-        if (
-          r.chain !== chain ||
-          r.seq !== range.fromSeq + index ||
-          r.seq !== seq ||
-          r.prevHash !== (st?.lastHash ?? GENESIS_HASH) ||
-          computeRecordHash(r) !== r.hash
-        ) {
-          clean = false;
-          return;
-        }
-        index++;
-        if (!st) {
-          st = { hashes: new Map(), lastSeq: 0, lastHash: GENESIS_HASH, lastAt: '', dir: parts[0]! };
-          running.set(chain, st);
-        }
-        st.lastSeq = r.seq;
-        st.lastHash = r.hash;
-        st.lastAt = r.at;
-        if (wanted.get(chain)?.has(r.seq)) st.hashes.set(r.seq, r.hash);
-        if (visit && visit(r) === false) clean = false;
-      });
+      forEachLine(
+        abs,
+        (raw) => {
+          if (!clean) return;
+          const line = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
+          if (line.trim() === '') return;
+          const r = JSON.parse(line) as AuditRecord;
+          if (!isRecordShape(r)) {
+            clean = false;
+            return;
+          }
+          const seq = (st?.lastSeq ?? 0) + 1;
+          if (
+            r.chain !== chain ||
+            r.seq !== range.fromSeq + index ||
+            r.seq !== seq ||
+            r.prevHash !== (st?.lastHash ?? GENESIS_HASH) ||
+            (!elsewhere && computeRecordHash(r) !== r.hash)
+          ) {
+            clean = false;
+            return;
+          }
+          index++;
+          if (!st) {
+            st = { hashes: new Map(), lastSeq: 0, lastHash: GENESIS_HASH, lastAt: '', dir: parts[0]! };
+            running.set(chain, st);
+          }
+          st.lastSeq = r.seq;
+          st.lastHash = r.hash;
+          st.lastAt = r.at;
+          if (wanted.get(chain)?.has(r.seq)) st.hashes.set(r.seq, r.hash);
+          if (visit && visit(r) === false) clean = false;
+        },
+        digest,
+      );
     } catch {
       return undefined; // unreadable, or a line that is not JSON
     }
+    if (digest) hashedElsewhere!.sha256.set(abs, digest.digest('hex'));
     if (!clean || index !== range.toSeq - range.fromSeq + 1) return undefined;
   }
   if (running.size === 0) return undefined;
@@ -513,6 +523,89 @@ export function streamCleanExport(
     heads,
     publication,
   };
+}
+
+/**
+ * Files whose records' hashes another thread checks (`recordHashesMatch`): the fast path leaves
+ * their hashes out and puts the SHA-256 of each file's bytes, as it read them, in `sha256`.
+ */
+export interface HashedElsewhere {
+  readonly files: ReadonlySet<string>;
+  readonly sha256: Map<string, string>;
+}
+
+/**
+ * Whether every record of `files` matches its hash (each non-blank line parsed, nothing else
+ * checked: the fast path checks the rest), and the SHA-256 of each file's bytes as read here.
+ */
+export function recordHashesMatch(files: readonly string[]): { ok: boolean; sha256: string[] } {
+  const sha256: string[] = [];
+  for (const file of files) {
+    const digest = createHash('sha256');
+    let ok = true;
+    try {
+      forEachLine(
+        file,
+        (raw) => {
+          if (!ok) return;
+          const line = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
+          if (line.trim() === '') return;
+          const r = JSON.parse(line) as AuditRecord;
+          ok = computeRecordHash(r) === r.hash;
+        },
+        digest,
+      );
+    } catch {
+      ok = false;
+    }
+    if (!ok) return { ok: false, sha256 };
+    sha256.push(digest.digest('hex'));
+  }
+  return { ok: true, sha256 };
+}
+
+/**
+ * `verifyAuditExport` on both cores: the records' hashes of most files checked in a worker thread
+ * (`startVerifyJob`) while this thread checks everything else; the two compare the SHA-256 of the
+ * files they read. Same report as `verifyAuditExport`.
+ */
+export async function verifyAuditExportOnTwoThreads(
+  auditDir: string,
+  witness: readonly WitnessEntry[] = [],
+  share = 2 / 3,
+): Promise<AuditExportReport> {
+  const root = resolve(auditDir);
+  if (statSync(root).isDirectory()) {
+    const all = listExportFiles(root);
+    const files = all.slice(all.length - Math.floor(all.length * share));
+    const job = startVerifyJob({ kind: 'hashes', files });
+    const elsewhere: HashedElsewhere = { files: new Set(files), sha256: new Map() };
+    const report = streamCleanExport(auditDir, witness, undefined, elsewhere);
+    if (!report) job.cancel();
+    const hashes = report ? await job.result.catch(() => undefined) : undefined;
+    if (
+      report &&
+      hashes &&
+      'ok' in hashes &&
+      sameDigests(files, hashes.sha256, elsewhere.sha256) &&
+      hashes.ok
+    )
+      return report;
+  }
+  return verifyLoadedExport(auditDir, witness);
+}
+
+/** The worker read each file as this thread did (and this thread read every file the worker did). */
+export function sameDigests(
+  files: readonly string[],
+  theirs: readonly string[],
+  ours: ReadonlyMap<string, string>,
+): boolean {
+  return (
+    theirs.length === files.length &&
+    ours.size === files.length &&
+    files.every((f, i) => ours.get(f) === theirs[i])
+  );
 }
 
 /** What the witness file shows that the export no longer does. */

@@ -2,6 +2,7 @@
  * Reading big inputs without loading them: a file's lines one at a time (a 4 MiB buffer, whatever
  * the file's size), and a compact set of contact ids (16 bytes an id) for the duplicate check.
  */
+import type { Hash } from 'node:crypto';
 import { closeSync, openSync, readSync } from 'node:fs';
 
 const CHUNK = 4 * 1024 * 1024;
@@ -21,8 +22,15 @@ export class LineReader {
   /** 1-based number of the line `next()` returned last. */
   line = 0;
 
-  /** `chunkBytes`: the buffer's first size (a test reads with a few bytes to cross every boundary). */
-  constructor(file: string, chunkBytes = CHUNK) {
+  /**
+   * `chunkBytes`: the buffer's first size (a test reads with a few bytes to cross every boundary).
+   * `digest`: fed every byte read, in order (two threads reading one file show they read the same).
+   */
+  constructor(
+    file: string,
+    chunkBytes = CHUNK,
+    private readonly digest?: Hash,
+  ) {
     this.buf = Buffer.allocUnsafe(chunkBytes);
     this.fd = openSync(file, 'r');
   }
@@ -65,13 +73,14 @@ export class LineReader {
     }
     const n = readSync(this.fd, this.buf, this.end, this.buf.length - this.end, null);
     if (n === 0) this.eof = true;
+    else this.digest?.update(this.buf.subarray(this.end, this.end + n));
     this.end += n;
   }
 }
 
 /** Calls `fn` with every line of `file` (1-based numbers), reading 4 MiB at a time. */
-export function forEachLine(file: string, fn: (text: string, line: number) => void): void {
-  const reader = new LineReader(file);
+export function forEachLine(file: string, fn: (text: string, line: number) => void, digest?: Hash): void {
+  const reader = new LineReader(file, CHUNK, digest);
   try {
     for (let text = reader.next(); text !== undefined; text = reader.next()) fn(text, reader.line);
   } finally {

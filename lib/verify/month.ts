@@ -18,10 +18,11 @@
  *  - with assignments.jsonl: C5, regular listens per agent and each plan's listens against what
  *    the audit chains show (lib/verify/listens.ts).
  */
+import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { AuditRecord } from '../../lambda/core/audit-chain';
-import { compareDecisionKeys, type DecisionKey, type DecisionRecord } from '../../lambda/core/decision';
+import { compareDecisionKeys, type DecisionKey } from '../../lambda/core/decision';
 import { commitment as commitmentOf, seedFromHex } from '../../lambda/core/lottery';
 import { periodBounds } from '../../lambda/core/period';
 import { PUBLISHED_COMMITMENT_RE } from '../../lambda/core/publication';
@@ -29,6 +30,7 @@ import { DECISION_FIELDS } from '../simulation/output';
 import { streamCleanExport, verifyLoadedExport, type WitnessEntry } from './audit-export';
 import { LineReader } from './lines';
 import { type ListensCheck, verifyListens } from './listens';
+import { startVerifyJob } from './parallel';
 import {
   type Finding,
   loadPublication,
@@ -37,7 +39,7 @@ import {
   publishedPolicies,
   publishedReveal,
 } from './publication';
-import { cleanDecisionsStream, type VerifyPolicy, type VerifyReport, verifyDecisions } from './verify';
+import { cleanDecisionsFile, type VerifyPolicy, type VerifyReport, verifyDecisions } from './verify';
 
 export interface MonthReport {
   readonly ok: boolean;
@@ -299,80 +301,96 @@ function sameFields(d: Record<string, unknown>, c: Record<string, unknown>): boo
   return true;
 }
 
-/**
- * The fast path of `verifyMonth`, for a month as the simulation and `fairlisten export` write it:
- * decisions.jsonl in (decidedAt, contactId) order, as the exporter appends them to the decisions
- * chains. One pass over the audit export (`streamCleanExport`) pulls the decisions.jsonl lines
- * along, merging each chain record with its line (same fields), each line checked as it comes
- * (published policy, the algorithm: `cleanDecisionsStream`). It holds a few things per agent and
- * 16 bytes per contact, never a line or a record after it is checked. Returns the report only when
- * nothing is to be found beyond what `verifyListens` reports; undefined at the first irregularity,
- * and the caller verifies in memory, which names every finding.
- */
-export function streamCleanMonth(
-  dir: string,
-  witness: readonly WitnessEntry[] = [],
-): MonthReport | undefined {
+/** What the streamed verification of a month needs before it reads the month. */
+interface PreparedMonth {
+  readonly dir: string;
+  readonly file: string;
+  readonly auditDir: string;
+  readonly pub: Publication;
+  readonly policies: ReturnType<typeof publishedPolicies>;
+  readonly policy: VerifyPolicy;
+  readonly timezone: string;
+  /** Every period the publication commits and reveals cleanly; the periods used are checked after. */
+  readonly seeds: Record<string, { seed: string; commitment: string }>;
+}
+
+/** The publication, and the policy the first decision names; undefined when there is none. */
+function prepareMonth(dir: string): PreparedMonth | undefined {
   const file = join(dir, 'decisions.jsonl');
   const auditDir = join(dir, 'audit');
   if (!existsSync(file) || !existsSync(auditDir)) return undefined;
   const pub = loadPublication(auditDir);
   const policies = publishedPolicies(pub);
+  let first: string | undefined;
   const reader = new LineReader(file);
   try {
-    // The policy: the first line's published document (every line must name a published one).
-    let first: string | undefined;
-    for (let t = reader.next(); t !== undefined; t = reader.next()) {
-      if (t.trim() !== '') {
-        first = t;
-        break;
-      }
+    for (let t = reader.next(); t !== undefined && first === undefined; t = reader.next()) {
+      if (t.trim() !== '') first = t;
     }
-    if (first === undefined) return undefined;
-    const firstLine = reader.line;
-    let policy: VerifyPolicy | undefined;
-    try {
-      const hash = (JSON.parse(first) as { policyHash?: unknown }).policyHash;
-      policy = typeof hash === 'string' ? (policies.get(hash) as VerifyPolicy | undefined) : undefined;
-    } catch {
-      return undefined;
-    }
-    if (!policy) return undefined;
-    const timezone = policy.timezone ?? 'UTC';
-    const seedsFile = readSeedsFile(dir);
-    // Every period the publication commits and reveals cleanly; the periods used are checked after.
-    const seeds: Record<string, { seed: string; commitment: string }> = {};
-    for (const key of pub.objects.keys()) {
-      const m = PUBLISHED_COMMITMENT_RE.exec(key);
-      if (!m) continue;
-      const checked = checkPeriodSeed(pub, m[1]!, timezone, undefined);
-      if (checked.seed && checked.findings.length === 0) seeds[m[1]!] = checked.seed;
-    }
-    const algorithm = cleanDecisionsStream(seeds, policy);
+  } finally {
+    reader.close();
+  }
+  if (first === undefined) return undefined;
+  let policy: VerifyPolicy | undefined;
+  try {
+    const hash = (JSON.parse(first) as { policyHash?: unknown } | null)?.policyHash;
+    policy = typeof hash === 'string' ? (policies.get(hash) as VerifyPolicy | undefined) : undefined;
+  } catch {
+    return undefined;
+  }
+  if (!policy) return undefined;
+  const timezone = policy.timezone ?? 'UTC';
+  const seeds: Record<string, { seed: string; commitment: string }> = {};
+  for (const key of pub.objects.keys()) {
+    const m = PUBLISHED_COMMITMENT_RE.exec(key);
+    if (!m) continue;
+    const checked = checkPeriodSeed(pub, m[1]!, timezone, undefined);
+    if (checked.seed && checked.findings.length === 0) seeds[m[1]!] = checked.seed;
+  }
+  return { dir, file, auditDir, pub, policies, policy, timezone, seeds };
+}
+
+/** What the pass over the audit export found, to be joined with the algorithm's re-computation. */
+interface ChainPass {
+  readonly periods: Set<string>;
+  readonly listensRecords: AuditRecord[];
+  /** SHA-256 of decisions.jsonl as this pass read it. */
+  readonly sha256: string;
+}
+
+/**
+ * The pass over the audit export (`streamCleanExport`) that pulls the decisions.jsonl lines along,
+ * merging each chain record with its line (same fields), each line checked against its published
+ * policy and the order; the algorithm itself is re-computed by `cleanDecisionsFile`, in this
+ * thread or another. Undefined at the first irregularity.
+ */
+function chainPass(m: PreparedMonth, witness: readonly WitnessEntry[]): ChainPass | undefined {
+  const { policies } = m;
+  const digest = createHash('sha256');
+  const reader = new LineReader(m.file, undefined, digest);
+  try {
     const periods = new Set<string>();
     let previous: DecisionKey | undefined;
-    let pending: { line: DecisionRecord; key: DecisionKey }[] = [];
-    /** The next line, checked (algorithm, policy, order); undefined at the end; null when irregular. */
-    let queued: string | undefined = first;
-    const nextLine = (): { line: DecisionRecord; key: DecisionKey } | undefined | null => {
+    let pending: { line: Record<string, unknown>; key: DecisionKey }[] = [];
+    /** The next line (policy, order checked); undefined at the end; null when irregular. */
+    const nextLine = (): { line: Record<string, unknown>; key: DecisionKey } | undefined | null => {
       let text: string | undefined;
-      let number: number;
-      if (queued !== undefined) {
-        text = queued;
-        number = firstLine;
-        queued = undefined;
-      } else {
-        do text = reader.next();
-        while (text !== undefined && text.trim() === '');
-        number = reader.line;
-      }
+      do text = reader.next();
+      while (text !== undefined && text.trim() === '');
       if (text === undefined) return undefined;
-      const r = algorithm.line(text, number);
-      if (!r) return null;
+      let r: Record<string, unknown> | null;
+      try {
+        r = JSON.parse(text) as Record<string, unknown> | null;
+      } catch {
+        return null;
+      }
+      if (typeof r !== 'object' || r === null) return null;
+      const { decidedAt, contactId, policyHash } = r;
+      if (typeof decidedAt !== 'string' || typeof contactId !== 'string') return null;
       const doc =
-        typeof r.policyHash === 'string' ? (policies.get(r.policyHash) as Partial<VerifyPolicy>) : undefined;
+        typeof policyHash === 'string' ? (policies.get(policyHash) as Partial<VerifyPolicy>) : undefined;
       if (!doc || r.policyVersion !== doc.version || r.rate !== doc.samplingRate) return null;
-      const key = { decidedAt: r.decidedAt, contactId: r.contactId };
+      const key = { decidedAt, contactId };
       if (previous && compareDecisionKeys(previous, key) >= 0) return null;
       previous = key;
       periods.add(String(r.period));
@@ -402,12 +420,12 @@ export function streamCleanMonth(
         if (!next) return false; // the end, or irregular: the record has no line
         const order = compareDecisionKeys(next.key, key);
         if (order > 0) return false;
-        if (order === 0) return sameFields(next.line as unknown as Record<string, unknown>, c);
+        if (order === 0) return sameFields(next.line, c);
         pending.push(next); // a line with no chain record (yet): must be a recovered decision
         if (pending.length > MAX_PENDING) return false;
       }
     };
-    const audit = streamCleanExport(auditDir, witness, visit);
+    const audit = streamCleanExport(m.auditDir, witness, visit);
     if (!audit) return undefined;
     for (let next = nextLine(); next !== undefined; next = nextLine()) {
       if (next === null) return undefined;
@@ -415,28 +433,78 @@ export function streamCleanMonth(
       if (pending.length > MAX_PENDING) return undefined;
     }
     // The lines with no decisions-chain record: each a recovered decision, and each recovered one listed.
-    for (const { line } of pending) {
-      const c = recovered.get(line.contactId);
-      if (!c || !sameFields(line as unknown as Record<string, unknown>, c)) return undefined;
+    for (const { line, key } of pending) {
+      const c = recovered.get(key.contactId);
+      if (!c || !sameFields(line, c)) return undefined;
       periods.add(String(c.period));
-      recovered.delete(line.contactId);
+      recovered.delete(key.contactId);
     }
     pending = [];
     if (recovered.size > 0) return undefined;
-    for (const period of periods) {
-      const checked = checkPeriodSeed(pub, period, timezone, seedsFile);
-      if (checked.findings.length > 0 || !checked.seed) return undefined;
-    }
-    const decisions = algorithm.finish();
-    if (!decisions) return undefined;
-    const listens = verifyListens(dir, listensRecords);
-    return {
-      ok: listens.findings.length === 0,
-      findings: [...listens.findings],
-      decisions,
-      ...(listens.checked ? { listens: listens.checked } : {}),
-    };
+    return { periods, listensRecords, sha256: digest.digest('hex') };
   } finally {
     reader.close();
   }
+}
+
+/** The report of a month whose chain pass and re-computation both came out clean (of the same file). */
+function joinPasses(
+  m: PreparedMonth,
+  chain: ChainPass | undefined,
+  algorithm: { report?: VerifyReport; sha256: string } | undefined,
+): MonthReport | undefined {
+  if (!chain || !algorithm?.report || algorithm.sha256 !== chain.sha256) return undefined;
+  const seedsFile = readSeedsFile(m.dir);
+  for (const period of chain.periods) {
+    const checked = checkPeriodSeed(m.pub, period, m.timezone, seedsFile);
+    if (checked.findings.length > 0 || !checked.seed) return undefined;
+  }
+  const listens = verifyListens(m.dir, chain.listensRecords);
+  return {
+    ok: listens.findings.length === 0,
+    findings: [...listens.findings],
+    decisions: algorithm.report,
+    ...(listens.checked ? { listens: listens.checked } : {}),
+  };
+}
+
+/**
+ * The fast path of `verifyMonth`, for a month as the simulation and `fairlisten export` write it:
+ * decisions.jsonl in (decidedAt, contactId) order, as the exporter appends them to the decisions
+ * chains. Two passes, each holding a few things per agent and 16 bytes per contact, never a line
+ * or a record after it is checked: the algorithm re-computed line by line (`cleanDecisionsFile`),
+ * and one pass over the audit export that merges each chain record with its line. Returns the
+ * report only when nothing is to be found beyond what `verifyListens` reports; undefined at the
+ * first irregularity, and the caller verifies in memory, which names every finding.
+ */
+export function streamCleanMonth(
+  dir: string,
+  witness: readonly WitnessEntry[] = [],
+): MonthReport | undefined {
+  const m = prepareMonth(dir);
+  if (!m) return undefined;
+  const algorithm = cleanDecisionsFile(m.file, m.seeds, m.policy);
+  if (!algorithm.report) return undefined;
+  return joinPasses(m, chainPass(m, witness), algorithm);
+}
+
+/**
+ * `verifyMonth` on both cores: the algorithm's re-computation in a worker thread
+ * (`startVerifyJob`) while this thread makes the pass over the audit export. The two read
+ * decisions.jsonl each and compare the SHA-256 of what they read. Same report as `verifyMonth`.
+ */
+export async function verifyMonthOnTwoThreads(
+  dir: string,
+  witness: readonly WitnessEntry[] = [],
+): Promise<MonthReport> {
+  const m = prepareMonth(dir);
+  if (m) {
+    const job = startVerifyJob({ kind: 'decisions', file: m.file, seeds: m.seeds, policy: m.policy });
+    const chain = chainPass(m, witness);
+    if (!chain) job.cancel();
+    const algorithm = chain ? await job.result.catch(() => undefined) : undefined;
+    const report = joinPasses(m, chain, algorithm);
+    if (report) return report;
+  }
+  return verifyLoadedMonth(dir, witness);
 }

@@ -7,6 +7,7 @@
  * published algorithm (docs/compliance/algorithm-v1.md). Nothing here throws on bad input: malformed
  * lines or seeds become violations.
  */
+import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { type DecisionRecord, REASONS } from '../../lambda/core/decision';
 import { ALGORITHM_V2, tookSlot } from '../../lambda/core/fair-lottery';
@@ -20,7 +21,7 @@ import {
 import { pacedLimit } from '../../lambda/core/pacing';
 import { elapsedFraction, isPeriod, periodOf } from '../../lambda/core/period';
 import { HARD_LIMITS, type RecordingPolicy } from '../policy/schema';
-import { UuidSet } from './lines';
+import { LineReader, UuidSet } from './lines';
 import { checkFairRecord, checkFairSequence, type FairRecord, type FairViolationCode } from './verify-v2';
 
 export type ViolationCode =
@@ -476,6 +477,31 @@ export function cleanDecisionsStream(
       };
     },
   };
+}
+
+/**
+ * `cleanDecisionsStream` over every line of `file`: the report, absent at the first irregularity,
+ * and the SHA-256 of the bytes read (the whole file when there is a report), so that another
+ * thread reading the same file can show it read the same bytes.
+ */
+export function cleanDecisionsFile(
+  file: string,
+  seedsJson: unknown,
+  policy: VerifyPolicy,
+): { report?: VerifyReport; sha256: string } {
+  const digest = createHash('sha256');
+  const algorithm = cleanDecisionsStream(seedsJson, policy);
+  const reader = new LineReader(file, undefined, digest);
+  let clean = true;
+  try {
+    for (let text = reader.next(); text !== undefined && clean; text = reader.next()) {
+      if (text.trim() !== '') clean = algorithm.line(text, reader.line) !== undefined;
+    }
+  } finally {
+    reader.close();
+  }
+  const report = clean ? algorithm.finish() : undefined;
+  return { ...(report ? { report } : {}), sha256: digest.digest('hex') };
 }
 
 export function formatReport(report: VerifyReport): string {
