@@ -114,6 +114,28 @@ describe('fairlisten verify --algorithm-only, the output', () => {
     expect(err.at(-1)).toMatch(/^NOTE: --algorithm-only checks these files against each other only/);
   });
 
+  it('prints the summary on stdout and the note on stderr when everything checks out', async () => {
+    const log: string[] = [];
+    const err: string[] = [];
+    vi.spyOn(console, 'log').mockImplementation((...a: unknown[]) => void log.push(a.join(' ')));
+    vi.spyOn(console, 'error').mockImplementation((...a: unknown[]) => void err.push(a.join(' ')));
+    expect(await algorithmOnly(write('ok2.jsonl', ds.jsonl))).toBe(0);
+    expect(log).toEqual([expect.stringMatching(/^OK: 300 decisions/)]);
+    expect(err).toEqual([expect.stringMatching(/^NOTE: /)]);
+  });
+
+  it('exits 1 naming a seeds file that is not JSON, and passes other read errors on', async () => {
+    const out = capture();
+    const bad = write('not-json-seeds.json', '{');
+    expect(await run(['--algorithm-only', '--decisions', write('s.jsonl', ''), '--seeds', bad])).toBe(1);
+    expect(out).toEqual([expect.stringMatching(new RegExp(`^fairlisten verify: ${bad} is not JSON: `))]);
+    out.length = 0;
+    const missing = join(dir, 'no-seeds.json');
+    expect(await run(['--algorithm-only', '--decisions', write('s.jsonl', ''), '--seeds', missing])).toBe(1);
+    expect(out.join('\n')).not.toMatch(/is not JSON/);
+    expect(out.join('\n')).toMatch(/ENOENT|no such file/);
+  });
+
   it('exits 1 on a policy file that is not one, without re-computing anything', async () => {
     const out = captureConsole();
     expect(await algorithmOnly(write('p.jsonl', ds.jsonl), '--policy', write('bad-policy.json', '{'))).toBe(
@@ -188,6 +210,15 @@ describe('fairlisten verify --month, the command', () => {
     const out = captureConsole();
     expect(await run(argv)).toBe(2);
     expect(out.join('\n')).toMatch(/usage: fairlisten verify/);
+  });
+
+  it('says which option is missing or misplaced', async () => {
+    const out = capture();
+    expect(await run([])).toBe(2);
+    expect(out[0]).toMatch(/^fairlisten verify: --month DIR is required \(or --algorithm-only\)/);
+    out.length = 0;
+    expect(await run(['--algorithm-only', '--decisions', 'd', '--seeds', 's', '--witness', 'w'])).toBe(2);
+    expect(out[0]).toMatch(/^fairlisten verify: --witness needs --month/);
   });
 
   it('exits 2 on a witness file that is not one', async () => {

@@ -9,6 +9,7 @@ import {
 import { ALGORITHM_VERSION } from '../../../lambda/core/lottery';
 import { elapsedFraction } from '../../../lambda/core/period';
 import { verifyDecisions } from '../../../lib/verify/verify';
+import { checkFairRecord, checkFairSequence, type FairRecord } from '../../../lib/verify/verify-v2';
 import { generateFairDataset } from '../../support/fair-dataset';
 import { generateDataset, toJsonl } from '../../support/verify-dataset';
 
@@ -132,5 +133,151 @@ describe('verify, version 2', () => {
       }),
       { numRuns: 60 },
     );
+  });
+});
+
+/** What a check reported: `code: message` per report. */
+function reports(check: (report: (code: string, rec: FairRecord, message: string) => void) => unknown) {
+  const out: string[] = [];
+  const result = check((code, rec, message) => out.push(`${code} line ${rec.line}: ${message}`));
+  return { result, out };
+}
+const base = fair.records.find((r) => r.reason === 'not-drawn' && r.callIndex !== null)!;
+/** A positioned call at position 1, consistent unless `fields` say otherwise. */
+const call = (fields: Record<string, unknown>): FairRecord => ({
+  line: 7,
+  r: {
+    ...base,
+    callIndex: 1,
+    recordedBefore: 0,
+    probability: 0.2,
+    rate: 0.2,
+    u: 0.5,
+    lotterySelected: false,
+    reason: 'not-drawn',
+    recorded: false,
+    ...fields,
+  } as FairRecord['r'],
+});
+const unpositioned = { callIndex: null, recordedBefore: null, probability: null, reason: 'excluded-line' };
+
+describe('checkFairRecord', () => {
+  it('accepts a consistent call, at probability 0 and at the rate, and u equal to the probability as not selected', () => {
+    for (const fields of [
+      {},
+      { probability: 0, u: 0.1, reason: 'agent-cap-reached' },
+      { probability: 0.2, u: 0.1, lotterySelected: true, reason: 'drawn', recorded: true },
+      { probability: 0.1, u: 0.1 },
+    ]) {
+      expect(
+        reports((r) => checkFairRecord(call(fields), r)),
+        JSON.stringify(fields),
+      ).toEqual({ result: true, out: [] });
+    }
+    expect(reports((r) => checkFairRecord(call(unpositioned), r))).toEqual({ result: false, out: [] });
+  });
+
+  it.each([[1.5], [-1], ['1']])('keeps a position or slot count of %j out of the sequence', (bad) => {
+    const message = 'sequence-mismatch line 7: callIndex and recordedBefore must be whole numbers or null';
+    for (const fields of [{ callIndex: bad }, { recordedBefore: bad }]) {
+      expect(reports((r) => checkFairRecord(call(fields), r))).toEqual({ result: false, out: [message] });
+    }
+  });
+
+  it.each([[-0.01], [0.21], ['0.1']])(
+    'keeps a probability of %j, outside [0, rate], out of the sequence',
+    (p) => {
+      expect(reports((r) => checkFairRecord(call({ probability: p }), r))).toEqual({
+        result: false,
+        out: [`probability-mismatch line 7: probability ${p} is not in [0, rate 0.2]`],
+      });
+    },
+  );
+
+  it('refuses a position on a call that has none, and none on a call that needs one', () => {
+    const forged = [
+      { reason: 'excluded-line' },
+      { reason: 'caller-objected' },
+      { reason: 'error' },
+      { recordedBefore: null },
+      { probability: null },
+      { ...unpositioned, reason: 'not-drawn' },
+      { ...unpositioned, recordedBefore: 0 },
+      { ...unpositioned, probability: 0 },
+    ];
+    for (const fields of forged) {
+      const { result, out } = reports((r) => checkFairRecord(call(fields), r));
+      expect(result).toBe(false);
+      expect(out, JSON.stringify(fields)).toEqual([
+        expect.stringMatching(/^reason-mismatch line 7: reason [a-z-]+ with callIndex/),
+      ]);
+    }
+  });
+
+  it('refuses a call without a position that was selected or recorded, and a positioned call without its draw', () => {
+    for (const fields of [{ lotterySelected: true }, { recorded: true }]) {
+      expect(reports((r) => checkFairRecord(call({ ...unpositioned, ...fields }), r))).toEqual({
+        result: false,
+        out: ['reason-mismatch line 7: reason excluded-line but selected or recorded'],
+      });
+    }
+    expect(reports((r) => checkFairRecord(call({ u: null }), r))).toEqual({
+      result: false,
+      out: ['reason-mismatch line 7: a positioned call without its draw u'],
+    });
+  });
+});
+
+describe('checkFairSequence', () => {
+  const { agentId, period } = base;
+  const sequence = fair.records
+    .map((r, i) => ({ line: i + 1, r }) as FairRecord)
+    .filter(({ r }) => r.agentId === agentId && r.period === period && r.callIndex !== null);
+  const check = (list: FairRecord[], policy = fair.policy) =>
+    reports((r) => checkFairSequence(list, policy, r)).out;
+
+  it('replays the positions in callIndex order, whatever the order given, and leaves the list as it was', () => {
+    expect(sequence.length).toBeGreaterThan(3);
+    expect(check(sequence)).toEqual([]);
+    const reversed = [...sequence].reverse();
+    expect(check(reversed)).toEqual([]);
+    expect(reversed[0]).toBe(sequence.at(-1));
+  });
+
+  it('names a repeated position on the later line, and a hole by the positions missing', () => {
+    const [first, second, ...rest] = sequence;
+    const replayed = { ...second!, line: second!.line + 10_000 };
+    expect(check([first!, replayed, second!, ...rest])[0]).toBe(
+      `sequence-gap line ${replayed.line}: position 2 of agent ${agentId} in ${period} is used twice`,
+    );
+    const earlier = { ...second!, line: 0 };
+    expect(check([first!, second!, earlier, ...rest])[0]).toBe(
+      `sequence-gap line ${second!.line}: position 2 of agent ${agentId} in ${period} is used twice`,
+    );
+    expect(check([first!, ...rest])[0]).toBe(
+      `sequence-gap line ${rest[0]!.line}: positions 2..2 of agent ${agentId} in ${period} have no decision`,
+    );
+    expect(check([first!, ...rest.slice(1)])[0]).toBe(
+      `sequence-gap line ${rest[1]!.line}: positions 2..3 of agent ${agentId} in ${period} have no decision`,
+    );
+  });
+
+  it('names the slot beyond the cap', () => {
+    const drawn = (callIndex: number): FairRecord => ({
+      ...call({
+        callIndex,
+        recordedBefore: callIndex - 1,
+        u: 0.01,
+        lotterySelected: true,
+        reason: 'drawn',
+        recorded: true,
+      }),
+      line: callIndex,
+    });
+    const list = [drawn(1), drawn(2)];
+    const out = check(list, { ...fair.policy, maxRecordingsPerAgentPerMonth: 1 });
+    expect(out.filter((m) => m.startsWith('cap-exceeded'))).toEqual([
+      `cap-exceeded line 2: slot #2 of agent ${agentId} in ${period} exceeds the cap 1`,
+    ]);
   });
 });

@@ -216,3 +216,160 @@ describe('cleanDecisionsStream (the fast path of verify --month)', () => {
     }
   });
 });
+
+const OLDER = '2026-01';
+const excludedAgents = new Set(ds.policy.excludedAgents);
+const other = ds.records.find((r) => !excludedAgents.has(r.agentId) && r.agentId !== ds.records[0]!.agentId)!;
+const isDrawn = (r: DecisionRecord) => r.reason === 'drawn' && (r.u as number) > 0;
+const excludedNotSelected = (r: DecisionRecord) => r.reason === 'excluded-line' && !r.lotterySelected;
+const notDrawn = (r: DecisionRecord) =>
+  r.reason === 'not-drawn' && !excludedAgents.has(r.agentId) && r.agentId !== other.agentId;
+
+/** Forgeries that each trip exactly one check (or, marked, none): the codes verify must give. */
+const oneCheck: [string, (r: DecisionRecord) => boolean, (r: DecisionRecord) => void, string[]][] = [
+  [
+    'a rate of 0 under an older policy',
+    notDrawn,
+    (r) => Object.assign(r, { rate: 0, policyVersion: OLDER }),
+    ['rate-limit'],
+  ],
+  ['another rate under the policy’s version', notDrawn, (r) => (r.rate = 0.2), ['rate-mismatch']],
+  [
+    '(none) another rate under an older policy',
+    notDrawn,
+    (r) => Object.assign(r, { rate: 0.2, policyVersion: OLDER }),
+    [],
+  ],
+  ['an agentId that is not the agentArn’s', notDrawn, (r) => (r.agentId = other.agentId), ['malformed-line']],
+  ['a drawn call not recorded', isDrawn, (r) => (r.recorded = false), ['reason-mismatch']],
+  ['a draw removed', notDrawn, (r) => (r.u = null), ['reason-mismatch']],
+  ['(none) an error without a draw', notDrawn, (r) => Object.assign(r, { u: null, reason: 'error' }), []],
+  [
+    'u equal to the rate, selected and recorded',
+    isDrawn,
+    (r) => Object.assign(r, { rate: r.u, policyVersion: OLDER }),
+    ['lottery-mismatch', 'recorded-not-drawn'],
+  ],
+  [
+    '(none) u equal to the rate, not selected',
+    isDrawn,
+    (r) =>
+      Object.assign(r, {
+        rate: r.u,
+        policyVersion: OLDER,
+        lotterySelected: false,
+        reason: 'not-drawn',
+        recorded: false,
+      }),
+    [],
+  ],
+  ['drawn without selection', notDrawn, (r) => (r.reason = 'drawn'), ['reason-mismatch', 'reason-mismatch']],
+  [
+    'agent-cap-reached without selection',
+    notDrawn,
+    (r) => (r.reason = 'agent-cap-reached'),
+    ['reason-mismatch'],
+  ],
+  ['record-failed without selection', notDrawn, (r) => (r.reason = 'record-failed'), ['reason-mismatch']],
+  [
+    'not-drawn although selected',
+    (r) => r.reason === 'record-failed',
+    (r) => (r.reason = 'not-drawn'),
+    ['reason-mismatch'],
+  ],
+  [
+    'an excluded line stored as not-drawn',
+    excludedNotSelected,
+    (r) => (r.reason = 'not-drawn'),
+    ['reason-mismatch'],
+  ],
+  [
+    'a line stored as excluded that is not',
+    notDrawn,
+    (r) => (r.reason = 'excluded-line'),
+    ['reason-mismatch'],
+  ],
+  [
+    '(none) an excluded line that failed',
+    excludedNotSelected,
+    (r) => Object.assign(r, { reason: 'error' }),
+    [],
+  ],
+];
+
+describe('verify, one check at a time', () => {
+  it.each(oneCheck)('%s', (_n, pick, mutate, expected) => {
+    const { id, jsonl } = tamper(mutate, pick);
+    const violations = run(jsonl).violations;
+    expect(violations.map((v) => v.code)).toEqual(expected);
+    for (const v of violations) expect(v.contactId).toBe(id);
+  });
+
+  it('reports a period without a seed once, and names a contact decided three times after its first line', () => {
+    const missing = run(ds.jsonl, { '2026-10': ds.seeds['2026-10'] }).violations;
+    expect(missing.map((v) => v.code)).toEqual(['missing-seed']);
+    const lines = ds.jsonl.trimEnd().split('\n');
+    const report = run([lines[0], lines[1], lines[0], lines[0]].join('\n'));
+    expect(report.violations.map((v) => v.message)).toEqual([
+      `contact ${ds.records[0]!.contactId} (line 3): decided twice (first on line 1)`,
+      `contact ${ds.records[0]!.contactId} (line 4): decided twice (first on line 1)`,
+    ]);
+    expect(report.decisions).toBe(2);
+  });
+
+  it('replays each agent’s recordings in decidedAt order, whatever the order of the lines', () => {
+    const reversed = ds.jsonl.trimEnd().split('\n').reverse().join('\n');
+    const report = run(reversed);
+    expect(report.violations).toEqual([]);
+    expect(report.periods).toEqual(['2026-10', '2026-11']);
+    expect(report.agents).toBe(new Set(ds.records.map((r) => r.agentId)).size);
+  });
+
+  it('names a recording beyond the cap as over the cap, not as paced too fast', () => {
+    const recorded = ds.records.filter((r) => r.recorded && r.period === '2026-10');
+    const agent = recorded.at(-1)!.agentId;
+    const mine = recorded.filter((r) => r.agentId === agent);
+    const report = run(ds.jsonl, ds.seeds, { ...ds.policy, maxRecordingsPerAgentPerMonth: mine.length - 1 });
+    expect(report.violations.find((v) => v.contactId === mine.at(-1)!.contactId)?.code).toBe('cap-exceeded');
+  });
+
+  it('says which field of a malformed line is wrong, and names its contact when it has one', () => {
+    const lines = ds.jsonl.trimEnd().split('\n');
+    const report = run([lines[0], '{not json', '{"contactId":"x"}', '42', '   ', lines[1]].join('\n'));
+    expect(report.violations.map((v) => [v.line, v.contactId])).toEqual([
+      [2, undefined],
+      [3, 'x'],
+      [4, undefined],
+    ]);
+    expect(report.violations[0]!.message).toBe('line 2: not valid JSON');
+    expect(report.violations[1]!.message).toMatch(/^line 3 \(contact x\): contactId: .*; initialContactId: /);
+    expect(report.violations[2]!.message).toMatch(/^line 4: \(line\): /);
+  });
+
+  it('names a seed under a key that is not a period, and one that is not hex', () => {
+    const report = run('', {
+      oops: ds.seeds['2026-10'],
+      '2026-10': { seed: 'zz', commitment: ds.seeds['2026-10']!.commitment },
+    });
+    expect(report.violations.map((v) => [v.code, v.period, v.message])).toEqual([
+      ['malformed-seeds', 'oops', 'seeds file: "oops" is not a period'],
+      ['malformed-seeds', '2026-10', 'seed of 2026-10 is not 64 lowercase hex characters'],
+    ]);
+  });
+
+  it('formats the summary with every reason in order, and dashes for none', () => {
+    const report = run(ds.jsonl);
+    const reasons = Object.entries(report.byReason)
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(([k, n]) => `${k}=${n}`)
+      .join(', ');
+    expect(reasons).toMatch(/^agent-cap-reached=\d+, caller-objected=/);
+    expect(formatReport(report)).toBe(
+      `OK: 1500 decisions, ${report.recorded} recorded, ${report.agents} agents, periods 2026-10, 2026-11; reasons: ${reasons}; 0 violation(s)`,
+    );
+    const none = run('{', {});
+    expect(formatReport(none)).toBe(
+      'VIOLATION malformed-line: line 1: not valid JSON\nFAILED: 0 decisions, 0 recorded, 0 agents, periods -; reasons: -; 1 violation(s)',
+    );
+  });
+});
