@@ -96,6 +96,15 @@ describe('fairlisten verify', () => {
 const algorithmOnly = (decisions: string, ...more: string[]) =>
   run(['--algorithm-only', '--decisions', decisions, '--seeds', seeds, '--policy', policy, ...more]);
 
+/** What the command prints on stdout and on stderr, apart. */
+function captureStreams(): { log: string[]; err: string[] } {
+  const log: string[] = [];
+  const err: string[] = [];
+  vi.spyOn(console, 'log').mockImplementation((...a: unknown[]) => void log.push(a.join(' ')));
+  vi.spyOn(console, 'error').mockImplementation((...a: unknown[]) => void err.push(a.join(' ')));
+  return { log, err };
+}
+
 describe('fairlisten verify --algorithm-only, the output', () => {
   it('prints the report as JSON with --json, and the finding on stderr without it', async () => {
     const out = captureConsole();
@@ -103,10 +112,7 @@ describe('fairlisten verify --algorithm-only, the output', () => {
     expect(JSON.parse(out.join('\n'))).toMatchObject({ ok: true, decisions: 300, violations: [] });
 
     vi.restoreAllMocks();
-    const log: string[] = [];
-    const err: string[] = [];
-    vi.spyOn(console, 'log').mockImplementation((...a: unknown[]) => void log.push(a.join(' ')));
-    vi.spyOn(console, 'error').mockImplementation((...a: unknown[]) => void err.push(a.join(' ')));
+    const { log, err } = captureStreams();
     const forged = ds.records.map((r, i) => (i === 0 ? { ...r, rate: 0.9 } : r));
     expect(await algorithmOnly(write('f.jsonl', toJsonl(forged)))).toBe(1);
     expect(log).toEqual([]);
@@ -115,17 +121,14 @@ describe('fairlisten verify --algorithm-only, the output', () => {
   });
 
   it('prints the summary on stdout and the note on stderr when everything checks out', async () => {
-    const log: string[] = [];
-    const err: string[] = [];
-    vi.spyOn(console, 'log').mockImplementation((...a: unknown[]) => void log.push(a.join(' ')));
-    vi.spyOn(console, 'error').mockImplementation((...a: unknown[]) => void err.push(a.join(' ')));
+    const { log, err } = captureStreams();
     expect(await algorithmOnly(write('ok2.jsonl', ds.jsonl))).toBe(0);
     expect(log).toEqual([expect.stringMatching(/^OK: 300 decisions/)]);
     expect(err).toEqual([expect.stringMatching(/^NOTE: /)]);
   });
 
   it('exits 1 naming a seeds file that is not JSON, and passes other read errors on', async () => {
-    const out = capture();
+    const out = captureConsole();
     const bad = write('not-json-seeds.json', '{');
     expect(await run(['--algorithm-only', '--decisions', write('s.jsonl', ''), '--seeds', bad])).toBe(1);
     expect(out).toEqual([expect.stringMatching(new RegExp(`^fairlisten verify: ${bad} is not JSON: `))]);
@@ -213,7 +216,7 @@ describe('fairlisten verify --month, the command', () => {
   });
 
   it('says which option is missing or misplaced', async () => {
-    const out = capture();
+    const out = captureConsole();
     expect(await run([])).toBe(2);
     expect(out[0]).toMatch(/^fairlisten verify: --month DIR is required \(or --algorithm-only\)/);
     out.length = 0;
