@@ -5,12 +5,15 @@ import { generateFairDataset } from '../../support/fair-dataset';
 import { generateDataset, toJsonl } from '../../support/verify-dataset';
 
 const ds = generateDataset({ calls: 1500 });
+/** Enough calls for every reason; the checks below run once per mutant in `npm run mutation`. */
+const small = generateDataset({ calls: 400 });
 
 function tamper(
   mutate: (r: DecisionRecord) => void,
   pick: (r: DecisionRecord) => boolean,
+  data = ds,
 ): { id: string; jsonl: string } {
-  const records = ds.records.map((r) => ({ ...r }));
+  const records = data.records.map((r) => ({ ...r }));
   const target = records.find(pick)!;
   mutate(target);
   return { id: target.contactId, jsonl: toJsonl(records) };
@@ -137,7 +140,7 @@ describe('verify', () => {
 });
 
 /** The file through `cleanDecisionsStream`, line by line: what each line returned, and the report. */
-function stream(jsonl: string, seeds: unknown = ds.seeds, policy = ds.policy) {
+function stream(jsonl: string, seeds: unknown = small.seeds, policy = small.policy) {
   const s = cleanDecisionsStream(seeds, policy);
   const got = jsonl.split('\n').map((text, i) => s.line(text, i + 1));
   return { got, report: s.finish() };
@@ -145,23 +148,23 @@ function stream(jsonl: string, seeds: unknown = ds.seeds, policy = ds.policy) {
 
 describe('cleanDecisionsStream (the fast path of verify --month)', () => {
   it('gives every record of a clean file of both versions, and the report verifyDecisions gives', () => {
-    const v2 = generateFairDataset({ periods: ['2026-12'], calls: 300, policy: ds.policy });
-    const jsonl = `${ds.jsonl}\n${toJsonl(v2.records)}`;
-    const seeds = { ...ds.seeds, ...v2.seeds };
+    const v2 = generateFairDataset({ periods: ['2026-12'], calls: 300, policy: small.policy });
+    const jsonl = `${small.jsonl}\n${toJsonl(v2.records)}`;
+    const seeds = { ...small.seeds, ...v2.seeds };
     const { got, report } = stream(jsonl, seeds);
     const lines = jsonl.split('\n');
     expect(got.filter((r) => r !== undefined).map((r) => r!.contactId)).toEqual(
-      [...ds.records, ...v2.records].map((r) => r.contactId),
+      [...small.records, ...v2.records].map((r) => r.contactId),
     );
     expect(lines.filter((l, i) => l.trim() === '' && got[i] === undefined)).toHaveLength(
       lines.filter((l) => l.trim() === '').length,
     );
-    expect(report).toEqual(verifyDecisions({ decisionsJsonl: jsonl, seeds, policy: ds.policy }));
+    expect(report).toEqual(verifyDecisions({ decisionsJsonl: jsonl, seeds, policy: small.policy }));
     expect(report!.agents).toBeGreaterThan(1);
   });
 
   it.each(cases)('gives way at %s and stays given way', (_n, mutate, pick) => {
-    const { id, jsonl } = tamper(mutate, pick);
+    const { id, jsonl } = tamper(mutate, pick, small);
     const { got, report } = stream(jsonl);
     const at = jsonl.split('\n').findIndex((l) => l.includes(id));
     expect(got.slice(0, at).every((r) => r !== undefined)).toBe(true);
@@ -170,7 +173,7 @@ describe('cleanDecisionsStream (the fast path of verify --month)', () => {
   });
 
   it('gives way on a duplicate, a line out of order, a malformed line and an over-cap agent', () => {
-    const lines = ds.jsonl.trimEnd().split('\n');
+    const lines = small.jsonl.trimEnd().split('\n');
     const forged = [
       [...lines.slice(0, 10), lines[3]!, ...lines.slice(10)],
       [...lines.slice(0, 9), lines[10]!, lines[9]!, ...lines.slice(11)],
@@ -183,20 +186,22 @@ describe('cleanDecisionsStream (the fast path of verify --month)', () => {
       expect(got.slice(10).every((r) => r === undefined)).toBe(true);
       expect(got.slice(0, 9).every((r) => r !== undefined)).toBe(true);
     }
-    const recorded = ds.records.filter((r) => r.recorded && r.period === '2026-10');
+    const recorded = small.records.filter((r) => r.recorded && r.period === '2026-10');
     const agent = recorded[0]!.agentId;
     const n = recorded.filter((r) => r.agentId === agent).length;
-    const lowered = { ...ds.policy, maxRecordingsPerAgentPerMonth: n - 1 };
-    expect(verifyDecisions({ decisionsJsonl: ds.jsonl, seeds: ds.seeds, policy: lowered }).ok).toBe(false);
-    expect(stream(ds.jsonl, ds.seeds, lowered).report).toBeUndefined();
+    const lowered = { ...small.policy, maxRecordingsPerAgentPerMonth: n - 1 };
+    expect(verifyDecisions({ decisionsJsonl: small.jsonl, seeds: small.seeds, policy: lowered }).ok).toBe(
+      false,
+    );
+    expect(stream(small.jsonl, small.seeds, lowered).report).toBeUndefined();
   });
 
   it('gives way on a seed that does not match its commitment, or is missing', () => {
-    const wrong = structuredClone(ds.seeds);
+    const wrong = structuredClone(small.seeds);
     wrong['2026-11']!.seed = 'ff'.repeat(32);
-    expect(stream(ds.jsonl, wrong).report).toBeUndefined();
-    expect(stream(ds.jsonl, { '2026-10': ds.seeds['2026-10'] }).report).toBeUndefined();
-    expect(stream(ds.jsonl, 'nonsense').report).toBeUndefined();
+    expect(stream(small.jsonl, wrong).report).toBeUndefined();
+    expect(stream(small.jsonl, { '2026-10': small.seeds['2026-10'] }).report).toBeUndefined();
+    expect(stream(small.jsonl, 'nonsense').report).toBeUndefined();
   });
 
   it('gives way on a version-2 position out of turn: dropped, repeated or with a wrong slot count', () => {
@@ -218,8 +223,10 @@ describe('cleanDecisionsStream (the fast path of verify --month)', () => {
 });
 
 const OLDER = '2026-01';
-const excludedAgents = new Set(ds.policy.excludedAgents);
-const other = ds.records.find((r) => !excludedAgents.has(r.agentId) && r.agentId !== ds.records[0]!.agentId)!;
+const excludedAgents = new Set(small.policy.excludedAgents);
+const other = small.records.find(
+  (r) => !excludedAgents.has(r.agentId) && r.agentId !== small.records[0]!.agentId,
+)!;
 const isDrawn = (r: DecisionRecord) => r.reason === 'drawn' && (r.u as number) > 0;
 const excludedNotSelected = (r: DecisionRecord) => r.reason === 'excluded-line' && !r.lotterySelected;
 const notDrawn = (r: DecisionRecord) =>
@@ -299,42 +306,45 @@ const oneCheck: [string, (r: DecisionRecord) => boolean, (r: DecisionRecord) => 
 
 describe('verify, one check at a time', () => {
   it.each(oneCheck)('%s', (_n, pick, mutate, expected) => {
-    const { id, jsonl } = tamper(mutate, pick);
-    const violations = run(jsonl).violations;
+    const { id, jsonl } = tamper(mutate, pick, small);
+    const violations = run(jsonl, small.seeds, small.policy).violations;
     expect(violations.map((v) => v.code)).toEqual(expected);
     for (const v of violations) expect(v.contactId).toBe(id);
   });
 
   it('reports a period without a seed once, and names a contact decided three times after its first line', () => {
-    const missing = run(ds.jsonl, { '2026-10': ds.seeds['2026-10'] }).violations;
+    const missing = run(small.jsonl, { '2026-10': small.seeds['2026-10'] }).violations;
     expect(missing.map((v) => v.code)).toEqual(['missing-seed']);
-    const lines = ds.jsonl.trimEnd().split('\n');
+    const lines = small.jsonl.trimEnd().split('\n');
     const report = run([lines[0], lines[1], lines[0], lines[0]].join('\n'));
     expect(report.violations.map((v) => v.message)).toEqual([
-      `contact ${ds.records[0]!.contactId} (line 3): decided twice (first on line 1)`,
-      `contact ${ds.records[0]!.contactId} (line 4): decided twice (first on line 1)`,
+      `contact ${small.records[0]!.contactId} (line 3): decided twice (first on line 1)`,
+      `contact ${small.records[0]!.contactId} (line 4): decided twice (first on line 1)`,
     ]);
     expect(report.decisions).toBe(2);
   });
 
   it('replays each agent’s recordings in decidedAt order, whatever the order of the lines', () => {
-    const reversed = ds.jsonl.trimEnd().split('\n').reverse().join('\n');
-    const report = run(reversed);
+    const reversed = small.jsonl.trimEnd().split('\n').reverse().join('\n');
+    const report = run(reversed, small.seeds, small.policy);
     expect(report.violations).toEqual([]);
     expect(report.periods).toEqual(['2026-10', '2026-11']);
-    expect(report.agents).toBe(new Set(ds.records.map((r) => r.agentId)).size);
+    expect(report.agents).toBe(new Set(small.records.map((r) => r.agentId)).size);
   });
 
   it('names a recording beyond the cap as over the cap, not as paced too fast', () => {
-    const recorded = ds.records.filter((r) => r.recorded && r.period === '2026-10');
+    const recorded = small.records.filter((r) => r.recorded && r.period === '2026-10');
     const agent = recorded.at(-1)!.agentId;
     const mine = recorded.filter((r) => r.agentId === agent);
-    const report = run(ds.jsonl, ds.seeds, { ...ds.policy, maxRecordingsPerAgentPerMonth: mine.length - 1 });
+    const report = run(small.jsonl, small.seeds, {
+      ...small.policy,
+      maxRecordingsPerAgentPerMonth: mine.length - 1,
+    });
     expect(report.violations.find((v) => v.contactId === mine.at(-1)!.contactId)?.code).toBe('cap-exceeded');
   });
 
   it('says which field of a malformed line is wrong, and names its contact when it has one', () => {
-    const lines = ds.jsonl.trimEnd().split('\n');
+    const lines = small.jsonl.trimEnd().split('\n');
     const report = run([lines[0], '{not json', '{"contactId":"x"}', '42', '   ', lines[1]].join('\n'));
     expect(report.violations.map((v) => [v.line, v.contactId])).toEqual([
       [2, undefined],
@@ -348,8 +358,8 @@ describe('verify, one check at a time', () => {
 
   it('names a seed under a key that is not a period, and one that is not hex', () => {
     const report = run('', {
-      oops: ds.seeds['2026-10'],
-      '2026-10': { seed: 'zz', commitment: ds.seeds['2026-10']!.commitment },
+      oops: small.seeds['2026-10'],
+      '2026-10': { seed: 'zz', commitment: small.seeds['2026-10']!.commitment },
     });
     expect(report.violations.map((v) => [v.code, v.period, v.message])).toEqual([
       ['malformed-seeds', 'oops', 'seeds file: "oops" is not a period'],
@@ -358,14 +368,14 @@ describe('verify, one check at a time', () => {
   });
 
   it('formats the summary with every reason in order, and dashes for none', () => {
-    const report = run(ds.jsonl);
+    const report = run(small.jsonl);
     const reasons = Object.entries(report.byReason)
       .sort(([a], [b]) => a.localeCompare(b))
       .map(([k, n]) => `${k}=${n}`)
       .join(', ');
     expect(reasons).toMatch(/^agent-cap-reached=\d+, caller-objected=/);
     expect(formatReport(report)).toBe(
-      `OK: 1500 decisions, ${report.recorded} recorded, ${report.agents} agents, periods 2026-10, 2026-11; reasons: ${reasons}; 0 violation(s)`,
+      `OK: 400 decisions, ${report.recorded} recorded, ${report.agents} agents, periods 2026-10, 2026-11; reasons: ${reasons}; 0 violation(s)`,
     );
     const none = run('{', {});
     expect(formatReport(none)).toBe(
