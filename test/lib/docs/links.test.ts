@@ -1,22 +1,12 @@
 /** Every link of README.md and docs/ resolves inside the repository; the checker catches each way one can break. */
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
 import { ROOT } from '../../../lib/docs/generated';
 import { checkLinks, documentationFiles, headingAnchors, unreachableDocs } from '../../../lib/docs/links';
+import { scratchRepos } from '../../support/scratch-repo';
 
-const tmp = mkdtempSync(join(tmpdir(), 'fairlisten-links-'));
-afterAll(() => rmSync(tmp, { recursive: true, force: true }));
-
-const repo = (files: Record<string, string>) => {
-  const root = mkdtempSync(join(tmp, 'repo-'));
-  for (const [file, text] of Object.entries(files)) {
-    mkdirSync(dirname(join(root, file)), { recursive: true });
-    writeFileSync(join(root, file), text);
-  }
-  return root;
-};
+const repo = scratchRepos('links');
 const problems = (files: Record<string, string>) =>
   checkLinks(repo(files)).map((p) => `${p.file}:${p.line} ${p.target}: ${p.problem}`);
 

@@ -1,23 +1,10 @@
-/** The route × role matrix is the route table, with the function folder that serves each group. */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { API_ROUTES, type RouteSpec } from '../../../lambda/shared/routes';
 import { ROOT } from '../../../lib/docs/generated';
 import { renderRouteMatrix, servingFolders } from '../../../lib/docs/route-matrix';
+import { scratchRepos } from '../../support/scratch-repo';
 
-const tmp = mkdtempSync(join(tmpdir(), 'fairlisten-routes-'));
-afterAll(() => rmSync(tmp, { recursive: true, force: true }));
-
-const repo = (files: Record<string, string>) => {
-  const root = mkdtempSync(join(tmp, 'repo-'));
-  for (const [file, text] of Object.entries(files)) {
-    mkdirSync(dirname(join(root, file)), { recursive: true });
-    writeFileSync(join(root, file), text);
-  }
-  return root;
-};
+const repo = scratchRepos('routes');
 
 describe('the route matrix', () => {
   const matrix = renderRouteMatrix(ROOT);
