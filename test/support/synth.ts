@@ -2,6 +2,7 @@ import { rmSync } from 'node:fs';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { expect } from 'vitest';
 import { type BuildOptions, buildApp } from '../../lib/app';
+import { ROLE_METADATA_KEY } from '../../lib/constructs/roles';
 import { defaultPolicy } from '../../lib/policy/load';
 import type { RecordingPolicyInput } from '../../lib/policy/schema';
 import type { FairlistenStack } from '../../lib/stacks/fairlisten-stack';
@@ -49,6 +50,20 @@ export function synthStack(
     removeAfterFile(app.outdir);
   }
   return synthesized;
+}
+
+/**
+ * `[logicalId, resource]` of the one resource whose `fairlisten:role` metadata is `role` (and of
+ * `type`, when given); fails the test unless there is exactly one.
+ */
+// biome-ignore lint/suspicious/noExplicitAny: tests read raw CloudFormation JSON
+export function resourceWithRole(template: Template, role: string, type?: string): [string, any] {
+  // biome-ignore lint/suspicious/noExplicitAny: tests read raw CloudFormation JSON
+  const found = Object.entries(template.toJSON().Resources as Record<string, any>).filter(
+    ([, r]) => r.Metadata?.[ROLE_METADATA_KEY] === role && (type === undefined || r.Type === type),
+  );
+  expect(found, role).toHaveLength(1);
+  return found[0]!;
 }
 
 /** The logical id of the recordings bucket (the one bucket with S3 Bucket Keys). */

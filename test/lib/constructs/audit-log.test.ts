@@ -8,18 +8,11 @@ import { cdkJsonContext } from '../../../lib/app';
 import { AuditLog } from '../../../lib/constructs/audit-log';
 import { FairlistenFunction } from '../../../lib/constructs/fairlisten-function';
 import { ROLE_METADATA_KEY } from '../../../lib/constructs/roles';
-import { synthStack } from '../../support/synth';
+import { resourceWithRole, synthStack } from '../../support/synth';
 
 const { stack, template } = synthStack();
-const byRole = (type: string, role: string) => {
-  const found = Object.entries(template.findResources(type)).filter(
-    ([, r]) => r.Metadata?.[ROLE_METADATA_KEY] === role,
-  );
-  expect(found).toHaveLength(1);
-  return found[0]!;
-};
-const [bucketId, bucket] = byRole('AWS::S3::Bucket', 'bucket:audit');
-const [tableId, table] = byRole('AWS::DynamoDB::GlobalTable', 'table:audit');
+const [bucketId, bucket] = resourceWithRole(template, 'bucket:audit', 'AWS::S3::Bucket');
+const [tableId, table] = resourceWithRole(template, 'table:audit', 'AWS::DynamoDB::GlobalTable');
 const policyStatements = (roleIdPrefix: RegExp) =>
   Object.values(template.findResources('AWS::IAM::Policy'))
     .filter((p) => (p.Properties.Roles as { Ref: string }[]).some((r) => roleIdPrefix.test(r.Ref)))
@@ -157,9 +150,7 @@ describe('audit table', () => {
 });
 
 describe('exporter', () => {
-  const [fnId, fn] = Object.entries(template.findResources('AWS::Lambda::Function')).find(
-    ([, f]) => f.Metadata?.[ROLE_METADATA_KEY] === 'function:audit-export',
-  )!;
+  const [fnId, fn] = resourceWithRole(template, 'function:audit-export', 'AWS::Lambda::Function');
 
   it('runs hourly', () => {
     template.hasResourceProperties('AWS::Events::Rule', {

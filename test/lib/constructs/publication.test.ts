@@ -3,12 +3,10 @@ import { describe, expect, it } from 'vitest';
 import { samplerPolicyEnvironment } from '../../../lambda/sampler/config';
 import { ROLE_METADATA_KEY } from '../../../lib/constructs/roles';
 import { defaultPolicy } from '../../../lib/policy/load';
-import { synthStack } from '../../support/synth';
+import { resourceWithRole, synthStack } from '../../support/synth';
 
 const { stack, template } = synthStack();
-const bucketId = Object.entries(template.findResources('AWS::S3::Bucket')).find(
-  ([, r]) => r.Metadata?.[ROLE_METADATA_KEY] === 'bucket:audit',
-)![0];
+const [bucketId] = resourceWithRole(template, 'bucket:audit', 'AWS::S3::Bucket');
 const statements = () =>
   Object.values(template.findResources('AWS::S3::BucketPolicy')).find(
     (p) => p.Properties.Bucket.Ref === bucketId,

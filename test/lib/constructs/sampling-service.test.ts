@@ -1,12 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { synthStack } from '../../support/synth';
+import { resourceWithRole, synthStack } from '../../support/synth';
 
 const { template } = synthStack();
 const resources = (type: string) => template.findResources(type);
-const byRole = (role: string) =>
-  Object.entries(template.toJSON().Resources as Record<string, { Metadata?: Record<string, unknown> }>).find(
-    ([, r]) => r.Metadata?.['fairlisten:role'] === role,
-  )![0];
+const byRole = (role: string) => resourceWithRole(template, role)[0];
 
 describe('sampling service', () => {
   const fn = resources('AWS::Lambda::Function')[byRole('function:sampler')]!;

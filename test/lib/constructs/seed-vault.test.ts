@@ -6,7 +6,7 @@ import { Key } from 'aws-cdk-lib/aws-kms';
 import { afterAll, describe, expect, it } from 'vitest';
 import { SeedVault } from '../../../lib/constructs/seed-vault';
 import { defaultPolicy } from '../../../lib/policy/load';
-import { synthStack } from '../../support/synth';
+import { resourceWithRole, synthStack } from '../../support/synth';
 
 const { template } = synthStack();
 const apps: App[] = [];
@@ -19,13 +19,7 @@ afterAll(() => {
   for (const app of apps) rmSync(app.outdir, { recursive: true, force: true });
 });
 const resources = (type: string) => template.findResources(type);
-const byRole = (role: string) => {
-  const found = Object.entries(
-    template.toJSON().Resources as Record<string, { Metadata?: Record<string, unknown> }>,
-  ).filter(([, r]) => r.Metadata?.['fairlisten:role'] === role);
-  expect(found, role).toHaveLength(1);
-  return found[0]![0];
-};
+const byRole = (role: string) => resourceWithRole(template, role)[0];
 const seedsTable = byRole('table:seeds');
 const samplerFn = byRole('function:sampler');
 const seedsFn = byRole('function:seeds');

@@ -8,16 +8,9 @@ import { FairlistenTable, ITEM_CHANGE_ACTIONS } from '../../../lib/constructs/fa
 import { OperatorAlerts } from '../../../lib/constructs/operator-alerts';
 import { ROLE_METADATA_KEY } from '../../../lib/constructs/roles';
 import { WriteSentinel } from '../../../lib/constructs/write-sentinel';
-import { synthStack } from '../../support/synth';
+import { resourceWithRole, synthStack } from '../../support/synth';
 
 const { stack, template } = synthStack();
-const byRole = (type: string, role: string) => {
-  const found = Object.entries(template.findResources(type)).filter(
-    ([, r]) => r.Metadata?.[ROLE_METADATA_KEY] === role,
-  );
-  expect(found).toHaveLength(1);
-  return found[0]!;
-};
 const replica = (r: Record<string, unknown>) =>
   (r.Properties as { Replicas: Record<string, unknown>[] }).Replicas[0]!;
 const statementsOf = (r: Record<string, unknown>) =>
@@ -26,7 +19,7 @@ const statementsOf = (r: Record<string, unknown>) =>
 const roleIdOf = (arn: unknown) => (arn as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'][0];
 
 describe.each(['audit', 'decisions'])('append-only table %s', (name) => {
-  const [tableId, table] = byRole('AWS::DynamoDB::GlobalTable', `table:${name}`);
+  const [tableId, table] = resourceWithRole(template, `table:${name}`, 'AWS::DynamoDB::GlobalTable');
 
   it('streams old and new images to the write sentinel, INSERTs filtered out', () => {
     expect(table.Properties.StreamSpecification).toEqual({ StreamViewType: 'NEW_AND_OLD_IMAGES' });
