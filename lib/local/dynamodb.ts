@@ -6,6 +6,9 @@
  * `UpdateTimeToLive`. TTL attributes are therefore not enabled locally; expiry is a deployed-only
  * behaviour.
  */
+
+import { createRequire } from 'node:module';
+import { Worker } from 'node:worker_threads';
 import {
   type AttributeDefinition,
   CreateTableCommand,
@@ -16,7 +19,7 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import dynalite from 'dynalite';
 import { type RecordingTables, TABLES, type TableKeys } from '../../lambda/shared/tables';
-import { listenLoopback, stopper } from './net';
+import { LOOPBACK, listenLoopback, stopper } from './net';
 
 /** Region used by every local client: Frankfurt, where fairlisten runs. */
 export const LOCAL_REGION = 'eu-central-1';
@@ -37,12 +40,78 @@ export interface LocalDynamo {
   stop(): Promise<void>;
 }
 
+export interface LocalDynamoOptions {
+  /**
+   * Serve from a worker thread of its own: the server's work (HTTP, request validation, expression
+   * parsing, the in-memory store) runs on another core than the clients' (SDK middleware, signing,
+   * marshalling), which a long run such as the simulated month keeps both busy with. Nothing else
+   * changes: the same dynalite, the same endpoint contract, in memory.
+   * @default false
+   */
+  readonly thread?: boolean;
+}
+
+const DYNALITE_OPTIONS = { createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 } as const;
+
 /** Starts an in-memory dynalite whose tables become ACTIVE immediately. */
-export async function startLocalDynamo(): Promise<LocalDynamo> {
-  const server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
+export async function startLocalDynamo(options: LocalDynamoOptions = {}): Promise<LocalDynamo> {
+  if (options.thread) return startDynamoThread();
+  const server = dynalite(DYNALITE_OPTIONS);
   const endpoint = await listenLoopback(server);
   const client = new DynamoDBClient({ endpoint, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS });
   return { endpoint, client, stop: stopper(client, server) };
+}
+
+/**
+ * The worker's whole program (CommonJS, evaluated): dynalite on loopback, its port posted back;
+ * `stop` closes the server with its keep-alive sockets and answers `stopped`.
+ */
+const WORKER_SOURCE = `
+const { parentPort, workerData } = require('node:worker_threads');
+const server = require(workerData.dynalite)(workerData.options);
+server.listen(0, workerData.host, () => parentPort.postMessage({ port: server.address().port }));
+parentPort.on('message', (message) => {
+  if (message !== 'stop') return;
+  server.close(() => parentPort.postMessage('stopped'));
+  server.closeAllConnections();
+});
+`;
+
+async function startDynamoThread(): Promise<LocalDynamo> {
+  const worker = new Worker(WORKER_SOURCE, {
+    eval: true,
+    workerData: {
+      dynalite: createRequire(import.meta.url).resolve('dynalite'),
+      options: DYNALITE_OPTIONS,
+      host: LOOPBACK,
+    },
+  });
+  const port = await new Promise<number>((resolve, reject) => {
+    worker.once('message', (m: { port: number }) => resolve(m.port));
+    worker.once('error', reject);
+    worker.once('exit', (code) => reject(new Error(`the dynalite worker exited (${code}) before listening`)));
+  }).catch(async (err: unknown) => {
+    await worker.terminate();
+    throw err;
+  });
+  const endpoint = `http://${LOOPBACK}:${port}`;
+  const client = new DynamoDBClient({ endpoint, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS });
+  let stopped = false;
+  return {
+    endpoint,
+    client,
+    async stop() {
+      if (stopped) return;
+      stopped = true;
+      client.destroy();
+      await new Promise<void>((resolve) => {
+        worker.once('message', () => resolve());
+        worker.once('exit', () => resolve());
+        worker.postMessage('stop');
+      });
+      await worker.terminate();
+    },
+  };
 }
 
 /** Maps a logical table name (`seeds`) to its physical name; identity by default. */

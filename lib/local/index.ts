@@ -29,6 +29,8 @@ export interface LocalStackOptions {
   readonly connectOptions?: ConnectStandInOptions;
   /** Physical table names (default: the logical names). */
   readonly tableNames?: TableNamer;
+  /** dynalite in a worker thread of its own (`startLocalDynamo`'s `thread`). @default false */
+  readonly dynamoThread?: boolean;
 }
 
 export interface LocalStack {
@@ -52,7 +54,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     if (failed) throw failed.reason;
   };
   try {
-    const dynamo = await startLocalDynamo();
+    const dynamo = await startLocalDynamo({ thread: options.dynamoThread ?? false });
     stoppers.push(dynamo.stop);
     const tables = await createTables(dynamo.client, undefined, options.tableNames);
     const s3 = await startLocalS3({ buckets: options.buckets });

@@ -293,6 +293,8 @@ export async function runSimulation(options: SimulationOptions): Promise<Simulat
     const extras = options.connectExtras?.({ teams: plan.teams }) ?? {};
     stack = await startLocalStack({
       buckets: ['transparency'],
+      // The month keeps client and server busy for minutes: one core each.
+      dynamoThread: true,
       connectState: {
         instanceId: plan.instanceId,
         users: [

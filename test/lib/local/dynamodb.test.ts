@@ -180,6 +180,24 @@ describe('startLocalDynamo().stop()', () => {
   });
 });
 
+describe('startLocalDynamo({ thread: true })', () => {
+  it('serves from a worker thread (no server of its own in this thread), then releases the port', async () => {
+    const servers = () => process.getActiveResourcesInfo().filter((r) => r === 'TCPServerWrap').length;
+    const before = servers();
+    const dynamo = await startLocalDynamo({ thread: true });
+    expect(servers()).toBe(before);
+    await createTables(dynamo.client);
+    const doc = DynamoDBDocumentClient.from(dynamo.client);
+    await doc.send(new PutCommand({ TableName: 'seeds', Item: { period: '2026-05', seed: 'ab' } }));
+    const { Item } = await doc.send(new GetCommand({ TableName: 'seeds', Key: { period: '2026-05' } }));
+    expect(Item).toEqual({ period: '2026-05', seed: 'ab' });
+    expect(await acceptsConnections(dynamo.endpoint)).toBe(true);
+    await dynamo.stop();
+    expect(await acceptsConnections(dynamo.endpoint)).toBe(false);
+    await dynamo.stop();
+  });
+});
+
 describe('recordingTablesOf', () => {
   it('picks the recording tables by logical name and names the one that is missing', () => {
     const names = { recordings: 'p-rec', requests: 'p-req', decisions: 'p-dec', seeds: 'p-seeds' };
