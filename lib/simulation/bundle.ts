@@ -35,6 +35,18 @@ export async function bundleHandler(
 }
 
 /**
+ * The bundle of `lambda/<fn>/handler.ts`: taken from `prebuilt` (a directory holding
+ * `<fn>/index.mjs`, as `bundleAllHandlers` writes it with the same options) when given, else bundled
+ * from the source into a temporary directory.
+ */
+export async function simulationBundle(fn: string, prebuilt: string | undefined): Promise<BundledHandler> {
+  if (prebuilt === undefined) return bundleHandler(fn);
+  const file = join(prebuilt, fn, 'index.mjs');
+  if (!existsSync(file)) throw new Error(`no bundle of ${fn} in ${prebuilt} (expected ${file})`);
+  return { file, source: 'esbuild' };
+}
+
+/**
  * The synthesized asset of function `fn` in a cloud assembly (found through the `fairlisten:role`
  * metadata and the asset path CDK records), or undefined when there is none.
  */

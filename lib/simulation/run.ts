@@ -19,7 +19,7 @@ import { scanAll } from '../../lambda/shared/dynamo';
 import type { SeedItem } from '../../lambda/shared/seed-item';
 import { type HierarchyGroupSeed, type LocalStack, startLocalStack, type UserSeed } from '../local';
 import type { RecordingPolicy } from '../policy/schema';
-import { type BundledHandler, bundleHandler, cdkOutAsset } from './bundle';
+import { type BundledHandler, cdkOutAsset, simulationBundle } from './bundle';
 import { installSimulatedClock, type SimulatedClock } from './clock';
 import { loadHandler, ProcessEnv } from './env';
 import {
@@ -73,6 +73,13 @@ export interface SimulationOptions {
   readonly transferRate?: number;
   /** Run the sampler asset of `cdk.out` instead of bundling the source. @default false */
   readonly fromCdkOut?: boolean;
+  /**
+   * A directory of handler bundles already built from the source with the deployed options
+   * (`<dir>/<fn>/index.mjs`, as `bundleAllHandlers` writes them), used instead of bundling each
+   * function for this month: tests that simulate many months bundle once per run.
+   * @default - every function the month runs is bundled from the source
+   */
+  readonly prebuiltBundles?: string;
   /** Called every few hundred legs (and at the end). */
   readonly progress?: (done: number, total: number) => void;
   readonly hooks?: SimulationHooks;
@@ -288,7 +295,9 @@ export async function runSimulation(options: SimulationOptions): Promise<Simulat
   let clock: SimulatedClock | undefined;
   const processEnv = new ProcessEnv();
   try {
-    bundle = options.fromCdkOut ? cdkOutAsset('sampler') : await bundleHandler('sampler');
+    bundle = options.fromCdkOut
+      ? cdkOutAsset('sampler')
+      : await simulationBundle('sampler', options.prebuiltBundles);
     if (!bundle) throw new Error('cdk.out has no sampler asset: run `npx cdk synth` first');
     const extras = options.connectExtras?.({ teams: plan.teams }) ?? {};
     stack = await startLocalStack({

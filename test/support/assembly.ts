@@ -12,108 +12,20 @@
  * before changing anything, and write outputs elsewhere. A test that needs the construct objects
  * (`stack.audit`, `getLogicalId`) or another policy keeps `synthStack` (test/support/synth.ts).
  *
- * How: the global setup (test/setup/global.ts) provides a scratch directory for the run; the first
- * file that asks synthesizes into it under a lock (a directory created atomically, holding the
- * owner's pid), then renames the finished assembly into place, so a reader never sees a partial one;
- * the other workers wait for it. Without the global setup (another vitest config), each worker
- * synthesizes its own copy, removed when the worker exits.
+ * Built once per run by the first file that asks, under a lock (test/support/run-fixtures.ts); the
+ * other workers wait for it.
  */
-import {
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readFileSync,
-  renameSync,
-  rmSync,
-  statSync,
-  writeFileSync,
-} from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Template } from 'aws-cdk-lib/assertions';
-import { inject } from 'vitest';
 import { buildApp } from '../../lib/app';
 import { defaultPolicy } from '../../lib/policy/load';
+import { buildOnce, runDir } from './run-fixtures';
 
 /** The stack id of the default policy's stack (no stage). */
 export const DEFAULT_STACK = 'Fairlisten';
 
-/** How long a worker waits for another one's synth before giving up (a busy machine is slow). */
-const WAIT_MS = 10 * 60_000;
-
-let workerRunDir: string | undefined;
 const templates = new Map<string, string>();
-
-function runDir(): string {
-  const provided = inject('fairlistenRunDir');
-  if (provided) return provided;
-  if (!workerRunDir) {
-    const dir = mkdtempSync(join(tmpdir(), 'fairlisten-test-worker-'));
-    process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
-    workerRunDir = dir;
-  }
-  return workerRunDir;
-}
-
-const sleep = (ms: number): void => {
-  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
-};
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
-/** Whether the lock's owner is gone: its pid is not running, or it never wrote one in 30 s. */
-function ownerDied(lock: string): boolean {
-  try {
-    const pid = Number.parseInt(readFileSync(join(lock, 'pid'), 'utf8'), 10);
-    return !alive(pid);
-  } catch {
-    try {
-      return Date.now() - statSync(lock).mtimeMs > 30_000;
-    } catch {
-      return false; // released meanwhile
-    }
-  }
-}
-
-/** Builds `target` with `build(tmpDir)` once across processes; returns when it exists. */
-function buildOnce(target: string, build: (into: string) => void): string {
-  const lock = `${target}.lock`;
-  const deadline = Date.now() + WAIT_MS;
-  while (!existsSync(target)) {
-    let owner = false;
-    try {
-      mkdirSync(lock);
-      owner = true;
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
-    }
-    if (owner) {
-      try {
-        writeFileSync(join(lock, 'pid'), String(process.pid));
-        if (existsSync(target)) break; // finished between our check and the lock
-        const into = `${target}.${process.pid}.tmp`;
-        rmSync(into, { recursive: true, force: true });
-        build(into);
-        renameSync(into, target);
-      } finally {
-        rmSync(lock, { recursive: true, force: true });
-      }
-      break;
-    }
-    // Another worker builds it; take over if it died while holding the lock.
-    if (ownerDied(lock)) rmSync(lock, { recursive: true, force: true });
-    if (Date.now() > deadline) throw new Error(`waited ${WAIT_MS / 1000} s for ${target} (lock ${lock})`);
-    sleep(200);
-  }
-  return target;
-}
 
 /** The shared cloud assembly directory of the default app (bundled, no cdk-nag plugins); read-only. */
 export function synthesizedAssembly(): string {

@@ -21,7 +21,7 @@ import { type HeadSigner, type Publisher, s3Publisher } from '../../../lambda/sh
 import { type LocalStack, localS3Client, recordingTablesOf, standInClients } from '../../local';
 import { localHeadSigner } from '../../local/head-signer';
 import { VersionedS3 } from '../../local/versioned-s3';
-import { type BundledHandler, bundleHandler } from '../bundle';
+import { type BundledHandler, simulationBundle } from '../bundle';
 import { ProcessEnv } from '../env';
 import { SimRandom } from '../random';
 import { type SimLeg, type SimulationContext, simulationPolicy } from '../run';
@@ -137,7 +137,7 @@ export async function openMonth(options: MonthOptions): Promise<MonthRun> {
   const lap = (name: string, since: number) => {
     timings[name] = Math.round(performance.now() - since);
   };
-  const built = await Promise.all(BUNDLED.map((n) => bundleHandler(n)));
+  const built = await Promise.all(BUNDLED.map((n) => simulationBundle(n, options.prebuiltBundles)));
   lap('bundle', startedAt);
   const period = options.month;
   const timezone = options.policy.timezone;

@@ -16,6 +16,7 @@ import { runMonth } from '../../../lib/simulation/month';
 import { renderTransparencyHtml } from '../../../lib/transparency-report';
 import { captureConsole } from '../../support/console';
 import { withEnv } from '../../support/local';
+import { sharedBundles } from '../../support/simulation';
 
 const PERIOD = '2026-10';
 const root = mkdtempSync(join(tmpdir(), 'fairlisten-export-month-'));
@@ -35,6 +36,7 @@ beforeAll(async () => {
     seed: 's3',
     policy: defaultPolicy(),
     outDir: simDir,
+    prebuiltBundles: sharedBundles(),
     async withLiveTables(stack, { generatedAt }) {
       const outputs = join(root, 'cdk-outputs.json');
       writeFileSync(

@@ -6,6 +6,7 @@ import { parseMonthData } from '../../../lambda/core/transparency/model';
 import { defaultPolicy } from '../../../lib/policy/load';
 import { type MonthResult, runMonth } from '../../../lib/simulation/month';
 import { loadExport, verifyExport } from '../../../lib/verify/audit-export';
+import { sharedBundles } from '../../support/simulation';
 
 const dirs: string[] = [];
 const tmp = () => {
@@ -26,6 +27,7 @@ const options = {
   month: '2026-10',
   seed: 's1',
   policy,
+  prebuiltBundles: sharedBundles(),
 };
 
 describe('a whole month, locally', () => {

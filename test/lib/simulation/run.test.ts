@@ -7,6 +7,7 @@ import { defaultPolicy, loadPolicy } from '../../../lib/policy/load';
 import { runSimulation, simulationSeed } from '../../../lib/simulation/run';
 import { verifyDecisions } from '../../../lib/verify/verify';
 import { acceptsConnections } from '../../support/local';
+import { sharedBundles } from '../../support/simulation';
 
 const dirs: string[] = [];
 const tmp = () => {
@@ -27,6 +28,7 @@ describe('simulate', () => {
     month: '2026-12',
     seed: 'works-council',
     policy: defaultPolicy(),
+    prebuiltBundles: sharedBundles(),
   };
 
   it('is byte-identical for the same seed, passes verify, and leaves nothing running', async () => {

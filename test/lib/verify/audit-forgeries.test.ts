@@ -1,6 +1,6 @@
 /**
  * The forgeries of `fairlisten audit verify` that used to pass, each performed on the audit export
- * of a real simulated month (generated once, copied per case) and run through the real command:
+ * of a real simulated month (simulated once per test run, copied per case) and run through the real command:
  * each must exit 1 with a line a council member can read.
  */
 import { cpSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
@@ -12,17 +12,18 @@ import { type AuditRecord, appendRecord } from '../../../lambda/core/audit-chain
 import { sha256Hex } from '../../../lambda/core/publication';
 import { run } from '../../../lib/cli/audit';
 import { defaultPolicy } from '../../../lib/policy/load';
-import { runMonth } from '../../../lib/simulation/month';
 import { streamCleanExport, verifyLoadedExport } from '../../../lib/verify/audit-export';
 import { VERSIONS_FILE } from '../../../lib/verify/publication';
 import { jsonl } from '../../support/publication';
+import { sharedMonth } from '../../support/simulation';
 
 const root = mkdtempSync(join(tmpdir(), 'fairlisten-audit-forgeries-'));
-const month = join(root, 'month');
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
+/** The simulated month, shared with the other tests of the run: read-only, forgeries go to copies. */
+let month: string;
 beforeAll(async () => {
-  await runMonth({
+  month = await sharedMonth({
     agents: 6,
     teams: 2,
     coaches: 2,
@@ -30,7 +31,6 @@ beforeAll(async () => {
     month: '2026-10',
     seed: 's3',
     policy: defaultPolicy(),
-    outDir: month,
   });
 }, 240_000);
 

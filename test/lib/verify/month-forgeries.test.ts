@@ -1,6 +1,6 @@
 /**
  * The six forgeries of `fairlisten verify` that used to pass, each performed on a real simulated
- * month (generated once, copied per case) and run through the real command: each must exit 1
+ * month (simulated once per test run, copied per case) and run through the real command: each must exit 1
  * with a line a council member can read.
  */
 import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -12,19 +12,20 @@ import { commitment, draw, seedToHex } from '../../../lambda/core/lottery';
 import { commitmentKey, revealKey, sha256Hex } from '../../../lambda/core/publication';
 import { run } from '../../../lib/cli/verify';
 import { defaultPolicy } from '../../../lib/policy/load';
-import { runMonth } from '../../../lib/simulation/month';
 import { simulationSeed } from '../../../lib/simulation/run';
 import { streamCleanMonth, verifyLoadedMonth } from '../../../lib/verify/month';
 import { VERSIONS_FILE } from '../../../lib/verify/publication';
+import { sharedMonth } from '../../support/simulation';
 
 const root = mkdtempSync(join(tmpdir(), 'fairlisten-verify-forgeries-'));
-const month = join(root, 'month');
 const PERIOD = '2026-10';
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
+/** The simulated month, shared with the other tests of the run: read-only, forgeries go to copies. */
+let month: string;
 beforeAll(async () => {
   // Seed s3 with 100 calls has lottery-selected caller-objected calls (forgery 3 needs one).
-  await runMonth({
+  month = await sharedMonth({
     agents: 6,
     teams: 2,
     coaches: 2,
@@ -32,7 +33,6 @@ beforeAll(async () => {
     month: PERIOD,
     seed: 's3',
     policy: defaultPolicy(),
-    outDir: month,
   });
 }, 240_000);
 

@@ -31,6 +31,7 @@ import { VersionedS3 } from '../../../lib/local/versioned-s3';
 import { defaultPolicy } from '../../../lib/policy/load';
 import { runMonth } from '../../../lib/simulation/month';
 import { runCaptured } from '../../support/console';
+import { sharedBundles } from '../../support/simulation';
 
 const root = mkdtempSync(join(tmpdir(), 'fairlisten-verify-recovered-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -120,6 +121,7 @@ async function month(name: string, beforeAuditExport: ReturnType<typeof staging>
     policy: defaultPolicy(),
     outDir,
     beforeAuditExport,
+    prebuiltBundles: sharedBundles(),
   });
   return outDir;
 }
