@@ -63,7 +63,8 @@ function serialize(value: unknown, keys: (string | number)[], seen: Set<object>)
       return value ? 'true' : 'false';
     case 'number':
       if (!Number.isFinite(value)) throw new CanonicalJsonError(pathOf(keys), `non-finite number ${value}`);
-      return Object.is(value, -0) ? '0' : String(value);
+      // ECMAScript's Number::toString gives "0" for -0 too: -0 needs no case of its own.
+      return String(value);
     case 'object': {
       if (value === null) return 'null';
       if (seen.has(value)) throw new CanonicalJsonError(pathOf(keys), 'cyclic structure');
@@ -100,9 +101,7 @@ function serialize(value: unknown, keys: (string | number)[], seen: Set<object>)
       seen.delete(value);
       return out;
     }
-    case 'undefined':
-      throw new CanonicalJsonError(pathOf(keys), 'undefined is not JSON');
-    default:
+    default: // undefined, bigint, function, symbol
       throw new CanonicalJsonError(pathOf(keys), `${typeof value} is not JSON`);
   }
 }

@@ -43,7 +43,7 @@ export interface Tampering {
   readonly change: string;
   /** The item's key, as `name=value` pairs (chain and seq, or the contact id). */
   readonly key: string;
-  /** Hash of the record before and after the change (audit table only). */
+  /** Hash of the record before and after the change (audit records carry one, decisions none). */
   readonly oldHash?: string;
   readonly newHash?: string;
   readonly eventId?: string;
@@ -82,16 +82,16 @@ export function classifyChange(
   tables: Readonly<Record<string, WatchedTable>>,
 ): Classification {
   const name = tableNameOfStream(record.eventSourceARN);
-  const table = name !== undefined ? tables[name] : undefined;
-  const image = record.dynamodb?.Keys;
+  // Own names only: a table called `constructor` is not one of the watched tables.
+  const table = name !== undefined && Object.hasOwn(tables, name) ? tables[name] : undefined;
+  const dynamodb = record.dynamodb ?? {};
+  const image = dynamodb.Keys;
   const key = keyOf(image);
-  const at = record.dynamodb?.ApproximateCreationDateTime;
+  const at = dynamodb.ApproximateCreationDateTime ?? Number.NaN;
   const common = {
     key,
     ...(record.eventID ? { eventId: record.eventID } : {}),
-    ...(typeof at === 'number' && Number.isFinite(at)
-      ? { changedAt: new Date(at * 1000).toISOString() }
-      : {}),
+    ...(Number.isFinite(at) ? { changedAt: new Date(at * 1000).toISOString() } : {}),
   };
   if (table === undefined || image === undefined) {
     return {
@@ -112,8 +112,9 @@ export function classifyChange(
     return { verdict: 'ttl-expiry' };
   }
   if (table === 'audit' && (scalar(image.chain) ?? '').startsWith('_')) return { verdict: 'bookkeeping' };
-  const oldHash = table === 'audit' ? scalar(record.dynamodb?.OldImage?.hash) : undefined;
-  const newHash = table === 'audit' ? scalar(record.dynamodb?.NewImage?.hash) : undefined;
+  // Images are absent when the stream carries keys only; a decision has no hash attribute.
+  const oldHash = scalar(dynamodb.OldImage?.hash);
+  const newHash = scalar(dynamodb.NewImage?.hash);
   return {
     verdict: 'tampered',
     tampering: {
