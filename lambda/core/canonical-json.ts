@@ -140,9 +140,8 @@ function stringifiesCanonically(value: unknown, depth: number): boolean {
       }
       return Object.getOwnPropertySymbols(value).length === 0;
     }
-    default:
-      return false;
   }
+  return false; // undefined, bigint, function, symbol
 }
 
 /**

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import {
   CanonicalJsonError,
   canonicalize,
@@ -187,6 +187,65 @@ describe('canonical JSON (RFC 8785)', () => {
     }
     at.a = deep;
     expect(() => canonicalize(deep)).toThrow(/cyclic/);
+  });
+
+  it('rejects an array that contains itself', () => {
+    const list: unknown[] = [1];
+    list.push([list]);
+    expect(refusal(list)).toMatchObject({ path: '/1/0', reason: 'cyclic structure' });
+  });
+
+  it('checks the elements of an array subclass too', () => {
+    const list = new (class List extends Array<unknown> {})();
+    list.push(1, Number.NaN);
+    expect(refusal({ a: list })).toMatchObject({ path: '/a/1', reason: 'non-finite number NaN' });
+  });
+
+  it('ignores a toJSON that a polluted prototype lends every object and array', () => {
+    for (const proto of [Object.prototype, Array.prototype] as { toJSON?: () => unknown }[]) {
+      proto.toJSON = () => 'polluted';
+      try {
+        expect(canonicalize({ a: [1] })).toBe('{"a":[1]}');
+      } finally {
+        Reflect.deleteProperty(proto, 'toJSON');
+      }
+    }
+  });
+
+  // The member-by-member path calls JSON.stringify once per string and key; the fast path once for
+  // the whole value. Counting the calls shows which path a value took: a fast path that silently
+  // stopped applying would give the same text, only slower.
+  /** Two strings in an array inside `depth` more arrays: the innermost array is at that depth. */
+  const nested = (depth: number) => JSON.parse(`${'['.repeat(depth)}["x","y"]${']'.repeat(depth)}`);
+  const stringifyCalls = (value: unknown): number => {
+    const spy = vi.spyOn(JSON, 'stringify');
+    try {
+      canonicalize(value);
+      return spy.mock.calls.length;
+    } finally {
+      spy.mockRestore();
+    }
+  };
+
+  it.each([
+    ['a string', 'x'],
+    ['a boolean', false],
+    ['a number', -1.5],
+    ['null', null],
+    ['an array of every kind of value', ['a', true, 2, null, [], {}]],
+    ['an object with keys in order', { a: 1, b: 'x', c: [{ d: null, e: false }] }],
+    ['a null-prototype object', Object.assign(Object.create(null), { a: 1, b: 2 })],
+    ['a value nested as deep as the fast path looks', nested(63)],
+  ])('writes %s in one JSON.stringify call', (_name, value) => {
+    expect(stringifyCalls(value)).toBe(1);
+  });
+
+  it.each([
+    ['keys out of order', { b: 1, a: 2 }],
+    ['a value nested deeper than the fast path looks', nested(64)],
+    ['an array subclass', new (class List extends Array<unknown> {})('x', 'y')],
+  ])('writes %s member by member', (_name, value) => {
+    expect(stringifyCalls(value)).toBeGreaterThan(1);
   });
 
   it('tells a hole in an array from an undefined element', () => {
