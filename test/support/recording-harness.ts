@@ -12,6 +12,7 @@ import { afterAll, beforeAll } from 'vitest';
 import type { PartLimits } from '../../lambda/core/redaction-plan';
 import type { Channel, TimeRange } from '../../lambda/core/wav';
 import { redactFile } from '../../lambda/core/wav-redact-file';
+import { type IngestOutcome, ingestObject } from '../../lambda/ingest/ingest';
 import type { ActionDeps } from '../../lambda/shared/apply-request';
 import { createS3RecordingObjects, type RecordingObjects } from '../../lambda/shared/recording-objects';
 import { createRecordingStore, type RecordingStore } from '../../lambda/shared/recording-store';
@@ -94,7 +95,19 @@ export interface World {
   readonly store: RecordingStore;
   readonly audit: MemoryAudit;
   deps(extra?: Partial<ActionDeps>): ActionDeps;
+  /**
+   * Puts `body` at `key` as a new version and runs ingest on its S3 event, as S3 would: the new
+   * version and what ingest did with it.
+   */
+  arrive(
+    key: string,
+    body: Buffer,
+    eventTime?: string,
+  ): Promise<{ versionId: string; outcome: IngestOutcome }>;
 }
+
+/** When the harness's S3 events happen unless a test says otherwise: the call of `recordingKey`. */
+export const EVENT_TIME = '2026-12-03T10:15:00.000Z';
 
 export function world(h: Harness, options: { limits?: PartLimits; minPartSize?: number } = {}): World {
   const limits = options.limits ?? TEST_LIMITS;
@@ -104,12 +117,26 @@ export function world(h: Harness, options: { limits?: PartLimits; minPartSize?: 
   });
   const store = createRecordingStore({ client: h.ddb, tables: h.tables, retentionDays: 90 });
   const audit = new MemoryAudit();
+  const deps = (extra: Partial<ActionDeps> = {}): ActionDeps => ({
+    objects,
+    store,
+    audit,
+    partLimits: limits,
+    ...extra,
+  });
   return {
     s3,
     objects,
     store,
     audit,
-    deps: (extra = {}) => ({ objects, store, audit, partLimits: limits, ...extra }),
+    deps,
+    async arrive(key, body, eventTime = EVENT_TIME) {
+      const versionId = s3.addVersion(key, body);
+      return {
+        versionId,
+        outcome: await ingestObject(deps(), { key, versionId, size: body.length, eventTime }),
+      };
+    },
   };
 }
 

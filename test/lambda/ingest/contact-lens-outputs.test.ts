@@ -8,7 +8,6 @@
  */
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { ingestObject } from '../../../lambda/ingest/ingest';
 import { applyRequest } from '../../../lambda/shared/apply-request';
 import { parseRecordingKey } from '../../../lambda/shared/recording-keys';
 import {
@@ -31,10 +30,7 @@ const lensKeys = (contactId: string) => ({
 });
 
 /** Puts a file in the bucket and runs ingest on its event, as S3 would. */
-async function arrive(w: World, key: string, body: Buffer) {
-  const versionId = w.s3.addVersion(key, body);
-  return ingestObject(w.deps(), { key, versionId, size: body.length, eventTime: at });
-}
+const arrive = async (w: World, key: string, body: Buffer) => (await w.arrive(key, body, at)).outcome;
 
 const transcript = Buffer.from('{"Channel":"VOICE","Transcript":[{"Content":"[NAME] a appelé"}]}');
 

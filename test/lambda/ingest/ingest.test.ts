@@ -141,13 +141,7 @@ describe('ingest', () => {
     const contactId = randomUUID();
     await putDecision(h, contactId, true);
     const json = Buffer.from('{}');
-    const vid = w.s3.addVersion(analysisKey(contactId), json);
-    await ingestObject(w.deps(), {
-      key: analysisKey(contactId),
-      versionId: vid,
-      size: json.length,
-      eventTime: at,
-    });
+    const { versionId: vid } = await w.arrive(analysisKey(contactId), json);
     expect(w.objects.counters.bytesIn).toBe(0);
     expect((await w.store.listObjects(contactId))[0]).toMatchObject({ kind: 'analysis', versionIds: [vid] });
   });

@@ -4,7 +4,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
 import type { TimeRange } from '../../../lambda/core/wav';
-import { ingestObject } from '../../../lambda/ingest/ingest';
 import { applyRequest, META_REQUEST } from '../../../lambda/shared/apply-request';
 import { LeaseHeldError } from '../../../lambda/shared/recording-store';
 import { run as runRedactCli } from '../../../lib/cli/redact';
@@ -24,7 +23,7 @@ import {
 const h = harnessPerFile();
 
 const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
-const at = '2026-12-03T10:15:00.000Z';
+const _at = '2026-12-03T10:15:00.000Z';
 
 /**
  * A recorded contact whose call recording has two versions in the bucket: an older one that was
@@ -38,8 +37,7 @@ async function recordedContact(w: World, seconds = 30) {
   const older = connectWav(seconds, 7);
   const original = connectWav(seconds, 11);
   const v1 = w.s3.addVersion(key, older);
-  const v2 = w.s3.addVersion(key, original);
-  await ingestObject(w.deps(), { key, versionId: v2, size: original.length, eventTime: at });
+  const { versionId: v2 } = await w.arrive(key, original);
   return { contactId, key, original, versionIds: [v1, v2] };
 }
 
@@ -48,13 +46,7 @@ describe('deletion', () => {
     const w = world(h);
     const { contactId, key, versionIds } = await recordedContact(w);
     const json = Buffer.from('{"Transcript":[]}');
-    const aVid = w.s3.addVersion(analysisKey(contactId), json);
-    await ingestObject(w.deps(), {
-      key: analysisKey(contactId),
-      versionId: aVid,
-      size: json.length,
-      eventTime: at,
-    });
+    const { versionId: aVid } = await w.arrive(analysisKey(contactId), json);
     // A version the index never saw.
     const unseen = w.s3.addVersion(key, connectWav(1, 3));
 
@@ -84,20 +76,13 @@ describe('deletion', () => {
 
     const key = recordingKey(contactId);
     const wav = connectWav(5);
-    const vid = w.s3.addVersion(key, wav);
-    const out = await ingestObject(w.deps(), { key, versionId: vid, size: wav.length, eventTime: at });
+    const { versionId: vid, outcome: out } = await w.arrive(key, wav);
     expect(out.outcome).toBe('indexed');
     expect(w.s3.count()).toBe(0);
     expect((await w.store.getRequest(requestId)).status).toBe('done');
 
     const json = Buffer.from('{}');
-    const aVid = w.s3.addVersion(analysisKey(contactId), json);
-    await ingestObject(w.deps(), {
-      key: analysisKey(contactId),
-      versionId: aVid,
-      size: json.length,
-      eventTime: at,
-    });
+    const { versionId: aVid } = await w.arrive(analysisKey(contactId), json);
     expect(w.s3.count()).toBe(0);
     const proof = (await w.store.getRequest(requestId)).proof!;
     expect(proof.deleted.map((d) => d.versionId).sort()).toEqual([vid, aVid].sort());
@@ -201,8 +186,7 @@ describe('redaction', () => {
     expect((await applyRequest(w.deps(), requestId)).status).toBe('waiting-for-recording');
     const key = recordingKey(contactId);
     const original = connectWav(30, 5);
-    const vid = w.s3.addVersion(key, original);
-    await ingestObject(w.deps(), { key, versionId: vid, size: original.length, eventTime: at });
+    await w.arrive(key, original);
     await expectRedacted(w, key, original, requestId, ranges, 'both');
   });
 
@@ -220,21 +204,9 @@ describe('redaction', () => {
     const w = world(h);
     const { key, original, contactId } = await recordedContact(w);
     const lens = connectWav(30, 9);
-    const lensVid = w.s3.addVersion(redactedAudioKey(contactId), lens);
-    await ingestObject(w.deps(), {
-      key: redactedAudioKey(contactId),
-      versionId: lensVid,
-      size: lens.length,
-      eventTime: at,
-    });
+    await w.arrive(redactedAudioKey(contactId), lens);
     const json = Buffer.from('{"Transcript":[]}');
-    const aVid = w.s3.addVersion(analysisKey(contactId), json);
-    await ingestObject(w.deps(), {
-      key: analysisKey(contactId),
-      versionId: aVid,
-      size: json.length,
-      eventTime: at,
-    });
+    const { versionId: aVid } = await w.arrive(analysisKey(contactId), json);
     const requestId = await putRequest(h, { kind: 'redaction', contactId, ranges, channel: 'agent' });
     await applyRequest(w.deps(), requestId);
     await expectRedacted(w, key, original, requestId);
