@@ -47,14 +47,56 @@ function writeAtomically(file, contents) {
   renameSync(tmp, file);
 }
 
+/** Worker thread entries, each started (by its file name, next to the chunks) from one module. */
+const WORKERS = {
+  'verify-worker': { source: 'lib/verify/worker.ts', startedBy: 'lib/verify/parallel.ts' },
+};
+
+/**
+ * For each command (a chunk loaded from the command table, lib/cli/<command>.ts), the sources of
+ * what running it loads: the entry, the command's chunk, what they import (dynamic imports too)
+ * and the worker entries. bin/fairlisten.mjs checks only these before running that command, so
+ * `redact` does not stat the sources of every other command first.
+ */
+function commandInputs(metafile) {
+  const outputs = metafile.outputs;
+  const key = (file) => relative(ROOT, file).split('\\').join('/');
+  // The entry's dynamic imports are the command table: another command's code is not loaded.
+  const closure = (start, into, dynamic = true) => {
+    const todo = [start];
+    while (todo.length > 0) {
+      const out = todo.pop();
+      if (into.outputs.has(out) || !outputs[out]) continue;
+      into.outputs.add(out);
+      for (const input of Object.keys(outputs[out].inputs))
+        into.inputs.add(relative(ROOT, join(ROOT, input)));
+      for (const i of outputs[out].imports) {
+        if (!i.external && (dynamic || i.kind !== 'dynamic-import')) todo.push(i.path);
+      }
+    }
+    return into;
+  };
+  const entry = key(ENTRY);
+  const commands = {};
+  for (const [out, o] of Object.entries(outputs)) {
+    const m = /^lib\/cli\/([a-z][a-z-]*)\.ts$/.exec(o.entryPoint ?? '');
+    if (!m) continue;
+    const into = closure(out, closure(entry, { outputs: new Set(), inputs: new Set() }, false));
+    for (const [name, w] of Object.entries(WORKERS)) {
+      if (into.inputs.has(w.startedBy)) closure(key(join(OUT_DIR, `${name}.mjs`)), into);
+    }
+    commands[m[1]] = [...into.inputs].sort();
+  }
+  return commands;
+}
+
 export async function buildCli() {
   const result = await build({
     // Paths in the metafile are relative to this directory: the package, whatever the caller's cwd.
     absWorkingDir: ROOT,
     entryPoints: {
       fairlisten: join(ROOT, 'lib/cli/_run.ts'),
-      // started by lib/verify/parallel.ts as a worker thread, next to the chunk that starts it
-      'verify-worker': join(ROOT, 'lib/verify/worker.ts'),
+      ...Object.fromEntries(Object.entries(WORKERS).map(([name, w]) => [name, join(ROOT, w.source)])),
     },
     outdir: OUT_DIR,
     bundle: true,
@@ -79,7 +121,10 @@ export async function buildCli() {
   }
   const inputs = Object.keys(result.metafile.inputs).map((p) => relative(ROOT, join(ROOT, p)));
   writeAtomically(ENTRY, entry.contents);
-  writeAtomically(INPUTS, `${JSON.stringify({ root: ROOT, inputs }, null, 1)}\n`);
+  writeAtomically(
+    INPUTS,
+    `${JSON.stringify({ root: ROOT, inputs, commands: commandInputs(result.metafile) }, null, 1)}\n`,
+  );
   // Chunks of older builds: removed once no process can still be loading them.
   for (const name of readdirSync(OUT_DIR)) {
     const file = join(OUT_DIR, name);

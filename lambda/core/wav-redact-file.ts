@@ -31,11 +31,12 @@ import {
   ftruncateSync,
   openSync,
   readSync,
+  renameSync,
   type Stats,
   statSync,
+  unlinkSync,
   writeSync,
 } from 'node:fs';
-import { open, rename, stat, unlink } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import {
   applySilence,
@@ -122,9 +123,10 @@ function flushBehind(fd: number): FlushBehind {
   };
 }
 
-async function sameFile(inPath: string, outPath: string): Promise<boolean> {
+function sameFile(inPath: string, outPath: string): boolean {
   if (resolve(inPath) === resolve(outPath)) return true;
-  const [a, b] = await Promise.all([stat(inPath), stat(outPath).catch(() => undefined)]);
+  const a = statSync(inPath);
+  const b = statSync(outPath, { throwIfNoEntry: false });
   return b !== undefined && a.dev === b.dev && a.ino === b.ino;
 }
 
@@ -193,12 +195,21 @@ function writeRedacted(
   copy(pos, layout.fileSize);
 }
 
-async function fsyncDir(dir: string): Promise<void> {
+function fsyncDir(dir: string): void {
   // Makes the rename durable; some platforms cannot open or fsync a directory, which is harmless.
-  const fh = await open(dir, 'r').catch(() => undefined);
-  if (!fh) return;
-  await fh.sync().catch(() => undefined);
-  await fh.close();
+  let fd: number;
+  try {
+    fd = openSync(dir, 'r');
+  } catch {
+    return;
+  }
+  try {
+    fsyncSync(fd);
+  } catch {
+    // harmless, as above
+  } finally {
+    closeSync(fd);
+  }
 }
 
 function unchanged(before: Stats, after: Stats): boolean {
@@ -237,7 +248,7 @@ export async function redactFile(
       return b.subarray(0, got);
     }, before.size);
     const plan = planSilence(layout, ranges, channel);
-    if (await sameFile(inPath, outPath)) {
+    if (sameFile(inPath, outPath)) {
       throw new RedactFileError(
         'SAME_FILE',
         `input and output are the same file (${outPath}); write to a new file`,
@@ -265,9 +276,9 @@ export async function redactFile(
     if (!unchanged(before, fstatSync(input)) || !unchanged(before, statSync(inPath))) {
       throw new RedactFileError('INPUT_CHANGED', `${inPath} changed while it was being redacted`);
     }
-    await rename(tmp, outPath);
+    renameSync(tmp, outPath);
     tmp = undefined;
-    if (sync) await fsyncDir(dir);
+    if (sync) fsyncDir(dir);
     return { ...plan, layout, ...(hash ? { sha256: hash.digest('hex') } : {}) };
   } catch (err) {
     // No flush may still be using the descriptor when it is closed (its number could be reused).
@@ -279,7 +290,13 @@ export async function redactFile(
         // The error being thrown is the one to report.
       }
     }
-    if (tmp !== undefined) await unlink(tmp).catch(() => undefined);
+    if (tmp !== undefined) {
+      try {
+        unlinkSync(tmp);
+      } catch {
+        // The error being thrown is the one to report.
+      }
+    }
     throw err;
   } finally {
     closeSync(input);

@@ -88,6 +88,30 @@ describe('the fairlisten bin', () => {
     };
     expect(meta.inputs).toContain('lib/cli/redact.ts');
     expect(meta.inputs.filter((f) => !existsSync(join(root, f)))).toEqual([]);
+    // Before a command runs, only the sources of what it loads are checked for a change.
+    const { commands } = meta as unknown as { commands: Record<string, string[]> };
+    expect(Object.keys(commands).sort()).toEqual([
+      'audit',
+      'doctor',
+      'export',
+      'policy',
+      'redact',
+      'report',
+      'simulate',
+      'start',
+      'transparency',
+      'verify',
+    ]);
+    for (const files of Object.values(commands)) {
+      expect(files.filter((f) => !meta.inputs.includes(f))).toEqual([]);
+      expect(files).toEqual(expect.arrayContaining(['lib/cli/_run.ts', 'lib/cli/_main.ts']));
+    }
+    expect(commands.redact).toEqual(
+      expect.arrayContaining(['lib/cli/redact.ts', 'lambda/core/wav.ts', 'lib/cli/_redact-verify-proof.ts']),
+    );
+    expect(commands.redact).not.toContain('lib/cli/doctor.ts');
+    expect(commands.redact).not.toContain('lib/verify/worker.ts');
+    expect(commands.verify).toEqual(expect.arrayContaining(['lib/verify/month.ts', 'lib/verify/worker.ts']));
     const entry = join(root, 'dist', 'cli', 'fairlisten.mjs');
     const built = statSync(entry).mtimeMs;
     expect(cli('--help').status).toBe(0);
