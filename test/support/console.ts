@@ -1,5 +1,5 @@
 /** What a command prints, captured for a test instead of shown. */
-import { vi } from 'vitest';
+import { afterEach, beforeEach, vi } from 'vitest';
 
 /**
  * Collects what `console.log` and `console.error` print (each call's arguments joined by a space),
@@ -22,4 +22,21 @@ export async function runCaptured(
   } finally {
     vi.restoreAllMocks();
   }
+}
+
+/**
+ * Call at the top of a test file: in each test, `out` holds what `console.log` printed and `err`
+ * what `console.error` printed (each call's arguments joined by a space); restored after each test.
+ */
+export function consolePerTest(): { readonly out: string[]; readonly err: string[] } {
+  const out: string[] = [];
+  const err: string[] = [];
+  beforeEach(() => {
+    out.length = 0;
+    err.length = 0;
+    vi.spyOn(console, 'log').mockImplementation((...a: unknown[]) => void out.push(a.join(' ')));
+    vi.spyOn(console, 'error').mockImplementation((...a: unknown[]) => void err.push(a.join(' ')));
+  });
+  afterEach(() => vi.restoreAllMocks());
+  return { out, err };
 }

@@ -1,9 +1,10 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { run } from '../../../lib/cli/audit';
 import { verifyExport } from '../../../lib/verify/audit-export';
+import { consolePerTest } from '../../support/console';
 import { chainOf, jsonl, publishedExport } from '../../support/publication';
 
 const root = mkdtempSync(join(tmpdir(), 'audit-cli-'));
@@ -11,15 +12,7 @@ afterAll(() => rmSync(root, { recursive: true, force: true }));
 let n = 0;
 const fresh = () => join(root, `export-${n++}`);
 
-let out: string[];
-let err: string[];
-beforeEach(() => {
-  out = [];
-  err = [];
-  vi.spyOn(console, 'log').mockImplementation((...a: unknown[]) => void out.push(a.join(' ')));
-  vi.spyOn(console, 'error').mockImplementation((...a: unknown[]) => void err.push(a.join(' ')));
-});
-afterEach(() => vi.restoreAllMocks());
+const { out, err } = consolePerTest();
 
 const a = chainOf('a', 5);
 const b = chainOf('listens/2026-10', 4);

@@ -1,6 +1,6 @@
 import { readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   command,
   describeError,
@@ -13,16 +13,9 @@ import {
 import { COMMANDS, main, usage } from '../../../lib/cli/_main';
 import { formatSeconds } from '../../../lib/cli/redact';
 import { lastMonth, monthSettings } from '../../../lib/cli/simulate';
+import { consolePerTest } from '../../support/console';
 
-let out: string[];
-let err: string[];
-beforeEach(() => {
-  out = [];
-  err = [];
-  vi.spyOn(console, 'log').mockImplementation((m: string) => out.push(m));
-  vi.spyOn(console, 'error').mockImplementation((m: string) => err.push(m));
-});
-afterEach(() => vi.restoreAllMocks());
+const { out, err } = consolePerTest();
 
 describe('argument parsing', () => {
   it('finds --help and -h anywhere before --', () => {
@@ -120,7 +113,7 @@ describe('commands and subcommands', () => {
 
   it('--help and -h print the usage on stdout and exit 0 without running', async () => {
     for (const argv of [['--help'], ['-h'], ['--n', '3', '-h']]) {
-      out = [];
+      out.length = 0;
       expect(await leaf.run(argv)).toBe(0);
       expect(out).toEqual(['usage: fairlisten thing do [--n N]']);
     }
@@ -141,7 +134,7 @@ describe('commands and subcommands', () => {
   it('usage errors go to stderr with the usage (exit 2); failures one line (exit 1)', async () => {
     expect(await leaf.run(['--m'])).toBe(2);
     expect(err).toEqual(['fairlisten thing do: unknown option --m\n\nusage: fairlisten thing do [--n N]']);
-    err = [];
+    err.length = 0;
     expect(await leaf.run(['--n', 'boom'])).toBe(1);
     expect(err).toEqual(['fairlisten thing do: it broke']);
   });
@@ -171,7 +164,7 @@ describe('commands and subcommands', () => {
 
   it.each(Object.keys(COMMANDS))('`%s --help` and `-h` print its usage and exit 0', async (name) => {
     for (const flag of ['--help', '-h']) {
-      out = [];
+      out.length = 0;
       expect(await main([name, flag])).toBe(0);
       expect(out.join('\n')).toMatch(new RegExp(`usage: fairlisten ${name}`));
     }

@@ -2,24 +2,17 @@ import { createHash, randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createS3RecordingObjects } from '../../../lambda/shared/recording-objects';
 import { main } from '../../../lib/cli/_main';
 import { run } from '../../../lib/cli/redact';
 import { VersionedS3 } from '../../../lib/local/versioned-s3';
+import { consolePerTest } from '../../support/console';
 
 const dir = mkdtempSync(join(tmpdir(), 'fl-verify-proof-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-let out: string[];
-let err: string[];
-beforeEach(() => {
-  out = [];
-  err = [];
-  vi.spyOn(console, 'log').mockImplementation((m: string) => out.push(m));
-  vi.spyOn(console, 'error').mockImplementation((m: string) => err.push(m));
-});
-afterEach(() => vi.restoreAllMocks());
+const { out, err } = consolePerTest();
 
 const MIN = 4096;
 const key = 'connect/x/CallRecordings/2026/12/02/c.wav';

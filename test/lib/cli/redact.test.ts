@@ -4,8 +4,9 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { parseRange, run } from '../../../lib/cli/redact';
+import { consolePerTest } from '../../support/console';
 import { buildWav, expectedRedaction, readInfo } from '../../support/wav-fixtures';
 
 const dir = mkdtempSync(join(tmpdir(), 'fairlisten-cli-redact-'));
@@ -14,15 +15,7 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const wav = buildWav({ encoding: 'pcm', bits: 16, channels: 2, sampleRate: 8000, frames: 16_000 });
 const monoWav = buildWav({ encoding: 'mulaw', bits: 8, channels: 1, sampleRate: 8000, frames: 8000 });
 
-let logs: string[];
-let errors: string[];
-beforeEach(() => {
-  logs = [];
-  errors = [];
-  vi.spyOn(console, 'log').mockImplementation((m: string) => logs.push(m));
-  vi.spyOn(console, 'error').mockImplementation((m: string) => errors.push(m));
-});
-afterEach(() => vi.restoreAllMocks());
+const { out: logs, err: errors } = consolePerTest();
 
 function setup(bytes: Uint8Array = wav) {
   const d = mkdtempSync(join(dir, 'case-'));
@@ -38,7 +31,7 @@ describe('fairlisten redact', () => {
     expect(await run(args)).toBe(0);
     expect(logs).toEqual([`redacted ${out}: 6000 frames (0.75 s) silenced on agent in 2 range(s)`]);
     const withoutHash = readFileSync(out);
-    logs = [];
+    logs.length = 0;
     const code = await run([...args, '--sha256']);
     expect(code).toBe(0);
     const got = readFileSync(out);
