@@ -88,7 +88,12 @@ export function forEachLine(file: string, fn: (text: string, line: number) => vo
   }
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+/** The value of a lowercase hex digit's code, or -1. */
+function hexDigit(c: number): number {
+  if (c >= 48 && c <= 57) return c - 48;
+  if (c >= 97 && c <= 102) return c - 87;
+  return -1;
+}
 
 /**
  * A set of lowercase UUIDs in an open-addressing table of 32-bit words (four an id, the table at
@@ -100,15 +105,26 @@ export class UuidSet {
   private used = new Uint8Array(1024);
   size = 0;
 
+  /** The 32 hex digits of the id being added, as four words. */
+  private readonly parsed = new Uint32Array(4);
+
   add(id: string): boolean {
-    if (!UUID.test(id)) throw new Error(`not a UUID: ${id}`);
+    // 8-4-4-4-12 lowercase hex digits, read straight into four words (no regex, no substrings).
+    let ok = id.length === 36;
+    for (let i = 0, k = 0; ok && i < 36; i++) {
+      if (i === 8 || i === 13 || i === 18 || i === 23) {
+        ok = id.charCodeAt(i) === 45;
+        continue;
+      }
+      const d = hexDigit(id.charCodeAt(i));
+      ok = d >= 0;
+      this.parsed[k >> 3] = (this.parsed[k >> 3]! << 4) | d;
+      k++;
+    }
+    if (!ok) throw new Error(`not a UUID: ${id}`);
     if ((this.size + 1) * 2 > this.used.length) this.grow();
-    const hex = id.replaceAll('-', '');
-    const w0 = Number.parseInt(hex.slice(0, 8), 16) >>> 0;
-    const w1 = Number.parseInt(hex.slice(8, 16), 16) >>> 0;
-    const w2 = Number.parseInt(hex.slice(16, 24), 16) >>> 0;
-    const w3 = Number.parseInt(hex.slice(24, 32), 16) >>> 0;
-    return this.insert(w0, w1, w2, w3);
+    const w = this.parsed;
+    return this.insert(w[0]!, w[1]!, w[2]!, w[3]!);
   }
 
   private insert(w0: number, w1: number, w2: number, w3: number): boolean {

@@ -62,6 +62,21 @@ describe('UuidSet', () => {
 
   it('refuses what is not a lowercase UUID', () => {
     expect(() => new UuidSet().add('C-1')).toThrow(/not a UUID/);
+    // Exactly the lowercase 8-4-4-4-12 form: any one character changed or moved is refused.
+    const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+    fc.assert(
+      fc.property(
+        fc.uuid(),
+        fc.nat(36),
+        fc.constantFrom('-', 'g', 'A', 'F', '0', 'f', '/', ':', '`', '@', ' ', ''),
+        (id, at, c) => {
+          const text = id.slice(0, at) + c + id.slice(at + 1);
+          if (UUID.test(text)) expect(new UuidSet().add(text)).toBe(true);
+          else expect(() => new UuidSet().add(text)).toThrow(/not a UUID/);
+        },
+      ),
+      { numRuns: 500 },
+    );
     expect(() => new UuidSet().add('6F9619FF-8B86-D011-B42D-00C04FC964FF')).toThrow(/not a UUID/);
   });
 });
