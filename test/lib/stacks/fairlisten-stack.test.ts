@@ -90,23 +90,15 @@ describe('bad policies fail the synth', () => {
   });
 });
 
-describe('cdk-nag', () => {
+describe.each([
+  ['cdk-nag', {}],
+  [
+    'cdk-nag with the optional routing (a claimed phone number routed to the inbound flow)',
+    { build: { phoneNumber: { countryCode: 'FR', type: 'DID' } } },
+  ],
+] as const)('%s', (_title, options) => {
   // The same stack every pack checks; acknowledgements are narrow and carry their reasons.
-  const { stack: checked } = synthStack();
-  it.each(nagPacks().map((p) => [p.readPackName, p] as const))(
-    '%s has no unacknowledged finding',
-    (_name, pack) => {
-      const report = pack.validateScope(checked);
-      const findings = report.violations.map(
-        (v) => `${v.ruleName} ${v.violatingResources.map((r) => r.locations.join(',')).join(' ')}`,
-      );
-      expect(findings).toEqual([]);
-    },
-  );
-});
-
-describe('cdk-nag with the optional routing (a claimed phone number routed to the inbound flow)', () => {
-  const { stack: checked } = synthStack({}, { build: { phoneNumber: { countryCode: 'FR', type: 'DID' } } });
+  const { stack: checked } = synthStack({}, options);
   it.each(nagPacks().map((p) => [p.readPackName, p] as const))(
     '%s has no unacknowledged finding',
     (_name, pack) => {
