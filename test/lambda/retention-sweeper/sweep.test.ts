@@ -6,7 +6,7 @@ import {
   retentionSweeperConfigFromEnv,
   retentionSweeperEnvironment,
 } from '../../../lambda/retention-sweeper/config';
-import { sweepRetention, sweepRule } from '../../../lambda/retention-sweeper/sweep';
+import { type RetentionSweepDeps, sweepRetention, sweepRule } from '../../../lambda/retention-sweeper/sweep';
 import { createRecordingStore } from '../../../lambda/shared/recording-store';
 import { CONTACT_SK, objectSk } from '../../../lambda/shared/requests';
 import { createRetentionIndex, type RetentionIndex } from '../../../lambda/shared/retention-index';
@@ -44,6 +44,22 @@ const h = harnessPerFile();
 let index: RetentionIndex;
 beforeAll(() => {
   index = createRetentionIndex(h.ddb, h.tables.recordings);
+});
+
+/** A run of the sweeper `days` after the call, on `b`'s bucket: 90-day rule, 24 hours of grace. */
+const sweepDeps = (
+  b: { s3: VersionedS3 },
+  days: number,
+  over: Partial<RetentionSweepDeps> = {},
+): RetentionSweepDeps => ({
+  s3: b.s3.client,
+  bucket: BUCKET,
+  prefixes: PREFIXES,
+  rule: sweepRule(90, 24),
+  audit: new MemoryAudit(),
+  index,
+  now: () => new Date(CALL + days * DAY_MS),
+  ...over,
 });
 
 /** Indexes `key` of `contactId` the way ingest does (a kept contact, the version seen). */
@@ -140,16 +156,9 @@ describe('sweepRetention against the versioned S3 stand-in', () => {
 
     const audit = new MemoryAudit();
     const warnings: string[] = [];
-    const report = await sweepRetention({
-      s3: b.s3.client,
-      bucket: BUCKET,
-      prefixes: PREFIXES,
-      rule: sweepRule(90, 24),
-      audit,
-      index,
-      now: () => new Date(CALL + 89 * DAY_MS),
-      logger: { info: () => {}, warn: (m) => warnings.push(m) },
-    });
+    const report = await sweepRetention(
+      sweepDeps(b, 89, { audit, logger: { info: () => {}, warn: (m) => warnings.push(m) } }),
+    );
 
     expect(b.s3.versions(oldKey)).toEqual([]);
     expect(b.s3.versions(oldLens)).toEqual([]);
@@ -205,15 +214,7 @@ describe('sweepRetention against the versioned S3 stand-in', () => {
         state: 'deleted',
       },
     );
-    const report = await sweepRetention({
-      s3: b.s3.client,
-      bucket: BUCKET,
-      prefixes: PREFIXES,
-      rule: sweepRule(90, 24),
-      audit: new MemoryAudit(),
-      index,
-      now: () => new Date(CALL + 90 * DAY_MS),
-    });
+    const report = await sweepRetention(sweepDeps(b, 90));
     expect(report.failed).toEqual([]);
     expect((await indexed(deleted)).contact).toMatchObject({ state: 'deleted' });
     expect(await indexed(unknown)).toEqual({ contact: undefined, objects: [] });
@@ -227,16 +228,13 @@ describe('sweepRetention against the versioned S3 stand-in', () => {
       markExpired: () => Promise.reject(new Error('index unavailable')),
     };
     const warnings: Record<string, unknown>[] = [];
-    const report = await sweepRetention({
-      s3: b.s3.client,
-      bucket: BUCKET,
-      prefixes: PREFIXES,
-      rule: sweepRule(90, 24),
-      audit,
-      index: broken,
-      now: () => new Date(CALL + 90 * DAY_MS),
-      logger: { info: () => {}, warn: (_m, extra) => warnings.push(extra ?? {}) },
-    });
+    const report = await sweepRetention(
+      sweepDeps(b, 90, {
+        audit,
+        index: broken,
+        logger: { info: () => {}, warn: (_m, extra) => warnings.push(extra ?? {}) },
+      }),
+    );
     expect(b.s3.versions(oldKey)).toEqual([]);
     expect(audit.of('retention-expired', OLD)).toHaveLength(1);
     expect(report.failed).toEqual([oldKey]);
@@ -251,15 +249,7 @@ describe('sweepRetention against the versioned S3 stand-in', () => {
     await b.s3.client.send(new DeleteObjectCommand({ Bucket: BUCKET, Key: oldKey }));
     expect(b.s3.versions(oldKey).map((v) => v.isDeleteMarker)).toEqual([false, true]);
     const audit = new MemoryAudit();
-    await sweepRetention({
-      s3: b.s3.client,
-      bucket: BUCKET,
-      prefixes: PREFIXES,
-      rule: sweepRule(90, 24),
-      audit,
-      index,
-      now: () => new Date(CALL + 90 * DAY_MS),
-    });
+    await sweepRetention(sweepDeps(b, 90, { audit }));
     expect(b.s3.versions(oldKey)).toEqual([]);
     expect(audit.of('retention-expired')[0]!.data).toMatchObject({ deletedMarkerIds: [expect.any(String)] });
   });
@@ -268,15 +258,7 @@ describe('sweepRetention against the versioned S3 stand-in', () => {
     const b = bucketWithHistory();
     await b.put(oldKey, 'audio');
     const audit = new MemoryAudit();
-    const deps = {
-      s3: b.s3.client,
-      bucket: BUCKET,
-      prefixes: PREFIXES,
-      rule: sweepRule(90, 24),
-      audit,
-      index,
-      now: () => new Date(CALL + 90 * DAY_MS),
-    };
+    const deps = sweepDeps(b, 90, { audit });
     b.s3.failOn('DeleteObjectCommand');
     expect((await sweepRetention(deps)).failed).toEqual([oldKey]);
     expect(audit.entries).toEqual([]);
