@@ -251,6 +251,7 @@ export function pacingGrid(m: MonthData): PacingGrid {
   for (let d = 2; d <= days; d++) {
     // First instant whose local day is ≥ d (binary search; local day is monotonic in the period).
     let lo = s;
+    // Stryker disable next-line ArithmeticOperator: hi = e + 1 only widens the range past instants never reached (the answer is a day before e)
     let hi = e - 1;
     while (lo < hi) {
       const mid = Math.floor((lo + hi) / 2);
@@ -301,8 +302,9 @@ export function pacingSummary(m: MonthData, team?: string) {
       day: d + 1,
       max: counts.length ? Math.max(...counts) : 0,
       median: median(counts) ?? 0,
-      // The limit for the day's last instant (f just below dayEnd).
-      limit: limitAt(dayEnd === 1 ? 1 - Number.EPSILON : dayEnd),
+      // The limit for the day's last instant, f just below dayEnd: ceil(cap × f) is the same there
+      // as at dayEnd itself (it rises just after k / cap), and at the month's end it is the cap.
+      limit: limitAt(dayEnd),
     };
   });
 }

@@ -21,17 +21,20 @@ export class NegotiationError extends Error {
 /** `a, b;q=0.5` → the values, highest q first (ties: the order given); q=0 entries dropped. */
 export function byQuality(header: string | undefined): string[] {
   if (!header) return [];
-  return header
-    .split(',')
-    .map((part, i) => {
-      const [value = '', ...params] = part.split(';').map((s) => s.trim());
-      const q = params.find((p) => /^q=/i.test(p));
-      const quality = q ? Number(q.slice(2)) : 1;
-      return { value: value.toLowerCase(), quality: Number.isFinite(quality) ? quality : 0, i };
-    })
-    .filter((e) => e.value !== '' && e.quality > 0)
-    .sort((a, b) => b.quality - a.quality || a.i - b.i)
-    .map((e) => e.value);
+  return (
+    header
+      .split(',')
+      .map((part) => {
+        const [value = '', ...params] = part.split(';').map((s) => s.trim());
+        const q = params.find((p) => /^q=/i.test(p));
+        const quality = q ? Number(q.slice(2)) : 1;
+        return { value: value.toLowerCase(), quality: Number.isFinite(quality) ? quality : 0 };
+      })
+      .filter((e) => e.value !== '' && e.quality > 0)
+      // Array.prototype.sort is stable: equal qualities keep the order given.
+      .sort((a, b) => b.quality - a.quality)
+      .map((e) => e.value)
+  );
 }
 
 const header = (headers: Readonly<Record<string, string | undefined>> | undefined, name: string) =>

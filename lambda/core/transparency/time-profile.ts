@@ -33,13 +33,8 @@ function localDayAndHour(iso: string, timezone: string): { day: number; hour: nu
     });
     localClock.set(timezone, f);
   }
-  let day = 1;
-  let hour = 0;
-  for (const p of f.formatToParts(new Date(iso))) {
-    if (p.type === 'day') day = Number(p.value);
-    else if (p.type === 'hour') hour = Number(p.value);
-  }
-  return { day, hour };
+  const parts = Object.fromEntries(f.formatToParts(new Date(iso)).map((p) => [p.type, p.value]));
+  return { day: Number(parts.day), hour: Number(parts.hour) };
 }
 
 export function recordingTimeProfile(

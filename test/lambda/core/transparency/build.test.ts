@@ -1,63 +1,25 @@
 import { describe, expect, it } from 'vitest';
-import { commitment, seedFromHex } from '../../../../lambda/core/lottery';
 import { teamSummaries } from '../../../../lambda/core/transparency/aggregate';
-import { buildMonthModel, type MonthModelInput } from '../../../../lambda/core/transparency/build';
-import { parseMonthData } from '../../../../lambda/core/transparency/model';
+import {
+  buildMonthModel,
+  callsOf,
+  canonicalMonthInput,
+  type MonthModelInput,
+  teamSlug,
+} from '../../../../lambda/core/transparency/build';
+import { MonthDataError, parseMonthData } from '../../../../lambda/core/transparency/model';
 import { renderTransparencyHtml } from '../../../../lambda/core/transparency/render/html';
-
-const SEED = 'ab'.repeat(32);
-const at = (day: number) => `2026-11-${String(day).padStart(2, '0')}T10:00:00.000Z`;
-const uuid = (n: number) => `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`;
-
-/** Two teams of three agents; calls 1 and 2 are transferred (1 between teams, 2 within team A). */
-const input = (): MonthModelInput => ({
-  period: '2026-11',
-  generatedAt: '2026-12-03T06:00:00.000Z',
-  simulated: true,
-  policy: {
-    version: '7',
-    samplingRate: 0.2,
-    maxRecordingsPerAgentPerMonth: 8,
-    listensPerAgentPerMonth: { min: 1, max: 4 },
-    maxListensPerCoachPerMonth: 40,
-    retentionDays: 90,
-    playbackUrlTtlSeconds: 300,
-    timezone: 'Europe/Paris',
-  },
-  teams: [
-    { id: 'g-a', name: 'Team A' },
-    { id: 'g-b', name: 'Team B' },
-  ],
-  agents: ['a1', 'a2', 'a3', 'b1', 'b2', 'b3'].map((id) => ({
-    id,
-    teamId: id.startsWith('a') ? 'g-a' : 'g-b',
-    excluded: false,
-  })),
-  coaches: [
-    { id: 'ka', teamId: 'g-a' },
-    { id: 'kb', teamId: 'g-b' },
-  ],
-  decisions: [
-    { contactId: uuid(1), agentId: 'a1', decidedAt: at(3), reason: 'drawn' },
-    { contactId: uuid(2), initialContactId: uuid(1), agentId: 'b1', decidedAt: at(3), reason: 'not-drawn' },
-    { contactId: uuid(3), agentId: 'a2', decidedAt: at(4), reason: 'not-drawn' },
-    { contactId: uuid(4), initialContactId: uuid(3), agentId: 'a3', decidedAt: at(4), reason: 'drawn' },
-    { contactId: uuid(5), agentId: 'b2', decidedAt: at(5), reason: 'drawn' },
-  ],
-  assignments: [],
-  plans: [],
-  requests: [],
-  seed: {
-    commitment: commitment(seedFromHex(SEED)),
-    committedAt: '2026-10-20T00:00:00.000Z',
-    seed: SEED,
-    revealedAt: '2026-12-02T00:15:00.000Z',
-  },
-});
+import {
+  KNOWN_MIDNIGHT,
+  knownMonthInput,
+  monthInput,
+  novemberAt,
+  contactUuid as uuid,
+} from '../../../support/transparency-month';
 
 describe('buildMonthModel', () => {
   it('counts calls, not contact legs: the legs of a transferred call are one call', () => {
-    const m = buildMonthModel(input());
+    const m = buildMonthModel(monthInput());
     expect(m.agents.reduce((s, a) => s + a.decisions, 0)).toBe(5);
     expect(m.calls.total).toEqual({ calls: 3, recorded: 3, transferred: 2 });
     expect(m.calls.byTeam).toEqual([
@@ -75,7 +37,7 @@ describe('buildMonthModel', () => {
   });
 
   it('counts reasons and the time profile in calls too: a transferred call is one call', () => {
-    const month = input();
+    const month = monthInput();
     month.decisions = [
       ...month.decisions,
       // Call 4: not drawn for b3 at 09:00 Paris, transferred to a1, excluded line: one call, not drawn.
@@ -147,20 +109,8 @@ describe('buildMonthModel', () => {
     );
   });
 
-  it('gives the same model whatever order the producer lists things in', () => {
-    const a = input();
-    const b: MonthModelInput = {
-      ...a,
-      teams: [...a.teams].reverse(),
-      agents: [...a.agents].reverse(),
-      coaches: [...a.coaches].reverse(),
-      decisions: [...a.decisions].reverse(),
-    };
-    expect(JSON.stringify(buildMonthModel(b))).toBe(JSON.stringify(buildMonthModel(a)));
-  });
-
   it('detects a model whose call counts contradict its legs', () => {
-    const m = buildMonthModel(input());
+    const m = buildMonthModel(monthInput());
     const more = structuredClone(m);
     more.calls.byTeam[1]!.calls = 3; // team B answered only 2 legs
     expect(() => parseMonthData(more)).toThrow(/calls\.byTeam\.1\.calls: 3 calls but 2 legs/);
@@ -170,5 +120,236 @@ describe('buildMonthModel', () => {
     const missing = structuredClone(m);
     missing.calls.byTeam.pop();
     expect(() => parseMonthData(missing)).toThrow(/team team-b has no calls row/);
+  });
+});
+
+describe('buildMonthModel, a month known by hand', () => {
+  const known = buildMonthModel(knownMonthInput());
+
+  it('names agents and coaches by pseudonym in id order, with their teams and figures', () => {
+    expect(
+      known.agents.map((a) => [a.id, a.team, a.excluded, a.decisions, a.recorded, a.listens, a.planExtra]),
+    ).toEqual([
+      ['A001', 'team-a', false, 2, 2, 2, 2],
+      ['A002', 'team-a', false, 1, 0, 0, 0],
+      // a3's plan expired, b1's was only proposed and b2's rejected: no extra listens.
+      ['A003', 'team-a', false, 1, 1, 1, 0],
+      ['A004', 'team-b', false, 2, 1, 1, 0],
+      ['A005', 'team-b', false, 1, 1, 1, 0],
+      ['A006', 'team-b', false, 2, 1, 1, 4],
+      ['A007', 'team-b', true, 1, 0, 0, 0],
+      ['A008', 'team-c', false, 0, 0, 0, 0],
+      ['A009', 'team-c', false, 0, 0, 0, 0],
+      ['A010', 'team-c', true, 0, 0, 0, 0],
+    ]);
+    expect(known.agents[0]!.recordings).toEqual([
+      { contactId: uuid(1), decidedAt: novemberAt(3) },
+      { contactId: uuid(9), decidedAt: KNOWN_MIDNIGHT },
+    ]);
+    expect(known.coaches).toEqual([
+      { id: 'K01', team: 'team-a', listens: 3 },
+      { id: 'K02', team: 'team-b', listens: 2 },
+      { id: 'K03', team: 'team-b', listens: 1 },
+    ]);
+    expect(known.capBreaches).toBe(0);
+  });
+
+  it('lists listens by contact, plans as given and requests by instant, under pseudonyms and team slugs', () => {
+    expect(
+      known.assignments.map((x) => [x.contactId, x.agentId, x.agentTeam, x.coachId, x.coachTeam]),
+    ).toEqual([
+      [uuid(1), 'A001', 'team-a', 'K02', 'team-b'],
+      [uuid(4), 'A003', 'team-a', 'K02', 'team-b'],
+      [uuid(5), 'A005', 'team-b', 'K01', 'team-a'],
+      [uuid(6), 'A004', 'team-b', 'K01', 'team-a'],
+      [uuid(7), 'A006', 'team-b', 'K01', 'team-a'],
+      [uuid(9), 'A001', 'team-a', 'K03', 'team-b'],
+    ]);
+    expect(known.plans).toEqual([
+      { planId: 'plan-01', agentTeam: 'team-a', extraListens: 2, status: 'approved' },
+      { planId: 'plan-02', agentTeam: 'team-a', extraListens: 1, status: 'expired' },
+      { planId: 'plan-03', agentTeam: 'team-b', extraListens: 5, status: 'proposed' },
+      { planId: 'plan-04', agentTeam: 'team-b', extraListens: 7, status: 'rejected' },
+      { planId: 'plan-05', agentTeam: 'team-b', extraListens: 4, status: 'approved' },
+    ]);
+    expect(known.requests.map((r) => [r.kind, r.agentTeam, r.status, r.arrival, r.completedAt])).toEqual([
+      ['deletion', 'team-a', 'done', 'request-first', '2026-11-03T10:01:00.000Z'],
+      ['deletion', 'team-b', 'done', 'request-first', '2026-11-05T10:10:00.000Z'],
+      ['deletion', 'team-b', 'done', 'request-first', '2026-11-06T10:02:00.000Z'],
+      ['deletion', 'team-b', 'failed', 'file-first', '2026-11-07T10:01:30.000Z'],
+      ['deletion', 'team-a', 'waiting-for-recording', 'file-first', undefined],
+      ['redaction', 'team-b', 'done', 'file-first', '2026-11-09T10:00:30.000Z'],
+    ]);
+    expect(Object.keys(known.requests[4]!)).not.toContain('completedAt');
+    expect(known.verification).toEqual(knownMonthInput().verification);
+    expect(known.seeds).toEqual({
+      commitment: knownMonthInput().seed.commitment,
+      committedAt: '2026-10-20T00:00:00.000Z',
+      revealedAt: '2026-12-02T00:15:00.000Z',
+      commitmentMatches: true,
+    });
+  });
+
+  it('gives the same model whatever order every list is given in, ties included', () => {
+    const a = knownMonthInput();
+    // Two recordings of b2 at the same instant, and two requests at the same instant.
+    a.decisions = [
+      ...a.decisions,
+      { contactId: uuid(12), agentId: 'b2', decidedAt: novemberAt(20), reason: 'drawn' },
+      { contactId: uuid(11), agentId: 'b2', decidedAt: novemberAt(20), reason: 'drawn' },
+    ];
+    a.requests = [...a.requests, { ...a.requests[5]!, requestId: 'r0', kind: 'deletion' }];
+    const b: MonthModelInput = {
+      ...a,
+      teams: [...a.teams].reverse(),
+      agents: [...a.agents].reverse(),
+      coaches: [...a.coaches].reverse(),
+      decisions: [...a.decisions].reverse(),
+      assignments: [...a.assignments].reverse(),
+      requests: [...a.requests].reverse(),
+    };
+    const ma = buildMonthModel(a);
+    expect(JSON.stringify(buildMonthModel(b))).toBe(JSON.stringify(ma));
+    expect(ma.agents[4]!.recordings.map((r) => r.contactId)).toEqual([uuid(5), uuid(11), uuid(12)]);
+    expect(ma.requests.slice(-2).map((r) => r.kind)).toEqual(['deletion', 'redaction']);
+  });
+
+  it('orders teams by name (numbers as numbers), then by id', () => {
+    const teams = [
+      { id: 'g-1', name: 'Zebra' },
+      { id: 'g-2', name: 'Team 10' },
+      { id: 'g-4', name: 'Same' },
+      { id: 'g-3', name: 'Team 9' },
+      { id: 'g-5', name: 'Alpha' },
+      { id: 'g-0', name: 'Same' },
+    ];
+    expect(canonicalMonthInput({ ...monthInput(), teams }).teams.map((t) => t.id)).toEqual([
+      'g-5',
+      'g-0',
+      'g-4',
+      'g-3',
+      'g-2',
+      'g-1',
+    ]);
+  });
+
+  it('names a listen granted under a plan by the plan’s label, and no plan when it is unknown', () => {
+    const i = knownMonthInput();
+    i.plans = i.plans.map((p, k) => (k === 0 ? { ...p, planId: 'stored-7f3a' } : p));
+    i.assignments = i.assignments.map((x, k) =>
+      k === 1 ? { ...x, planId: 'stored-7f3a' } : k === 2 ? { ...x, planId: 'stored-unknown' } : x,
+    );
+    const m = buildMonthModel(i);
+    expect(m.assignments.find((x) => x.contactId === uuid(9))!.planId).toBe('plan-01');
+    expect(m.assignments.filter((x) => 'planId' in x)).toHaveLength(1);
+  });
+
+  it('counts a cap breach above each cap, none at it', () => {
+    const breaches = (policy: Partial<MonthModelInput['policy']>, edit?: (i: MonthModelInput) => void) => {
+      const i = knownMonthInput();
+      i.policy = { ...i.policy, ...policy };
+      edit?.(i);
+      return buildMonthModel(i).capBreaches;
+    };
+    // a1 recorded twice, given 2 listens with 2 extra; coach ka listens 3 times.
+    const atCaps = {
+      maxRecordingsPerAgentPerMonth: 2,
+      listensPerAgentPerMonth: { min: 0, max: 1 },
+      maxListensPerCoachPerMonth: 3,
+    };
+    expect(breaches(atCaps)).toBe(0);
+    expect(breaches({ ...atCaps, maxRecordingsPerAgentPerMonth: 1 })).toBe(1);
+    expect(
+      breaches(atCaps, (i) => (i.plans = [{ ...i.plans[0]!, extraListens: 0 }, ...i.plans.slice(1)])),
+    ).toBe(1);
+    expect(breaches({ ...atCaps, maxListensPerCoachPerMonth: 2 })).toBe(1);
+  });
+
+  it('matches the seed only when it is revealed, well formed and hashes to the commitment', () => {
+    const matches = (seed: Partial<MonthModelInput['seed']>) => {
+      const i = knownMonthInput();
+      i.seed = { ...i.seed, ...seed };
+      return buildMonthModel(i).seeds;
+    };
+    const hidden = matches({ seed: undefined, revealedAt: undefined });
+    expect(hidden.commitmentMatches).toBe(false);
+    expect(Object.keys(hidden)).not.toContain('revealedAt');
+    expect(matches({ seed: 'cd'.repeat(32) }).commitmentMatches).toBe(false);
+    expect(matches({ seed: 'not hex' }).commitmentMatches).toBe(false);
+  });
+
+  it('states the policy version the month’s decisions carry, all of them when it changed', () => {
+    const versionOf = (versions: (string | undefined)[]) => {
+      const i = knownMonthInput();
+      i.decisions = i.decisions.map((d, k) => ({ ...d, policyVersion: versions[k % versions.length] }));
+      return buildMonthModel(i).policy.version;
+    };
+    expect(versionOf([undefined])).toBe('7');
+    expect(versionOf(['9', undefined, '8', '9'])).toBe('8 + 9');
+    expect(versionOf(['v'.repeat(40), 'w'.repeat(40)])).toBe(`${'v'.repeat(40)} + ${'w'.repeat(21)}`);
+  });
+
+  it('merges teams under 3 agents, a call transferred between two of them counted once in their row', () => {
+    const i = knownMonthInput();
+    i.teams = [...i.teams, { id: 'g-d', name: 'Team D' }];
+    i.agents = [
+      ...i.agents.filter((a) => a.id !== 'c2' && a.id !== 'c3'),
+      { id: 'd1', teamId: 'g-d', excluded: false },
+    ];
+    i.decisions = [
+      ...i.decisions,
+      { contactId: uuid(20), agentId: 'c1', decidedAt: novemberAt(14), reason: 'not-drawn' },
+      {
+        contactId: uuid(21),
+        initialContactId: uuid(20),
+        agentId: 'd1',
+        decidedAt: novemberAt(14),
+        reason: 'drawn',
+      },
+    ];
+    const m = buildMonthModel(i);
+    expect(m.teams.map((t) => t.id)).toEqual(['team-a', 'team-b', 'small-teams']);
+    expect(m.calls.byTeam.at(-1)).toEqual({ team: 'small-teams', calls: 1, recorded: 1, transferred: 1 });
+    expect(m.calls.total).toEqual({ calls: 9, recorded: 7, transferred: 3 });
+    expect(m.smallTeams).toEqual({ merged: 2, sameTeamListens: 0 });
+  });
+
+  it.each<[string, (i: MonthModelInput) => void, RegExp]>([
+    [
+      'an agent of an unknown team',
+      (i) => (i.agents = [{ ...i.agents[0]!, teamId: 'g-x' }, ...i.agents.slice(1)]),
+      /unknown team g-x/,
+    ],
+    [
+      'a decision of an unknown agent',
+      (i) => (i.decisions = [...i.decisions, { ...i.decisions[0]!, agentId: 'zz' }]),
+      /decision for unknown agent zz/,
+    ],
+    [
+      'a decision with an unknown reason',
+      (i) => (i.decisions = [...i.decisions, { ...i.decisions[0]!, contactId: uuid(30), reason: 'maybe' }]),
+      /unknown reason maybe/,
+    ],
+    ['a listen of an unknown agent', (i) => (i.assignments[0]!.agentId = 'zz'), /unknown agent zz/],
+    ['a listen by an unknown coach', (i) => (i.assignments[0]!.coachId = 'kz'), /unknown coach kz/],
+  ])('refuses %s', (_what, spoil, message) => {
+    const i = knownMonthInput();
+    spoil(i);
+    expect(() => buildMonthModel(i)).toThrow(MonthDataError);
+    expect(() => buildMonthModel(i)).toThrow(message);
+  });
+
+  it('slugs team names: lower case, one dash for each run of other characters, none at the ends, 40 at most', () => {
+    expect(teamSlug('Ventes & Grands  Comptes')).toBe('ventes-grands-comptes');
+    expect(teamSlug('  (Nuit) ')).toBe('nuit');
+    expect(teamSlug('x'.repeat(50))).toBe('x'.repeat(40));
+    expect(teamSlug('ÉÉ')).toBe('team');
+  });
+});
+
+describe('callsOf', () => {
+  it('refuses a reason it does not know', () => {
+    const d = { contactId: uuid(1), agentId: 'a1', decidedAt: novemberAt(3), reason: 'maybe' };
+    expect(() => callsOf([d], () => 'g-a')).toThrow(MonthDataError);
   });
 });

@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { teamSummaries } from '../../../../lambda/core/transparency/aggregate';
+import { buildMonthModel } from '../../../../lambda/core/transparency/build';
 import { csvField, parseCsv, renderTransparencyCsv } from '../../../../lambda/core/transparency/csv';
 import { exampleMonthData } from '../../../../lib/transparency-report/example';
+import { knownMonthInput } from '../../../support/transparency-month';
 
 const m = exampleMonthData();
 
@@ -90,5 +92,51 @@ describe('transparency CSV source column', () => {
     }
     const live = parseCsv(renderTransparencyCsv({ ...m, simulated: false }), ';').slice(1);
     for (const row of live) expect(row.at(-1)).toBe('système en production');
+  });
+});
+
+describe('transparency CSV of a month known by hand', () => {
+  it('writes every figure, an empty field where a team has no value (no call, no coach)', () => {
+    const known = buildMonthModel(knownMonthInput());
+    const src = 'Simulated data — describes no real employee';
+    expect(renderTransparencyCsv(known, { lang: 'en' }).split('\r\n')).toEqual([
+      'period,team_id,team,agents,calls,transferred_calls,recorded_calls,recorded_pct,listens_min,listens_median,listens_max,coach_load_max,deletions,redactions,cap_breaches,source',
+      `2026-11,team-a,Team A,3,3,2,3,100,1,1.5,2,3,2,0,0,${src}`,
+      `2026-11,team-b,Team B,4,6,1,3,50,1,1,1,2,3,1,0,${src}`,
+      `2026-11,team-c,Team C,3,0,0,0,,,,,,0,0,0,${src}`,
+      `2026-11,*,All teams,10,8,2,6,75,1,1,2,3,5,1,0,${src}`,
+      '',
+    ]);
+    // French: `;`, decimal comma.
+    expect(renderTransparencyCsv(known).split('\r\n')[1]).toBe(
+      '2026-11;team-a;Team A;3;3;2;3;100;1;1,5;2;3;2;0;0;Données simulées — ne décrit aucun salarié réel',
+    );
+  });
+
+  it('writes numbers with at most four decimals, never grouped, and defuses formulas', () => {
+    expect(csvField(2 / 3, 'fr')).toBe('0,6667');
+    expect(csvField(12699, 'en')).toBe('12699');
+    expect(csvField(undefined, 'en')).toBe('');
+    expect(csvField('-1', 'en')).toBe("'-1");
+    expect(csvField('@x', 'fr')).toBe("'@x");
+    expect(csvField('+x', 'fr')).toBe("'+x");
+    expect(csvField('\tx', 'en')).toBe("'\tx");
+  });
+});
+
+describe('parseCsv', () => {
+  it.each([
+    ['', []],
+    ['\ufeffa;b\r\n', [['a', 'b']]],
+    ['a;b', [['a', 'b']]],
+    ['abc', [['abc']]],
+    ['a;', [['a', '']]],
+    [';', [['', '']]],
+    ['a\r\n\r\nb\r\n', [['a'], [''], ['b']]],
+    // Only CRLF ends a line: a lone CR or LF is part of the field.
+    ['a\rb;c\nd\r\n', [['a\rb', 'c\nd']]],
+    ['"x ""y"";z"\r\n', [['x "y";z']]],
+  ])('reads %j', (text, rows) => {
+    expect(parseCsv(text, ';')).toEqual(rows);
   });
 });
