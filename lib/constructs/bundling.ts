@@ -56,6 +56,14 @@ export function handlerDirs(): string[] {
     .sort();
 }
 
+/**
+ * App context key: a directory of handler bundles that `bundleAllHandlers` already wrote
+ * (`<dir>/<fn>/index.mjs`), which a bundled synthesis takes as its functions' assets instead of
+ * bundling the source again. The tests set it so that every bundled synthesis of a run (and every
+ * simulated month) shares one esbuild run; `cdk synth` and `npm start` leave it unset.
+ */
+export const PREBUILT_BUNDLES_CONTEXT = 'fairlisten:prebuiltBundles';
+
 const bundled = new Set<string>();
 
 /**

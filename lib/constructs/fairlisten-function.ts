@@ -1,4 +1,4 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Duration, RemovalPolicy, Stack, Stage } from 'aws-cdk-lib';
 import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
@@ -13,7 +13,7 @@ import {
 } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
-import { bundleAllHandlers } from './bundling';
+import { bundleAllHandlers, PREBUILT_BUNDLES_CONTEXT } from './bundling';
 import { acknowledge } from './nag';
 import { markRole } from './roles';
 
@@ -224,10 +224,19 @@ export function environmentSizeProblem(variables: Readonly<Record<string, unknow
  * in one esbuild run on first use (NodejsFunction would start `npx esbuild` once per function, and
  * parse the bundled SDK once per function: most of a synth's time). When the stack is not bundled
  * (`aws:cdk:bundling-stacks` excludes it, as in most tests), a fixed stand-in file takes its place.
+ * With `PREBUILT_BUNDLES_CONTEXT` set, the bundles already built there are the assets.
  */
 function bundledCode(scope: Construct, id: string, handlerDir: string): Code {
   const bundlesDir = join(Stage.of(scope)?.outdir ?? '.', '.bundles');
   if (Stack.of(scope).bundlingRequired) {
+    const prebuilt = scope.node.tryGetContext(PREBUILT_BUNDLES_CONTEXT) as string | undefined;
+    if (prebuilt !== undefined) {
+      const dir = join(prebuilt, handlerDir);
+      if (!existsSync(join(dir, 'index.mjs'))) {
+        throw new Error(`${PREBUILT_BUNDLES_CONTEXT} is ${prebuilt}, which has no bundle of ${handlerDir}`);
+      }
+      return Code.fromAsset(dir);
+    }
     bundleAllHandlers(bundlesDir);
     return Code.fromAsset(join(bundlesDir, handlerDir));
   }

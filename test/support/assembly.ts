@@ -1,7 +1,7 @@
 /**
  * The default app's cloud assembly, synthesized ONCE per test run and shared by every test file and
- * worker: what `cdk synth` writes for the default policy (functions and workspace app bundled), without
- * the cdk-nag validation plugins. A bundled synth costs seconds of CPU; the compliance report, the
+ * worker: what `cdk synth` writes for the default policy (functions and workspace app bundled, the
+ * functions from the run's shared bundles), without the cdk-nag validation plugins. A bundled synth costs seconds of CPU; the compliance report, the
  * `report` and `start` commands and the fingerprint tests all read the same files.
  *
  *   const dir = synthesizedAssembly();                  // the cdk.out directory
@@ -19,8 +19,9 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Template } from 'aws-cdk-lib/assertions';
 import { buildApp } from '../../lib/app';
+import { PREBUILT_BUNDLES_CONTEXT } from '../../lib/constructs/bundling';
 import { defaultPolicy } from '../../lib/policy/load';
-import { buildOnce, runDir } from './run-fixtures';
+import { buildOnce, runDir, sharedBundles } from './run-fixtures';
 
 /** The stack id of the default policy's stack (no stage). */
 export const DEFAULT_STACK = 'Fairlisten';
@@ -30,7 +31,10 @@ const templates = new Map<string, string>();
 /** The shared cloud assembly directory of the default app (bundled, no cdk-nag plugins); read-only. */
 export function synthesizedAssembly(): string {
   return buildOnce(join(runDir(), 'assembly-default'), (into) => {
-    const { app } = buildApp(defaultPolicy(), { nag: false, appProps: { outdir: into } });
+    const { app } = buildApp(defaultPolicy(), {
+      nag: false,
+      appProps: { outdir: into, context: { [PREBUILT_BUNDLES_CONTEXT]: sharedBundles() } },
+    });
     app.synth();
   });
 }

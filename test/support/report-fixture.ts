@@ -1,11 +1,13 @@
 import { rmSync } from 'node:fs';
 import { afterAll } from 'vitest';
 import { buildApp } from '../../lib/app';
+import { PREBUILT_BUNDLES_CONTEXT } from '../../lib/constructs/bundling';
 import { defaultPolicy } from '../../lib/policy/load';
 import type { RecordingPolicyInput } from '../../lib/policy/schema';
 import { loadAssembly } from '../../lib/report/assembly';
 import { type CfnTemplate, StackView } from '../../lib/report/template';
 import { synthesizedAssembly } from './assembly';
+import { sharedBundles } from './run-fixtures';
 
 /**
  * The real app's cloud assembly (bundled, no nag plugins). For the default policy it is synthesized
@@ -14,7 +16,10 @@ import { synthesizedAssembly } from './assembly';
  */
 export function synthAssembly(overrides: Partial<RecordingPolicyInput> = {}): string {
   if (Object.keys(overrides).length === 0) return synthesizedAssembly();
-  const { app } = buildApp(defaultPolicy(overrides), { nag: false });
+  const { app } = buildApp(defaultPolicy(overrides), {
+    nag: false,
+    appProps: { context: { [PREBUILT_BUNDLES_CONTEXT]: sharedBundles() } },
+  });
   const dir = app.synth().directory;
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
   return dir;

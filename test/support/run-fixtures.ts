@@ -1,7 +1,7 @@
 /**
- * Fixtures built ONCE per test run and shared by every test file and worker: the default app's cloud
- * assembly (test/support/assembly.ts), the handler bundles and the simulated months the tests only
- * read (test/support/simulation.ts). Each lives in the run's scratch directory, provided by the
+ * Fixtures built ONCE per test run and shared by every test file and worker: the handler bundles
+ * (`sharedBundles`, below), the default app's cloud assembly (test/support/assembly.ts) and the
+ * simulated months the tests only read (test/support/simulation.ts). Each lives in the run's scratch directory, provided by the
  * global setup (test/setup/global.ts).
  *
  * How: the first file that asks builds the fixture under a lock (a directory created atomically,
@@ -23,6 +23,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { inject } from 'vitest';
+import { bundleAllHandlers } from '../../lib/constructs/bundling';
 
 /** How long a worker waits for another one's build before giving up (a busy machine is slow). */
 const WAIT_MS = 10 * 60_000;
@@ -151,4 +152,14 @@ export async function buildOnceAsync(
     step = steps.next();
   }
   return step.value;
+}
+
+/**
+ * Every handler bundled once per run with the deployed options (`bundleAllHandlers`):
+ * `<dir>/<fn>/index.mjs`, read-only. The bundled syntheses take them as their assets
+ * (`PREBUILT_BUNDLES_CONTEXT`) and the simulated months run them (`prebuiltBundles`), instead of
+ * an esbuild run of their own each.
+ */
+export function sharedBundles(): string {
+  return buildOnce(join(runDir(), 'bundles'), (into) => bundleAllHandlers(into));
 }

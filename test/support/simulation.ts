@@ -4,9 +4,9 @@
  *   runMonth({ ...options, prebuiltBundles: sharedBundles() })   // no esbuild run per month
  *   const dir = await sharedMonth({ agents: 6, …, seed: 's3' });  // one month, many readers
  *
- * `sharedBundles()`: every handler bundled once, with the deployed options (`bundleAllHandlers`), for
- * the months and simulations the tests run; each of them would otherwise bundle the sampler,
- * assignment and playback again.
+ * `sharedBundles()` (test/support/run-fixtures.ts): every handler bundled once per run, for the
+ * months and simulations the tests run; each of them would otherwise bundle the sampler, assignment
+ * and playback again.
  *
  * `sharedMonth(options)`: the output folder of `runMonth(options)` (decisions.jsonl, audit/, …),
  * simulated once per run for every test file that asks for the same options. READ-ONLY: a test that
@@ -14,14 +14,10 @@
  */
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
-import { bundleAllHandlers } from '../../lib/constructs/bundling';
 import { type MonthOptions, runMonth } from '../../lib/simulation/month';
-import { buildOnce, buildOnceAsync, runDir } from './run-fixtures';
+import { buildOnceAsync, runDir, sharedBundles } from './run-fixtures';
 
-/** The run's handler bundles, `<dir>/<fn>/index.mjs` for every function; read-only. */
-export function sharedBundles(): string {
-  return buildOnce(join(runDir(), 'bundles'), (into) => bundleAllHandlers(into));
-}
+export { sharedBundles };
 
 /** The options a shared month may have: plain data, so equal options name the same month. */
 export type SharedMonthOptions = Omit<

@@ -1,9 +1,13 @@
 /** FairlistenFunction: the settings every function shares, and its log retention rounding. */
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { App, Duration, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { Key } from 'aws-cdk-lib/aws-kms';
 import { describe, expect, it } from 'vitest';
 import { buildApp } from '../../../lib/app';
+import { PREBUILT_BUNDLES_CONTEXT } from '../../../lib/constructs/bundling';
 import {
   environmentSizeProblem,
   FairlistenFunction,
@@ -77,6 +81,47 @@ describe('FairlistenFunction', () => {
     expect(roles[0]!.Metadata).toMatchObject({ 'fairlisten:role': 'role:views' });
     const fns = Object.values(template.findResources('AWS::Lambda::Function'));
     expect(fns[0]!.Metadata).toMatchObject({ 'fairlisten:role': 'function:views' });
+  });
+});
+
+describe('bundles built before the synthesis', () => {
+  it('are the assets of a bundled synthesis when the app context names their directory, and missing ones are refused', () => {
+    const prebuilt = mkdtempSync(join(tmpdir(), 'fairlisten-prebuilt-'));
+    try {
+      mkdirSync(join(prebuilt, 'views'));
+      writeFileSync(join(prebuilt, 'views', 'index.mjs'), 'export const handler = async () => "prebuilt";\n');
+      const app = new App({ context: { [PREBUILT_BUNDLES_CONTEXT]: prebuilt } });
+      removeAfterFile(app.outdir);
+      const stack = new Stack(app, 'T', { env: { account: '111111111111', region: 'eu-central-1' } });
+      new FairlistenFunction(stack, 'Fn', {
+        handlerDir: 'views',
+        serviceName: 'fairlisten-views',
+        logKey: new Key(stack, 'K'),
+        logRetentionDays: 90,
+        description: 'fairlisten views',
+      });
+      const [fn] = Object.values(Template.fromStack(stack).findResources('AWS::Lambda::Function'));
+      // The asset CDK staged: cdk.out/asset.<hash>/ (the S3 key is <hash>.zip).
+      const hash = String(fn!.Properties.Code.S3Key).replace(/\.zip$/, '');
+      const staged = join(app.outdir, `asset.${hash}`, 'index.mjs');
+      expect(readFileSync(staged, 'utf8')).toContain('"prebuilt"');
+
+      const other = new App({ context: { [PREBUILT_BUNDLES_CONTEXT]: prebuilt } });
+      removeAfterFile(other.outdir);
+      const otherStack = new Stack(other, 'T', { env: { account: '111111111111', region: 'eu-central-1' } });
+      expect(
+        () =>
+          new FairlistenFunction(otherStack, 'Fn', {
+            handlerDir: 'playback',
+            serviceName: 'fairlisten-playback',
+            logKey: new Key(otherStack, 'K'),
+            logRetentionDays: 90,
+            description: 'fairlisten playback',
+          }),
+      ).toThrow(`${PREBUILT_BUNDLES_CONTEXT} is ${prebuilt}, which has no bundle of playback`);
+    } finally {
+      rmSync(prebuilt, { recursive: true, force: true });
+    }
   });
 });
 

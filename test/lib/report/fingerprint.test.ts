@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
 import { buildApp } from '../../../lib/app';
 import { compareDeployed } from '../../../lib/cli/report';
+import { PREBUILT_BUNDLES_CONTEXT } from '../../../lib/constructs/bundling';
 import { defaultPolicy } from '../../../lib/policy/load';
 import {
   deployedTemplateFrom,
@@ -14,15 +15,20 @@ import {
 import { synthesizedAssembly } from '../../support/assembly';
 import { captureConsole } from '../../support/console';
 import type { Json } from '../../support/report-fixture';
+import { sharedBundles } from '../../support/run-fixtures';
 
 const read = (dir: string) => {
   const text = readFileSync(join(dir, 'Fairlisten.template.json'), 'utf8');
   return { dir, text, template: JSON.parse(text) as Record<string, Json> };
 };
 
-/** The real app synthesized for an account (bundled: the asset keys are part of the template). */
+/** The real app synthesized for an account (bundled — the run's shared bundles: the asset keys are part of the template). */
 function synth(account: string, overrides = {}) {
-  const { app } = buildApp(defaultPolicy(overrides), { nag: false, account });
+  const { app } = buildApp(defaultPolicy(overrides), {
+    nag: false,
+    account,
+    appProps: { context: { [PREBUILT_BUNDLES_CONTEXT]: sharedBundles() } },
+  });
   const dir = app.synth().directory;
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
   return read(dir);
