@@ -6,6 +6,7 @@ import { describe, expect, it, vi } from 'vitest';
 import type { TimeRange } from '../../../lambda/core/wav';
 import { applyRequest, META_REQUEST } from '../../../lambda/shared/apply-request';
 import { LeaseHeldError } from '../../../lambda/shared/recording-store';
+import type { RequestRecord } from '../../../lambda/shared/requests';
 import { run as runRedactCli } from '../../../lib/cli/redact';
 import {
   analysisKey,
@@ -91,6 +92,19 @@ describe('deletion', () => {
 
 describe('redaction', () => {
   const ranges: TimeRange[] = [{ from: 10, to: 12.5 }];
+  /** A fresh world with a recorded contact and the agent's request to redact `ranges` of it. */
+  const agentRedaction = async (fields: Partial<RequestRecord> = {}) => {
+    const w = world(h);
+    const contact = await recordedContact(w);
+    const requestId = await putRequest(h, {
+      kind: 'redaction',
+      contactId: contact.contactId,
+      ranges,
+      channel: 'agent',
+      ...fields,
+    });
+    return { w, ...contact, requestId };
+  };
 
   async function expectRedacted(
     w: World,
@@ -131,13 +145,7 @@ describe('redaction', () => {
   }
 
   it('file before request: multipart with server-side copy parts, one version left, equal to an independent redaction', async () => {
-    const w = world(h);
-    const { contactId, key, original, versionIds } = await recordedContact(w);
-    const requestId = await putRequest(h, {
-      kind: 'redaction',
-      contactId,
-      ranges,
-      channel: 'agent',
+    const { w, contactId, key, original, versionIds, requestId } = await agentRedaction({
       status: 'in-progress',
     });
     w.objects.counters.bytesIn = 0;
@@ -254,9 +262,7 @@ describe('redaction', () => {
       ['after the final audit record', (s) => s === 'audited'],
     ];
     it.each(crashes)('%s', async (_name, when) => {
-      const w = world(h);
-      const { key, original, contactId } = await recordedContact(w);
-      const requestId = await putRequest(h, { kind: 'redaction', contactId, ranges, channel: 'agent' });
+      const { w, key, original, requestId } = await agentRedaction();
       let crashed = false;
       const checkpoint = (step: string, detail?: Record<string, unknown>) => {
         if (!crashed && when(step, detail)) {
@@ -276,15 +282,7 @@ describe('redaction', () => {
     });
 
     it('when S3’s composite disagrees with the part checksums, the stored version is hashed instead', async () => {
-      const w = world(h);
-      const { contactId, key, original } = await recordedContact(w);
-      const requestId = await putRequest(h, {
-        kind: 'redaction',
-        contactId,
-        ranges,
-        channel: 'agent',
-        status: 'in-progress',
-      });
+      const { w, key, original, requestId } = await agentRedaction({ status: 'in-progress' });
       const checkpoint = (step: string) => {
         if (step !== 'completed') return;
         const versions = w.s3.store.get(key)!;
@@ -308,9 +306,7 @@ describe('redaction', () => {
       ['DeleteObjectCommand', 2],
       ['ListObjectVersionsCommand', 3],
     ])('S3 failure of %s (call %i)', async (command, nth) => {
-      const w = world(h);
-      const { key, original, contactId } = await recordedContact(w);
-      const requestId = await putRequest(h, { kind: 'redaction', contactId, ranges, channel: 'agent' });
+      const { w, key, original, requestId } = await agentRedaction();
       w.s3.failOn(command, nth);
       await expect(applyRequest(w.deps(), requestId)).rejects.toThrow(/injected/);
       await applyRequest(w.deps(), requestId);
@@ -318,9 +314,7 @@ describe('redaction', () => {
     });
 
     it('an audit failure before acting leaves the recording untouched and the request retryable', async () => {
-      const w = world(h);
-      const { key, original, contactId } = await recordedContact(w);
-      const requestId = await putRequest(h, { kind: 'redaction', contactId, ranges, channel: 'agent' });
+      const { w, key, original, requestId } = await agentRedaction();
       w.audit.failNext = true;
       await expect(applyRequest(w.deps(), requestId)).rejects.toThrow(/audit/);
       expect(w.s3.versions(key)).toHaveLength(2);
@@ -329,9 +323,7 @@ describe('redaction', () => {
     });
 
     it('an upload aborted behind its back (lifecycle) is restarted', async () => {
-      const w = world(h);
-      const { key, original, contactId } = await recordedContact(w);
-      const requestId = await putRequest(h, { kind: 'redaction', contactId, ranges, channel: 'agent' });
+      const { w, key, original, requestId } = await agentRedaction();
       const checkpoint = (step: string, d?: Record<string, unknown>) => {
         if (step === 'part' && d?.part === 2) throw new Error('crash');
       };
