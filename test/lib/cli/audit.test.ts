@@ -61,6 +61,7 @@ describe('fairlisten audit verify', () => {
     expect(await run(['verify', '--export', e.dir, '--json'])).toBe(0);
     expect(JSON.parse(out.join('\n'))).toMatchObject({
       ok: true,
+      files: 3,
       findings: [],
       chains: { a: { lastSeq: 5, lastHash: a[4]!.hash } },
       signedHeads: 1,
@@ -118,6 +119,23 @@ describe('fairlisten audit witness', () => {
     // …and witness refuses to record the rewritten state.
     expect(await run(['witness', '--export', e.dir, '--witness', witness])).toBe(1);
     expect(readFileSync(witness, 'utf8').trim().split('\n')).toHaveLength(lines.length);
+  });
+
+  it('says how many entries it witnessed, one new head after the export grew', async () => {
+    const e = await clean();
+    const witness = join(root, `count-witness-${n}.jsonl`);
+    expect(await run(['witness', '--export', e.dir, '--witness', witness])).toBe(0);
+    expect(out).toEqual([
+      'OK: 3 file(s), 2 chain(s), 1 signed heads object(s), 0 finding(s)',
+      `witnessed: 2 new entries in ${witness}`,
+    ]);
+    const grown = chainOf('a', 6);
+    e.writeFile('a', grown.slice(5));
+    await e.publishHeadsOf({ a: grown, 'listens/2026-10': b }, new Date('2026-11-02T10:00:00.000Z'));
+    out.length = 0;
+    expect(await run(['witness', '--export', e.dir, '--witness', witness])).toBe(0);
+    expect(out.at(-1)).toBe(`witnessed: 1 new entry in ${witness}`);
+    expect(readFileSync(witness, 'utf8').trim().split('\n')).toHaveLength(3);
   });
 
   it('exits 2 on a witness file that is not one', async () => {
