@@ -262,6 +262,15 @@ describe('checkFairSequence', () => {
     );
   });
 
+  it('says the formula gives no value for a position it does not define', () => {
+    const out = check([call({ callIndex: 0 })]);
+    expect(out).toContainEqual(
+      expect.stringMatching(
+        /^probability-mismatch line 7: probability 0\.2 but the formula gives no value \(.+\)$/,
+      ),
+    );
+  });
+
   it('names the slot beyond the cap', () => {
     const drawn = (callIndex: number): FairRecord => ({
       ...call({

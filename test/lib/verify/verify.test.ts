@@ -1,6 +1,15 @@
-import { describe, expect, it } from 'vitest';
+import { createHash } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
 import type { DecisionRecord } from '../../../lambda/core/decision';
-import { cleanDecisionsStream, formatReport, verifyDecisions } from '../../../lib/verify/verify';
+import {
+  cleanDecisionsFile,
+  cleanDecisionsStream,
+  formatReport,
+  verifyDecisions,
+} from '../../../lib/verify/verify';
 import { generateFairDataset } from '../../support/fair-dataset';
 import { generateDataset, toJsonl } from '../../support/verify-dataset';
 
@@ -346,6 +355,7 @@ describe('verify, one check at a time', () => {
   it('says which field of a malformed line is wrong, and names its contact when it has one', () => {
     const lines = small.jsonl.trimEnd().split('\n');
     const report = run([lines[0], '{not json', '{"contactId":"x"}', '42', '   ', lines[1]].join('\n'));
+    expect(report.violations.map((v) => 'contactId' in v)).toEqual([false, true, false]);
     expect(report.violations.map((v) => [v.line, v.contactId])).toEqual([
       [2, undefined],
       [3, 'x'],
@@ -381,5 +391,56 @@ describe('verify, one check at a time', () => {
     expect(formatReport(none)).toBe(
       'VIOLATION malformed-line: line 1: not valid JSON\nFAILED: 0 decisions, 0 recorded, 0 agents, periods -; reasons: -; 1 violation(s)',
     );
+  });
+});
+
+describe('the fast path, at its edges', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'fairlisten-verify-file-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('streams blank and whitespace-only lines, and two decisions in the same millisecond', () => {
+    const lines = small.jsonl.trimEnd().split('\n');
+    expect(stream([lines[0], '   ', '\t', ...lines.slice(1)].join('\n')).report).toEqual(run(small.jsonl));
+    const i = small.records.findIndex(
+      (r, j) => j > 0 && !r.recorded && r.period === small.records[j - 1]!.period,
+    );
+    const same = small.records.map((r, j) =>
+      j === i ? { ...r, decidedAt: small.records[i - 1]!.decidedAt } : r,
+    );
+    const report = run(toJsonl(same), small.seeds, small.policy);
+    expect(report.ok).toBe(true);
+    expect(stream(toJsonl(same)).report).toEqual(report);
+  });
+
+  it('cleanDecisionsFile gives the report of a clean file with the SHA-256 of its bytes, and none for a forged one', () => {
+    const file = join(dir, 'decisions.jsonl');
+    writeFileSync(file, `${small.jsonl}\n\n`);
+    const clean = cleanDecisionsFile(file, small.seeds, small.policy);
+    expect(clean).toEqual({
+      report: run(small.jsonl, small.seeds, small.policy),
+      sha256: createHash('sha256').update(`${small.jsonl}\n\n`).digest('hex'),
+    });
+    const { jsonl } = tamper(
+      (r) => (r.recorded = true),
+      (r) => r.reason === 'not-drawn',
+      small,
+    );
+    writeFileSync(file, jsonl);
+    const forged = cleanDecisionsFile(file, small.seeds, small.policy);
+    expect(forged.report).toBeUndefined();
+    expect(forged.sha256).toMatch(/^[0-9a-f]{64}$/);
+  });
+
+  it('says which way u and the rate compare when the lottery flag disagrees', () => {
+    const selected = tamper((r) => (r.lotterySelected = true), notDrawn, small);
+    const hit = run(selected.jsonl, small.seeds, small.policy).violations.find(
+      (v) => v.code === 'lottery-mismatch',
+    );
+    expect(hit?.message).toMatch(/lotterySelected=true but u [0-9.]+ ≥ rate 0\.3$/);
+    const dropped = tamper((r) => (r.lotterySelected = false), isDrawn, small);
+    const miss = run(dropped.jsonl, small.seeds, small.policy).violations.find(
+      (v) => v.code === 'lottery-mismatch',
+    );
+    expect(miss?.message).toMatch(/lotterySelected=false but u [0-9.]+ < rate 0\.3$/);
   });
 });
