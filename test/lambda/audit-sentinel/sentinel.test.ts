@@ -1,14 +1,14 @@
-import { DeleteCommand, DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
-import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { DeleteCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { TAMPER_LOG_MESSAGE, watchChanges } from '../../../lambda/audit-sentinel/sentinel';
 import { appendRecord, verifyChain } from '../../../lambda/core/audit-chain';
 import { TAMPER_CHAIN, type WatchedTable } from '../../../lambda/core/write-sentinel';
 import { createAuditLog, expiresAtOf, readChain } from '../../../lambda/shared/audit-log';
 import { TABLES } from '../../../lambda/shared/tables';
-import { createTables, type LocalDynamo, LocalTableStream, startLocalDynamo } from '../../../lib/local';
+import { createTables, LocalTableStream } from '../../../lib/local';
+import { localDynamoPerFile } from '../../support/local';
 
-let dynamo: LocalDynamo;
-let doc: DynamoDBDocumentClient;
+const db = localDynamoPerFile();
 let n = 0;
 let auditTable: string;
 let decisionsTable: string;
@@ -19,29 +19,22 @@ let decisionsStream: LocalTableStream;
 const at = new Date('2026-12-01T09:00:00.000Z');
 const CHAIN = 'listens/2026-12';
 
-beforeAll(async () => {
-  dynamo = await startLocalDynamo();
-  doc = DynamoDBDocumentClient.from(dynamo.client);
-});
-afterAll(async () => {
-  await dynamo.stop();
-});
 beforeEach(async () => {
   n += 1;
   const names = await createTables(
-    dynamo.client,
+    db.dynamo.client,
     { audit: TABLES.audit, decisions: TABLES.decisions },
     (logical) => `${logical}-${n}`,
   );
   auditTable = names.audit!;
   decisionsTable = names.decisions!;
   tables = { [auditTable]: 'audit', [decisionsTable]: 'decisions' };
-  auditStream = await new LocalTableStream(dynamo.client, auditTable, TABLES.audit).start();
-  decisionsStream = await new LocalTableStream(dynamo.client, decisionsTable, TABLES.decisions).start();
+  auditStream = await new LocalTableStream(db.dynamo.client, auditTable, TABLES.audit).start();
+  decisionsStream = await new LocalTableStream(db.dynamo.client, decisionsTable, TABLES.decisions).start();
 });
 
 const auditLog = () =>
-  createAuditLog({ client: doc, tableName: auditTable, retentionDays: 365, clock: () => at });
+  createAuditLog({ client: db.doc, tableName: auditTable, retentionDays: 365, clock: () => at });
 const logger = () => ({ error: vi.fn(), warn: vi.fn() });
 
 async function appendListens(count: number): Promise<void> {
@@ -65,14 +58,14 @@ describe('write sentinel on the audit table (dynalite + stream stand-in)', () =>
     const log = logger();
     const report = await watchChanges({ audit: auditLog(), tables, logger: log }, { Records: records });
     expect(report.tampered).toEqual([]);
-    expect(await readChain(doc, auditTable, TAMPER_CHAIN)).toEqual([]);
+    expect(await readChain(db.doc, auditTable, TAMPER_CHAIN)).toEqual([]);
     expect(log.error).not.toHaveBeenCalled();
   });
 
   it('detects an overwritten, re-hashed record that the chain check alone accepts', async () => {
     await appendListens(3);
     await auditStream.poll(); // the genuine appends
-    const genuine = await readChain(doc, auditTable, CHAIN);
+    const genuine = await readChain(db.doc, auditTable, CHAIN);
 
     // The attack: an appender's role (PutItem without the condition) rewrites listen #2 to name
     // another coach, then re-hashes #2 and #3 so the chain is consistent again.
@@ -93,11 +86,11 @@ describe('write sentinel on the audit table (dynalite + stream stand-in)', () =>
       data: genuine[2]!.data,
     });
     for (const r of [forged2, forged3]) {
-      await doc.send(
+      await db.doc.send(
         new PutCommand({ TableName: auditTable, Item: { ...r, expiresAt: expiresAtOf(r.at, 365) } }),
       );
     }
-    const rewritten = await readChain(doc, auditTable, CHAIN);
+    const rewritten = await readChain(db.doc, auditTable, CHAIN);
     expect(rewritten[1]!.actor).toBe('coach:someone-else');
     expect(verifyChain(rewritten).ok).toBe(true); // the hash chain alone cannot see it
 
@@ -113,7 +106,7 @@ describe('write sentinel on the audit table (dynalite + stream stand-in)', () =>
     expect(report.tampered[0]).toMatchObject({ oldHash: genuine[1]!.hash, newHash: forged2.hash });
 
     // Recorded in the sentinel's own chain, which verifies, and logged for the alarm.
-    const findings = await readChain(doc, auditTable, TAMPER_CHAIN);
+    const findings = await readChain(db.doc, auditTable, TAMPER_CHAIN);
     expect(findings.map((r) => [r.kind, r.subject])).toEqual([
       ['audit-tampered', `audit:chain=${CHAIN} seq=2`],
       ['audit-tampered', `audit:chain=${CHAIN} seq=3`],
@@ -134,15 +127,15 @@ describe('write sentinel on the audit table (dynalite + stream stand-in)', () =>
   it('detects a deleted record but not a TTL expiry or the exporter bookkeeping', async () => {
     await appendListens(3);
     await auditStream.poll();
-    await doc.send(new DeleteCommand({ TableName: auditTable, Key: { chain: CHAIN, seq: 3 } }));
+    await db.doc.send(new DeleteCommand({ TableName: auditTable, Key: { chain: CHAIN, seq: 3 } }));
     const removed = await auditStream.poll();
     const ttl = await auditStream.expire({ chain: { S: CHAIN }, seq: { N: '1' } });
     // The exporter rewrites its watermark on purpose.
-    await doc.send(
+    await db.doc.send(
       new PutCommand({ TableName: auditTable, Item: { chain: '_watermark', seq: 0, decidedAt: 'a' } }),
     );
     await auditStream.poll();
-    await doc.send(
+    await db.doc.send(
       new PutCommand({ TableName: auditTable, Item: { chain: '_watermark', seq: 0, decidedAt: 'b' } }),
     );
     const bookkeeping = await auditStream.poll();
@@ -159,14 +152,14 @@ describe('write sentinel on the audit table (dynalite + stream stand-in)', () =>
 
   it('detects a rewritten or deleted sampler decision', async () => {
     const decision = { contactId: 'c-1', recorded: false, reason: 'not-drawn', expiresAt: 1 };
-    await doc.send(
+    await db.doc.send(
       new PutCommand({
         TableName: decisionsTable,
         Item: decision,
         ConditionExpression: 'attribute_not_exists(contactId)',
       }),
     );
-    await doc.send(
+    await db.doc.send(
       new PutCommand({
         TableName: decisionsTable,
         Item: { contactId: 'c-2', recorded: false, expiresAt: 1 },
@@ -179,10 +172,10 @@ describe('write sentinel on the audit table (dynalite + stream stand-in)', () =>
       tampered: [],
     });
     // The attack: a not-drawn call relabelled drawn, another decision removed.
-    await doc.send(
+    await db.doc.send(
       new PutCommand({ TableName: decisionsTable, Item: { ...decision, recorded: true, reason: 'drawn' } }),
     );
-    await doc.send(new DeleteCommand({ TableName: decisionsTable, Key: { contactId: 'c-2' } }));
+    await db.doc.send(new DeleteCommand({ TableName: decisionsTable, Key: { contactId: 'c-2' } }));
     const report = await watchChanges(
       { audit: auditLog(), tables, logger: logger() },
       { Records: await decisionsStream.poll() },
@@ -197,7 +190,7 @@ describe('write sentinel on the audit table (dynalite + stream stand-in)', () =>
   it('fails the batch when the finding cannot be recorded, so the stream re-delivers it', async () => {
     await appendListens(2);
     await auditStream.poll();
-    await doc.send(new DeleteCommand({ TableName: auditTable, Key: { chain: CHAIN, seq: 2 } }));
+    await db.doc.send(new DeleteCommand({ TableName: auditTable, Key: { chain: CHAIN, seq: 2 } }));
     const records = await auditStream.poll();
     const failing = { append: vi.fn().mockRejectedValue(new Error('throttled')) };
     await expect(

@@ -1,7 +1,7 @@
-import { DynamoDBDocumentClient, GetCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { GetCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { type CoachingDeps, createCoaching } from '../../../lambda/plans/coaching';
-import { createTables, type LocalDynamo, startLocalDynamo } from '../../../lib/local';
+import { createTables } from '../../../lib/local';
 import {
   apiEvent,
   IDENTITY,
@@ -12,32 +12,27 @@ import {
   silentLogger,
   uuid,
 } from '../../support/listening';
+import { localDynamoPerFile } from '../../support/local';
 import { MemoryAudit } from '../../support/memory-audit';
 
 const NOW = new Date('2026-12-10T10:00:00.000Z');
 const days = (n: number) => new Date(NOW.getTime() + n * 86_400_000).toISOString();
-let dynamo: LocalDynamo;
-let ddb: DynamoDBDocumentClient;
+const db = localDynamoPerFile({ removeUndefinedValues: true });
 let tables: Record<string, string>;
 let audit: MemoryAudit;
 let n = 0;
 let ids = 0;
 let roster: { agents: { agentId: string; team: string }[]; coaches: { coachId: string; team: string }[] };
 
-beforeAll(async () => {
-  dynamo = await startLocalDynamo();
-  ddb = DynamoDBDocumentClient.from(dynamo.client, { marshallOptions: { removeUndefinedValues: true } });
-});
-afterAll(() => dynamo.stop());
 beforeEach(async () => {
   n += 1;
-  tables = await createTables(dynamo.client, undefined, (l) => `${l}-co${n}`);
+  tables = await createTables(db.dynamo.client, undefined, (l) => `${l}-co${n}`);
   audit = new MemoryAudit();
   roster = { agents: [...ROSTER.agents], coaches: [...ROSTER.coaches] };
 });
 
 const deps = (): CoachingDeps => ({
-  ddb,
+  ddb: db.doc,
   plansTable: tables.plans!,
   listeningTable: tables.listening!,
   audit,
@@ -86,7 +81,7 @@ describe('coaching plans', () => {
     ]);
     expect(JSON.stringify(audit.entries)).not.toContain('onboarding'); // no free text in the audit
     const stored = (
-      await ddb.send(new GetCommand({ TableName: tables.plans!, Key: { planId: plan.planId } }))
+      await db.doc.send(new GetCommand({ TableName: tables.plans!, Key: { planId: plan.planId } }))
     ).Item!;
     // Counted from creation, not from the plan's end: never beyond auditRetentionDays of it.
     expect(stored.expiresAt).toBe(Math.floor(NOW.getTime() / 1000) + 365 * 86_400);
@@ -105,7 +100,7 @@ describe('coaching plans', () => {
   });
 
   const storedPlans = async () =>
-    ((await ddb.send(new ScanCommand({ TableName: tables.plans! }))).Items ?? []).map((p) => p.planId);
+    ((await db.doc.send(new ScanCommand({ TableName: tables.plans! }))).Items ?? []).map((p) => p.planId);
 
   it('a coach of the agent’s own team cannot propose: 403, nothing audited or stored', async () => {
     roster.coaches = [{ coachId: PEOPLE.coach, team: 'team-a' }, ...roster.coaches.slice(1)];
@@ -161,7 +156,7 @@ describe('coaching plans', () => {
       ids.push(JSON.parse((await propose(who)).body).planId);
     const results = await Promise.all(ids.map((id) => decide(id, 'dpo')));
     expect(results.map((r) => r.statusCode).sort()).toEqual([200, 409, 409]);
-    const plans = (await ddb.send(new ScanCommand({ TableName: tables.plans! }))).Items ?? [];
+    const plans = (await db.doc.send(new ScanCommand({ TableName: tables.plans! }))).Items ?? [];
     expect(plans.filter((p) => p.status === 'approved')).toHaveLength(1);
     expect(audit.entries.filter((r) => r.data?.action === 'approved')).toHaveLength(1);
   });
@@ -219,9 +214,9 @@ describe('evaluations', () => {
     call('POST /assignments/{contactId}/evaluation', persona, { path: { contactId }, body });
 
   it('the assigned coach evaluates once, after listening; stored with its TTL and audited', async () => {
-    await putAssignment(ddb, tables.listening!, { contactId, period: '2026-11', plays: [] });
+    await putAssignment(db.doc, tables.listening!, { contactId, period: '2026-11', plays: [] });
     expect((await evaluate('coach')).statusCode).toBe(409); // not listened yet
-    await putAssignment(ddb, tables.listening!, {
+    await putAssignment(db.doc, tables.listening!, {
       contactId,
       period: '2026-11',
       plays: [NOW.toISOString()],
@@ -236,7 +231,7 @@ describe('evaluations', () => {
       comment: 'clear and kind',
     });
     const item = (
-      await ddb.send(
+      await db.doc.send(
         new GetCommand({ TableName: tables.listening!, Key: { period: '2026-11', sk: `eval#${contactId}` } }),
       )
     ).Item!;
@@ -257,12 +252,20 @@ describe('evaluations', () => {
     ['a comment over 500 characters', { scores, comment: 'x'.repeat(501) }],
     ['audio', { scores, audio: 'UklGRg==' }],
   ])('refuses %s', async (_name, body) => {
-    await putAssignment(ddb, tables.listening!, { contactId, period: '2026-11', plays: [NOW.toISOString()] });
+    await putAssignment(db.doc, tables.listening!, {
+      contactId,
+      period: '2026-11',
+      plays: [NOW.toISOString()],
+    });
     expect((await evaluate('coach', body)).statusCode).toBe(400);
   });
 
   it('refuses another coach (403) and other roles', async () => {
-    await putAssignment(ddb, tables.listening!, { contactId, period: '2026-11', plays: [NOW.toISOString()] });
+    await putAssignment(db.doc, tables.listening!, {
+      contactId,
+      period: '2026-11',
+      plays: [NOW.toISOString()],
+    });
     expect((await evaluate('otherCoach')).statusCode).toBe(403);
     expect((await evaluate('agent')).statusCode).toBe(403);
     expect((await evaluate('dpo')).statusCode).toBe(403);
