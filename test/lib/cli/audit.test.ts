@@ -141,7 +141,14 @@ describe('fairlisten audit witness', () => {
   it('exits 2 on a witness file that is not one', async () => {
     const e = await clean();
     const bad = join(root, `bad-witness-${n}.jsonl`);
-    writeFileSync(bad, '{"kind":"nonsense"}\n');
+    writeFileSync(
+      bad,
+      `${JSON.stringify({ kind: 'head', chain: 'a', seq: 5, hash: a[4]!.hash, witnessedAt: 'x' })}\n{"kind":"nonsense"}\n\n`,
+    );
     expect(await run(['verify', '--export', e.dir, '--witness', bad])).toBe(2);
+    expect(err.join('\n')).toContain(`${bad}:2 is not a witness entry`);
+    err.length = 0;
+    expect(await run(['verify', '--export', e.dir, '--witness', root])).toBe(2);
+    expect(err.join('\n')).toMatch(/EISDIR/);
   });
 });

@@ -258,6 +258,82 @@ describe('the audit export, streamed and in memory', () => {
   });
 });
 
+describe('the audit export, what the findings say', () => {
+  it('says what a file holds against what its name claims', async () => {
+    const e = await clean();
+    renameSync(join(e.dir, fileA2()), join(e.dir, 'a', exportFileName(4, 6)));
+    writeFileSync(join(e.dir, 'a', exportFileName(7, 8)), '');
+    const c = chainOf('c', 2);
+    e.writeFile('c', c);
+    mkdirSync(join(e.dir, 'd'));
+    renameSync(join(e.dir, 'c', exportFileName(1, 2)), join(e.dir, 'd', exportFileName(1, 2)));
+    const ranges = verifyAuditExport(e.dir).findings.filter((f) => f.code === 'file-range');
+    expect(ranges).toEqual([
+      {
+        code: 'file-range',
+        chain: 'a',
+        message: `a/${exportFileName(4, 6)} does not hold what its name claims (records 4–6 of chain a): it holds 2 records, seq 4–5`,
+      },
+      {
+        code: 'file-range',
+        chain: 'a',
+        message: `a/${exportFileName(7, 8)} is empty, but its name claims records 7–8 of chain a`,
+      },
+      {
+        code: 'file-range',
+        chain: 'd',
+        message: `d/${exportFileName(1, 2)} does not hold what its name claims (records 1–2 of chain d): it holds 2 records, seq 1–2, some of another chain`,
+      },
+    ]);
+    const f = await clean();
+    renameSync(join(f.dir, fileA2()), join(f.dir, 'a', exportFileName(4, 4)));
+    expect(verifyAuditExport(f.dir).findings.filter((x) => x.code === 'file-range')[0]!.message).toBe(
+      `a/${exportFileName(4, 4)} does not hold what its name claims (records 4–4 of chain a): it holds 2 records, seq 4–5`,
+    );
+    const g = await clean();
+    write(g, fileA2(), [a[3]]);
+    renameSync(join(g.dir, fileA2()), join(g.dir, 'a', exportFileName(4, 6)));
+    expect(verifyAuditExport(g.dir).findings.filter((x) => x.code === 'file-range')[0]!.message).toMatch(
+      /: it holds 1 record, seq 4–4$/,
+    );
+  });
+
+  it('names the chain of each chain finding, and a record the export lost in the middle', async () => {
+    const e = await clean();
+    write(e, fileA1(), [a[0], a[2], a[1]]);
+    const findings = verifyAuditExport(e.dir).findings;
+    expect(findings.length).toBeGreaterThan(0);
+    for (const f of findings) expect(f.chain).toBe('a');
+    const f = await clean();
+    write(f, fileA1(), [a[0], a[2]]);
+    const at = '2026-10-15T00:00:00.000Z';
+    const report = verifyAuditExport(f.dir, [
+      { kind: 'head', chain: 'a', seq: 2, hash: a[1]!.hash, witnessedAt: at },
+    ]);
+    expect(report.findings).toContainEqual({
+      code: 'records-missing',
+      chain: 'a',
+      message: `chain a has no record 2, which your witness file (seen ${at}) shows: records were removed`,
+    });
+  });
+
+  it('orders chains by name, not by their folders’ escaped names', async () => {
+    const e = await publishedExport(join(root, `export-${n++}`));
+    const slash = chainOf('a/b', 1);
+    const dash = chainOf('a-c', 1);
+    e.writeFile('a/b', slash);
+    e.writeFile('a-c', dash);
+    await e.publishHeadsOf({ 'a/b': slash, 'a-c': dash }, SIGNED_AT);
+    const fast = streamCleanExport(e.dir)!;
+    expect(fast.files).toEqual([`a%2Fb/${exportFileName(1, 1)}`, `a-c/${exportFileName(1, 1)}`]);
+    expect(fast.verification.chains.map((c) => c.chain)).toEqual(['a-c', 'a/b']);
+    expect(newWitnessEntries(fast, [], 'now').map((w) => (w.kind === 'head' ? w.chain : w.kind))).toEqual([
+      'a-c',
+      'a/b',
+    ]);
+  });
+});
+
 describe('newWitnessEntries', () => {
   it('adds the heads, commitments and policies a clean export shows, once', async () => {
     const e = await clean();
