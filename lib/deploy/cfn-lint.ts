@@ -10,6 +10,8 @@ export interface LintFinding {
   readonly message: string;
   /** Location in the template, `/`-separated (`Metadata/fairlisten:policy/samplingRate`). */
   readonly path: string;
+  /** The template file it was found in, as given to `runCfnLint`. */
+  readonly file: string;
 }
 
 export interface AcceptedWarning {
@@ -39,6 +41,7 @@ export const INSTALL_HINT =
   '(or `pipx install cfn-lint`); .ci/run expects it on the machine.';
 
 interface RawFinding {
+  Filename?: string;
   Rule?: { Id?: string };
   Level?: string;
   Message?: string;
@@ -62,6 +65,7 @@ export function runCfnLint(templateFiles: readonly string[], regions: readonly s
     level: (f.Level ?? 'Error') as LintFinding['level'],
     message: f.Message ?? '',
     path: (f.Location?.Path ?? []).join('/'),
+    file: f.Filename ?? '',
   }));
 }
 

@@ -30,8 +30,21 @@ const routed = synthStack(
   { build: { phoneNumber: { countryCode: 'FR', type: 'DID', prefix: '+331' } } },
 );
 const routedFile = writeTemplate('Routed', routed.template.toJSON());
-// One lint run of both, shared by the assertions below (cfn-lint takes seconds, more under load).
-const findings: LintFinding[] = runCfnLint([file, routedFile], ['eu-central-1']);
+// A copy with what the linter must catch: a float in Metadata (E4002) and an unknown property.
+type Tpl = {
+  Metadata: Record<string, unknown>;
+  Resources: Record<string, { Type: string; Properties: Record<string, unknown> }>;
+};
+const broken = structuredClone(template) as Tpl;
+broken.Metadata = { ...broken.Metadata, 'fairlisten:policy': { samplingRate: 0.2 } };
+const [bucketId] = Object.entries(broken.Resources).find(([, r]) => r.Type === 'AWS::S3::Bucket')!;
+broken.Resources[bucketId]!.Properties.NotAProperty = true;
+const brokenFile = writeTemplate('Broken', broken);
+// One lint run of the three, shared by the assertions below (cfn-lint takes seconds, more under load);
+// each finding names its file.
+const all: LintFinding[] = runCfnLint([file, routedFile, brokenFile], ['eu-central-1']);
+const findings = all.filter((f) => f.file !== brokenFile);
+const brokenFindings = all.filter((f) => f.file === brokenFile);
 
 describe('cfn-lint on the synthesized template (eu-central-1)', () => {
   it('reports no error and no warning without a listed reason (both templates)', () => {
@@ -59,15 +72,7 @@ describe('cfn-lint on the synthesized template (eu-central-1)', () => {
   });
 
   it('fails on what it must catch: a float in Metadata (E4002) and an unknown property', () => {
-    type Tpl = {
-      Metadata: Record<string, unknown>;
-      Resources: Record<string, { Type: string; Properties: Record<string, unknown> }>;
-    };
-    const broken = structuredClone(template) as Tpl;
-    broken.Metadata = { ...broken.Metadata, 'fairlisten:policy': { samplingRate: 0.2 } };
-    const [bucketId] = Object.entries(broken.Resources).find(([, r]) => r.Type === 'AWS::S3::Bucket')!;
-    broken.Resources[bucketId]!.Properties.NotAProperty = true;
-    const bad = unacceptedFindings(runCfnLint([writeTemplate('Broken', broken)], ['eu-central-1']));
+    const bad = unacceptedFindings(brokenFindings);
     expect(bad.map((f) => f.rule)).toEqual(expect.arrayContaining(['E4002', 'E3002']));
     expect(bad.find((f) => f.rule === 'E4002')!.path).toBe('Metadata/fairlisten:policy/samplingRate');
   });
@@ -78,6 +83,7 @@ describe('cfn-lint on the synthesized template (eu-central-1)', () => {
       level: 'Warning',
       message: "'SomeTable' dependency already enforced by a 'Ref' at 'Resources/Fn/Properties/Environment'",
       path: 'Resources/Fn/DependsOn/0',
+      file: 'Fairlisten.template.json',
     };
     expect(unacceptedFindings([finding])).toEqual([finding]);
   });
