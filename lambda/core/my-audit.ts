@@ -121,12 +121,13 @@ export function encodeCursor(cursor: MyAuditCursor): string {
 /** The cursor of a `cursor` parameter; the start when absent. Throws {@link CursorError}. */
 export function decodeCursor(raw: string | undefined, chains: number): MyAuditCursor {
   if (raw === undefined || raw === '') return { chain: 0, afterSeq: 0 };
+  // Anything but base64url of JSON leaves `parsed` undefined, which the schema refuses.
   let parsed: unknown;
   try {
-    if (!/^[A-Za-z0-9_-]{1,200}$/.test(raw)) throw new Error('not base64url');
-    parsed = JSON.parse(Buffer.from(raw, 'base64url').toString('utf8'));
+    if (/^[A-Za-z0-9_-]{1,200}$/.test(raw))
+      parsed = JSON.parse(Buffer.from(raw, 'base64url').toString('utf8'));
   } catch {
-    throw new CursorError('cursor is not one this API returned');
+    // not JSON
   }
   const r = cursorSchema.safeParse(parsed);
   if (!r.success || r.data.c >= chains) throw new CursorError('cursor is not one this API returned');

@@ -4,14 +4,7 @@
  */
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { AuditRecord } from '../../../lambda/core/audit-chain';
-import {
-  type ChainReader,
-  encodeCursor,
-  type MyAuditEntry,
-  myEntry,
-  readMyAuditPage,
-} from '../../../lambda/core/my-audit';
+import { encodeCursor, type MyAuditEntry } from '../../../lambda/core/my-audit';
 import { type AuditLog, createAuditLog, readChain } from '../../../lambda/shared/audit-log';
 import type { ReportPolicy } from '../../../lambda/shared/report-config';
 import { createViews, type ViewsDeps } from '../../../lambda/views/views';
@@ -286,64 +279,5 @@ describe('GET /me/audit', () => {
     ['none', 401],
   ] as const)('refuses %s (%i)', async (persona, status) => {
     expect((await get(persona, { period: P })).status).toBe(status);
-  });
-});
-
-describe('readMyAuditPage (bounded pages)', () => {
-  const record = (chain: string, seq: number, agentId: string): AuditRecord => ({
-    chain,
-    seq,
-    kind: 'listen',
-    at: '2026-11-20T09:00:00.000Z',
-    actor: 'coach:x',
-    subject: `contact-${seq}`,
-    data: { agentId },
-    prevHash: '0'.repeat(64),
-    hash: seq.toString(16).padStart(64, '0'),
-  });
-  /** Two chains of 30 records, every third one mine, read at most 7 at a time. */
-  const chains = ['one', 'two'];
-  const store = new Map(
-    chains.map((ch) => [
-      ch,
-      Array.from({ length: 30 }, (_, i) => record(ch, i + 1, i % 3 === 0 ? 'me' : 'other')),
-    ]),
-  );
-  let calls = 0;
-  const read: ChainReader = async (chain, afterSeq, max) => {
-    calls++;
-    const rest = store.get(chain)!.filter((r) => r.seq > afterSeq);
-    const records = rest.slice(0, Math.min(max, 7));
-    return {
-      records,
-      examined: records.length,
-      lastSeq: records.at(-1)?.seq,
-      more: rest.length > records.length,
-    };
-  };
-  const me = { agentId: 'me', contacts: new Set<string>() };
-
-  it('examines at most maxScanned records a page and resumes exactly where it stopped', async () => {
-    const seen: string[] = [];
-    let cursor = { chain: 0, afterSeq: 0 };
-    for (let page = 0; page < 30; page++) {
-      calls = 0;
-      const out = await readMyAuditPage(read, chains, me, cursor, 4, 10);
-      expect(out.scanned).toBeLessThanOrEqual(10);
-      expect(out.entries.length).toBeLessThanOrEqual(4);
-      expect(calls).toBeLessThanOrEqual(10);
-      seen.push(...out.entries.map((e) => `${e.chain}#${e.seq}`));
-      if (!out.next) break;
-      const next = JSON.parse(Buffer.from(out.next, 'base64url').toString());
-      cursor = { chain: next.c, afterSeq: next.s };
-    }
-    const expected = chains.flatMap((ch) =>
-      store
-        .get(ch)!
-        .filter((r) => myEntry(r, me))
-        .map((r) => `${ch}#${r.seq}`),
-    );
-    expect(seen).toEqual(expected);
-    expect(expected).toHaveLength(20);
   });
 });
