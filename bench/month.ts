@@ -12,6 +12,7 @@ import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { describeTimings } from '../lib/simulation/month/timings';
 import { type BenchFigure, printFigures } from './figure';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
@@ -50,10 +51,7 @@ export async function benchMonth(options: { calls?: number } = {}): Promise<Benc
     const legs = summary.legs;
     const callsS = steps.calls! / 1000;
     const shape = `${agents} agents, ${teams} teams, ${coaches} coaches, ${calls.toLocaleString('en-US')} calls`;
-    const phases = ['calls', 'after-calls', 'audit-export', 'total']
-      .filter((k) => steps[k] !== undefined)
-      .map((k) => `${k} ${(steps[k]! / 1000).toFixed(1)} s`)
-      .join(', ');
+    const phases = describeTimings(steps, legs);
     return [
       {
         name: `the month ×10 (${shape}): \`fairlisten simulate\`, every check passing`,
