@@ -3,6 +3,7 @@ import {
   chmodSync,
   createReadStream,
   createWriteStream,
+  linkSync,
   mkdirSync,
   mkdtempSync,
   readdirSync,
@@ -264,6 +265,16 @@ describe('redactFile', () => {
       redactFile(src, join(d, '.', 'in.wav'), [{ from: 0, to: 1 }], 'both'),
       'SAME_FILE',
       d,
+      RedactFileError,
+    );
+    // Another name of the same file, in another directory: found by device and inode.
+    const elsewhere = fresh();
+    const link = join(elsewhere, 'in.wav');
+    linkSync(src, link);
+    await expectRejected(
+      redactFile(src, link, [{ from: 0, to: 1 }], 'both'),
+      'SAME_FILE',
+      elsewhere,
       RedactFileError,
     );
     expect(Buffer.compare(readFileSync(src), stereo)).toBe(0);
