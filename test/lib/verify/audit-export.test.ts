@@ -101,9 +101,9 @@ describe('the audit export, streamed and in memory', () => {
     ]);
   });
 
-  it('streams Windows line ends and blank lines as the in-memory verification reads them', async () => {
+  it('streams Windows line ends, blank and whitespace-only lines as the in-memory verification reads them', async () => {
     const e = await clean();
-    writeFileSync(join(e.dir, fileA1()), `\n${jsonl(a.slice(0, 3)).replaceAll('\n', '\r\n')}\n\n`);
+    writeFileSync(join(e.dir, fileA1()), `\n${jsonl(a.slice(0, 3)).replaceAll('\n', '\r\n')}\n \t\n\n`);
     expect(streamed(e.dir).ok).toBe(true);
   });
 

@@ -230,10 +230,12 @@ describe('verifyListens', () => {
   it('names each plan in plan order', () => {
     const a = { period: P, contactId: id(7), agentId: AGENT, planId: 'plan-b' };
     const b = { period: P, contactId: id(8), agentId: AGENT, planId: 'plan-a' };
-    const r = check([a, b], [coach(P, [a, b]), run(P, 2)]);
+    const c = { period: P, contactId: id(9), agentId: AGENT, planId: 'plan-c' };
+    const r = check([a, c, b], [coach(P, [a, b, c]), run(P, 2)]);
     expect(r.findings.map((f) => f.message.split(' name plan ')[1]?.split(',')[0])).toEqual([
       'plan-a',
       'plan-b',
+      'plan-c',
     ]);
   });
 

@@ -60,3 +60,34 @@ describe('isRecordShape', () => {
     expect(validCount).toBeGreaterThan(200); // both answers are exercised
   });
 });
+
+describe('isRecordShape at the edges the property rarely reaches', () => {
+  const valid = {
+    chain: 'c'.repeat(200),
+    seq: Number.MAX_SAFE_INTEGER,
+    kind: 'listen',
+    at: '2026-11-01T00:00:00.000Z',
+    actor: 'coach-1',
+    data: {},
+    prevHash: '0'.repeat(64),
+    hash: 'a'.repeat(64),
+  };
+  it.each([
+    ['the longest chain and the largest seq', valid],
+    ['a subject', { ...valid, subject: 's' }],
+    ['a chain one character too long', { ...valid, chain: 'c'.repeat(201) }],
+    ['a kind in an array', { ...valid, kind: ['listen'] }],
+    ['a time in an array', { ...valid, at: [valid.at] }],
+    ['a previous hash in an array', { ...valid, prevHash: [valid.prevHash] }],
+    ['a hash in an array', { ...valid, hash: [valid.hash] }],
+    ['a seq in a string', { ...valid, seq: '5' }],
+    ['an unknown field', { ...valid, expiresAt: 1 }],
+    ['a field missing', { ...valid, actor: undefined }],
+    ['an array', [valid]],
+    ['null', null],
+    ['a string', JSON.stringify(valid)],
+  ])('answers as the schema for %s', (_name, value) => {
+    const parsed: unknown = JSON.parse(JSON.stringify(value));
+    expect(isRecordShape(parsed)).toBe(auditRecordSchema.safeParse(parsed).success);
+  });
+});
