@@ -180,6 +180,24 @@ describe('loadPublication and signedHeads', () => {
   });
 });
 
+describe('signed heads replayed under a later name', () => {
+  it('stay in the order they were exported: an old heads object copied to a new key is not the latest', async () => {
+    const e = await published();
+    const first = readFileSync(join(e.dir, ...headsKey(FIRST.toISOString()).split('/')), 'utf8');
+    const replayed = headsKey('2026-11-09T00:00:00.000Z');
+    await put(e, replayed, first);
+    await e.download();
+    const { heads, findings } = signedHeads(loadPublication(e.dir));
+    expect(findings).toEqual([]);
+    expect(heads.map((h) => h.objectKey)).toEqual([
+      headsKey(FIRST.toISOString()),
+      replayed,
+      headsKey(SECOND.toISOString()),
+    ]);
+    expect(heads.at(-1)!.chains[0]!.seq).toBe(3);
+  });
+});
+
 describe('published commitments, seeds and policies', () => {
   const at = '2026-09-20T00:00:00.000Z';
   const commitment = { period: '2026-10', commitment: 'c'.repeat(64), algorithm: 'sha256', committedAt: at };
