@@ -38,10 +38,10 @@ function exportDir(values: Values): string {
   return existingDirectory(required(values, 'export'));
 }
 
-function witnessOf(file: string | undefined): WitnessEntry[] {
+function witnessOf(file: string | undefined, options: { startsEmpty?: boolean } = {}): WitnessEntry[] {
   if (file === undefined) return [];
   try {
-    return readWitness(file);
+    return readWitness(file, options);
   } catch (err) {
     throw new UsageError((err as Error).message);
   }
@@ -98,7 +98,7 @@ const witness = command({
   async run(values) {
     const dir = exportDir(values);
     const file = required(values, 'witness');
-    const known = witnessOf(file);
+    const known = witnessOf(file, { startsEmpty: true });
     const report = await verifyAuditExportOnTwoThreads(dir, known);
     print(report, false);
     if (!report.ok) return 1;

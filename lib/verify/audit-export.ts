@@ -140,23 +140,36 @@ export const witnessEntrySchema = z.discriminatedUnion('kind', [
 ]);
 export type WitnessEntry = z.infer<typeof witnessEntrySchema>;
 
-/** Reads a witness file; a line that is not a witness entry is a usage-level error (thrown). */
-export function readWitness(path: string): WitnessEntry[] {
+/**
+ * Reads a witness file; a line that is not a witness entry is a usage-level error (thrown, naming
+ * the file and its line). A missing file is an error too — a mistyped path must not pass as "nothing
+ * witnessed" — unless `startsEmpty` (the first `audit witness` creates the file).
+ */
+export function readWitness(path: string, options: { startsEmpty?: boolean } = {}): WitnessEntry[] {
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
-    throw err;
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' && options.startsEmpty) return [];
+    throw new Error(
+      code === 'ENOENT' ? `${path}: no such witness file` : `${path}: ${(err as Error).message}`,
+    );
   }
-  return text
-    .split('\n')
-    .filter((l) => l.trim() !== '')
-    .map((l, i) => {
-      const parsed = witnessEntrySchema.safeParse(JSON.parse(l));
-      if (!parsed.success) throw new Error(`${path}:${i + 1} is not a witness entry`);
-      return parsed.data;
-    });
+  const entries: WitnessEntry[] = [];
+  text.split('\n').forEach((line, i) => {
+    if (line.trim() === '') return;
+    let value: unknown;
+    try {
+      value = JSON.parse(line);
+    } catch {
+      throw new Error(`${path}:${i + 1} is not JSON`);
+    }
+    const parsed = witnessEntrySchema.safeParse(value);
+    if (!parsed.success) throw new Error(`${path}:${i + 1} is not a witness entry`);
+    entries.push(parsed.data);
+  });
+  return entries;
 }
 
 export interface ChainState {

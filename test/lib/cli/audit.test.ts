@@ -151,4 +151,27 @@ describe('fairlisten audit witness', () => {
     expect(await run(['verify', '--export', e.dir, '--witness', root])).toBe(2);
     expect(err.join('\n')).toMatch(/EISDIR/);
   });
+
+  it('names the line as the file has it, blank lines counted, and a line that is not JSON', async () => {
+    const e = await clean();
+    const bad = join(root, `blank-witness-${n}.jsonl`);
+    const head = JSON.stringify({ kind: 'head', chain: 'a', seq: 5, hash: a[4]!.hash, witnessedAt: 'x' });
+    writeFileSync(bad, `\n\n${head}\n{"kind":"nonsense"}\n`);
+    expect(await run(['verify', '--export', e.dir, '--witness', bad])).toBe(2);
+    expect(err.join('\n')).toContain(`${bad}:4 is not a witness entry`);
+    err.length = 0;
+    writeFileSync(bad, `${head}\n${head.slice(0, 20)}\n`);
+    expect(await run(['verify', '--export', e.dir, '--witness', bad])).toBe(2);
+    expect(err.join('\n')).toContain(`${bad}:2 is not JSON`);
+  });
+
+  it('refuses a witness file that does not exist, so a mistyped path does not pass as nothing witnessed', async () => {
+    const e = await clean();
+    const missing = join(root, `missing-witness-${n}.jsonl`);
+    expect(await run(['verify', '--export', e.dir, '--witness', missing])).toBe(2);
+    expect(err.join('\n')).toContain(`${missing}: no such witness file`);
+    // audit witness starts the file, so there a missing one is the first month.
+    expect(await run(['witness', '--export', e.dir, '--witness', missing])).toBe(0);
+    expect(readFileSync(missing, 'utf8').trim().split('\n').length).toBeGreaterThan(0);
+  });
 });

@@ -197,7 +197,12 @@ describe('fairlisten verify --month, the command', () => {
     expect(out[0]).toBe(
       `FAILED: chain ${CHAIN} stops at record 2, but your witness file (seen 2026-11-01T00:00:00.000Z) shows record 3: records at the end were removed`,
     );
-    expect(await run(['--month', month, '--witness', join(dir, 'no-witness-yet.jsonl')])).toBe(0);
+    expect(await run(['--month', month])).toBe(0);
+    // A witness file that is not there is a usage error, not "nothing witnessed": the month passes
+    // without it, so a mistyped path would hide the check the reader asked for.
+    const missing = join(dir, 'no-witness-yet.jsonl');
+    expect(await run(['--month', month, '--witness', missing])).toBe(2);
+    expect(out.join('\n')).toContain(`${missing}: no such witness file`);
   });
 
   it.each([
