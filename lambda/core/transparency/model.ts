@@ -81,7 +81,8 @@ export const policySummarySchema = z.strictObject({
         return false;
       }
     },
-    { error: (iss) => `timezone ${JSON.stringify(iss.input)} is not an IANA time zone` },
+    // Aborts: the month's own checks read the period in this time zone and would throw.
+    { error: (iss) => `timezone ${JSON.stringify(iss.input)} is not an IANA time zone`, abort: true },
   ),
 });
 
