@@ -56,9 +56,11 @@ export function formatters(lang: Lang, timeZone: string): Formatters {
     num,
     pct,
     seconds: (s) => {
-      if (s < 60) return `${num(s, s < 10 ? 1 : 0)}${NBSP}s`;
-      const m = Math.floor(s / 60);
-      const rest = Math.round(s - m * 60);
+      // Rounded first: 59.6 s is « 1 min », 119.6 s « 2 min », never « 1 min 60 s ».
+      const whole = Math.round(s);
+      if (whole < 60) return `${num(s, s < 10 ? 1 : 0)}${NBSP}s`;
+      const m = Math.floor(whole / 60);
+      const rest = whole - m * 60;
       return rest === 0 ? `${m}${NBSP}min` : `${m}${NBSP}min${NBSP}${rest}${NBSP}s`;
     },
     dateTime: (iso) => premier(dt.format(new Date(iso))),
