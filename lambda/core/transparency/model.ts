@@ -76,10 +76,10 @@ export const policySummarySchema = z.strictObject({
     (tz) => {
       try {
         new Intl.DateTimeFormat('en', { timeZone: tz });
-        return true;
       } catch {
         return false;
       }
+      return true;
     },
     // Aborts: the month's own checks read the period in this time zone and would throw.
     { error: (iss) => `timezone ${JSON.stringify(iss.input)} is not an IANA time zone`, abort: true },

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { teamSummaries } from '../../../../lambda/core/transparency/aggregate';
 import {
   buildMonthModel,
@@ -7,7 +7,7 @@ import {
   type MonthModelInput,
   teamSlug,
 } from '../../../../lambda/core/transparency/build';
-import { MonthDataError, parseMonthData } from '../../../../lambda/core/transparency/model';
+import { type MonthData, MonthDataError, parseMonthData } from '../../../../lambda/core/transparency/model';
 import { renderTransparencyHtml } from '../../../../lambda/core/transparency/render/html';
 import {
   KNOWN_MIDNIGHT,
@@ -124,7 +124,11 @@ describe('buildMonthModel', () => {
 });
 
 describe('buildMonthModel, a month known by hand', () => {
-  const known = buildMonthModel(knownMonthInput());
+  // Built inside each test, so that a mutation run sees which test reads what.
+  let known: MonthData;
+  beforeEach(() => {
+    known = buildMonthModel(knownMonthInput());
+  });
 
   it('names agents and coaches by pseudonym in id order, with their teams and figures', () => {
     expect(

@@ -1,5 +1,6 @@
-import { describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import {
+  type Formatters,
   formatters,
   frenchSpacing,
   NBSP,
@@ -22,8 +23,13 @@ describe('French spacing', () => {
 });
 
 describe('number and date formats', () => {
-  const fr = formatters('fr', 'Europe/Paris');
-  const en = formatters('en', 'Europe/Paris');
+  // Made in each test, so that a mutation run sees which test reads what.
+  let fr: Formatters;
+  let en: Formatters;
+  beforeEach(() => {
+    fr = formatters('fr', 'Europe/Paris');
+    en = formatters('en', 'Europe/Paris');
+  });
 
   it('groups digits, rounds, and writes the share with a narrow space before % in French', () => {
     expect([fr.lang, en.lang]).toEqual(['fr', 'en']);
@@ -77,6 +83,9 @@ describe('the words of the report', () => {
     expect(fr.footer.breachesProducer('2', '0')).toBe(
       `Dépassements recomptés ici${NBSP}: 2${NNBSP}; signalés par les contrôles${NBSP}: 0.`,
     );
+    expect(fr.timezoneNote('America/New_York')).toBe(`Heures${NBSP}: fuseau America/New_York.`);
+    expect([fr.s9.week(2), en.s9.week(4)]).toEqual(['Semaine 2 (jours 8 à 14)', 'Week 4 (days 22–28)']);
+    expect([fr.s9.hour(9), en.s9.hour(23)]).toEqual(['09 h – 10 h', '23:00–24:00']);
     expect(fr.concernLegend.items.filter((i) => / [:;!?%]/.test(i))).toEqual([]);
     expect(fr.concernLegend.items.length).toBe(en.concernLegend.items.length);
     expect(en.subtitle).toBe(
