@@ -2,6 +2,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { buildMonthModel } from '../../../../../lambda/core/transparency/build';
 import { parseMonthData } from '../../../../../lambda/core/transparency/model';
 import { frenchSpacing } from '../../../../../lambda/core/transparency/render/i18n';
 import { run } from '../../../../../lib/cli/transparency';
@@ -10,6 +11,7 @@ import {
   renderTransparencyHtml,
   writeTransparencyReport,
 } from '../../../../../lib/transparency-report/index';
+import { knownMonthInput } from '../../../../support/transparency-month';
 
 const m = exampleMonthData();
 const root = mkdtempSync(join(tmpdir(), 'transparency-html-'));
@@ -247,4 +249,92 @@ describe('the badges C1 to C10', () => {
       }
     },
   );
+});
+
+describe('§1, the recorded share per team, for a month known by hand', () => {
+  const render = () => renderTransparencyHtml(buildMonthModel(knownMonthInput()), { lang: 'en' });
+
+  it('tables every team’s calls, transfers, recorded calls and share, then all teams', () => {
+    const tbl = /<table data-testid="table-share"[\s\S]*?<\/table>/.exec(render())![0];
+    const head = ['Team', 'Calls answered', 'of which transferred', 'Calls recorded', 'Share recorded'];
+    const td = (col: number, id: string, team: string, value: string | null, shown: string) =>
+      `<td data-label="${head[col]}" class="n" data-testid="s1:${id}:${team}"${value === null ? '' : ` data-value="${value}"`}>${shown}</td>`;
+    const tr = (
+      team: string,
+      label: string,
+      [calls, transferred, recorded]: number[],
+      rate: string | null,
+      shown: string,
+    ) =>
+      `<tr><th data-label="Team" scope="row">${label}</th>${td(1, 'calls', team, `${calls}`, `${calls}`)}${td(2, 'transferred', team, `${transferred}`, `${transferred}`)}${td(3, 'recorded', team, `${recorded}`, `${recorded}`)}${td(4, 'rate', team, rate, shown)}</tr>`;
+    expect(tbl).toBe(
+      '<table data-testid="table-share" class="wide"><caption>Share of calls recorded, per team</caption><thead><tr>' +
+        `<th scope="col">Team</th>${head
+          .slice(1)
+          .map((h) => `<th scope="col" class="n">${h}</th>`)
+          .join('')}</tr></thead><tbody>` +
+        tr('team-a', 'Team A', [3, 2, 3], '1', '100.0%') +
+        tr('team-b', 'Team B', [6, 1, 3], '0.5', '50.0%') +
+        tr('team-c', 'Team C', [0, 0, 0], null, '—') +
+        tr('*', 'All teams', [8, 2, 6], '0.75', '75.0%') +
+        '</tbody></table>',
+    );
+  });
+
+  it('draws each share as a bar on an axis wide enough for the highest, with the ceiling and the lottery rate', () => {
+    const chart = /<svg[^>]*id="chart-share"[\s\S]*?<\/svg>/.exec(render())![0];
+    // The axis runs from x = 160 to 580 over 0 … 110 % (the highest share, 100 %, plus a tenth).
+    const r2 = (n: number) => Math.round(n * 100) / 100;
+    const x = (v: number) => r2(160 + (v * 420) / 1.1);
+    expect(chart).toMatch(/^<svg [^>]*viewBox="0 0 640 184" width="640" height="184"/);
+    const bars = [
+      ...chart.matchAll(
+        /<rect x="160" y="(\d+)" width="([\d.]+)" [^>]*fill="([^"]+)"[^>]*data-testid="m1:rate:([^"]+)"/g,
+      ),
+    ];
+    expect(bars.map((b) => [b[4], Number(b[1]), Number(b[2]), b[3]])).toEqual([
+      ['team-a', 46, r2((1 * 420) / 1.1), '#0072B2'],
+      ['team-b', 76, r2((0.5 * 420) / 1.1), '#E69F00'],
+      // No call: the bar is 1 px wide, so that the row still shows.
+      ['team-c', 106, 1, '#009E73'],
+      ['*', 136, r2((0.75 * 420) / 1.1), '#32383f'],
+    ]);
+    const values = [...chart.matchAll(/<text x="([\d.]+)" y="(\d+)" class="value">([^<]+)<\/text>/g)];
+    expect(values.map((v) => [Number(v[1]), Number(v[2]), v[3]])).toEqual([
+      [r2(160 + 420 / 1.1 + 6), 59, '100.0%'],
+      [r2(160 + 210 / 1.1 + 6), 89, '50.0%'],
+      [166, 119, '—'],
+      [r2(160 + 315 / 1.1 + 6), 149, '75.0%'],
+    ]);
+    const labels = [
+      ...chart.matchAll(
+        /<text x="150" y="(\d+)" text-anchor="end" class="([^"]+)"><tspan x="150" dy="0">([^<]+)</g,
+      ),
+    ];
+    expect(labels.map((l) => [Number(l[1]), l[2], l[3]])).toEqual([
+      [59, 'label', 'Team A'],
+      [89, 'label', 'Team B'],
+      [119, 'label', 'Team C'],
+      [149, 'label strong', 'All teams'],
+    ]);
+    // A rule separates the all-teams row.
+    expect(chart).toContain('<line x1="0" x2="640" y1="132" y2="132" stroke="#8c959f"/>');
+    expect(chart).toContain(
+      `<line x1="${x(0.3)}" x2="${x(0.3)}" y1="18" y2="160" stroke="#cf222e" stroke-width="2" data-testid="ceiling-line"/>`,
+    );
+    expect(chart).toContain(
+      `<text x="${x(0.3)}" y="13" text-anchor="middle" class="rule-label" fill="#cf222e">ceiling 30%</text>`,
+    );
+    expect(chart).toContain(
+      `<line x1="${x(0.2)}" x2="${x(0.2)}" y1="32" y2="160" stroke="#57606a" stroke-width="2" stroke-dasharray="5 4" data-testid="rate-line"/>`,
+    );
+    const ticks = [
+      ...chart.matchAll(
+        /<line x1="([\d.]+)" x2="\1" y1="34" y2="160" stroke="#e6e9ec"\/><text x="\1" y="174" text-anchor="middle" class="tick">(\d+)%<\/text>/g,
+      ),
+    ];
+    expect(ticks.map((t) => [Number(t[1]), Number(t[2])])).toEqual(
+      Array.from({ length: 23 }, (_v, i) => [x(i * 0.05), i * 5]),
+    );
+  });
 });
