@@ -1,5 +1,10 @@
 import { commitment, seedFromHex } from '../../lambda/core/lottery';
-import type { AssignmentLine, MonthModelInput, RequestOutcome } from '../../lambda/core/transparency/build';
+import type {
+  AssignmentLine,
+  MonthDecision,
+  MonthModelInput,
+  RequestOutcome,
+} from '../../lambda/core/transparency/build';
 
 /** The month's revealed seed (its commitment matches). */
 export const MONTH_SEED = 'ab'.repeat(32);
@@ -7,6 +12,18 @@ export const MONTH_SEED = 'ab'.repeat(32);
 export const novemberAt = (day: number): string => `2026-11-${String(day).padStart(2, '0')}T10:00:00.000Z`;
 /** A contact id numbered n. */
 export const contactUuid = (n: number): string => `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`;
+
+/** Call n, not drawn for `from`, transferred (contact n + 1) to `to` and drawn there, on a November day. */
+export const transferredCall = (n: number, from: string, to: string, day: number): MonthDecision[] => [
+  { contactId: contactUuid(n), agentId: from, decidedAt: novemberAt(day), reason: 'not-drawn' },
+  {
+    contactId: contactUuid(n + 1),
+    initialContactId: contactUuid(n),
+    agentId: to,
+    decidedAt: novemberAt(day),
+    reason: 'drawn',
+  },
+];
 
 /**
  * A small November 2026 month as its producer hands it to `buildMonthModel`: two teams of three

@@ -14,6 +14,7 @@ import {
   knownMonthInput,
   monthInput,
   novemberAt,
+  transferredCall,
   contactUuid as uuid,
 } from '../../../support/transparency-month';
 
@@ -300,17 +301,7 @@ describe('buildMonthModel, a month known by hand', () => {
       ...i.agents.filter((a) => a.id !== 'c2' && a.id !== 'c3'),
       { id: 'd1', teamId: 'g-d', excluded: false },
     ];
-    i.decisions = [
-      ...i.decisions,
-      { contactId: uuid(20), agentId: 'c1', decidedAt: novemberAt(14), reason: 'not-drawn' },
-      {
-        contactId: uuid(21),
-        initialContactId: uuid(20),
-        agentId: 'd1',
-        decidedAt: novemberAt(14),
-        reason: 'drawn',
-      },
-    ];
+    i.decisions = [...i.decisions, ...transferredCall(20, 'c1', 'd1', 14)];
     const m = buildMonthModel(i);
     expect(m.teams.map((t) => t.id)).toEqual(['team-a', 'team-b', 'small-teams']);
     expect(m.calls.byTeam.at(-1)).toEqual({ team: 'small-teams', calls: 1, recorded: 1, transferred: 1 });

@@ -11,7 +11,12 @@ import {
   SMALL_TEAMS_NAME,
 } from '../../../../lambda/core/transparency/model';
 import { exampleMonthData } from '../../../../lib/transparency-report/example';
-import { contactUuid, knownMonthInput, monthInput, novemberAt } from '../../../support/transparency-month';
+import {
+  contactUuid,
+  knownMonthInput,
+  monthInput,
+  transferredCall,
+} from '../../../support/transparency-month';
 
 const base = exampleMonthData();
 const clone = (): MonthData => structuredClone(base);
@@ -450,17 +455,7 @@ describe('merging small teams into a row that exists already', () => {
     const i = knownMonthInput();
     i.agents = i.agents.filter((a) => a.id !== 'c3');
     i.coaches = [...i.coaches, { id: 'kc', teamId: 'g-c' }];
-    i.decisions = [
-      ...i.decisions,
-      { contactId: contactUuid(20), agentId: 'c1', decidedAt: novemberAt(14), reason: 'not-drawn' },
-      {
-        contactId: contactUuid(21),
-        initialContactId: contactUuid(20),
-        agentId: 'c2',
-        decidedAt: novemberAt(14),
-        reason: 'drawn',
-      },
-    ];
+    i.decisions = [...i.decisions, ...transferredCall(20, 'c1', 'c2', 14)];
     i.assignments = [
       ...i.assignments,
       {
