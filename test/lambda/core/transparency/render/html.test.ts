@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { buildMonthModel } from '../../../../../lambda/core/transparency/build';
-import { parseMonthData } from '../../../../../lambda/core/transparency/model';
+import { type MonthData, parseMonthData } from '../../../../../lambda/core/transparency/model';
 import { frenchSpacing } from '../../../../../lambda/core/transparency/render/i18n';
 import { run } from '../../../../../lib/cli/transparency';
 import { exampleMonthData } from '../../../../../lib/transparency-report/example';
@@ -317,8 +317,13 @@ describe('§1, the recorded share per team, for a month known by hand', () => {
       [119, 'label', 'Team C'],
       [149, 'label strong', 'All teams'],
     ]);
-    // A rule separates the all-teams row.
-    expect(chart).toContain('<line x1="0" x2="640" y1="132" y2="132" stroke="#8c959f"/>');
+    // A rule separates the all-teams row, and only it.
+    expect(chart.match(/<line x1="0" x2="640"[^>]*>/g)).toEqual([
+      '<line x1="0" x2="640" y1="132" y2="132" stroke="#8c959f"/>',
+    ]);
+    expect(chart).toContain(
+      `<text x="${x(0.2)}" y="28" text-anchor="middle" class="rule-label" fill="#57606a">lottery rate 20%</text>`,
+    );
     expect(chart).toContain(
       `<line x1="${x(0.3)}" x2="${x(0.3)}" y1="18" y2="160" stroke="#cf222e" stroke-width="2" data-testid="ceiling-line"/>`,
     );
@@ -336,5 +341,31 @@ describe('§1, the recorded share per team, for a month known by hand', () => {
     expect(ticks.map((t) => [Number(t[1]), Number(t[2])])).toEqual(
       Array.from({ length: 23 }, (_v, i) => [x(i * 0.05), i * 5]),
     );
+  });
+
+  it('marks the section kept only while every share is at or below 30 %, with its commitments and its key', () => {
+    const section = (m: MonthData) =>
+      /<section id="s1"[\s\S]*?<\/section>/.exec(renderTransparencyHtml(m, { lang: 'en' }))![0];
+    const known = buildMonthModel(knownMonthInput());
+    const ko = section(known);
+    expect(ko).toMatch(/<span class="status ko" data-testid="status:1" data-value="0"/);
+    expect(ko).toContain('<p class="lead">At least one team is above the ceiling.</p>');
+    expect([...ko.matchAll(/<span class="tag"[^>]*>(C\d+)<\/span>/g)].map((t) => t[1])).toEqual(['C1', 'C4']);
+    expect([...ko.matchAll(/<span class="sw ([^"]+)"><\/span>([^<]+)</g)].map((k) => [k[1], k[2]])).toEqual([
+      ['sw-team', 'one bar per team, in the team’s colour; dark grey: all teams'],
+      ['sw-ceiling', 'the binding ceiling (30%)'],
+      ['sw-rate', 'the lottery rate (20%)'],
+    ]);
+    // Team A exactly at the ceiling (3 of 10 calls), the others below: kept.
+    const at = structuredClone(known);
+    at.calls.byTeam = [
+      { team: 'team-a', calls: 10, recorded: 3, transferred: 0 },
+      { team: 'team-b', calls: 10, recorded: 1, transferred: 0 },
+      { team: 'team-c', calls: 0, recorded: 0, transferred: 0 },
+    ];
+    at.calls.total = { calls: 20, recorded: 4, transferred: 0 };
+    const ok = section(at);
+    expect(ok).toMatch(/<span class="status ok" data-testid="status:1" data-value="1"/);
+    expect(ok).not.toContain('above the ceiling');
   });
 });
