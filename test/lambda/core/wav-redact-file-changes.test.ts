@@ -3,7 +3,13 @@
  * truncating or replacing it). The file system is the real one; a hook on readSync makes the
  * change just before the copy first reads past the header, after the header was validated.
  */
-import {
+
+/**
+ * redactFile against an input that changes while it is being copied (another process writing,
+ * truncating or replacing it). The file system is the real one; a hook on readSync makes the
+ * change just before the copy first reads past the header, after the header was validated.
+ */
+import fs, {
   chmodSync,
   closeSync,
   mkdtempSync,
@@ -17,29 +23,34 @@ import {
   writeFileSync,
   writeSync,
 } from 'node:fs';
+import { syncBuiltinESMExports } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { IO_BUFFER_BYTES, RedactFileError, redactFile } from '../../../lambda/core/wav-redact-file';
 import { buildWav } from '../../support/wav-fixtures';
 
-const hook = vi.hoisted(() => ({ beforeRead: undefined as ((position: number) => void) | undefined }));
-vi.mock('node:fs', async (importOriginal) => {
-  const fs = await importOriginal<typeof import('node:fs')>();
-  return {
-    ...fs,
-    // The module reads with (fd, buffer, offset, length, position) only.
-    readSync: (
-      fd: number,
-      buffer: NodeJS.ArrayBufferView,
-      offset: number,
-      length: number,
-      position: number,
-    ) => {
-      hook.beforeRead?.(position);
-      return fs.readSync(fd, buffer, offset, length, position);
-    },
+// The hook wraps node:fs's readSync in place (and syncs the ESM bindings), not through vi.mock: the
+// test workers share their module graph, so the module under test may already hold node:fs.
+const hook = { beforeRead: undefined as ((position: number) => void) | undefined };
+const realReadSync = fs.readSync;
+beforeAll(() => {
+  // The module reads with (fd, buffer, offset, length, position) only.
+  (fs as { readSync: unknown }).readSync = (
+    fd: number,
+    buffer: NodeJS.ArrayBufferView,
+    offset: number,
+    length: number,
+    position: number,
+  ) => {
+    hook.beforeRead?.(position);
+    return realReadSync(fd, buffer, offset, length, position);
   };
+  syncBuiltinESMExports();
+});
+afterAll(() => {
+  (fs as { readSync: unknown }).readSync = realReadSync;
+  syncBuiltinESMExports();
 });
 
 const dir = mkdtempSync(join(tmpdir(), 'fairlisten-redact-changes-'));
