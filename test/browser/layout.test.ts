@@ -24,31 +24,16 @@ import { exampleMonthData } from '../../lib/transparency-report/example';
 import { writeTransparencyReport } from '../../lib/transparency-report/index';
 import { launchChromium } from '../support/chromium';
 import { synthAssembly } from '../support/report-fixture';
+import { withExtraTeams } from '../support/transparency-month';
 
 const out = mkdtempSync(join(tmpdir(), 'layout-browser-'));
 const compliance = join(out, 'compliance-report.html');
 writeFileSync(compliance, renderHtml(reportOnAssembly(synthAssembly())));
 /** The example month with 36 more teams of 3 agents: a larger centre's page must fit as well. */
 function fortyTeams(): MonthData {
-  const m = structuredClone(exampleMonthData());
-  for (let t = 0; t < 36; t++) {
-    const id = `extra-${t}`;
-    m.teams.push({ id, name: `Équipe régionale ${t + 1}` });
-    m.calls.byTeam.push({ team: id, calls: 0, recorded: 0, transferred: 0 });
-    for (let k = 0; k < 3; k++) {
-      m.agents.push({
-        id: `B${String(t * 3 + k).padStart(3, '0')}`,
-        team: id,
-        excluded: false,
-        decisions: 0,
-        recorded: 0,
-        recordings: [],
-        listens: 0,
-        planExtra: 0,
-      });
-    }
-  }
-  return parseMonthData(m);
+  return parseMonthData(
+    withExtraTeams(structuredClone(exampleMonthData()), 36, (t) => `Équipe régionale ${t + 1}`),
+  );
 }
 const forty = join(out, 'forty-teams.html');
 writeFileSync(forty, renderTransparencyHtml(fortyTeams()));

@@ -5,6 +5,7 @@ import type {
   MonthModelInput,
   RequestOutcome,
 } from '../../lambda/core/transparency/build';
+import type { MonthData } from '../../lambda/core/transparency/model';
 
 /** The month's revealed seed (its commitment matches). */
 export const MONTH_SEED = 'ab'.repeat(32);
@@ -178,3 +179,28 @@ export const knownMonthInput = (): MonthModelInput => {
     },
   };
 };
+
+/**
+ * `month` with `count` more teams (`extra-0`…) of three agents each who took no call: a larger
+ * centre's page, table and matrix must still fit. Changes `month` in place and returns it.
+ */
+export function withExtraTeams(month: MonthData, count: number, teamName: (t: number) => string): MonthData {
+  for (let t = 0; t < count; t++) {
+    const id = `extra-${t}`;
+    month.teams.push({ id, name: teamName(t) });
+    month.calls.byTeam.push({ team: id, calls: 0, recorded: 0, transferred: 0 });
+    for (let k = 0; k < 3; k++) {
+      month.agents.push({
+        id: `B${String(t * 3 + k).padStart(3, '0')}`,
+        team: id,
+        excluded: false,
+        decisions: 0,
+        recorded: 0,
+        recordings: [],
+        listens: 0,
+        planExtra: 0,
+      });
+    }
+  }
+  return month;
+}

@@ -16,6 +16,7 @@ import {
   knownMonthInput,
   monthInput,
   transferredCall,
+  withExtraTeams,
 } from '../../../support/transparency-month';
 
 const base = exampleMonthData();
@@ -86,24 +87,7 @@ describe('limits from the data, not from a layout', () => {
   });
 
   it('accepts and renders a month with 40 teams', () => {
-    const m = clone();
-    for (let t = 0; t < 36; t++) {
-      const id = `extra-${t}`;
-      m.teams.push({ id, name: `Équipe ${t}` });
-      m.calls.byTeam.push({ team: id, calls: 0, recorded: 0, transferred: 0 });
-      for (let k = 0; k < 3; k++) {
-        m.agents.push({
-          id: `B${String(t * 3 + k).padStart(3, '0')}`,
-          team: id,
-          excluded: false,
-          decisions: 0,
-          recorded: 0,
-          recordings: [],
-          listens: 0,
-          planExtra: 0,
-        });
-      }
-    }
+    const m = withExtraTeams(clone(), 36, (t) => `Équipe ${t}`);
     const parsed = parseMonthData(m);
     expect(parsed.teams).toHaveLength(40);
     const rows = parseCsv(renderTransparencyCsv(parsed), ';');

@@ -11,7 +11,7 @@ import {
   renderTransparencyHtml,
   writeTransparencyReport,
 } from '../../../../../lib/transparency-report/index';
-import { knownMonthInput } from '../../../../support/transparency-month';
+import { knownMonthInput, withExtraTeams } from '../../../../support/transparency-month';
 
 const m = exampleMonthData();
 const root = mkdtempSync(join(tmpdir(), 'transparency-html-'));
@@ -52,22 +52,7 @@ describe('transparency HTML (no browser)', () => {
   });
 
   it('lists the cross-team matrix as pairs of teams beyond 8 teams: every listen and every diagonal cell', () => {
-    const big = structuredClone(m);
-    for (let t = 0; t < 6; t++) {
-      big.teams.push({ id: `extra-${t}`, name: `Équipe ${t}` });
-      big.calls.byTeam.push({ team: `extra-${t}`, calls: 0, recorded: 0, transferred: 0 });
-      for (let k = 0; k < 3; k++)
-        big.agents.push({
-          id: `B${t}${k}0`,
-          team: `extra-${t}`,
-          excluded: false,
-          decisions: 0,
-          recorded: 0,
-          recordings: [],
-          listens: 0,
-          planExtra: 0,
-        });
-    }
+    const big = withExtraTeams(structuredClone(m), 6, (t) => `Équipe ${t}`);
     const html = renderTransparencyHtml(parseMonthData(big));
     const tbl = /<table data-testid="table-matrix"[\s\S]*?<\/table>/.exec(html)![0];
     expect(tbl.match(/<th scope="col"/g)).toHaveLength(3);
