@@ -4,7 +4,7 @@
  * give way to it rather than report the export clean. A clean export must stream, with the same
  * report as the in-memory verification.
  */
-import { mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -14,8 +14,11 @@ import { commitmentKey, policyKey, sha256Hex } from '../../../lambda/core/public
 import {
   listExportFiles,
   newWitnessEntries,
+  recordHashesMatch,
+  sameDigests,
   streamCleanExport,
   verifyAuditExport,
+  verifyAuditExportOnTwoThreads,
   verifyLoadedExport,
   type WitnessEntry,
 } from '../../../lib/verify/audit-export';
@@ -365,5 +368,63 @@ describe('newWitnessEntries', () => {
         'later',
       ),
     ).toEqual([]);
+  });
+});
+
+describe('the audit export on two threads, one checking the records’ hashes of some files', () => {
+  /** `b`'s file with its second record's data edited in place, its hash left as it was. */
+  const edited = (e: PublishedExport) =>
+    write(e, join(B, exportFileName(1, 4)), [b[0], { ...b[1]!, data: { forged: true } }, b[2], b[3]]);
+
+  it('gives the in-memory report for a clean export, and each file’s SHA-256 as read', async () => {
+    const e = await clean();
+    expect(await verifyAuditExportOnTwoThreads(e.dir, [], 1)).toEqual(streamCleanExport(e.dir));
+    const files = listExportFiles(e.dir);
+    expect(recordHashesMatch(files)).toEqual({
+      ok: true,
+      sha256: files.map((f) => sha256Hex(readFileSync(f))),
+    });
+  });
+
+  it('refuses a record edited in a file whose hashes the other thread checks', async () => {
+    for (const share of [1, 1 / 3]) {
+      const e = await clean();
+      edited(e);
+      const files = listExportFiles(e.dir);
+      // The file the edit is in is among those whose hashes the other thread checks.
+      expect(files.slice(files.length - Math.floor(files.length * share))).toContain(
+        join(e.dir, B, exportFileName(1, 4)),
+      );
+      // This thread alone lets it through, as it must: that check is the other thread's…
+      const elsewhere = { files: new Set(files), sha256: new Map<string, string>() };
+      expect(streamCleanExport(e.dir, [], undefined, elsewhere)).toBeDefined();
+      // …which finds it, so the verification falls back to the in-memory one and names it.
+      expect(recordHashesMatch(files).ok).toBe(false);
+      const report = await verifyAuditExportOnTwoThreads(e.dir, [], share);
+      expect(report.ok).toBe(false);
+      expect(report).toEqual(verifyAuditExport(e.dir));
+    }
+  });
+
+  it('refuses a line that is not JSON in the other thread’s files', () => {
+    const dir = mkdtempSync(join(root, 'hashes-'));
+    const file = join(dir, 'x.jsonl');
+    writeFileSync(file, `${jsonl([a[0]])}{not json\n`);
+    expect(recordHashesMatch([file]).ok).toBe(false);
+  });
+
+  it('trusts the other thread only when both read the same bytes of the same files', async () => {
+    const e = await clean();
+    const files = listExportFiles(e.dir);
+    const ours = new Map(files.map((f) => [f, sha256Hex(readFileSync(f))]));
+    const theirs = files.map((f) => ours.get(f)!);
+    expect(sameDigests(files, theirs, ours)).toBe(true);
+    // A file that changed between the two reads.
+    expect(sameDigests(files, [...theirs.slice(0, -1), sha256Hex('other bytes')], ours)).toBe(false);
+    // A file the other thread did not read, or one this thread did not.
+    expect(sameDigests(files, theirs.slice(1), ours)).toBe(false);
+    expect(sameDigests(files, theirs, new Map([...ours].slice(1)))).toBe(false);
+    // The same digests in another order.
+    expect(sameDigests(files, [...theirs].reverse(), ours)).toBe(false);
   });
 });
