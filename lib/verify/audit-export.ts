@@ -9,7 +9,7 @@
  * by a key only the exporter may use, at every export run) and the witness (heads a council member
  * saw earlier) make each of those a finding.
  */
-import { createHash } from 'node:crypto';
+import { createHash, type Hash } from 'node:crypto';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative, resolve, sep } from 'node:path';
 import { z } from 'zod';
@@ -403,6 +403,21 @@ export function newWitnessEntries(
 }
 
 /**
+ * Each non-blank line of an export file, parsed as JSON, as the in-memory reading takes it (a
+ * trailing `\r` dropped; a line that is not JSON throws). `digest` sees the file's bytes as read.
+ */
+function forEachJsonLine(file: string, fn: (value: unknown) => void, digest?: Hash): void {
+  forEachLine(
+    file,
+    (raw) => {
+      const line = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
+      if (line.trim() !== '') fn(JSON.parse(line));
+    },
+    digest,
+  );
+}
+
+/**
  * The fast path of `verifyAuditExport`: the export read one file at a time, each record checked as
  * it comes — a valid record of its folder's chain, the seq its file name gives it, the next seq of
  * its chain, linked to the record before, matching its hash — keeping per chain only the last
@@ -463,13 +478,11 @@ export function streamCleanExport(
     const elsewhere = hashedElsewhere?.files.has(abs) === true;
     const digest = elsewhere ? createHash('sha256') : undefined;
     try {
-      forEachLine(
+      forEachJsonLine(
         abs,
-        (raw) => {
+        (value) => {
           if (!clean) return;
-          const line = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
-          if (line.trim() === '') return;
-          const r = JSON.parse(line) as AuditRecord;
+          const r = value as AuditRecord;
           if (!isRecordShape(r)) {
             clean = false;
             return;
@@ -557,13 +570,11 @@ export function recordHashesMatch(files: readonly string[]): { ok: boolean; sha2
     const digest = createHash('sha256');
     let ok = true;
     try {
-      forEachLine(
+      forEachJsonLine(
         file,
-        (raw) => {
+        (value) => {
           if (!ok) return;
-          const line = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
-          if (line.trim() === '') return;
-          const r = JSON.parse(line) as AuditRecord;
+          const r = value as AuditRecord;
           ok = computeRecordHash(r) === r.hash;
         },
         digest,
