@@ -9,7 +9,7 @@
  *   written: the temporary file is sized up front, so the span is a hole that reads as zeros,
  *   and fsync has fewer pages to write;
  * - other whole-frame spans (8-bit PCM, A-law, mu-law) are written from one constant buffer;
- * - one-channel spans are read in large frame-aligned blocks, silenced by `applySilence` (a typed
+ * - one-channel spans are read in `IO_BUFFER_BYTES` blocks, silenced by `applySilence` (a typed
  *   view over the block) and written back;
  * - the untouched bytes are copied in `IO_BUFFER_BYTES` blocks;
  * - every few MiB written, a background fdatasync starts putting the pages on disk, so the final
@@ -22,21 +22,8 @@
  * (holes from a zero buffer), so it never reads the file a second time.
  */
 import { createHash, type Hash, randomBytes } from 'node:crypto';
-import {
-  closeSync,
-  fchmodSync,
-  fdatasync,
-  fstatSync,
-  fsyncSync,
-  ftruncateSync,
-  openSync,
-  readSync,
-  renameSync,
-  type Stats,
-  statSync,
-  unlinkSync,
-  writeSync,
-} from 'node:fs';
+import type { Stats } from 'node:fs';
+import * as nodeFs from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import {
   applySilence,
@@ -64,11 +51,33 @@ export class RedactFileError extends Error {
 /** Size of the copy and read-modify-write blocks (small enough to stay in a core's cache). */
 export const IO_BUFFER_BYTES = 1024 * 1024;
 
+/**
+ * The file-system calls the pass makes, with the arguments it passes. node:fs is one; a test passes
+ * a wrapper to see the calls in order or to shape their results (short reads and writes, a failing
+ * flush), which a regular file on a local disk never shows.
+ */
+export interface RedactFileSystem {
+  openSync(path: string, flags: 'r' | 'wx', mode?: number): number;
+  closeSync(fd: number): void;
+  fstatSync(fd: number): Stats;
+  statSync(path: string, options: { throwIfNoEntry: false }): Stats | undefined;
+  fchmodSync(fd: number, mode: number): void;
+  ftruncateSync(fd: number, length: number): void;
+  readSync(fd: number, buffer: Uint8Array, offset: number, length: number, position: number): number;
+  writeSync(fd: number, buffer: Uint8Array, offset: number, length: number, position: number): number;
+  fdatasync(fd: number, callback: (err: NodeJS.ErrnoException | null) => void): void;
+  fsyncSync(fd: number): void;
+  renameSync(oldPath: string, newPath: string): void;
+  unlinkSync(path: string): void;
+}
+
 export interface RedactFileOptions {
   /** Compute the SHA-256 of the output from the blocks as they are written. @default false */
   readonly sha256?: boolean;
   /** fsync the output and its directory before returning. @default true */
   readonly fsync?: boolean;
+  /** The file system to use. @default node:fs */
+  readonly fs?: RedactFileSystem;
 }
 
 export interface RedactFileResult extends SilencePlan {
@@ -76,22 +85,22 @@ export interface RedactFileResult extends SilencePlan {
   readonly sha256?: string;
 }
 
-function readFully(fd: number, buf: Uint8Array, position: number, what: string): void {
+function readFully(fs: RedactFileSystem, fd: number, buf: Uint8Array, position: number, what: string): void {
   for (let got = 0; got < buf.length; ) {
-    const n = readSync(fd, buf, got, buf.length - got, position + got);
+    const n = fs.readSync(fd, buf, got, buf.length - got, position + got);
     if (n === 0) throw new RedactFileError('INPUT_CHANGED', `${what} ended early at ${position + got}`);
     got += n;
   }
 }
 
-function writeFully(fd: number, buf: Uint8Array, position: number): void {
+function writeFully(fs: RedactFileSystem, fd: number, buf: Uint8Array, position: number): void {
   for (let done = 0; done < buf.length; ) {
-    done += writeSync(fd, buf, done, buf.length - done, position + done);
+    done += fs.writeSync(fd, buf, done, buf.length - done, position + done);
   }
 }
 
 /** Bytes written between two background flushes. */
-const FLUSH_BEHIND_BYTES = 8 * IO_BUFFER_BYTES;
+export const FLUSH_BEHIND_BYTES = 8 * IO_BUFFER_BYTES;
 
 interface FlushBehind {
   wrote(bytes: number): void;
@@ -106,7 +115,7 @@ interface FlushBehind {
  * rejecting: once one flush reported a write-back error, a later fsync of the same descriptor
  * would not report it again, so `settle` must.
  */
-function flushBehind(fd: number): FlushBehind {
+function flushBehind(fs: RedactFileSystem, fd: number): FlushBehind {
   const flushes: Promise<NodeJS.ErrnoException | null>[] = [];
   let unflushed = 0;
   return {
@@ -114,7 +123,7 @@ function flushBehind(fd: number): FlushBehind {
       unflushed += bytes;
       if (unflushed < FLUSH_BEHIND_BYTES) return;
       unflushed = 0;
-      flushes.push(new Promise((done) => fdatasync(fd, done)));
+      flushes.push(new Promise((done) => fs.fdatasync(fd, done)));
     },
     async settle() {
       const failed = (await Promise.all(flushes)).find((err) => err);
@@ -123,15 +132,15 @@ function flushBehind(fd: number): FlushBehind {
   };
 }
 
-function sameFile(inPath: string, outPath: string): boolean {
-  if (resolve(inPath) === resolve(outPath)) return true;
-  const a = statSync(inPath);
-  const b = statSync(outPath, { throwIfNoEntry: false });
-  return b !== undefined && a.dev === b.dev && a.ino === b.ino;
+/** Whether `outPath` names the file open as the input (by any path or hard link). */
+function sameFile(fs: RedactFileSystem, input: Stats, outPath: string): boolean {
+  const out = fs.statSync(outPath, { throwIfNoEntry: false });
+  return out !== undefined && out.dev === input.dev && out.ino === input.ino;
 }
 
 /** The one pass: copies `input` to `out` (already sized) with `spans` silenced. */
 function writeRedacted(
+  fs: RedactFileSystem,
   input: number,
   out: number,
   layout: WavLayout,
@@ -143,15 +152,16 @@ function writeRedacted(
 ): void {
   const buf = Buffer.allocUnsafeSlow(IO_BUFFER_BYTES);
   const write = (view: Buffer, position: number) => {
-    writeFully(out, view, position);
+    writeFully(fs, out, view, position);
     flush?.wrote(view.length);
   };
   // Every span of a plan has the format's silence byte: one constant buffer serves them all.
   let fill: Buffer | undefined;
-  const copy = (from: number, to: number) => {
+  // Copies [from, to) block by block; with a one-channel `span`, silences it in each block on the way.
+  const copy = (from: number, to: number, span?: SilenceSpan) => {
     for (let pos = from; pos < to; ) {
       const view = buf.subarray(0, Math.min(IO_BUFFER_BYTES, to - pos));
-      readFully(input, view, pos, inPath);
+      readFully(fs, input, view, pos, inPath);
       if (pos < layout.headerLength) {
         // The header that was validated must be the one written: the input must not have changed.
         const n = Math.min(view.length, layout.headerLength - pos);
@@ -159,6 +169,7 @@ function writeRedacted(
           throw new RedactFileError('INPUT_CHANGED', `${inPath} changed while it was being redacted`);
         }
       }
+      if (span) applySilence(view, pos, [span]);
       write(view, pos);
       hash?.update(view);
       pos += view.length;
@@ -168,52 +179,50 @@ function writeRedacted(
   for (const span of spans) {
     copy(pos, span.start);
     if (span.width === span.stride) {
-      // Zero silence over whole frames: leave the hole (the file was sized up front).
-      const nonZero = span.fill !== 0;
-      if (nonZero || hash) {
-        fill ??= Buffer.alloc(Math.min(IO_BUFFER_BYTES, layout.fileSize), span.fill);
-        for (let p = span.start; p < span.end; p += fill.length) {
-          const view = fill.subarray(0, Math.min(fill.length, span.end - p));
-          if (nonZero) write(view, p);
-          hash?.update(view);
-        }
-      }
-    } else {
-      // Whole frames per block (a frame, at most 65,535 bytes, always fits in the buffer).
-      const window = Math.floor(IO_BUFFER_BYTES / span.stride) * span.stride;
+      // Whole frames, from the constant buffer; zero silence is not written at all: the file was
+      // sized up front, so the span is a hole that reads as zeros.
+      fill ??= Buffer.alloc(Math.min(IO_BUFFER_BYTES, layout.fileSize), span.fill);
       for (let p = span.start; p < span.end; ) {
-        const view = buf.subarray(0, Math.min(window, span.end - p));
-        readFully(input, view, p, inPath);
-        applySilence(view, p, [span]);
-        write(view, p);
+        const view = fill.subarray(0, Math.min(fill.length, span.end - p));
+        if (span.fill !== 0) write(view, p);
         hash?.update(view);
         p += view.length;
       }
+    } else {
+      // One channel: its frames are read, silenced in the block (a block may cut a frame: the
+      // silence is placed by file offset) and written back.
+      copy(span.start, span.end, span);
     }
     pos = span.end;
   }
   copy(pos, layout.fileSize);
 }
 
-function fsyncDir(dir: string): void {
+function fsyncDir(fs: RedactFileSystem, dir: string): void {
   // Makes the rename durable; some platforms cannot open or fsync a directory, which is harmless.
   let fd: number;
   try {
-    fd = openSync(dir, 'r');
+    fd = fs.openSync(dir, 'r');
   } catch {
     return;
   }
   try {
-    fsyncSync(fd);
+    fs.fsyncSync(fd);
   } catch {
     // harmless, as above
   } finally {
-    closeSync(fd);
+    fs.closeSync(fd);
   }
 }
 
-function unchanged(before: Stats, after: Stats): boolean {
+/**
+ * Whether the file named `after` is still the one read, unchanged. Where every change moves the
+ * status change time (Linux), `ctimeMs` alone would do; the other fields catch it where the time
+ * does not move (a coarse or missing change time, another file put under the name).
+ */
+function unchanged(before: Stats, after: Stats | undefined): boolean {
   return (
+    after !== undefined &&
     after.ino === before.ino &&
     after.dev === before.dev &&
     after.size === before.size &&
@@ -234,21 +243,21 @@ export async function redactFile(
   channel: Channel,
   options: RedactFileOptions = {},
 ): Promise<RedactFileResult> {
-  const input = openSync(inPath, 'r');
+  const fs = options.fs ?? nodeFs;
+  const input = fs.openSync(inPath, 'r');
   let out: number | undefined;
   let tmp: string | undefined;
   let flush: FlushBehind | undefined;
   try {
-    const before = fstatSync(input);
+    const before = fs.fstatSync(input);
     const { layout, head } = await readWavLayout(async (offset, length) => {
+      // Asked for bytes inside the size just read only: fewer would mean the file changed.
       const b = Buffer.alloc(length);
-      let got = 0;
-      for (let n = 1; got < length && n > 0; got += n)
-        n = readSync(input, b, got, length - got, offset + got);
-      return b.subarray(0, got);
+      readFully(fs, input, b, offset, inPath);
+      return b;
     }, before.size);
     const plan = planSilence(layout, ranges, channel);
-    if (sameFile(inPath, outPath)) {
+    if (sameFile(fs, before, outPath)) {
       throw new RedactFileError(
         'SAME_FILE',
         `input and output are the same file (${outPath}); write to a new file`,
@@ -260,45 +269,46 @@ export async function redactFile(
       `.${basename(outPath)}.${process.pid}.${randomBytes(6).toString('hex')}.redact-tmp`,
     );
     // Created new (never someone else's file), with the input's permission bits, as a copy would be.
-    out = openSync(name, 'wx', before.mode & 0o777);
+    out = fs.openSync(name, 'wx', before.mode & 0o777);
     tmp = name;
-    fchmodSync(out, before.mode & 0o7777);
-    ftruncateSync(out, layout.fileSize);
+    fs.fchmodSync(out, before.mode & 0o7777);
+    fs.ftruncateSync(out, layout.fileSize);
     const hash = options.sha256 ? createHash('sha256') : undefined;
     const sync = options.fsync ?? true;
-    if (sync) flush = flushBehind(out);
-    writeRedacted(input, out, layout, head, plan.spans, hash, inPath, flush);
+    if (sync) flush = flushBehind(fs, out);
+    writeRedacted(fs, input, out, layout, head, plan.spans, hash, inPath, flush);
     await flush?.settle();
-    if (sync) fsyncSync(out);
-    closeSync(out);
+    if (sync) fs.fsyncSync(out);
+    fs.closeSync(out);
     out = undefined;
-    // What was validated and copied must be the same bytes: the input must not have changed.
-    if (!unchanged(before, fstatSync(input)) || !unchanged(before, statSync(inPath))) {
+    // What was validated and copied must be the same bytes: the input must not have changed. Its
+    // name is looked up again: still the file opened (same device and inode), so the same status.
+    if (!unchanged(before, fs.statSync(inPath, { throwIfNoEntry: false }))) {
       throw new RedactFileError('INPUT_CHANGED', `${inPath} changed while it was being redacted`);
     }
-    renameSync(tmp, outPath);
+    fs.renameSync(tmp, outPath);
     tmp = undefined;
-    if (sync) fsyncDir(dir);
+    if (sync) fsyncDir(fs, dir);
     return { ...plan, layout, ...(hash ? { sha256: hash.digest('hex') } : {}) };
   } catch (err) {
     // No flush may still be using the descriptor when it is closed (its number could be reused).
     await flush?.settle().catch(() => undefined);
     if (out !== undefined) {
       try {
-        closeSync(out);
+        fs.closeSync(out);
       } catch {
         // The error being thrown is the one to report.
       }
     }
     if (tmp !== undefined) {
       try {
-        unlinkSync(tmp);
+        fs.unlinkSync(tmp);
       } catch {
         // The error being thrown is the one to report.
       }
     }
     throw err;
   } finally {
-    closeSync(input);
+    fs.closeSync(input);
   }
 }

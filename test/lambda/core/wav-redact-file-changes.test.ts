@@ -1,15 +1,10 @@
 /**
  * redactFile against an input that changes while it is being copied (another process writing,
- * truncating or replacing it). The file system is the real one; a hook on readSync makes the
- * change just before the copy first reads past the header, after the header was validated.
+ * truncating, removing or replacing it). The file system is the real one, seen through
+ * redactFile's `fs` option: the change is made just before the copy first reads past the header,
+ * after the header was validated.
  */
-
-/**
- * redactFile against an input that changes while it is being copied (another process writing,
- * truncating or replacing it). The file system is the real one; a hook on readSync makes the
- * change just before the copy first reads past the header, after the header was validated.
- */
-import fs, {
+import {
   chmodSync,
   closeSync,
   mkdtempSync,
@@ -19,45 +14,20 @@ import fs, {
   rmSync,
   statSync,
   truncateSync,
+  unlinkSync,
   utimesSync,
   writeFileSync,
   writeSync,
 } from 'node:fs';
-import { syncBuiltinESMExports } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { IO_BUFFER_BYTES, RedactFileError, redactFile } from '../../../lambda/core/wav-redact-file';
+import { recordingFs } from '../../support/recording-fs';
 import { buildWav } from '../../support/wav-fixtures';
-
-// The hook wraps node:fs's readSync in place (and syncs the ESM bindings), not through vi.mock: the
-// test workers share their module graph, so the module under test may already hold node:fs.
-const hook = { beforeRead: undefined as ((position: number) => void) | undefined };
-const realReadSync = fs.readSync;
-beforeAll(() => {
-  // The module reads with (fd, buffer, offset, length, position) only.
-  (fs as { readSync: unknown }).readSync = (
-    fd: number,
-    buffer: NodeJS.ArrayBufferView,
-    offset: number,
-    length: number,
-    position: number,
-  ) => {
-    hook.beforeRead?.(position);
-    return realReadSync(fd, buffer, offset, length, position);
-  };
-  syncBuiltinESMExports();
-});
-afterAll(() => {
-  (fs as { readSync: unknown }).readSync = realReadSync;
-  syncBuiltinESMExports();
-});
 
 const dir = mkdtempSync(join(tmpdir(), 'fairlisten-redact-changes-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-afterEach(() => {
-  hook.beforeRead = undefined;
-});
 
 // Larger than one I/O buffer, so the copy reads at IO_BUFFER_BYTES, which the header parse never does.
 const wav = buildWav({ encoding: 'pcm', bits: 16, channels: 2, sampleRate: 8000, frames: 300_000 });
@@ -68,18 +38,27 @@ async function redactWhile(change: (path: string, position: number) => void) {
   const src = join(d, 'in.wav');
   writeFileSync(src, wav);
   const outDir = mkdtempSync(join(dir, 'out-'));
-  hook.beforeRead = (position) => {
-    if (position < IO_BUFFER_BYTES) return;
-    hook.beforeRead = undefined;
-    change(src, position);
-  };
-  const err = await redactFile(src, join(outDir, 'out.wav'), [{ from: 0, to: 1 }], 'both').then(
+  const out = join(outDir, 'out.wav');
+  let changed = false;
+  const rec = recordingFs(
+    { in: src, out },
+    {
+      before: (call) => {
+        if (changed || call.op !== 'read' || call.position! < IO_BUFFER_BYTES) return;
+        changed = true;
+        change(src, call.position!);
+      },
+    },
+  );
+  const err = await redactFile(src, out, [{ from: 0, to: 1 }], 'both', { fs: rec.fs }).then(
     () => undefined,
     (e: unknown) => e,
   );
-  expect(hook.beforeRead).toBeUndefined(); // the change was made
-  // Nothing written: no output and no temporary file.
+  expect(changed).toBe(true);
+  // Nothing written: no output and no temporary file; every descriptor closed.
   expect(readdirSync(outDir)).toEqual([]);
+  expect(rec.misuse).toEqual([]);
+  expect([...rec.open.values()]).toEqual([]);
   return err;
 }
 
@@ -94,12 +73,23 @@ describe('redactFile on an input that changes during the pass', () => {
     expect(err).toMatchObject({ code: 'INPUT_CHANGED', message: expect.stringMatching(/changed while/) });
   });
 
-  it('refuses an input cut short, without waiting for bytes that never come', async () => {
-    const err = await redactWhile((path, position) => truncateSync(path, position));
+  it('refuses an input cut short, without waiting for bytes that never come, and says where it ended', async () => {
+    let end = 0;
+    const err = await redactWhile((path, position) => {
+      // Inside the block about to be read: its first read returns what is left, the next none.
+      end = position + 1000;
+      truncateSync(path, end);
+    });
     expect(err).toMatchObject({
       code: 'INPUT_CHANGED',
-      message: expect.stringMatching(/ended early at \d+/),
+      message: expect.stringMatching(new RegExp(`ended early at ${end}$`)),
     });
+  });
+
+  it('refuses an input removed during the pass', async () => {
+    const err = await redactWhile((path) => unlinkSync(path));
+    expect(err).toBeInstanceOf(RedactFileError);
+    expect(err).toMatchObject({ code: 'INPUT_CHANGED' });
   });
 
   it('refuses an input whose metadata alone changed (its status change time)', async () => {
