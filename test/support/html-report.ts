@@ -44,6 +44,19 @@ export function textsOf(svg: string): { a: Record<string, string>; s: string }[]
   }));
 }
 
+/** What a chart shows outside its texts, titles and descriptions: nothing (no stray characters). */
+export const strayText = (svg: string): string =>
+  svg
+    .replace(/<(text|title|desc)\b[^>]*>[\s\S]*?<\/\1>/g, '')
+    .replace(/<[^>]+>/g, '')
+    .trim();
+
+/** A table's head: the text of each column header. */
+export const headOf = (table: string): string[] =>
+  [...(/<thead>([\s\S]*?)<\/thead>/.exec(table)?.[1] ?? '').matchAll(/<th\b[^>]*>([^<]*)<\/th>/g)].map(
+    (h) => h[1]!,
+  );
+
 /** A table's body: per row, the row header then each cell as it reads. */
 export function rowsOf(table: string): string[][] {
   const body = /<tbody>([\s\S]*?)<\/tbody>/.exec(table)?.[1] ?? '';

@@ -1,11 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { SMALL_TEAMS_ID } from '../../../../../lambda/core/transparency/model';
+import { textWidth, wrap } from '../../../../../lambda/core/transparency/render/svg';
 import {
   byTestid,
+  headOf,
   knownMonth,
   r2,
   rowsOf,
   sectionOf,
+  strayText,
   tagsOf,
   textsOf,
   valuesOf,
@@ -95,11 +98,47 @@ describe('§3, listens per agent, for a month known by hand', () => {
       [506, 26, 'Min · Median · Max'],
     ]);
     expect(chart).toContain('class="label strong"><tspan x="150" dy="0">All teams</tspan>');
+    // Band labels centred in their colour, values and their header left-aligned after the axis.
+    expect(
+      textsOf(chart)
+        .map((t) => [t.s, t.a['text-anchor'], t.a.class, t.a.fill])
+        .filter((t) => t[2] !== 'tick'),
+    ).toEqual([
+      ['policy 1–4', 'middle', 'rule-label', '#1a7f37'],
+      ['+ plan', 'middle', 'rule-label', '#57606a'],
+      ['Team A', 'end', 'label', undefined],
+      ['1 · 1.5 · 2', undefined, 'value', undefined],
+      ['Team B', 'end', 'label', undefined],
+      ['1 · 1 · 1', undefined, 'value', undefined],
+      ['Team C', 'end', 'label', undefined],
+      ['All teams', 'end', 'label strong', undefined],
+      ['1 · 1 · 2', undefined, 'value', undefined],
+      ['Min · Median · Max', undefined, 'rule-label', undefined],
+    ]);
+    // Grid lines from the band's top to the last row; one rule, above all teams.
+    expect(
+      tagsOf(chart, 'line')
+        .filter((l) => l.stroke === '#e6e9ec')
+        .map((l) => [l.y1, l.y2]),
+    ).toEqual(Array.from({ length: 10 }, () => ['32', '160']));
+    expect(tagsOf(chart, 'line').filter((l) => l.x2 === '640')).toEqual([
+      { x1: '0', x2: '640', y1: '132', y2: '132', stroke: '#8c959f' },
+    ]);
+    expect(strayText(chart)).toBe('');
     expect(chart).toMatch(/^<svg [^>]*viewBox="0 0 640 184"/);
   });
 
   it('tables listens, their spread and the approved plans per team, and is kept within the range', () => {
     const s3 = sectionOf(knownMonth(), 3);
+    expect(headOf(byTestid(s3, 'table', 'table-listens'))).toEqual([
+      'Team',
+      'Listens',
+      'Min',
+      'Median',
+      'Max',
+      'Approved plans',
+      'Extra listens',
+    ]);
     expect(rowsOf(byTestid(s3, 'table', 'table-listens'))).toEqual([
       ['Team A', '3', '1', '1.5', '2', '2', '3'],
       ['Team B', '3', '1', '1', '1', '1', '4'],
@@ -137,7 +176,11 @@ describe('§3, listens per agent, for a month known by hand', () => {
     const chart = byTestid(s3, 'svg', 'chart-listens');
     expect(chart).not.toContain('url(#hatch)"');
     expect(chart).not.toContain('+ plan');
-    expect(s3).not.toContain('sw-hatch');
+    expect([...s3.matchAll(/<span class="sw ([^"]+)"><\/span>/g)].map((k) => k[1])).toEqual([
+      'sw-minmax',
+      'sw-median-mark',
+      'sw-band',
+    ]);
     // 6 listens seen, above 4 + 0: the axis runs to 7.
     const ticks = textsOf(chart).filter((t) => t.a.class === 'tick');
     expect(ticks.map((t) => [Number(t.a.x), t.s])).toEqual(
@@ -196,6 +239,19 @@ describe('§4, coach workload, for a month known by hand', () => {
     expect(chart).toMatch(/^<svg [^>]*viewBox="0 0 640 144"/);
   });
 
+  it('shortens a long team name to fit beside the coach’s id', () => {
+    const m = knownMonth();
+    m.teams[0]!.name = 'Customer service and complaints, northern region';
+    const label = textsOf(byTestid(sectionOf(m, 4), 'svg', 'chart-coaches')).find((t) =>
+      t.s.startsWith('K01'),
+    )!.s;
+    const name = label.slice('K01 · '.length);
+    // 170 px of label less 40 for the id: the name is cut, with an ellipsis, within 130 px.
+    expect(name).toMatch(/^Customer .*…$/);
+    expect(textWidth(name, 12)).toBeLessThanOrEqual(130);
+    expect(textWidth(name, 12)).toBeGreaterThan(110);
+  });
+
   it('widens the axis for a coach above the cap, with a tick every 20 beyond 100', () => {
     const m = knownMonth();
     m.coaches[0]!.listens = 100;
@@ -217,6 +273,7 @@ describe('§4, coach workload, for a month known by hand', () => {
 
   it('tables coaches and the busiest per team, then listens per coach, and is kept under the cap', () => {
     const s4 = sectionOf(knownMonth(), 4);
+    expect(headOf(byTestid(s4, 'table', 'table-coaches'))).toEqual(['Team', 'Coaches', 'Busiest coach']);
     expect(rowsOf(byTestid(s4, 'table', 'table-coaches'))).toEqual([
       ['Team A', '1', '3'],
       ['Team B', '2', '2'],
@@ -403,6 +460,67 @@ describe('§5, who listened to whom, for a month known by hand', () => {
     expect(rowsOf(tbl).length).toBe(11);
     expect(rowsOf(tbl)[1]).toEqual(['Team A', 'Team B', '3']);
     expect(rowsOf(tbl)[0]).toEqual(['Team A', 'Team A', '—']);
+  });
+
+  it('keeps the matrix table at 8 teams; writes "same team" only where it fits (7 teams, not 8)', () => {
+    const eight = sectionOf(
+      withExtraTeams(knownMonth(), 5, (t) => `E${t}`),
+      5,
+    );
+    const tbl = byTestid(eight, 'table', 'table-matrix');
+    expect(headOf(tbl)).toEqual([
+      'Coach ↓ / agent →',
+      'Team A',
+      'Team B',
+      'Team C',
+      'E0',
+      'E1',
+      'E2',
+      'E3',
+      'E4',
+    ]);
+    expect(rowsOf(tbl).length).toBe(8);
+    // 470 / 8 = 58.75 px cells: "same team" (about 59 px at 11 px) does not fit in 54.75.
+    expect(textWidth('same team', 11)).toBeGreaterThan(470 / 8 - 4);
+    expect(byTestid(eight, 'svg', 'chart-matrix')).not.toContain('diag-label');
+    const seven = byTestid(
+      sectionOf(
+        withExtraTeams(knownMonth(), 4, (t) => `E${t}`),
+        5,
+      ),
+      'svg',
+      'chart-matrix',
+    );
+    expect(
+      textsOf(seven)
+        .filter((t) => t.a.class === 'diag-label')
+        .map((t) => t.s),
+    ).toEqual(Array.from({ length: 7 }, () => 'same team'));
+  });
+
+  it('wraps a long column label on two lines within its cell, less 8 px', () => {
+    const m = knownMonth();
+    const name = 'Support desk for business customers';
+    m.teams[1]!.name = name;
+    const head = textsOf(byTestid(sectionOf(m, 5), 'svg', 'chart-matrix')).find(
+      (t) => t.a.y === '50' && t.a.x === '325',
+    )!;
+    expect(wrap(name, 102, 12, 2)).not.toEqual(wrap(name, 118, 12, 2));
+    expect(head.s).toBe(wrap(name, 102, 12, 2).join(' '));
+  });
+
+  it('writes a cell’s number in white only above 55 % of the busiest cell', () => {
+    const m = knownMonth();
+    const ab = m.assignments.find((a) => a.coachTeam === 'team-a')!;
+    const ba = m.assignments.find((a) => a.coachTeam === 'team-b')!;
+    // Team A → team C: 20 listens; team B → team A: 11, exactly 55 %.
+    for (let k = 0; k < 20; k++) m.assignments.push({ ...ab, agentTeam: 'team-c', agentId: 'A008' });
+    for (let k = 0; k < 8; k++) m.assignments.push({ ...ba });
+    const chart = byTestid(sectionOf(m, 5), 'svg', 'chart-matrix');
+    const value = (x: string, y: string) => textsOf(chart).find((t) => t.a.x === x && t.a.y === y)!;
+    expect(value('215', '133').s).toBe('11');
+    expect(value('215', '133').a.fill).toBeUndefined();
+    expect(value('435', '99').a.fill).toBe('#fff');
   });
 
   it('shows no number in the cells of more than 19 teams', () => {

@@ -2,10 +2,12 @@ import { describe, expect, it } from 'vitest';
 import type { MonthData } from '../../../../../lambda/core/transparency/model';
 import {
   byTestid,
+  headOf,
   knownMonth,
   r2,
   rowsOf,
   sectionOf,
+  strayText,
   tagsOf,
   textsOf,
   valuesOf,
@@ -71,6 +73,11 @@ describe('§2, recordings per agent, for a month known by hand', () => {
       ['A009', r2(col(0) + 5), 89, '#009E73', '0'],
     ]);
     expect(chart).toContain('<title>A001 : 2</title>');
+    expect(strayText(chart)).toBe('');
+    // The cap line is solid: a ceiling, not a guide.
+    expect(chart).toContain(
+      '<line x1="630" x2="630" y1="16" y2="98" stroke="#cf222e" stroke-width="2" data-testid="cap-line"/>',
+    );
     expect(chart).toMatch(/^<svg [^>]*viewBox="0 0 640 138"/);
     const lines = tagsOf(chart, 'line').map((l) => [l.x1, l.x2, l.y1, l.y2].map(Number));
     // A grid line per column, then each team row's bottom line, then the cap line.
@@ -203,6 +210,40 @@ describe('§2, the pacing of recordings across the month', () => {
     const ten = knownMonth();
     ten.policy.maxRecordingsPerAgentPerMonth = 10;
     expect(tickOf(ten)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+  });
+
+  it('marks the days and the week checkpoints that the month has: 28 days in February 2027, 29 in 2028', () => {
+    const february = (period: string) => {
+      const m = knownMonth();
+      m.period = period;
+      for (const a of m.agents) a.recordings = [];
+      return sectionOf(m, 2);
+    };
+    const days = (s2: string) =>
+      textsOf(byTestid(s2, 'svg', 'chart-pacing:*'))
+        .filter((t) => t.s.startsWith('day'))
+        .map((t) => t.s);
+    const short = february('2027-02');
+    expect(days(short)).toEqual(['day 1', 'day 8', 'day 15', 'day 22']);
+    // Day 28 is the end of the month: one column for it, not two.
+    expect(headOf(byTestid(short, 'table', 'table-pacing'))).toEqual([
+      'Team',
+      'Day 7',
+      'Day 14',
+      'Day 21',
+      'End',
+    ]);
+    expect(short).toContain('data-testid="s2:pacing:*:28"');
+    const leap = february('2028-02');
+    expect(days(leap)).toEqual(['day 1', 'day 8', 'day 15', 'day 22', 'day 29']);
+    expect(headOf(byTestid(leap, 'table', 'table-pacing'))).toEqual([
+      'Team',
+      'Day 7',
+      'Day 14',
+      'Day 21',
+      'Day 28',
+      'End',
+    ]);
   });
 
   it('says every agent stayed under the pace, until one reaches a count before the month allows it', () => {
