@@ -60,6 +60,8 @@ export const headOf = (table: string): string[] =>
 /** A table's body: per row, the row header then each cell as it reads. */
 export function rowsOf(table: string): string[][] {
   const body = /<tbody>([\s\S]*?)<\/tbody>/.exec(table)?.[1] ?? '';
+  const outside = body.replace(/<tr>[\s\S]*?<\/tr>/g, '');
+  if (outside) throw new Error(`a table body holds something besides its rows: ${outside}`);
   return [...body.matchAll(/<tr>([\s\S]*?)<\/tr>/g)].map((r) =>
     [...r[1]!.matchAll(/<t[hd]\b[^>]*>([\s\S]*?)<\/t[hd]>/g)].map((c) => c[1]!),
   );

@@ -434,6 +434,10 @@ describe('§5, who listened to whom, for a month known by hand', () => {
       '<p class="lead">6 listens, all by a coach of another team: the diagonal is empty.</p>',
     );
     expect(s5).toContain('<div class="row stack">');
+    expect([...s5.matchAll(/<span class="sw ([^"]+)"><\/span>([^<]*)/g)].map((k) => [k[1], k[2]])).toEqual([
+      ['sw-shade', 'darker: more listens'],
+      ['sw-diagonal', 'same team: must stay empty'],
+    ]);
   });
 
   it('beyond 5 teams, turns the column labels upright and lists pairs beyond 8', () => {
@@ -459,6 +463,10 @@ describe('§5, who listened to whom, for a month known by hand', () => {
     // Pairs with listens (2), then the 9 diagonal cells.
     expect(rowsOf(tbl).length).toBe(11);
     expect(rowsOf(tbl)[1]).toEqual(['Team A', 'Team B', '3']);
+    expect(headOf(tbl)).toEqual(['Coach’s team', 'Agent’s team', 'Listens']);
+    expect(tbl).toContain(
+      '<tr><th data-label="Coach’s team" scope="row">Team A</th><td data-label="Agent’s team">Team B</td><td data-label="Listens" class="n" data-testid="s5:cell:team-a:team-b" data-value="3">3</td></tr>',
+    );
     expect(rowsOf(tbl)[0]).toEqual(['Team A', 'Team A', '—']);
   });
 
