@@ -110,6 +110,16 @@ describe('the audit export, streamed and in memory', () => {
     expect(streamed(e.dir).ok).toBe(true);
   });
 
+  it('quotes a line that is not JSON without its Windows line end', async () => {
+    const e = await clean();
+    writeFileSync(join(e.dir, fileA2()), `${jsonl([a[3], a[4]]).replaceAll('\n', '\r\n')}nope\r\n`);
+    expect(refused(e.dir)).toEqual(['malformed']);
+    const [malformed] = verifyAuditExport(e.dir).findings;
+    expect(malformed!.message).toBe(
+      `${fileA2()}:3: not JSON: Unexpected token 'o', "nope" is not valid JSON`,
+    );
+  });
+
   it('gives way when the caller refuses a record, and on a file that is not a folder', async () => {
     const e = await clean();
     const seen: number[] = [];
@@ -118,6 +128,23 @@ describe('the audit export, streamed and in memory', () => {
     expect(streamCleanExport(e.dir, [], (r) => r.seq !== 3)).toBeUndefined();
     expect(streamCleanExport(join(e.dir, fileA1()))).toBeUndefined();
     expect(listExportFiles(join(e.dir, fileA1()))).toEqual([join(e.dir, fileA1())]);
+  });
+
+  it('lists the export files sorted, whatever order they were written in, the published folder aside', () => {
+    const dir = mkdtempSync(join(root, 'listing-'));
+    const names = ['z', 'm', 'published', 'b', 'x', 'a'];
+    for (const name of names) {
+      mkdirSync(join(dir, name));
+      for (const file of ['9-9.jsonl', '1-1.jsonl', '5-5.jsonl']) writeFileSync(join(dir, name, file), '');
+    }
+    mkdirSync(join(dir, 'a', 'published'));
+    writeFileSync(join(dir, 'a', 'published', '1-1.jsonl'), '');
+    writeFileSync(join(dir, 'a', 'notes.txt'), '');
+    const expected = ['a', 'b', 'm', 'x', 'z'].flatMap((name) => [
+      ...(name === 'a' ? [join(dir, 'a', 'published', '1-1.jsonl')] : []),
+      ...['1-1.jsonl', '5-5.jsonl', '9-9.jsonl'].map((file) => join(dir, name, file)),
+    ]);
+    expect(listExportFiles(dir)).toEqual(expected.sort());
   });
 
   it('refuses the last records of a chain cut off, the file renamed to match', async () => {
