@@ -209,7 +209,8 @@ function checkFileRanges(loaded: LoadedExport): Finding[] {
   const findings: Finding[] = [];
   const byFile = new Map<string, unknown[]>();
   for (const f of loaded.files) byFile.set(f, []);
-  for (const [i, r] of loaded.records.entries()) byFile.get(loaded.sources[i]!.file)?.push(r);
+  // Every record's source is a listed file.
+  for (const [i, r] of loaded.records.entries()) byFile.get(loaded.sources[i]!.file)!.push(r);
   for (const [file, records] of byFile) {
     const parts = file.split('/');
     const range = parts.length === 2 ? parseExportFileName(parts[1]!) : undefined;
@@ -241,7 +242,7 @@ function checkFileRanges(loaded: LoadedExport): Finding[] {
         message:
           records.length === 0
             ? `${file} is empty, but its name claims records ${range.fromSeq}–${range.toSeq} of chain ${chain}`
-            : `${file} does not hold what its name claims (records ${range.fromSeq}–${range.toSeq} of chain ${chain}): it holds ${records.length} record${s(records.length)}${seqs.length ? `, seq ${String(seqs[0])}–${String(seqs.at(-1))}` : ''}${[...chains].some((c) => c !== chain) ? ', some of another chain' : ''}`,
+            : `${file} does not hold what its name claims (records ${range.fromSeq}–${range.toSeq} of chain ${chain}): it holds ${records.length} record${s(records.length)}, seq ${String(seqs[0])}–${String(seqs.at(-1))}${[...chains].some((c) => c !== chain) ? ', some of another chain' : ''}`,
       });
     }
   }

@@ -166,6 +166,24 @@ describe('the fast path, against the export the heads were signed over', () => {
     expect(judgedInMemory(e.dir)).toEqual(['foreign-file']);
   });
 
+  it('gives way on an empty file in a folder that is no chain’s, its name claiming no record', async () => {
+    const { e } = await clean();
+    mkdirSync(join(e.dir, '%E0%A4%A'));
+    writeFileSync(join(e.dir, f('%E0%A4%A', 1, 0)), '');
+    expect(judgedInMemory(e.dir)).toEqual(['foreign-file']);
+  });
+
+  it('gives way on lines that are JSON but no record: null, an array, a number', async () => {
+    const { e, a } = await clean();
+    writeFileSync(join(e.dir, f('a', 1, 3)), jsonl([a[0], null, a[1], [a[2]], 3, a[2]]));
+    const report = verifyAuditExport(e.dir);
+    expect(judgedInMemory(e.dir)).toEqual(['malformed', 'malformed', 'malformed', 'file-range']);
+    expect(report.findings.at(-1)!.message).toBe(
+      `a/${exportFileName(1, 3)} does not hold what its name claims (records 1–3 of chain a): it holds 6 records, seq 1–3, some of another chain`,
+    );
+    expect([...report.chains.keys()]).toEqual(['a', 'listens/2026-10']);
+  });
+
   it('streams a chain written in two folders that unescape to its name, as the in-memory check reads it', async () => {
     const a = chainOf('a', 5);
     const e = await signedOver({ [f('%61', 1, 3)]: a.slice(0, 3), [f('a', 4, 5)]: a.slice(3) }, { a });
@@ -205,6 +223,19 @@ describe('the fast path, against the export the heads were signed over', () => {
     });
     expect(fast).toBeUndefined();
     expect(seen).toEqual(['a#1', 'a#2']);
+    // The last record of the last file, too.
+    const last = streamCleanExport(e.dir, [], (r) => !(r.chain === 'listens/2026-10' && r.seq === 4));
+    expect(last).toBeUndefined();
+  });
+
+  it.runIf(process.platform === 'linux')('names a file it cannot read', () => {
+    // /proc/self/mem is a regular file whose first page cannot be read (EIO).
+    const report = verifyAuditExport('/proc/self/mem');
+    expect(report.findings[0]).toEqual({
+      code: 'malformed',
+      message: '/proc/self/mem: cannot read: EIO: i/o error, read',
+    });
+    expect(report.loaded!.unparsable[0]!.locations).toEqual([{ index: -1, file: '/proc/self/mem' }]);
   });
 });
 
