@@ -6,7 +6,7 @@
  * back and reports, in plain words, anything that a write-once publication cannot show: a key with
  * a second version, a body that is not the one S3 listed, a file nobody published.
  */
-import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, sep } from 'node:path';
 import {
   GetObjectCommand,
@@ -16,6 +16,7 @@ import {
 } from '@aws-sdk/client-s3';
 import { z } from 'zod';
 import { EXPORT_PREFIX } from '../../lambda/audit-export/config';
+import { compareUtf16 } from '../../lambda/core/canonical-json';
 import {
   type CommitmentObject,
   commitmentKey,
@@ -70,52 +71,48 @@ export interface Publication {
 
 /** Writes `dir/published/…` and `dir/published-versions.json` from the audit bucket. */
 export async function downloadPublication(s3: S3Client, bucket: string, dir: string): Promise<number> {
-  const versions: (PublishedVersion & { latest: boolean })[] = [];
+  const versions: PublishedVersion[] = [];
   let KeyMarker: string | undefined;
   let VersionIdMarker: string | undefined;
   do {
     const out = await s3.send(
       new ListObjectVersionsCommand({ Bucket: bucket, Prefix: PUBLISHED_PREFIX, KeyMarker, VersionIdMarker }),
     );
+    // S3 lists every entry with its Key and VersionId ("null" for an object put before versioning).
     for (const v of out.Versions ?? []) {
-      if (!v.Key || !v.VersionId) continue;
-      const got = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: v.Key, VersionId: v.VersionId }));
+      const got = await s3.send(
+        new GetObjectCommand({ Bucket: bucket, Key: v.Key!, VersionId: v.VersionId! }),
+      );
       const body = Buffer.from(await got.Body!.transformToByteArray());
       versions.push({
-        key: v.Key,
-        versionId: v.VersionId,
+        key: v.Key!,
+        versionId: v.VersionId!,
         createdAt: (v.LastModified ?? new Date(0)).toISOString(),
         sha256: sha256Hex(body),
         size: body.length,
-        latest: v.IsLatest === true,
       });
       if (v.IsLatest) {
-        const path = join(dir, ...v.Key.split('/'));
+        const path = join(dir, ...v.Key!.split('/'));
         mkdirSync(dirname(path), { recursive: true });
         writeFileSync(path, body);
       }
     }
     // A delete marker on a published key is evidence too: it hides the body.
     for (const m of out.DeleteMarkers ?? []) {
-      if (!m.Key || !m.VersionId) continue;
       versions.push({
-        key: m.Key,
-        versionId: m.VersionId,
+        key: m.Key!,
+        versionId: m.VersionId!,
         createdAt: (m.LastModified ?? new Date(0)).toISOString(),
         sha256: sha256Hex(''),
         size: 0,
-        latest: m.IsLatest === true,
       });
     }
     KeyMarker = out.IsTruncated ? out.NextKeyMarker : undefined;
     VersionIdMarker = out.IsTruncated ? out.NextVersionIdMarker : undefined;
   } while (KeyMarker);
-  versions.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : a.createdAt < b.createdAt ? -1 : 1));
+  versions.sort((a, b) => compareUtf16(a.key, b.key) || compareUtf16(a.createdAt, b.createdAt));
   mkdirSync(dir, { recursive: true });
-  writeFileSync(
-    join(dir, VERSIONS_FILE),
-    `${JSON.stringify({ versions: versions.map(({ latest: _, ...v }) => v) }, null, 2)}\n`,
-  );
+  writeFileSync(join(dir, VERSIONS_FILE), `${JSON.stringify({ versions }, null, 2)}\n`);
   return versions.length;
 }
 
@@ -135,9 +132,8 @@ export async function downloadAudit(
       new ListObjectsV2Command({ Bucket: bucket, Prefix: EXPORT_PREFIX, ContinuationToken }),
     );
     for (const o of out.Contents ?? []) {
-      if (!o.Key) continue;
-      const got = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: o.Key }));
-      const path = join(dir, ...o.Key.slice(EXPORT_PREFIX.length).split('/'));
+      const got = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: o.Key! }));
+      const path = join(dir, ...o.Key!.slice(EXPORT_PREFIX.length).split('/'));
       mkdirSync(dirname(path), { recursive: true });
       writeFileSync(path, Buffer.from(await got.Body!.transformToByteArray()));
       files += 1;
@@ -157,9 +153,9 @@ function listFiles(root: string): string[] {
     }
   };
   try {
-    if (statSync(root).isDirectory()) walk(root);
+    walk(root);
   } catch {
-    // no published directory: reported by the caller through the missing versions
+    // no published directory (or a file by that name): reported by the caller through the versions
   }
   return out;
 }
@@ -191,7 +187,7 @@ export function loadPublication(auditDir: string): Publication {
     ),
   );
   for (const [key, list] of byKey) {
-    const sorted = [...list].sort((a, b) => (a.createdAt < b.createdAt ? -1 : 1));
+    const sorted = [...list].sort((a, b) => compareUtf16(a.createdAt, b.createdAt));
     if (sorted.length > 1) {
       findings.push({
         code: 'published-twice',
@@ -227,12 +223,14 @@ export function loadPublication(auditDir: string): Publication {
 }
 
 function parseJson<T>(text: string, schema: z.ZodType<T>): T | undefined {
+  let json: unknown;
   try {
-    const r = schema.safeParse(JSON.parse(text));
-    return r.success ? r.data : undefined;
+    json = JSON.parse(text);
   } catch {
-    return undefined;
+    // not JSON: undefined, which no schema here accepts
   }
+  const r = schema.safeParse(json);
+  return r.success ? r.data : undefined;
 }
 
 export interface PublishedCommitment extends CommitmentObject {
@@ -295,7 +293,7 @@ export function signedHeads(pub: Publication): { heads: SignedHeads[]; findings:
       findings.push({ code: 'bad-key', message: `${key} is not a public key` });
     }
   }
-  for (const [key, o] of [...pub.objects].sort(([a], [b]) => (a < b ? -1 : 1))) {
+  for (const [key, o] of [...pub.objects].sort(([a], [b]) => compareUtf16(a, b))) {
     if (!key.startsWith(PUBLISHED_HEADS_PREFIX)) continue;
     const h = parseJson(o.body, headsObjectSchema);
     if (!h) {
@@ -319,6 +317,6 @@ export function signedHeads(pub: Publication): { heads: SignedHeads[]; findings:
     }
     heads.push({ ...h, objectKey: key, createdAt: o.createdAt });
   }
-  heads.sort((a, b) => (a.exportedAt < b.exportedAt ? -1 : a.exportedAt > b.exportedAt ? 1 : 0));
+  heads.sort((a, b) => compareUtf16(a.exportedAt, b.exportedAt));
   return { heads, findings };
 }

@@ -5,6 +5,13 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import {
+  GetObjectCommand,
+  ListObjectsV2Command,
+  ListObjectVersionsCommand,
+  S3Client,
+} from '@aws-sdk/client-s3';
+import { mockClient } from 'aws-sdk-client-mock';
 import { escapeChain, exportFileName } from '../../lambda/audit-export/targets';
 import { type AuditRecord, appendRecord } from '../../lambda/core/audit-chain';
 import { canonicalize } from '../../lambda/core/canonical-json';
@@ -71,4 +78,80 @@ export async function publishedExport(dir: string): Promise<PublishedExport> {
     download: () => downloadPublication(s3.client, 'audit', dir).then(() => undefined),
   };
   return self;
+}
+
+/**
+ * The stand-in's bucket answered the way S3 answers a big one: at most `pageSize` entries a page
+ * (`IsTruncated`, then the markers or the continuation token of the last entry), ListObjectVersions
+ * with the newest version of each key first (S3's order; the stand-in lists oldest first), delete
+ * markers in their own list, an empty list left out (as the SDK does). GetObject is the stand-in's.
+ * Every request is recorded in `requests`.
+ */
+export function pagedS3(
+  s3: VersionedS3,
+  pageSize: number,
+): { client: S3Client; requests: { command: string; input: Record<string, unknown> }[] } {
+  const client = new S3Client({
+    region: 'eu-central-1',
+    credentials: { accessKeyId: 'x', secretAccessKey: 'x' },
+  });
+  const requests: { command: string; input: Record<string, unknown> }[] = [];
+  const mock = mockClient(client);
+  const keys = (prefix: string | undefined) =>
+    [...s3.store.keys()].filter((k) => !prefix || k.startsWith(prefix)).sort();
+  mock.on(ListObjectVersionsCommand).callsFake((input) => {
+    requests.push({ command: 'ListObjectVersions', input });
+    const all = keys(input.Prefix).flatMap((Key) =>
+      s3
+        .versions(Key)
+        .map((v, n, list) => ({ Key, v, IsLatest: n === list.length - 1 }))
+        .reverse(),
+    );
+    let from = 0;
+    if (input.KeyMarker !== undefined) {
+      from = all.findIndex((e) => e.Key === input.KeyMarker && e.v.versionId === input.VersionIdMarker) + 1;
+      if (from === 0)
+        throw new Error(`pagedS3: no entry at the markers ${input.KeyMarker} ${input.VersionIdMarker}`);
+    }
+    const page = all.slice(from, from + pageSize);
+    const IsTruncated = from + pageSize < all.length;
+    const entry = (e: (typeof all)[number]) => ({
+      Key: e.Key,
+      VersionId: e.v.versionId,
+      IsLatest: e.IsLatest,
+      LastModified: e.v.createdAt,
+    });
+    const Versions = page
+      .filter((e) => !e.v.isDeleteMarker)
+      .map((e) => ({ ...entry(e), Size: e.v.body.length }));
+    const DeleteMarkers = page.filter((e) => e.v.isDeleteMarker).map(entry);
+    return {
+      // The SDK leaves out a list S3 answered empty.
+      ...(Versions.length ? { Versions } : {}),
+      ...(DeleteMarkers.length ? { DeleteMarkers } : {}),
+      IsTruncated,
+      ...(IsTruncated
+        ? { NextKeyMarker: page.at(-1)!.Key, NextVersionIdMarker: page.at(-1)!.v.versionId }
+        : {}),
+    };
+  });
+  mock.on(ListObjectsV2Command).callsFake((input) => {
+    requests.push({ command: 'ListObjectsV2', input });
+    const all = keys(input.Prefix).filter((k) => s3.exists(k));
+    const from = input.ContinuationToken === undefined ? 0 : Number(input.ContinuationToken);
+    const page = all.slice(from, from + pageSize);
+    const IsTruncated = from + pageSize < all.length;
+    return {
+      ...(page.length
+        ? { Contents: page.map((Key) => ({ Key, Size: s3.versions(Key).at(-1)!.body.length })) }
+        : {}),
+      IsTruncated,
+      ...(IsTruncated ? { NextContinuationToken: String(from + pageSize) } : {}),
+    };
+  });
+  mock.on(GetObjectCommand).callsFake((input) => {
+    requests.push({ command: 'GetObject', input });
+    return s3.client.send(new GetObjectCommand(input));
+  });
+  return { client, requests };
 }

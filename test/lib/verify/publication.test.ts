@@ -249,6 +249,11 @@ describe('published commitments, seeds and policies', () => {
     await e.publisher.putOnce(policyKey('f'.repeat(64)), policy);
     await e.publisher.putOnce(policyKey(sha256Hex(notJson)), notJson);
     await e.publisher.putOnce(`published/other/${sha256Hex(policy)}.json`, policy);
+    // Named after its hash but not in policies/ (at that folder's depth), or with `.json` inside the hash.
+    const other = JSON.stringify({ version: 'v2', samplingRate: 0.2 });
+    const sha = sha256Hex(other);
+    await e.publisher.putOnce(`published/other/ab/${sha}.json`, other);
+    await e.publisher.putOnce(`published/policies/${sha.slice(0, 10)}.json${sha.slice(10)}`, other);
     await e.download();
     const policies = publishedPolicies(loadPublication(e.dir));
     expect([...policies]).toEqual([[sha256Hex(policy), { version: 'v1', samplingRate: 0.1 }]]);
