@@ -1,7 +1,8 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { generateBigMonth } from '../../../bench/big-month-data';
 import { run } from '../../../lib/cli/verify';
 import { captureConsole } from '../../support/console';
 import { chainOf, publishedExport } from '../../support/publication';
@@ -172,6 +173,22 @@ describe('fairlisten verify --month, the command', () => {
     out.length = 0;
     expect(await run(['--month', month, '--json'])).toBe(0);
     expect(JSON.parse(out.join('\n'))).toEqual({ ok: true, findings: [] });
+  });
+
+  it('says how many decisions it re-computed, how many were recorded, and their periods', async () => {
+    const month = join(mkdtempSync(join(dir, 'big-')), 'month');
+    await generateBigMonth(month, 40);
+    const lines = readFileSync(join(month, 'decisions.jsonl'), 'utf8').trim().split('\n');
+    const recorded = lines.filter((l) => JSON.parse(l).recorded === true).length;
+    const periods = [...new Set(lines.map((l) => JSON.parse(l).period as string))].sort();
+    expect(recorded).toBeGreaterThan(0);
+    expect(periods).toHaveLength(1);
+    const out = captureConsole();
+    expect(await run(['--month', month])).toBe(0);
+    expect(out).toEqual([
+      'listens: no assignments.jsonl in the folder, C5 not checked',
+      `OK: 40 decisions re-computed, ${recorded} recorded, periods ${periods[0]}; 0 finding(s)`,
+    ]);
   });
 
   it('exits 1 with each finding on its own line, also as JSON', async () => {
