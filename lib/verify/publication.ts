@@ -45,6 +45,11 @@ const versionSchema = z.strictObject({
   createdAt: z.iso.datetime({ offset: false }),
   sha256: z.string().regex(/^[0-9a-f]{64}$/),
   size: z.number().int().min(0),
+  /**
+   * S3's current version of the key (`IsLatest`). Creation times have whole seconds, so two versions
+   * written in one second tie; absent (older downloads), the newest by time counts as current.
+   */
+  latest: z.literal(true).optional(),
 });
 export type PublishedVersion = z.infer<typeof versionSchema>;
 const versionsFileSchema = z.strictObject({ versions: z.array(versionSchema) });
@@ -90,6 +95,7 @@ export async function downloadPublication(s3: S3Client, bucket: string, dir: str
         createdAt: (v.LastModified ?? new Date(0)).toISOString(),
         sha256: sha256Hex(body),
         size: body.length,
+        ...(v.IsLatest ? { latest: true as const } : {}),
       });
       if (v.IsLatest) {
         const path = join(dir, ...v.Key!.split('/'));
@@ -105,12 +111,17 @@ export async function downloadPublication(s3: S3Client, bucket: string, dir: str
         createdAt: (m.LastModified ?? new Date(0)).toISOString(),
         sha256: sha256Hex(''),
         size: 0,
+        ...(m.IsLatest ? { latest: true as const } : {}),
       });
     }
     KeyMarker = out.IsTruncated ? out.NextKeyMarker : undefined;
     VersionIdMarker = out.IsTruncated ? out.NextVersionIdMarker : undefined;
   } while (KeyMarker);
-  versions.sort((a, b) => compareUtf16(a.key, b.key) || compareUtf16(a.createdAt, b.createdAt));
+  // Oldest first by key; of versions written in one second, the current one last.
+  const current = (v: PublishedVersion) => Number(v.latest === true);
+  versions.sort(
+    (a, b) => compareUtf16(a.key, b.key) || compareUtf16(a.createdAt, b.createdAt) || current(a) - current(b),
+  );
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, VERSIONS_FILE), `${JSON.stringify({ versions }, null, 2)}\n`);
   return versions.length;
@@ -194,7 +205,9 @@ export function loadPublication(auditDir: string): Publication {
         message: `${key} was written ${sorted.length} times (${sorted.map((v) => v.createdAt).join(', ')}): a published object must never be replaced`,
       });
     }
-    const latest = sorted.at(-1)!;
+    // S3 names the current version; by time alone, two versions written in one second would tie.
+    const flagged = list.filter((v) => v.latest);
+    const latest = flagged.length === 1 ? flagged[0]! : sorted.at(-1)!;
     if (!files.has(key)) {
       findings.push({
         code: 'published-file-missing',

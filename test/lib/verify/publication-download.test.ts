@@ -65,20 +65,21 @@ describe('downloadPublication, against S3 answering in pages', () => {
       const dir = fresh();
       expect(await downloadPublication(client, 'audit', dir)).toBe(5);
       const id = (key: string, i: number) => s3.versions(key)[i]!.versionId;
-      const version = (key: string, i: number, at: Date, body: string) => ({
+      const version = (key: string, i: number, at: Date, body: string, latest = false) => ({
         key,
         versionId: id(key, i),
         createdAt: at.toISOString(),
         sha256: sha256Hex(body),
         size: Buffer.byteLength(body),
+        ...(latest ? { latest: true } : {}),
       });
       expect(JSON.parse(readFileSync(join(dir, VERSIONS_FILE), 'utf8'))).toEqual({
         versions: [
           version('published/a.json', 0, T1, 'a1'),
-          version('published/a.json', 1, T2, 'a2, longer'),
-          version('published/b.json', 0, T1, 'b1'),
+          version('published/a.json', 1, T2, 'a2, longer', true),
+          version('published/b.json', 0, T1, 'b1', true),
           version('published/c.json', 0, T3, 'c1'),
-          version('published/c.json', 1, T4, ''),
+          version('published/c.json', 1, T4, '', true),
         ],
       });
       // S3 listed a2 before a1: the file holds the current version, and c (deleted) has none.
@@ -117,6 +118,66 @@ describe('downloadPublication, against S3 answering in pages', () => {
         body: 'a2, longer',
         createdAt: T1.toISOString(),
       });
+    }
+  });
+
+  it('takes the version S3 names current when two were written in the same second', async () => {
+    // S3 keeps whole seconds and lists a key's newest version first: by time alone they tie.
+    for (const bodies of [
+      ['a1', 'a2, longer'],
+      ['a2, longer', 'a1'],
+      ['a1', 'a2, longer', 'a3'],
+      ['a3', 'a1', 'a2, longer'],
+    ]) {
+      const s3 = new VersionedS3('audit', { clock: () => T1 });
+      for (const body of bodies) s3.addVersion('published/a.json', Buffer.from(body));
+      const older = bodies.slice(0, -1);
+      const second = bodies.at(-1)!;
+      const dir = fresh();
+      await downloadPublication(pagedS3(s3, 1).client, 'audit', dir);
+      const { versions } = JSON.parse(readFileSync(join(dir, VERSIONS_FILE), 'utf8')) as {
+        versions: { sha256: string; latest?: true }[];
+      };
+      // The older ones as S3 listed them (newest first), the current one last.
+      expect(versions.map((v) => [v.sha256, v.latest])).toEqual([
+        ...older.reverse().map((b) => [sha256Hex(b), undefined]),
+        [sha256Hex(second), true],
+      ]);
+      const pub = loadPublication(dir);
+      // Replaced: said once, and the current file is the one S3 listed as current, not "changed".
+      expect(pub.findings.map((f) => f.code)).toEqual(['published-twice']);
+      expect(pub.objects.get('published/a.json')?.body).toBe(second);
+      // The list read back in the other order names the same current version.
+      writeFileSync(join(dir, VERSIONS_FILE), JSON.stringify({ versions: [...versions].reverse() }));
+      expect(loadPublication(dir).objects.get('published/a.json')?.body).toBe(second);
+    }
+  });
+
+  it('falls back to the newest by time when the list does not name one current version', async () => {
+    // Downloads made before the flag, or a list edited to flag two: the newest by time counts.
+    const s3 = new VersionedS3('audit', { clock: () => T1 });
+    s3.addVersion('published/a.json', Buffer.from('a1'));
+    const dir = fresh();
+    await downloadPublication(pagedS3(s3, 1000).client, 'audit', dir);
+    writeFileSync(join(dir, 'published', 'a.json'), 'a2');
+    const a = (body: string, at: Date, flag: boolean) => ({
+      key: 'published/a.json',
+      versionId: body,
+      createdAt: at.toISOString(),
+      sha256: sha256Hex(body),
+      size: 2,
+      ...(flag ? { latest: true } : {}),
+    });
+    for (const flags of [
+      [false, false, false],
+      [true, false, true],
+    ]) {
+      const versions = [a('a1', T1, flags[0]!), a('a0', T1, flags[1]!), a('a2', T2, flags[2]!)];
+      writeFileSync(join(dir, VERSIONS_FILE), JSON.stringify({ versions }));
+      const pub = loadPublication(dir);
+      expect(pub.findings.map((f) => f.code)).toEqual(['published-twice']);
+      expect(pub.findings[0]?.message).toContain('written 3 times');
+      expect(pub.objects.get('published/a.json')?.body).toBe('a2');
     }
   });
 
