@@ -152,6 +152,7 @@ describe('§3, listens per agent, for a month known by hand', () => {
       '*': '1',
     });
     expect(s3).toMatch(/<span class="status ok" data-testid="status:3" data-value="1"/);
+    expect([...s3.matchAll(/<span class="tag"[^>]*>(C\d+)<\/span>/g)].map((t) => t[1])).toEqual(['C5', 'C7']);
     expect(s3).toContain(
       '<p class="lead">Every recorded agent gets between 1 and 4 listens; more only with an approved coaching plan (7 extra listens this month).</p>',
     );
@@ -299,6 +300,7 @@ describe('§4, coach workload, for a month known by hand', () => {
       ['K03', 'Team B', '1'],
     ]);
     expect(s4).toMatch(/<span class="status ok" data-testid="status:4" data-value="1"/);
+    expect([...s4.matchAll(/<span class="tag"[^>]*>(C\d+)<\/span>/g)].map((t) => t[1])).toEqual(['C8']);
     expect(s4).toContain('<p class="lead">The busiest coach had 3 listens, against a cap of 40.</p>');
     expect([...s4.matchAll(/<span class="sw ([^"]+)"><\/span>([^<]*)/g)].map((k) => [k[1], k[2]])).toEqual([
       ['sw-team', 'one bar per coach, in the colour of the coach’s team'],
@@ -430,6 +432,10 @@ describe('§5, who listened to whom, for a month known by hand', () => {
       '<td data-label="Team B" class="n" data-testid="s5:cell:team-a:team-b" data-value="3">3</td>',
     );
     expect(s5).toMatch(/<span class="status ok" data-testid="status:5" data-value="1"/);
+    expect([...s5.matchAll(/<span class="tag"[^>]*>(C\d+)<\/span>/g)].map((t) => t[1])).toEqual([
+      'C2',
+      'C10',
+    ]);
     expect(s5).toContain(
       '<p class="lead">6 listens, all by a coach of another team: the diagonal is empty.</p>',
     );
