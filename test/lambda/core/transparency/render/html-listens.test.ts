@@ -215,6 +215,12 @@ describe('§4, coach workload, for a month known by hand', () => {
       ['m4:listens:K00', 180, 101, 1, '15', '#009E73', '0'],
     ]);
     const texts = textsOf(chart).map((t) => [Number(t.a.x), Number(t.a.y), t.s, t.a['text-anchor']]);
+    // Each bar's value right after it, in the value style.
+    expect(
+      textsOf(chart)
+        .filter((t) => t.a.class === 'value')
+        .map((t) => t.s),
+    ).toEqual(['3', '2', '1', '0']);
     expect(texts).toEqual([
       ...[0, 10, 20, 30, 40].map((v) => [x(v), 134, String(v), 'middle']),
       [170, 40, 'K01 · Team A', 'end'],
@@ -274,6 +280,8 @@ describe('§4, coach workload, for a month known by hand', () => {
 
   it('tables coaches and the busiest per team, then listens per coach, and is kept under the cap', () => {
     const s4 = sectionOf(knownMonth(), 4);
+    // Three columns: a table that stays a table on a phone (only four columns or more become cards).
+    expect(byTestid(s4, 'table', 'table-coaches')).toMatch(/^<table data-testid="table-coaches"><caption>/);
     expect(headOf(byTestid(s4, 'table', 'table-coaches'))).toEqual(['Team', 'Coaches', 'Busiest coach']);
     expect(rowsOf(byTestid(s4, 'table', 'table-coaches'))).toEqual([
       ['Team A', '1', '3'],
