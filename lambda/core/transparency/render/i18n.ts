@@ -59,6 +59,13 @@ export function formatters(lang: Lang, timeZone: string): Formatters {
       // Rounded first: 59.6 s is « 1 min », 119.6 s « 2 min », never « 1 min 60 s ».
       const whole = Math.round(s);
       if (whole < 60) return `${num(s, s < 10 ? 1 : 0)}${NBSP}s`;
+      if (whole >= 3600) {
+        // Hours as the log scale's key writes them (« 1 h »), to the minute: « 1 h 5 min ».
+        const minutes = Math.round(whole / 60);
+        const h = Math.floor(minutes / 60);
+        const rest = minutes - h * 60;
+        return rest === 0 ? `${h}${NBSP}h` : `${h}${NBSP}h${NBSP}${rest}${NBSP}min`;
+      }
       const m = Math.floor(whole / 60);
       const rest = whole - m * 60;
       return rest === 0 ? `${m}${NBSP}min` : `${m}${NBSP}min${NBSP}${rest}${NBSP}s`;
@@ -411,7 +418,10 @@ const en: Strings = {
   s5: {
     h: 'Who listened to whom',
     lead: (n) => `${n} listens, all by a coach of another team: the diagonal is empty.`,
-    leadKo: (n) => `${n} listens were by a coach of the agent’s own team.`,
+    leadKo: (n) =>
+      n === '1'
+        ? '1 listen was by a coach of the agent’s own team.'
+        : `${n} listens were by a coach of the agent’s own team.`,
     chartTitle: 'Cross-team listening matrix',
     chartDesc:
       'Rows: the coach’s team. Columns: the agent’s team. Each cell gives the number of listens. The diagonal (same team) must be empty.',
@@ -670,7 +680,10 @@ const frRaw: Strings = {
   s5: {
     h: 'Qui a écouté qui',
     lead: (n) => `${n} écoutes, toutes par un coach d’une autre équipe : la diagonale est vide.`,
-    leadKo: (n) => `${n} écoutes ont été faites par un coach de l’équipe de l’agent.`,
+    leadKo: (n) =>
+      n === '1'
+        ? '1 écoute a été faite par un coach de l’équipe de l’agent.'
+        : `${n} écoutes ont été faites par un coach de l’équipe de l’agent.`,
     chartTitle: 'Matrice des écoutes croisées entre équipes',
     chartDesc:
       'Lignes : l’équipe du coach. Colonnes : l’équipe de l’agent. Chaque case donne le nombre d’écoutes. La diagonale (même équipe) doit être vide.',

@@ -418,7 +418,7 @@ describe('§5, who listened to whom, for a month known by hand', () => {
     const strong = textsOf(chart).filter((t) => t.a.class === 'value strong');
     expect(strong.map((t) => [t.s, t.a.fill])).toEqual([['1', '#cf222e']]);
     expect(s5).toMatch(/<span class="status ko" data-testid="status:5" data-value="0"/);
-    expect(s5).toContain('<p class="lead">1 listens were by a coach of the agent’s own team.</p>');
+    expect(s5).toContain('<p class="lead">1 listen was by a coach of the agent’s own team.</p>');
     const tbl = byTestid(s5, 'table', 'table-matrix');
     expect(tbl).toContain(
       '<td data-label="Team A" data-diagonal="true" class="n" data-testid="s5:cell:team-a:team-a" data-value="1">1</td>',

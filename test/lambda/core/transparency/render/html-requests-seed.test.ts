@@ -139,7 +139,7 @@ describe('§6, deletions and redactions, for a month known by hand', () => {
       '10\u00a0s',
       '1\u00a0min',
       '10\u00a0min',
-      '60\u00a0min',
+      '1\u00a0h',
     ]);
   });
 

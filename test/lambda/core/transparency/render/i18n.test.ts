@@ -52,7 +52,12 @@ describe('number and date formats', () => {
     [60, `1${NBSP}min`],
     [125.4, `2${NBSP}min${NBSP}5${NBSP}s`],
     [179.6, `3${NBSP}min`],
-    [3599.6, `60${NBSP}min`],
+    [3599.4, `59${NBSP}min${NBSP}59${NBSP}s`],
+    // From an hour on, hours and minutes as the log scale's key writes them (« 1 h »).
+    [3599.6, `1${NBSP}h`],
+    [3929, `1${NBSP}h${NBSP}5${NBSP}min`],
+    [7169, `1${NBSP}h${NBSP}59${NBSP}min`],
+    [7170, `2${NBSP}h`],
   ])('writes %s seconds as %j', (s, text) => {
     expect(fr.seconds(s)).toBe(text);
   });
@@ -86,6 +91,15 @@ describe('the words of the report', () => {
     expect(fr.timezoneNote('America/New_York')).toBe(`Heures${NBSP}: fuseau America/New_York.`);
     expect([fr.s9.week(2), en.s9.week(4)]).toEqual(['Semaine 2 (jours 8 à 14)', 'Week 4 (days 22–28)']);
     expect([fr.s9.hour(9), en.s9.hour(23)]).toEqual(['09 h – 10 h', '23:00–24:00']);
+    // One same-team listen is singular in both languages.
+    expect([fr.s5.leadKo('1'), fr.s5.leadKo('2')]).toEqual([
+      '1 écoute a été faite par un coach de l’équipe de l’agent.',
+      '2 écoutes ont été faites par un coach de l’équipe de l’agent.',
+    ]);
+    expect([en.s5.leadKo('1'), en.s5.leadKo('2')]).toEqual([
+      '1 listen was by a coach of the agent’s own team.',
+      '2 listens were by a coach of the agent’s own team.',
+    ]);
     expect(fr.concernLegend.items.filter((i) => / [:;!?%]/.test(i))).toEqual([]);
     expect(fr.concernLegend.items.length).toBe(en.concernLegend.items.length);
     expect(en.subtitle).toBe(
