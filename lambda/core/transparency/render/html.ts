@@ -796,6 +796,8 @@ function coachSection(ctx: Ctx): string {
 function matrixSection(ctx: Ctx): string {
   const { t, f, m } = ctx;
   const mx = crossTeamMatrix(m);
+  // A team's own cell; the merged small teams' is not one (their listens cross real teams).
+  const sameTeam = (i: number, j: number) => i === j && mx.teams[i] !== SMALL_TEAMS_ID;
   const n = mx.teams.length;
   const labelW = 150;
   const x0 = labelW + 10;
@@ -840,7 +842,7 @@ function matrixSection(ctx: Ctx): string {
     });
     mx.teams.forEach((colTeam, j) => {
       const v = mx.cells[i]![j]!;
-      const diag = i === j && mx.teams[i] !== SMALL_TEAMS_ID;
+      const diag = sameTeam(i, j);
       const x = x0 + j * cellW;
       body += selfClosing('rect', {
         x: x + 1,
@@ -881,7 +883,7 @@ function matrixSection(ctx: Ctx): string {
       i === j && mx.cells[i]![j] === 0 ? '—' : f.int(mx.cells[i]![j]!),
       `s5:cell:${mx.teams[i]}:${mx.teams[j]}`,
       mx.cells[i]![j]!,
-    ).replace('<td', i === j ? '<td data-diagonal="true"' : '<td');
+    ).replace('<td', sameTeam(i, j) ? '<td data-diagonal="true"' : '<td');
   // Up to 8 teams, the matrix itself; beyond, one row per pair of teams with listens and one per
   // diagonal cell (which must read 0): a table a page can hold whatever the number of teams.
   const tbl =

@@ -423,6 +423,12 @@ describe('§5, who listened to whom, for a month known by hand', () => {
     expect(tbl).toContain(
       '<td data-label="Team A" data-diagonal="true" class="n" data-testid="s5:cell:team-a:team-a" data-value="1">1</td>',
     );
+    // The table marks the same cells as the chart: not the merged small teams'.
+    const smallCell = tagsOf(tbl, 'td').find(
+      (c) => c['data-testid'] === `s5:cell:${SMALL_TEAMS_ID}:${SMALL_TEAMS_ID}`,
+    )!;
+    expect(smallCell['data-value']).toBe('1');
+    expect(smallCell['data-diagonal']).toBeUndefined();
   });
 
   it('tables the matrix up to 8 teams, with a dash on the empty diagonal, and is kept', () => {
