@@ -80,10 +80,12 @@ describe('fairlisten verify --month on a simulated month', () => {
 
   it('the month folder holds the publication with its creation times, one version per key', () => {
     const { versions } = JSON.parse(readFileSync(join(month, 'audit', VERSIONS_FILE), 'utf8')) as {
-      versions: { key: string; createdAt: string }[];
+      versions: { key: string; createdAt: string; latest?: true }[];
     };
     const keys = versions.map((v) => v.key);
     expect(new Set(keys).size).toBe(keys.length);
+    // Each the version S3 lists as current.
+    expect(versions.filter((v) => v.latest !== true)).toEqual([]);
     const created = (key: string) => versions.find((v) => v.key === key)?.createdAt;
     // Committed the day before the month (Paris time), revealed the day after it ended.
     expect(created(commitmentKey(PERIOD))).toBe('2026-09-29T22:00:00.000Z');
@@ -213,13 +215,18 @@ describe('fairlisten verify --month on a simulated month', () => {
     const body = `${JSON.stringify({ period: PERIOD, commitment: commitment(seed), algorithm: 'sha256', committedAt: '2026-09-29T22:15:00.000Z' }, null, 2)}\n`;
     writeFileSync(join(dir, 'audit', ...commitmentKey(PERIOD).split('/')), body);
     const versionsPath = join(dir, 'audit', VERSIONS_FILE);
-    const versions = JSON.parse(readFileSync(versionsPath, 'utf8')) as { versions: object[] };
+    const versions = JSON.parse(readFileSync(versionsPath, 'utf8')) as {
+      versions: Record<string, unknown>[];
+    };
+    // As S3 lists it: the new version is the current one, the published one kept before it.
+    for (const v of versions.versions) if (v.key === commitmentKey(PERIOD)) delete v.latest;
     versions.versions.push({
       key: commitmentKey(PERIOD),
       versionId: 'forged',
       createdAt: '2026-11-25T09:00:00.000Z',
       sha256: sha256Hex(body),
       size: Buffer.byteLength(body),
+      latest: true,
     });
     writeFileSync(versionsPath, JSON.stringify(versions));
     const { code, lines } = await verify(dir);
