@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { run } from '../../../lib/cli/audit';
-import { verifyExport } from '../../../lib/verify/audit-export';
+import { readWitness, verifyExport } from '../../../lib/verify/audit-export';
 import { consolePerTest } from '../../support/console';
 import { chainOf, jsonl, publishedExport } from '../../support/publication';
 
@@ -85,6 +85,21 @@ describe('fairlisten audit verify', () => {
     writeFileSync(join(root, `plain-${n}.jsonl`), jsonl([a[0], a[2]]));
     const report = verifyExport(join(root, `plain-${n}.jsonl`));
     expect(report.issues.map((i) => i.kind)).toEqual(['missing-records']);
+    expect(report.issues[0]!.locations[0]).toMatchObject({ file: join(root, `plain-${n}.jsonl`), line: 1 });
+    const expected = verifyExport(join(root, `plain-${n}.jsonl`), {
+      a: 'f'.repeat(64),
+      gone: 'e'.repeat(64),
+    });
+    expect(expected.issues.map((i) => i.kind)).toEqual(['missing-records', 'head-mismatch', 'head-mismatch']);
+  });
+
+  it('reads a witness file with Windows line ends and blank lines, and never takes a folder for a new one', () => {
+    const file = join(root, `witness-crlf-${n}.jsonl`);
+    const entry = { kind: 'policy', sha256: 'd'.repeat(64), witnessedAt: '2026-10-15T00:00:00.000Z' };
+    writeFileSync(file, `${JSON.stringify(entry)}\r\n \t\r\n\r\n${JSON.stringify(entry)}\r\n`);
+    expect(readWitness(file)).toEqual([entry, entry]);
+    expect(readWitness(join(root, `none-${n}.jsonl`), { startsEmpty: true })).toEqual([]);
+    expect(() => readWitness(root, { startsEmpty: true })).toThrow(`${root}: EISDIR`);
   });
 });
 

@@ -173,6 +173,77 @@ describe('the fast path, against the export the heads were signed over', () => {
     expect(judgedInMemory(e.dir)).toEqual(['foreign-file']);
   });
 
+  it('gives way on a file one folder deeper, in a folder named like an export file', async () => {
+    const { e, a } = await clean();
+    rmSync(join(e.dir, f('a', 1, 3)));
+    mkdirSync(join(e.dir, f('a', 1, 3)));
+    writeFileSync(join(e.dir, f('a', 1, 3), exportFileName(1, 3)), jsonl(a.slice(0, 3)));
+    expect(judgedInMemory(e.dir)).toEqual(['foreign-file']);
+  });
+
+  it('gives way on a record replayed, reordered or taken from another chain inside a file of the right length', async () => {
+    const c = chainOf('c', 3);
+    for (const [records, codes] of [
+      [(a: AuditRecord[]) => [a[0], a[1], a[1], a[2]], ['duplicate-record', 'file-range']],
+      [(a: AuditRecord[]) => [a[0], a[2], a[1]], ['out-of-order', 'file-range']],
+      [(a: AuditRecord[]) => [a[0], a[1], c[2]], ['file-range', 'unsigned-records']],
+    ] as const) {
+      const { e, a } = await clean();
+      writeFileSync(join(e.dir, f('a', 1, 3)), jsonl(records(a)));
+      expect(judgedInMemory(e.dir)).toEqual(expect.arrayContaining([...codes]));
+    }
+  });
+
+  it('keeps, per chain, the record with the highest seq of those with a string chain, a number seq and a string hash', async () => {
+    const { e, a } = await clean();
+    writeFileSync(
+      join(e.dir, f('a', 4, 5)),
+      jsonl([
+        a[4],
+        a[3],
+        { ...a[4]!, seq: 6, hash: 6 },
+        { ...a[4]!, seq: '7' },
+        { ...a[4]!, seq: 8, chain: 8 },
+      ]),
+    );
+    const report = verifyAuditExport(e.dir);
+    expect([...report.chains.keys()]).toEqual(['a', 'listens/2026-10']);
+    const st = report.chains.get('a')!;
+    expect([st.lastSeq, st.lastHash, st.lastAt]).toEqual([5, a[4]!.hash, a[4]!.at]);
+    expect([...st.hashes.keys()].sort()).toEqual([1, 2, 3, 4, 5]);
+  });
+
+  it('says what the signed heads show that the export does not', async () => {
+    const { e, a } = await clean();
+    rmSync(join(e.dir, f('a', 4, 5)));
+    const cut = verifyAuditExport(e.dir).findings;
+    expect(cut).toEqual([
+      {
+        code: 'truncated',
+        chain: 'a',
+        message: `chain a stops at record 3, but the signed heads of ${SIGNED_AT.toISOString()} shows record 5: records at the end were removed`,
+      },
+    ]);
+    const { e: g } = await clean();
+    g.writeFile('c', chainOf('c', 2));
+    writeFileSync(join(g.dir, f('a', 4, 5)), jsonl([a[3], a[4]]));
+    expect(verifyAuditExport(g.dir).findings).toEqual([
+      {
+        code: 'unsigned-records',
+        chain: 'c',
+        message: `chain c has records 1–2 that no signed head covers (latest heads: ${SIGNED_AT.toISOString()})`,
+      },
+    ]);
+    const policy = 'd'.repeat(64);
+    const at = '2026-10-15T00:00:00.000Z';
+    expect(
+      verifyAuditExport(g.dir, [{ kind: 'policy', sha256: policy, witnessedAt: at }]).findings[1],
+    ).toEqual({
+      code: 'policy-gone',
+      message: `the policy document ${'d'.repeat(16)}… you witnessed on ${at} is no longer published`,
+    });
+  });
+
   it('gives way on lines that are JSON but no record: null, an array, a number', async () => {
     const { e, a } = await clean();
     writeFileSync(join(e.dir, f('a', 1, 3)), jsonl([a[0], null, a[1], [a[2]], 3, a[2]]));
@@ -279,6 +350,14 @@ describe('the two-thread verification, the other thread played by the test', () 
       expect(report.loaded).toBeUndefined(); // the streamed report
       expect(job.cancelled()).toBe(0);
     }
+  });
+
+  it('gives two thirds of the files to the other thread unless told otherwise', async () => {
+    const e = await make();
+    const job = played();
+    expect((await verifyAuditExportOnTwoThreads(e.dir, undefined, undefined, job.start)).ok).toBe(true);
+    expect(job.given).toEqual([listExportFiles(e.dir).slice(1)]);
+    expect(await verifyAuditExportOnTwoThreads(e.dir)).toEqual(streamCleanExport(e.dir));
   });
 
   it('verifies in memory when the other thread finds a record that does not match its hash', async () => {

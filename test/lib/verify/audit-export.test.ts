@@ -114,10 +114,13 @@ describe('the audit export, streamed and in memory', () => {
     const e = await clean();
     writeFileSync(join(e.dir, fileA2()), `${jsonl([a[3], a[4]]).replaceAll('\n', '\r\n')}nope\r\n`);
     expect(refused(e.dir)).toEqual(['malformed']);
-    const [malformed] = verifyAuditExport(e.dir).findings;
-    expect(malformed!.message).toBe(
+    const report = verifyAuditExport(e.dir);
+    expect(report.findings[0]!.message).toBe(
       `${fileA2()}:3: not JSON: Unexpected token 'o', "nope" is not valid JSON`,
     );
+    expect(report.loaded!.unparsable.map((i) => i.locations)).toEqual([
+      [{ index: -1, file: fileA2(), line: 3 }],
+    ]);
   });
 
   it('gives way when the caller refuses a record, and on a file that is not a folder', async () => {
@@ -380,7 +383,12 @@ describe('newWitnessEntries', () => {
     await e.publisher.putOnce(policyKey(sha256Hex(policy)), policy);
     await e.publisher.putOnce(policyKey('f'.repeat(64)), policy);
     await e.download();
+    // The entries come in key order, whatever order the versions file lists the objects in.
+    const versionsFile = join(e.dir, 'published-versions.json');
+    const versions = JSON.parse(readFileSync(versionsFile, 'utf8')) as { versions: unknown[] };
+    writeFileSync(versionsFile, JSON.stringify({ ...versions, versions: [...versions.versions].reverse() }));
     const report = verifyAuditExport(e.dir);
+    expect(report.publication.findings).toEqual([]);
     const added = newWitnessEntries(report, [], 'now');
     expect(added).toEqual([
       { kind: 'head', chain: 'a', seq: 5, hash: a[4]!.hash, witnessedAt: 'now' },
@@ -451,6 +459,9 @@ describe('the audit export on two threads, one checking the records’ hashes of
     // A file the other thread did not read, or one this thread did not.
     expect(sameDigests(files, theirs.slice(1), ours)).toBe(false);
     expect(sameDigests(files, theirs, new Map([...ours].slice(1)))).toBe(false);
+    // One more digest than files, or one more file read here than the other thread was given.
+    expect(sameDigests(files, [...theirs, theirs[0]!], ours)).toBe(false);
+    expect(sameDigests(files, theirs, new Map([...ours, ['extra', theirs[0]!]]))).toBe(false);
     // The same digests in another order.
     expect(sameDigests(files, [...theirs].reverse(), ours)).toBe(false);
   });

@@ -86,6 +86,10 @@ describe('isRecordShape at the edges the property rarely reaches', () => {
     ['an array', [valid]],
     ['null', null],
     ['a string', JSON.stringify(valid)],
+    ['an empty string', ''],
+    ['a number', 3],
+    ['true', true],
+    ['a seq past the largest safe integer', { ...valid, seq: Number.MAX_SAFE_INTEGER + 1 }],
   ])('answers as the schema for %s', (_name, value) => {
     const parsed: unknown = JSON.parse(JSON.stringify(value));
     expect(isRecordShape(parsed)).toBe(auditRecordSchema.safeParse(parsed).success);
