@@ -385,6 +385,29 @@ describe('readWavLayout: incremental header reads', () => {
     expect(reads.reduce((a, b) => a + b, 0)).toBeLessThanOrEqual(MAX_HEADER_BYTES + 8);
   });
 
+  it('reads a header whose data chunk header ends exactly at the cap, in reads that stop there', async () => {
+    // RIFF (12) + fmt (24) + LIST (8 + size): the data chunk starts at the cap, its header ends 8 later.
+    const bytes = buildWav({
+      encoding: 'pcm',
+      bits: 16,
+      channels: 1,
+      sampleRate: 8000,
+      frames: 1,
+      before: [{ id: 'LIST', size: MAX_HEADER_BYTES - 44 }],
+    });
+    const reads: [number, number][] = [];
+    const { layout, head } = await readWavLayout(async (offset, length) => {
+      reads.push([offset, length]);
+      return bytes.subarray(offset, offset + length);
+    }, bytes.length);
+    expect(layout.dataOffset).toBe(MAX_HEADER_BYTES + 8);
+    expect(head.length).toBe(MAX_HEADER_BYTES + 8);
+    // Contiguous, and the last one ends at the cap: not a byte more is asked for.
+    expect(reads[0]).toEqual([0, 4096]);
+    for (let i = 1; i < reads.length; i++) expect(reads[i]![0]).toBe(reads[i - 1]![0] + reads[i - 1]![1]);
+    expect(reads.at(-1)![0] + reads.at(-1)![1]).toBe(MAX_HEADER_BYTES + 8);
+  });
+
   it('reports a short read as MALFORMED', async () => {
     await expect(readWavLayout(async () => new Uint8Array(3), 1000)).rejects.toMatchObject({
       code: 'MALFORMED',
